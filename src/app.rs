@@ -1,0 +1,254 @@
+//! The commands, as plain validated plans: the CLI builds a plan, the library carries it out.
+//! Tests call these functions directly, without going through argument parsing.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use crate::engine::{self, RunConfig};
+use crate::error::{Error, Result};
+use crate::output::{self, Staging};
+use crate::params::Unit;
+use crate::report::{self, economic_case, format, Report};
+use crate::scenario::{self, Input, Model, Override};
+
+/// Everything `seams run` needs, validated.
+#[derive(Debug, Clone)]
+pub struct RunPlan {
+    pub scenario: PathBuf,
+    pub iterations: Option<u64>,
+    pub seed: Option<u64>,
+    pub out: Option<PathBuf>,
+    pub overrides: Vec<Override>,
+    pub samples: bool,
+    pub charts: bool,
+    pub progress: bool,
+}
+
+/// What a finished run reports back to the terminal.
+#[derive(Debug, Clone)]
+pub struct RunOutcome {
+    pub out: PathBuf,
+    pub files: Vec<String>,
+    pub terminal: String,
+    pub wall_seconds: f64,
+}
+
+/// The default results folder: `results/<scenario file stem>/`.
+pub fn default_out(scenario: &Path) -> PathBuf {
+    let stem = scenario
+        .file_stem()
+        .map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned());
+    PathBuf::from("results").join(stem)
+}
+
+/// Loads the scenario and applies the plan's overrides of iterations and seed.
+///
+/// # Errors
+/// Any scenario or override error.
+pub fn load_model(plan: &RunPlan) -> Result<Model> {
+    let mut model = scenario::load(&plan.scenario, &plan.overrides)?;
+    if let Some(n) = plan.iterations {
+        model.settings.iterations = n;
+    }
+    if let Some(s) = plan.seed {
+        model.settings.seed = s;
+    }
+    Ok(model)
+}
+
+/// Runs a scenario and writes its results folder.
+///
+/// # Errors
+/// Bad input ([`Error::is_bad_input`]) before anything is written; a write or numeric
+/// failure leaves any previous results folder as it was.
+pub fn run(plan: &RunPlan) -> Result<RunOutcome> {
+    let started = Instant::now();
+    let model = load_model(plan)?;
+    let out = plan
+        .out
+        .clone()
+        .unwrap_or_else(|| default_out(&plan.scenario));
+    output::check_target(&out)?;
+    let config = RunConfig {
+        iterations: model.settings.iterations,
+        seed: model.settings.seed,
+        keep_samples: plan.samples,
+        progress: plan.progress,
+    };
+    let results = engine::run(&model, &config)?;
+    let report = Report::new(&model, &results);
+    let staging = Staging::new(&out)?;
+    let mut files = vec![
+        ("summary.csv", report::summary_csv(&report)),
+        ("summary.md", report::summary_md(&report)),
+        ("economic-case.md", economic_case::render(&report)),
+    ];
+    if !model.options.is_empty() {
+        files.push(("appraisal.csv", report::appraisal_csv(&report)));
+        files.push(("yearly.csv", report::yearly_csv(&report)));
+    }
+    for (name, text) in &files {
+        staging.write(name, text.as_bytes())?;
+    }
+    let mut names: Vec<String> = files.iter().map(|(n, _)| n.to_string()).collect();
+    if let Some(samples) = &results.samples {
+        write_samples(&staging, samples)?;
+        names.push("samples.parquet".into());
+    }
+    let wall_seconds = started.elapsed().as_secs_f64();
+    staging.write(
+        "run.json",
+        report::run_json(&report, wall_seconds).as_bytes(),
+    )?;
+    names.push("run.json".into());
+    let out = staging.commit()?;
+    let terminal = format!(
+        "{}{}",
+        report::terminal_headline(&report),
+        report::terminal_options(&report)
+    );
+    Ok(RunOutcome {
+        out,
+        files: names,
+        terminal,
+        wall_seconds,
+    })
+}
+
+fn write_samples(staging: &Staging, samples: &engine::Samples) -> Result<()> {
+    use polars::prelude::*;
+    let height = samples.columns.first().map_or(0, |(_, v)| v.len());
+    let columns: Vec<Column> = samples
+        .columns
+        .iter()
+        .map(|(name, values)| Column::new(name.as_str().into(), values.as_slice()))
+        .collect();
+    let path = staging.path("samples.parquet");
+    let fail = |e: &dyn std::fmt::Display| Error::Write {
+        path: PathBuf::from("samples.parquet"),
+        problem: e.to_string(),
+    };
+    let mut frame = DataFrame::new(height, columns).map_err(|e| fail(&e))?;
+    let file = std::fs::File::create(&path).map_err(|e| fail(&e))?;
+    ParquetWriter::new(file)
+        .finish(&mut frame)
+        .map_err(|e| fail(&e))?;
+    Ok(())
+}
+
+/// A value in the unit of an input, for people: `35%`, `£34.50`, `12.5 min`, `180k`.
+pub fn describe_value(unit: Unit, x: f64) -> String {
+    match unit {
+        Unit::Share => {
+            let pct = x * 100.0;
+            if pct.abs() >= 10.0 || pct == pct.round() {
+                format!("{pct:.0}%")
+            } else {
+                format!("{pct:.1}%")
+            }
+        }
+        Unit::Pounds => format::money(x),
+        Unit::Minutes => format!("{} min", significant(x)),
+        Unit::Count => significant(x),
+        Unit::Journeys => {
+            if x >= 1e6 {
+                format!("{}m", significant(x / 1e6))
+            } else if x >= 1e3 {
+                format!("{}k", significant(x / 1e3))
+            } else {
+                significant(x)
+            }
+        }
+    }
+}
+
+/// Up to three significant figures, without trailing zeros.
+fn significant(x: f64) -> String {
+    let a = x.abs();
+    let text = if a >= 100.0 || a == 0.0 {
+        format!("{x:.0}")
+    } else if a >= 10.0 {
+        format!("{x:.1}")
+    } else {
+        format!("{x:.2}")
+    };
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        text
+    }
+}
+
+/// Mean, P5 and P95 of an input's distribution, computed from the distribution itself.
+pub fn input_summary(input: &Input) -> (f64, f64, f64) {
+    (
+        input.sampler.mean(),
+        input.sampler.quantile(0.05),
+        input.sampler.quantile(0.95),
+    )
+}
+
+/// `seams check`: validates a scenario and lists every input.
+///
+/// # Errors
+/// Any scenario or override error.
+pub fn check(scenario: &Path, overrides: &[Override]) -> Result<String> {
+    let model = scenario::load(scenario, overrides)?;
+    let s = &model.settings;
+    let mut out = format!(
+        "{} is valid: {}\n{} departments, {} options; {} years from {}, {} prices; {} iterations, seed {}.\n\n",
+        scenario.display(),
+        s.name,
+        model.departments.len(),
+        model.options.len(),
+        s.years,
+        s.first_year,
+        s.price_base_year,
+        format::thousands(s.iterations),
+        s.seed
+    );
+    let width = model
+        .inputs
+        .iter()
+        .map(|i| i.key.chars().count())
+        .max()
+        .unwrap_or(10);
+    let dist_width = model
+        .inputs
+        .iter()
+        .map(|i| i.text.chars().count())
+        .max()
+        .unwrap_or(10)
+        .min(34);
+    let _ = writeln!(
+        out,
+        "{:<width$}  {:<dist_width$}  {:>10}  {:>10}  {:>10}",
+        "input", "distribution", "mean", "P5", "P95"
+    );
+    for input in &model.inputs {
+        let (mean, p5, p95) = input_summary(input);
+        let text = match input.origin {
+            scenario::Origin::Default => format!("{} (default)", input.text),
+            _ => input.text.clone(),
+        };
+        let d = |x| describe_value(input.unit, x);
+        let _ = writeln!(
+            out,
+            "{:<width$}  {:<dist_width$}  {:>10}  {:>10}  {:>10}",
+            input.key,
+            text,
+            d(mean),
+            d(p5),
+            d(p95)
+        );
+    }
+    for o in &model.overrides {
+        let _ = writeln!(
+            out,
+            "overridden by {}: {} = {} (was {})",
+            o.by, o.key, o.to, o.from
+        );
+    }
+    Ok(out)
+}

@@ -1,0 +1,94 @@
+//! Command-line arguments. Clap types stay here and become plain plans before any work starts.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use seams::app::{self, RunPlan};
+use seams::scenario::Override;
+
+/// Cost of disjointed public services, and what joining them up would save.
+#[derive(Debug, Parser)]
+#[command(name = "seams", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run a scenario and write its results folder.
+    Run(RunArgs),
+    /// Validate a scenario and list every input with its mean and P5–P95.
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Args)]
+struct RunArgs {
+    /// The scenario file (TOML).
+    scenario: PathBuf,
+    /// Monte Carlo iterations (default: the scenario's `iterations`).
+    #[arg(long, short = 'n')]
+    iterations: Option<u64>,
+    /// Random seed (default: the scenario's `seed`).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Results folder (default: results/<scenario file stem>/).
+    #[arg(long, short = 'o')]
+    out: Option<PathBuf>,
+    /// Override an input: KEY=DIST, e.g. departments.hmrc.repetition_rate="pert(20%, 30%, 50%)".
+    #[arg(long = "set", value_name = "KEY=DIST")]
+    set: Vec<String>,
+    /// Also write every iteration's inputs and outputs to samples.parquet.
+    #[arg(long)]
+    samples: bool,
+    /// Do not draw charts.
+    #[arg(long)]
+    no_charts: bool,
+    /// Print nothing but errors.
+    #[arg(long, short = 'q')]
+    quiet: bool,
+}
+
+#[derive(Debug, Args)]
+struct CheckArgs {
+    /// The scenario file (TOML).
+    scenario: PathBuf,
+    /// Override an input: KEY=DIST.
+    #[arg(long = "set", value_name = "KEY=DIST")]
+    set: Vec<String>,
+}
+
+fn overrides(set: &[String]) -> seams::Result<Vec<Override>> {
+    set.iter().map(|s| Override::parse_set(s)).collect()
+}
+
+/// Carries out a command, returning what to print on stdout.
+pub fn execute(cli: Cli) -> anyhow::Result<String> {
+    match cli.command {
+        Command::Run(args) => {
+            let plan = RunPlan {
+                overrides: overrides(&args.set)?,
+                scenario: args.scenario,
+                iterations: args.iterations,
+                seed: args.seed,
+                out: args.out,
+                samples: args.samples,
+                charts: !args.no_charts,
+                progress: !args.quiet && std::io::stderr().is_terminal(),
+            };
+            let outcome = app::run(&plan)?;
+            if args.quiet {
+                return Ok(String::new());
+            }
+            Ok(format!(
+                "{}\nWrote {} to {} in {:.1} s.\n",
+                outcome.terminal,
+                outcome.files.join(", "),
+                outcome.out.display(),
+                outcome.wall_seconds
+            ))
+        }
+        Command::Check(args) => Ok(app::check(&args.scenario, &overrides(&args.set)?)?),
+    }
+}

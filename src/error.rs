@@ -1,0 +1,138 @@
+//! Errors, split by who must act: bad input (exit 2) names the file, the key, what is wrong and
+//! how to fix it; failures while running (exit 1) name the file or step that failed.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// Where in an input a problem lies: the file (or `--set`, or an assumptions CSV row) and key.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InputError {
+    /// The file, or the command-line flag, the input came from.
+    pub origin: String,
+    /// Line and column in the file, where known (1-based).
+    pub location: Option<(usize, usize)>,
+    /// The key path, e.g. `departments.hmrc.repetition_rate`.
+    pub key: String,
+    pub problem: String,
+    pub fix: String,
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.origin)?;
+        if let Some((line, column)) = self.location {
+            write!(f, ":{line}:{column}")?;
+        }
+        if !self.key.is_empty() {
+            write!(f, ": {}", self.key)?;
+        }
+        write!(f, ": {}", self.problem)?;
+        if !self.fix.is_empty() {
+            write!(f, "\n  fix: {}", self.fix)?;
+        }
+        Ok(())
+    }
+}
+
+/// Everything that can go wrong in the library.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A scenario, override or assumptions file the user must correct.
+    #[error("{0}")]
+    Input(Box<InputError>),
+    /// Several input problems found in one pass, reported together.
+    #[error("{}", .0.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"))]
+    Inputs(Vec<InputError>),
+    /// A command-line value that is out of range (`--iterations 0`).
+    #[error("{flag}: {problem}\n  fix: {fix}")]
+    Usage {
+        flag: String,
+        problem: String,
+        fix: String,
+    },
+    /// A file that could not be read.
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// A results folder or file that could not be written.
+    #[error("cannot write {}: {problem}", path.display())]
+    Write { path: PathBuf, problem: String },
+    /// The numbers went wrong during a run (overflow, NaN) in a way the inputs allowed.
+    #[error("{0}")]
+    Numeric(String),
+}
+
+impl Error {
+    /// Whether the user must change their input (exit code 2) rather than the run failing (1).
+    pub fn is_bad_input(&self) -> bool {
+        match self {
+            Error::Input(_) | Error::Inputs(_) | Error::Usage { .. } => true,
+            Error::Read { source, .. } => source.kind() == std::io::ErrorKind::NotFound,
+            Error::Write { .. } | Error::Numeric(_) => false,
+        }
+    }
+}
+
+impl From<InputError> for Error {
+    fn from(e: InputError) -> Self {
+        Error::Input(Box::new(e))
+    }
+}
+
+/// The library's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// 1-based line and column of a byte offset in `text`.
+pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+/// The closest of `candidates` to `word` (by edit distance), if it is close enough to suggest.
+pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(word, c), c))
+        .filter(|(d, c)| *d <= 3.max(c.len() / 4))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            let next = (prev + cost).min(row[j] + 1).min(row[j + 1] + 1);
+            prev = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_column_counts_from_one() {
+        assert_eq!(line_column("a\nbc\nd", 3), (2, 2));
+        assert_eq!(line_column("abc", 0), (1, 1));
+    }
+
+    #[test]
+    fn closest_suggests_misspellings() {
+        let keys = ["repetition_rate", "stuck_rate", "user_minutes"];
+        assert_eq!(closest("repetiton_rate", keys), Some("repetition_rate"));
+        assert_eq!(closest("zzzzzzzzzzzzz", keys), None);
+    }
+}

@@ -1,0 +1,178 @@
+//! Writing a results folder so that nothing is lost: every file goes into a temporary folder
+//! beside the target, which replaces the target only once complete. An error at any point
+//! leaves an existing results folder exactly as it was.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, InputError, Result};
+
+/// A results folder being written.
+#[derive(Debug)]
+pub struct Staging {
+    target: PathBuf,
+    temp: PathBuf,
+    committed: bool,
+}
+
+fn write_error(path: &Path, problem: impl std::fmt::Display) -> Error {
+    Error::Write {
+        path: path.to_path_buf(),
+        problem: problem.to_string(),
+    }
+}
+
+fn out_error(target: &Path, problem: String, fix: &str) -> Error {
+    InputError {
+        origin: "--out".into(),
+        location: None,
+        key: target.display().to_string(),
+        problem,
+        fix: fix.into(),
+    }
+    .into()
+}
+
+/// Checks that `target` may be used as a results folder, without touching anything.
+///
+/// # Errors
+/// When it is a file, or an existing folder that is not a seams results folder (replacing it
+/// would lose someone's files).
+pub fn check_target(target: &Path) -> Result<()> {
+    if target.is_file() {
+        return Err(out_error(
+            target,
+            "is a file, not a folder".into(),
+            "give --out a folder path (it is created if missing)",
+        ));
+    }
+    if target.is_dir() {
+        let mut entries = fs::read_dir(target).map_err(|e| write_error(target, e))?;
+        let empty = entries.next().is_none();
+        if !empty && !target.join("run.json").is_file() {
+            return Err(out_error(
+                target,
+                "exists and is not a seams results folder (it has no run.json); seams replaces its output folder whole, so it will not write there".into(),
+                "choose a new or empty folder for --out",
+            ));
+        }
+    }
+    Ok(())
+}
+
+impl Staging {
+    /// Starts writing into a temporary folder beside `target`.
+    ///
+    /// # Errors
+    /// When the target is unusable ([`check_target`]) or its parent cannot be created.
+    pub fn new(target: &Path) -> Result<Staging> {
+        check_target(target)?;
+        let parent = match target.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        fs::create_dir_all(&parent).map_err(|e| write_error(&parent, e))?;
+        let name = target
+            .file_name()
+            .map_or_else(|| "results".into(), |n| n.to_string_lossy().into_owned());
+        let temp = parent.join(format!(".{name}.seams-partial-{}", std::process::id()));
+        if temp.exists() {
+            fs::remove_dir_all(&temp).map_err(|e| write_error(&temp, e))?;
+        }
+        fs::create_dir(&temp)
+            .map_err(|e| write_error(&temp, format!("{e} (is the folder read-only?)")))?;
+        Ok(Staging {
+            target: target.to_path_buf(),
+            temp,
+            committed: false,
+        })
+    }
+
+    /// The path a file will have while staged.
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.temp.join(name)
+    }
+
+    /// Writes one file (a name like `charts/costs.png` creates the subfolder).
+    ///
+    /// # Errors
+    /// When the file cannot be written.
+    pub fn write(&self, name: &str, bytes: &[u8]) -> Result<()> {
+        let path = self.path(name);
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir).map_err(|e| write_error(dir, e))?;
+        }
+        fs::write(&path, bytes).map_err(|e| write_error(&self.target.join(name), e))
+    }
+
+    /// Puts the complete folder in place of the target.
+    ///
+    /// # Errors
+    /// When a rename fails; the previous folder is then restored.
+    pub fn commit(mut self) -> Result<PathBuf> {
+        let old = self.temp.with_file_name(
+            self.temp
+                .file_name()
+                .map(|n| {
+                    n.to_string_lossy()
+                        .replace("seams-partial", "seams-previous")
+                })
+                .unwrap_or_default(),
+        );
+        let had_previous = self.target.exists();
+        if had_previous {
+            fs::rename(&self.target, &old).map_err(|e| write_error(&self.target, e))?;
+        }
+        if let Err(e) = fs::rename(&self.temp, &self.target) {
+            if had_previous {
+                let _ = fs::rename(&old, &self.target);
+            }
+            return Err(write_error(&self.target, e));
+        }
+        self.committed = true;
+        if had_previous {
+            let _ = fs::remove_dir_all(&old);
+        }
+        Ok(self.target.clone())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.temp);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_dropped_staging_leaves_the_old_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out");
+        fs::create_dir(&target).unwrap();
+        fs::write(target.join("run.json"), "old").unwrap();
+        {
+            let staging = Staging::new(&target).unwrap();
+            staging.write("run.json", b"new").unwrap();
+        }
+        assert_eq!(fs::read_to_string(target.join("run.json")).unwrap(), "old");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+        let staging = Staging::new(&target).unwrap();
+        staging.write("run.json", b"new").unwrap();
+        staging.commit().unwrap();
+        assert_eq!(fs::read_to_string(target.join("run.json")).unwrap(), "new");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn refuses_a_folder_that_is_not_a_results_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("precious.txt"), "keep").unwrap();
+        assert!(check_target(dir.path()).is_err());
+        assert!(check_target(&dir.path().join("precious.txt")).is_err());
+    }
+}

@@ -1,0 +1,277 @@
+//! The parameter catalogue (MODEL.md §2): every input's key, unit, domain and default.
+//!
+//! One table drives loading, validation, `--set`, the assumptions register and option
+//! effects, so a parameter cannot be known to one of them and unknown to another.
+
+use crate::dist::Domain;
+
+/// What a parameter measures; decides how it is described in words and formatted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unit {
+    /// Journeys per year.
+    Journeys,
+    /// A share or rate, shown as a percentage.
+    Share,
+    /// Minutes.
+    Minutes,
+    /// Pounds (money per contact, per hour or per year).
+    Pounds,
+    /// A count of contacts.
+    Count,
+}
+
+/// How a department parameter behaves when the scenario leaves it out.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Default {
+    Required,
+    Value(f64),
+    /// The same draw as another parameter (failure minutes default to value-contact minutes).
+    SameAs(DeptParam),
+    /// Required when the named rate is not fixed at 0; otherwise 0.
+    RequiredIfNonZero(DeptParam),
+}
+
+/// A department parameter, usable as an index into a per-department value array.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DeptParam {
+    ContactsPerJourney,
+    UserMinutes,
+    StaffMinutes,
+    StaffCostPerHour,
+    ChannelCostPerContact,
+    UserCostPerContact,
+    RepetitionRate,
+    RepeatUserMinutes,
+    RepeatStaffMinutes,
+    FailureDemand,
+    FailureUserMinutes,
+    FailureStaffMinutes,
+    StuckRate,
+    StuckUserMinutes,
+    StuckStaffMinutes,
+}
+
+/// Number of department parameters.
+pub const DEPT_PARAM_COUNT: usize = 15;
+
+/// The static description of a parameter.
+#[derive(Debug, Clone, Copy)]
+pub struct ParamSpec {
+    pub key: &'static str,
+    pub unit: Unit,
+    pub domain: Domain,
+    pub default: Default,
+    pub describes: &'static str,
+}
+
+impl DeptParam {
+    /// Every department parameter, in the order of MODEL.md §2.
+    pub const ALL: [DeptParam; DEPT_PARAM_COUNT] = [
+        DeptParam::ContactsPerJourney,
+        DeptParam::UserMinutes,
+        DeptParam::StaffMinutes,
+        DeptParam::StaffCostPerHour,
+        DeptParam::ChannelCostPerContact,
+        DeptParam::UserCostPerContact,
+        DeptParam::RepetitionRate,
+        DeptParam::RepeatUserMinutes,
+        DeptParam::RepeatStaffMinutes,
+        DeptParam::FailureDemand,
+        DeptParam::FailureUserMinutes,
+        DeptParam::FailureStaffMinutes,
+        DeptParam::StuckRate,
+        DeptParam::StuckUserMinutes,
+        DeptParam::StuckStaffMinutes,
+    ];
+
+    /// Position in a per-department value array.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The parameter with this TOML key.
+    pub fn from_key(key: &str) -> Option<DeptParam> {
+        DeptParam::ALL.into_iter().find(|p| p.spec().key == key)
+    }
+
+    /// Its key, unit, domain and default.
+    pub fn spec(self) -> ParamSpec {
+        use DeptParam as P;
+        use Unit::*;
+        let (key, unit, domain, default, describes) = match self {
+            P::ContactsPerJourney => (
+                "contacts_per_journey",
+                Count,
+                Domain::NON_NEGATIVE,
+                Default::Value(1.0),
+                "value contacts per journey",
+            ),
+            P::UserMinutes => (
+                "user_minutes",
+                Minutes,
+                Domain::NON_NEGATIVE,
+                Default::Required,
+                "user minutes per value contact",
+            ),
+            P::StaffMinutes => (
+                "staff_minutes",
+                Minutes,
+                Domain::NON_NEGATIVE,
+                Default::Required,
+                "staff minutes per value contact",
+            ),
+            P::StaffCostPerHour => (
+                "staff_cost_per_hour",
+                Pounds,
+                Domain::NON_NEGATIVE,
+                Default::Required,
+                "£ per staff hour, fully loaded",
+            ),
+            P::ChannelCostPerContact => (
+                "channel_cost_per_contact",
+                Pounds,
+                Domain::NON_NEGATIVE,
+                Default::Value(0.0),
+                "£ non-staff cost to government per contact",
+            ),
+            P::UserCostPerContact => (
+                "user_cost_per_contact",
+                Pounds,
+                Domain::NON_NEGATIVE,
+                Default::Value(0.0),
+                "£ the user pays per contact",
+            ),
+            P::RepetitionRate => (
+                "repetition_rate",
+                Share,
+                Domain::SHARE,
+                Default::Value(0.0),
+                "share of value contacts with a repetition",
+            ),
+            P::RepeatUserMinutes => (
+                "repeat_user_minutes",
+                Minutes,
+                Domain::NON_NEGATIVE,
+                Default::RequiredIfNonZero(P::RepetitionRate),
+                "user minutes per repetition",
+            ),
+            P::RepeatStaffMinutes => (
+                "repeat_staff_minutes",
+                Minutes,
+                Domain::NON_NEGATIVE,
+                Default::RequiredIfNonZero(P::RepetitionRate),
+                "staff minutes per repetition",
+            ),
+            P::FailureDemand => (
+                "failure_demand",
+                Share,
+                Domain::FAILURE_SHARE,
+                Default::Value(0.0),
+                "failure demand as a share of all contacts",
+            ),
+            P::FailureUserMinutes => (
+                "failure_user_minutes",
+                Minutes,
+                Domain::NON_NEGATIVE,
+                Default::SameAs(P::UserMinutes),
+                "user minutes per failure contact",
+            ),
+            P::FailureStaffMinutes => (
+                "failure_staff_minutes",
+                Minutes,
+                Domain::NON_NEGATIVE,
+                Default::SameAs(P::StaffMinutes),
+                "staff minutes per failure contact",
+            ),
+            P::StuckRate => (
+                "stuck_rate",
+                Share,
+                Domain::SHARE,
+                Default::Value(0.0),
+                "share of journeys that get stuck",
+            ),
+            P::StuckUserMinutes => (
+                "stuck_user_minutes",
+                Minutes,
+                Domain::NON_NEGATIVE,
+                Default::RequiredIfNonZero(P::StuckRate),
+                "user minutes lost per stuck journey",
+            ),
+            P::StuckStaffMinutes => (
+                "stuck_staff_minutes",
+                Minutes,
+                Domain::NON_NEGATIVE,
+                Default::RequiredIfNonZero(P::StuckRate),
+                "staff minutes lost per stuck journey",
+            ),
+        };
+        ParamSpec {
+            key,
+            unit,
+            domain,
+            default,
+            describes,
+        }
+    }
+}
+
+/// The scenario-wide inputs: journeys and users.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GlobalParam {
+    JourneysPerYear,
+    JourneyGrowth,
+    ValueOfTime,
+    ValueOfTimeGrowth,
+}
+
+impl GlobalParam {
+    pub const ALL: [GlobalParam; 4] = [
+        GlobalParam::JourneysPerYear,
+        GlobalParam::JourneyGrowth,
+        GlobalParam::ValueOfTime,
+        GlobalParam::ValueOfTimeGrowth,
+    ];
+
+    /// Full key path, e.g. `journeys.per_year`, with its unit, domain and default.
+    pub fn spec(self) -> ParamSpec {
+        use GlobalParam as G;
+        let (key, unit, domain, default, describes) = match self {
+            G::JourneysPerYear => (
+                "journeys.per_year",
+                Unit::Journeys,
+                Domain::NON_NEGATIVE,
+                Default::Required,
+                "journeys in the first year",
+            ),
+            G::JourneyGrowth => (
+                "journeys.growth",
+                Unit::Share,
+                Domain::GROWTH,
+                Default::Value(0.0),
+                "annual compound growth in journeys",
+            ),
+            G::ValueOfTime => (
+                "users.value_of_time",
+                Unit::Pounds,
+                Domain::NON_NEGATIVE,
+                Default::Required,
+                "£ per user hour",
+            ),
+            G::ValueOfTimeGrowth => (
+                "users.value_of_time_growth",
+                Unit::Share,
+                Domain::GROWTH,
+                Default::Value(0.0),
+                "real annual growth in the value of time",
+            ),
+        };
+        ParamSpec {
+            key,
+            unit,
+            domain,
+            default,
+            describes,
+        }
+    }
+}

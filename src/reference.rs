@@ -1,0 +1,145 @@
+//! Reference tables from `data/`, embedded at build time so the binary needs no data folder:
+//! the Green Book discount schedule and optimism-bias categories. The CSV files stay the one
+//! source of truth, with their sources beside each row.
+
+use std::sync::OnceLock;
+
+const DISCOUNT_RATES_CSV: &str = include_str!("../data/discount_rates.csv");
+const OPTIMISM_BIAS_CSV: &str = include_str!("../data/optimism_bias.csv");
+
+/// One band of the Green Book discount schedule.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DiscountBand {
+    pub from_year: u32,
+    /// Inclusive; `None` for the open-ended last band.
+    pub to_year: Option<u32>,
+    pub rate: f64,
+}
+
+/// A Green Book optimism-bias category for capital costs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OptimismBias {
+    pub category: String,
+    pub upper: f64,
+    pub lower: f64,
+}
+
+#[derive(serde::Deserialize)]
+struct DiscountRow {
+    from_year: u32,
+    to_year: Option<u32>,
+    rate: f64,
+}
+
+#[derive(serde::Deserialize)]
+struct BiasRow {
+    category: String,
+    capital_upper: f64,
+    capital_lower: f64,
+}
+
+fn read_rows<T: serde::de::DeserializeOwned>(text: &str) -> Vec<T> {
+    csv::Reader::from_reader(text.as_bytes())
+        .deserialize()
+        .collect::<Result<Vec<T>, _>>()
+        // The tables are compiled in and checked by the tests below; a broken one is a bug.
+        .expect("embedded reference table is valid CSV")
+}
+
+/// The Green Book declining schedule of social time preference rates.
+pub fn green_book_schedule() -> &'static [DiscountBand] {
+    static BANDS: OnceLock<Vec<DiscountBand>> = OnceLock::new();
+    BANDS.get_or_init(|| {
+        read_rows::<DiscountRow>(DISCOUNT_RATES_CSV)
+            .into_iter()
+            .map(|r| DiscountBand {
+                from_year: r.from_year,
+                to_year: r.to_year,
+                rate: r.rate,
+            })
+            .collect()
+    })
+}
+
+/// The Green Book rate for appraisal year `year`.
+pub fn green_book_rate(year: u32) -> f64 {
+    let bands = green_book_schedule();
+    bands
+        .iter()
+        .find(|b| year >= b.from_year && b.to_year.is_none_or(|to| year <= to))
+        .or(bands.last())
+        .map_or(0.035, |b| b.rate)
+}
+
+/// Discount factors DF_0 … DF_{years−1}: DF_0 = 1 and DF_y = DF_{y−1} / (1 + rate of year y).
+/// `rate` replaces the Green Book schedule when given.
+pub fn discount_factors(years: usize, rate: Option<f64>) -> Vec<f64> {
+    let mut factors = Vec::with_capacity(years);
+    let mut df = 1.0;
+    for y in 0..years {
+        if y > 0 {
+            df /= 1.0 + rate.unwrap_or_else(|| green_book_rate(y as u32));
+        }
+        factors.push(df);
+    }
+    factors
+}
+
+/// The optimism-bias categories.
+pub fn optimism_bias_categories() -> &'static [OptimismBias] {
+    static CATEGORIES: OnceLock<Vec<OptimismBias>> = OnceLock::new();
+    CATEGORIES.get_or_init(|| {
+        read_rows::<BiasRow>(OPTIMISM_BIAS_CSV)
+            .into_iter()
+            .map(|r| OptimismBias {
+                category: r.category,
+                upper: r.capital_upper,
+                lower: r.capital_lower,
+            })
+            .collect()
+    })
+}
+
+/// The category with this name.
+pub fn optimism_bias(category: &str) -> Option<&'static OptimismBias> {
+    optimism_bias_categories()
+        .iter()
+        .find(|c| c.category == category)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn discount_factors_follow_the_green_book() {
+        let df = discount_factors(80, None);
+        assert_eq!(df[0], 1.0);
+        assert!((df[10] - 1.0 / 1.035f64.powi(10)).abs() < 1e-12);
+        assert!((df[31] - df[30] / 1.03).abs() < 1e-12);
+        assert!((df[76] - df[75] / 1.025).abs() < 1e-12);
+        let flat = discount_factors(5, Some(0.05));
+        assert!((flat[4] - 1.0 / 1.05f64.powi(4)).abs() < 1e-12);
+    }
+
+    #[test]
+    fn later_bands_are_read() {
+        assert_eq!(green_book_rate(150), 0.02);
+        assert_eq!(green_book_rate(250), 0.015);
+        assert_eq!(green_book_rate(1000), 0.01);
+    }
+
+    #[test]
+    fn optimism_bias_categories_are_read() {
+        assert_eq!(
+            optimism_bias("equipment-development").map(|c| c.upper),
+            Some(2.0)
+        );
+        assert_eq!(
+            optimism_bias("standard-buildings").map(|c| c.lower),
+            Some(0.02)
+        );
+        assert_eq!(optimism_bias_categories().len(), 6);
+        assert!(optimism_bias("nope").is_none());
+    }
+}

@@ -1,0 +1,324 @@
+//! `economic-case.md`: the Economic Case of a Five Case Model business case, written from the
+//! numbers so that a case author can paste it without editing.
+
+use std::fmt::Write as _;
+
+use super::format::{md, money, percent, ratio, thousands};
+use super::{component_table, department_table, detail_table, disjointed_share_sentence, Report};
+use crate::app::{describe_value, input_summary};
+use crate::dist::Family;
+use crate::engine::eval::{BCR, NPSV};
+use crate::scenario::{EffectKind, Input, Origin};
+
+/// Renders the whole section.
+pub fn render(r: &Report) -> String {
+    let mut out = format!("# Economic Case: {}\n\n", md(&r.model.settings.name));
+    out.push_str(&caveat(r));
+    out.push_str(&summary(r));
+    out.push_str(&cost_section(r));
+    if !r.model.options.is_empty() {
+        out.push_str(&options_section(r));
+    }
+    out.push_str(&assumptions_section(r));
+    out.push_str(&method_section(r));
+    out
+}
+
+fn caveat(r: &Report) -> String {
+    let s = &r.model.settings;
+    format!(
+        "> Figures are estimates from a Monte Carlo model of {} iterations, in {} prices. Each is a central value with its 80% range (P10–P90) in brackets: the true figure is as likely to lie below the range as above it. Present values are discounted to {} using {}.\n\n",
+        thousands(r.results.iterations),
+        s.price_base_year,
+        s.first_year,
+        discount_words(r)
+    )
+}
+
+fn discount_words(r: &Report) -> String {
+    match r.model.discount_rate {
+        Some(rate) => format!("a fixed discount rate of {}", describe_value(crate::params::Unit::Share, rate)),
+        None => "the Green Book social time preference rate (3.5% a year for the first 30 years, declining after)".into(),
+    }
+}
+
+fn summary(r: &Report) -> String {
+    let s = &r.model.settings;
+    let users = r.cost(None, 4, 0);
+    let government = r.cost(None, 4, 1);
+    let mut out = format!(
+        "## Summary\n\nDisjointed services cost users {} and government {} a year, in {} prices.",
+        Report::mean_range(&users),
+        Report::mean_range(&government),
+        s.price_base_year
+    );
+    for (o, option) in r.model.options.iter().enumerate() {
+        let Some(npsv) = r.appraisal(o, NPSV) else {
+            continue;
+        };
+        let _ = write!(
+            out,
+            " *{}* has a net present social value of {} over {} years, with a {} chance of being positive.",
+            md(&option.name),
+            Report::median_range(&npsv),
+            s.years,
+            percent(npsv.p_positive)
+        );
+    }
+    if let Some(best) = best_option(r) {
+        if r.model.options.len() > 1 {
+            let _ = write!(
+                out,
+                " *{}* has the highest expected NPSV.",
+                md(&r.model.options[best].name)
+            );
+        }
+    }
+    out.push_str("\n\n");
+    out
+}
+
+/// The option with the highest mean NPSV.
+fn best_option(r: &Report) -> Option<usize> {
+    (0..r.model.options.len())
+        .filter_map(|o| r.appraisal(o, NPSV).map(|s| (o, s.mean)))
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(o, _)| o)
+}
+
+fn cost_section(r: &Report) -> String {
+    let s = &r.model.settings;
+    let mut out = format!(
+        "## The cost of disjointedness (business as usual)\n\nAnnual cost in {} (mean, with P10–P90), by department. Users' time is valued at the scenario's value of time; government's cost is staff time at fully loaded rates plus channel costs.\n\n",
+        s.first_year
+    );
+    out.push_str(&department_table(r));
+    out.push('\n');
+    out.push_str(&disjointed_share_sentence(r));
+    out.push_str("\n\n### By kind of cost\n\n");
+    out.push_str(&component_table(r));
+    out.push_str("\n### By department and kind of cost (means, users and government together)\n\n");
+    out.push_str(&detail_table(r));
+    out.push('\n');
+    out
+}
+
+fn options_section(r: &Report) -> String {
+    let s = &r.model.settings;
+    let mut out = format!(
+        "## Options\n\nPresent values over {} years ({}–{}), in {} prices: medians with P10–P90. Benefits are the costs each option removes, against business as usual, on the same draws of every uncertain input.\n\n",
+        s.years,
+        s.first_year,
+        r.model.calendar_year(s.years - 1),
+        s.price_base_year
+    );
+    out.push_str("| Option | PV costs | PV benefits to users | PV benefits to government | NPSV | BCR | P(NPSV > 0) | Net present cost to government |\n");
+    out.push_str("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+    out.push_str("| Business as usual (baseline) | £0 | £0 | £0 | £0 | – | – | £0 |\n");
+    for (o, option) in r.model.options.iter().enumerate() {
+        let cell = |m: usize| {
+            r.appraisal(o, m)
+                .map_or("–".to_string(), |st| Report::median_range(&st))
+        };
+        let bcr = r.appraisal(o, BCR).map_or("–".to_string(), |st| {
+            format!("{} ({}–{})", ratio(st.p50), ratio(st.p10), ratio(st.p90))
+        });
+        let p = r
+            .appraisal(o, NPSV)
+            .map_or("–".to_string(), |st| percent(st.p_positive));
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {bcr} | {p} | {} |",
+            md(&option.name),
+            cell(3),
+            cell(0),
+            cell(1),
+            cell(4),
+            cell(6)
+        );
+    }
+    out.push('\n');
+    for option in &r.model.options {
+        let _ = write!(out, "**{}**", md(&option.name));
+        if let Some(d) = &option.description {
+            let _ = write!(out, ": {}", md(d));
+        }
+        let _ = write!(
+            out,
+            " Live from {} (appraisal year {}).",
+            r.model.calendar_year(option.live),
+            option.live
+        );
+        for effect in &option.effects {
+            let value = &r.model.inputs[effect.value];
+            let depts: Vec<String> = effect
+                .departments
+                .iter()
+                .map(|&d| md(&r.model.departments[d].name))
+                .collect();
+            let verb = match effect.kind {
+                EffectKind::Reduce => format!(
+                    "reduces {} by {}",
+                    effect.param.spec().describes,
+                    words(value)
+                ),
+                EffectKind::Set => {
+                    format!("sets {} to {}", effect.param.spec().describes, words(value))
+                }
+            };
+            let _ = write!(out, " It {verb} at {}.", join_and(&depts));
+        }
+        out.push_str("\n\n");
+    }
+    out
+}
+
+fn join_and(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// A distribution in words, in the input's unit.
+pub fn words(input: &Input) -> String {
+    let v = |x: f64| describe_value(input.unit, x);
+    let mut text = match input.dist.family {
+        Family::Fixed(x) => v(x),
+        Family::Uniform { low, high } => {
+            format!("between {} and {}, all equally likely", v(low), v(high))
+        }
+        Family::Triangular { min, mode, max } => format!(
+            "between {} and {}, most likely {} (triangular)",
+            v(min),
+            v(max),
+            v(mode)
+        ),
+        Family::Pert { min, mode, max } => {
+            format!("between {} and {}, most likely {}", v(min), v(max), v(mode))
+        }
+        Family::Normal { mean, sd } => {
+            format!("about {}, give or take {} (normal)", v(mean), v(sd))
+        }
+        Family::LogNormal { mean, sd } => {
+            format!("about {}, give or take {} (lognormal)", v(mean), v(sd))
+        }
+        Family::Range90 { p5, p95 } => format!("90% likely between {} and {}", v(p5), v(p95)),
+        Family::Beta { a, b } => format!(
+            "beta({}, {}), mean {}",
+            crate::dist::fmt_num(a),
+            crate::dist::fmt_num(b),
+            v(a / (a + b))
+        ),
+        Family::BetaMeanSd { mean, sd } => {
+            format!("about {}, give or take {} (beta)", v(mean), v(sd))
+        }
+    };
+    match (input.dist.min, input.dist.max) {
+        (Some(lo), Some(hi)) => {
+            let _ = write!(text, ", kept between {} and {}", v(lo), v(hi));
+        }
+        (Some(lo), None) => {
+            let _ = write!(text, ", kept above {}", v(lo));
+        }
+        (None, Some(hi)) => {
+            let _ = write!(text, ", kept below {}", v(hi));
+        }
+        (None, None) => {}
+    }
+    if let Some(category) = crate::reference::optimism_bias(&input.text) {
+        text = format!(
+            "{} (Green Book {} upper bound)",
+            v(category.upper),
+            category.category
+        );
+    }
+    text
+}
+
+fn assumptions_section(r: &Report) -> String {
+    let mut out = String::from("## Key assumptions\n\nEvery input of the model as the scenario states it, with the mean and the 90% range (P5–P95) of its distribution. Inputs left at their defaults (zero, or full adoption) are listed in the assumptions register.\n\n");
+    out.push_str(
+        "| Input | Assumption | Mean | P5–P95 | Source and note |\n|---|---|---:|---:|---|\n",
+    );
+    for input in r
+        .model
+        .inputs
+        .iter()
+        .filter(|i| i.origin != Origin::Default)
+    {
+        let (mean, p5, p95) = input_summary(input);
+        let d = |x| describe_value(input.unit, x);
+        let evidence = [input.source.as_deref(), input.note.as_deref()]
+            .into_iter()
+            .flatten()
+            .map(md)
+            .collect::<Vec<_>>()
+            .join(". ");
+        let range = if input.sampler.is_fixed() {
+            "–".to_string()
+        } else {
+            format!("{}–{}", d(p5), d(p95))
+        };
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {} | {range} | {} |",
+            input.key.replace('`', "'"),
+            md(&words(input)),
+            d(mean),
+            evidence
+        );
+    }
+    if !r.model.overrides.is_empty() {
+        out.push_str("\n### Assumptions changed from the scenario file\n\n| Input | In the scenario | Used in this run | Changed by |\n|---|---|---|---|\n");
+        for o in &r.model.overrides {
+            let _ = writeln!(
+                out,
+                "| `{}` | {} | {} | {} |",
+                o.key.replace('`', "'"),
+                md(&o.from),
+                md(&o.to),
+                md(&o.by)
+            );
+        }
+    }
+    out.push('\n');
+    out
+}
+
+fn method_section(r: &Report) -> String {
+    let m = r.model;
+    let s = &m.settings;
+    let mut out = format!(
+        "## Method\n\n- Monte Carlo simulation: {} iterations, seed {}. Each iteration draws every uncertain input once; business as usual and every option are evaluated on the same draws.\n- Prices: real, {} prices. Appraisal period: {} years from {} (year 0) to {}.\n- Discounting: {}; the discount factor in year 0 is 1.\n",
+        thousands(r.results.iterations),
+        r.results.seed,
+        s.price_base_year,
+        s.years,
+        s.first_year,
+        m.calendar_year(s.years - 1),
+        discount_words(r)
+    );
+    for (o, option) in m.options.iter().enumerate() {
+        let bias = &m.inputs[option.optimism_bias];
+        let se = r
+            .appraisal(o, NPSV)
+            .map_or("–".to_string(), |st| money(st.se));
+        let _ = writeln!(
+            out,
+            "- *{}*: optimism bias on capital {}; standard error of the mean NPSV {}.",
+            md(&option.name),
+            words(bias),
+            se
+        );
+    }
+    let _ = writeln!(
+        out,
+        "- Percentiles are read from a histogram sketch accurate to within {:.2}% of the exact value.\n- Produced by seams {} from a scenario file with SHA-256 `{}`.",
+        crate::engine::stats::SKETCH_RELATIVE_ERROR * 100.0,
+        env!("CARGO_PKG_VERSION"),
+        m.sha256
+    );
+    out
+}

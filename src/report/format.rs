@@ -1,0 +1,169 @@
+//! Formatting shared by every report: money as a case author writes it, shares, and escaping
+//! so that names from a scenario cannot break a Markdown table or run as a spreadsheet formula.
+
+/// Money with 2–3 significant figures: `£1.2m`, `£340k`, `£12.3bn`, `£6.62`, `−£0.4m`.
+pub fn money(x: f64) -> String {
+    let (unit, decimals) = unit_for(x.abs());
+    in_unit(x, unit, decimals)
+}
+
+/// A central value with its range in one unit: `£1.1m (£0.8m–£1.6m)`.
+pub fn money_range(central: f64, low: f64, high: f64) -> String {
+    let largest = central.abs().max(low.abs()).max(high.abs());
+    let (unit, decimals) = unit_for(largest);
+    let shared = |x: f64| {
+        // A figure that would read as 0.0 in the shared unit is written in its own unit.
+        if x != 0.0 && unit.0 > 1.0 && x.abs() < 0.05 * unit.0 {
+            money(x)
+        } else {
+            in_unit(x, unit, decimals)
+        }
+    };
+    format!("{} ({}–{})", shared(central), shared(low), shared(high))
+}
+
+/// The divisor, suffix and decimals for a magnitude.
+fn unit_for(magnitude: f64) -> ((f64, &'static str), usize) {
+    let units = [(1e9, "bn"), (1e6, "m"), (1e3, "k")];
+    for unit in units {
+        if magnitude >= unit.0 * 0.9995 {
+            let v = magnitude / unit.0;
+            return (unit, if v >= 99.95 { 0 } else { 1 });
+        }
+    }
+    let decimals = if magnitude >= 9.995 || magnitude == 0.0 {
+        0
+    } else {
+        2
+    };
+    ((1.0, ""), decimals)
+}
+
+fn in_unit(x: f64, (divisor, suffix): (f64, &str), decimals: usize) -> String {
+    let v = x.abs() / divisor;
+    let text = format!("{v:.decimals$}");
+    let sign = if x < 0.0 && text.chars().any(|c| c.is_ascii_digit() && c != '0') {
+        "−"
+    } else {
+        ""
+    };
+    format!("{sign}£{text}{suffix}")
+}
+
+/// A probability or share as a whole percentage; `<1%` and `>99%` near the ends.
+pub fn percent(share: f64) -> String {
+    if share <= 0.0 {
+        "0%".into()
+    } else if share >= 1.0 {
+        "100%".into()
+    } else if share < 0.01 {
+        "<1%".into()
+    } else if share > 0.99 {
+        ">99%".into()
+    } else {
+        format!("{:.0}%", share * 100.0)
+    }
+}
+
+/// A ratio such as a BCR: `2.4`, `0.85`, `12`.
+pub fn ratio(x: f64) -> String {
+    let a = x.abs();
+    if a >= 99.5 {
+        format!("{x:.0}")
+    } else if a >= 9.95 {
+        format!("{x:.1}")
+    } else {
+        format!("{x:.2}")
+    }
+    .replace('-', "−")
+}
+
+/// A plain number with thousands separators: `20,000`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Text safe inside a GitHub-flavoured Markdown table cell or paragraph.
+pub fn md(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '|' => out.push_str("\\|"),
+            '\\' | '*' | '_' | '`' | '[' | ']' | '#' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\n' | '\r' | '\t' => out.push(' '),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// A text cell safe to open in a spreadsheet: a leading `=`, `+`, `-`, `@`, tab or carriage
+/// return is neutralised with a leading apostrophe (OWASP guidance on CSV injection).
+pub fn csv_text(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    }
+}
+
+/// A number for CSV: the shortest text that reads back to the same value.
+pub fn csv_number(x: f64) -> String {
+    if x == 0.0 {
+        "0".into()
+    } else {
+        format!("{x}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_reads_like_a_business_case() {
+        assert_eq!(money(1_234_567.0), "£1.2m");
+        assert_eq!(money(340_000.0), "£340k");
+        assert_eq!(money(12_345_678.0), "£12.3m");
+        assert_eq!(money(123_456_789.0), "£123m");
+        assert_eq!(money(4.2e9), "£4.2bn");
+        assert_eq!(money(6.62), "£6.62");
+        assert_eq!(money(650.0), "£650");
+        assert_eq!(money(-400_000.0), "−£400k");
+        assert_eq!(money(999_999.0), "£1.0m");
+        assert_eq!(money(0.0), "£0");
+    }
+
+    #[test]
+    fn ranges_share_a_unit() {
+        assert_eq!(money_range(1.1e6, 0.8e6, 1.6e6), "£1.1m (£0.8m–£1.6m)");
+        assert_eq!(money_range(5.1e6, -0.4e6, 11.2e6), "£5.1m (−£0.4m–£11.2m)");
+        assert_eq!(money_range(340e3, 290e3, 410e3), "£340k (£290k–£410k)");
+        assert_eq!(money_range(2e6, 20e3, 9e6), "£2.0m (£20k–£9.0m)");
+    }
+
+    #[test]
+    fn escaping_protects_tables_and_spreadsheets() {
+        assert_eq!(md("A | B\nC"), "A \\| B C");
+        assert_eq!(md("<script>"), "&lt;script&gt;");
+        assert_eq!(csv_text("=SUM(A1)"), "'=SUM(A1)");
+        assert_eq!(csv_text("-2+3"), "'-2+3");
+        assert_eq!(csv_text("HMRC"), "HMRC");
+        assert_eq!(thousands(1_000_000), "1,000,000");
+        assert_eq!(percent(0.781), "78%");
+        assert_eq!(ratio(2.345), "2.35");
+    }
+}
