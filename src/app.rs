@@ -148,6 +148,8 @@ pub fn describe_value(unit: Unit, x: f64) -> String {
                 format!("{pct:.1}%")
             }
         }
+        // Rates and unit costs keep their pence; totals read as £1.2m.
+        Unit::Pounds if x.abs() < 1000.0 && x != x.round() => format!("£{x:.2}"),
         Unit::Pounds => format::money(x),
         Unit::Minutes => format!("{} min", significant(x)),
         Unit::Count => significant(x),

@@ -900,9 +900,9 @@ impl<'a> Parser<'a> {
             )
         })?;
         self.pos += end;
-        let (multiplier, suffix_len) = suffix(self.rest());
+        let (scale, suffix_len) = suffix(self.rest());
         self.pos += suffix_len;
-        let x = value * multiplier;
+        let x = scale.apply(value);
         if !x.is_finite() {
             return Err(self.error_here("the number is too large", "write a finite number"));
         }
@@ -916,20 +916,37 @@ fn is_exponent(s: &str) -> bool {
     after.starts_with(|c: char| c.is_ascii_digit())
 }
 
-/// The multiplier of a number suffix and its length; a suffix must not run into more letters.
-fn suffix(s: &str) -> (f64, usize) {
+/// How a number suffix scales the number.
+#[derive(Clone, Copy)]
+enum Scale {
+    Times(f64),
+    /// `%`: divided by 100, which is exact where multiplying by 0.01 is not.
+    Percent,
+}
+
+impl Scale {
+    fn apply(self, x: f64) -> f64 {
+        match self {
+            Scale::Times(m) => x * m,
+            Scale::Percent => x / 100.0,
+        }
+    }
+}
+
+/// The scale of a number suffix and its length; a suffix must not run into more letters.
+fn suffix(s: &str) -> (Scale, usize) {
     let lower = s.to_ascii_lowercase();
     let word_ends = |n: usize| !lower[n..].starts_with(|c: char| c.is_ascii_alphanumeric());
     if lower.starts_with('%') {
-        (0.01, 1)
+        (Scale::Percent, 1)
     } else if lower.starts_with("bn") && word_ends(2) {
-        (1e9, 2)
+        (Scale::Times(1e9), 2)
     } else if lower.starts_with('k') && word_ends(1) {
-        (1e3, 1)
+        (Scale::Times(1e3), 1)
     } else if lower.starts_with('m') && word_ends(1) {
-        (1e6, 1)
+        (Scale::Times(1e6), 1)
     } else {
-        (1.0, 0)
+        (Scale::Times(1.0), 0)
     }
 }
 
@@ -948,6 +965,15 @@ fn build_family(
             "max" => max = Some(*value),
             other => shape_named.push((other, *value)),
         }
+    }
+    if let Some((key, _)) = shape_named
+        .iter()
+        .find(|(k, _)| !matches!(*k, "mean" | "sd"))
+    {
+        return Err(dist_error(
+            format!("`{key}=` is not an argument of {name}"),
+            "the named arguments are min= and max= (every family), and mean=, sd= for lognormal, beta and normal",
+        ));
     }
     let get = |key: &str| shape_named.iter().find(|(k, _)| *k == key).map(|(_, v)| *v);
     let expect = |n: usize, usage: &str| -> Result<(), DistError> {
@@ -1018,15 +1044,6 @@ fn build_family(
         },
         _ => unreachable!("family names are checked before building"),
     };
-    if let Some((key, _)) = shape_named
-        .iter()
-        .find(|(k, _)| !matches!(*k, "mean" | "sd"))
-    {
-        return Err(dist_error(
-            format!("`{key}=` is not an argument of {name}"),
-            "the named arguments are min= and max= (every family), and mean=, sd= for lognormal, beta and normal",
-        ));
-    }
     Ok(Dist { family, min, max })
 }
 

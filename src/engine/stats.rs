@@ -36,12 +36,17 @@ impl Moments {
         if n == 0 {
             return Moments::default();
         }
-        let mean = sum / n as f64;
-        let m2 = values
+        // Corrected two-pass: the second pass also removes the rounding error of the first
+        // mean (Chan, Golub and LeVeque 1983).
+        let rough = sum / n as f64;
+        let (deviations, squares) = values
             .iter()
             .filter(|x| !x.is_nan())
-            .map(|x| (x - mean) * (x - mean))
-            .sum();
+            .fold((0.0, 0.0), |(d, q), x| {
+                (d + (x - rough), q + (x - rough) * (x - rough))
+            });
+        let mean = rough + deviations / n as f64;
+        let m2 = (squares - deviations * deviations / n as f64).max(0.0);
         Moments { n, mean, m2 }
     }
 

@@ -137,11 +137,11 @@ fn options_section(r: &Report) -> String {
             cell(6)
         );
     }
-    out.push('\n');
+    out.push_str("\nA negative net present cost to government means the option saves government more than it costs.\n\n");
     for option in &r.model.options {
-        let _ = write!(out, "**{}**", md(&option.name));
+        let _ = write!(out, "**{}.**", md(&option.name));
         if let Some(d) = &option.description {
-            let _ = write!(out, ": {}", md(d));
+            let _ = write!(out, " {}", md(d));
         }
         let _ = write!(
             out,
@@ -157,13 +157,15 @@ fn options_section(r: &Report) -> String {
                 .map(|&d| md(&r.model.departments[d].name))
                 .collect();
             let verb = match effect.kind {
-                EffectKind::Reduce => format!(
-                    "reduces {} by {}",
-                    effect.param.spec().describes,
-                    words(value)
-                ),
+                EffectKind::Reduce => {
+                    format!(
+                        "reduces the {} by {}",
+                        param_label(effect.param),
+                        words(value)
+                    )
+                }
                 EffectKind::Set => {
-                    format!("sets {} to {}", effect.param.spec().describes, words(value))
+                    format!("sets the {} to {}", param_label(effect.param), words(value))
                 }
             };
             let _ = write!(out, " It {verb} at {}.", join_and(&depts));
@@ -171,6 +173,11 @@ fn options_section(r: &Report) -> String {
         out.push_str("\n\n");
     }
     out
+}
+
+/// A parameter's key as words: `failure_demand` → `failure demand`.
+fn param_label(param: crate::params::DeptParam) -> String {
+    param.spec().key.replace('_', " ")
 }
 
 fn join_and(items: &[String]) -> String {

@@ -4,7 +4,12 @@
 /// Money with 2–3 significant figures: `£1.2m`, `£340k`, `£12.3bn`, `£6.62`, `−£0.4m`.
 pub fn money(x: f64) -> String {
     let (unit, decimals) = unit_for(x.abs());
-    in_unit(x, unit, decimals)
+    let text = in_unit(x, unit, decimals);
+    // Alone, `£90.0k` reads better as `£90k`; in a range the shared decimals stay.
+    match text.strip_suffix(&format!(".0{}", unit.1)) {
+        Some(short) if unit.0 > 1.0 => format!("{short}{}", unit.1),
+        _ => text,
+    }
 }
 
 /// A central value with its range in one unit: `£1.1m (£0.8m–£1.6m)`.
@@ -19,7 +24,18 @@ pub fn money_range(central: f64, low: f64, high: f64) -> String {
             in_unit(x, unit, decimals)
         }
     };
-    format!("{} ({}–{})", shared(central), shared(low), shared(high))
+    // An en dash between negative figures reads as a minus sign: use "to" there instead.
+    let between = if low < 0.0 || high < 0.0 {
+        " to "
+    } else {
+        "–"
+    };
+    format!(
+        "{} ({}{between}{})",
+        shared(central),
+        shared(low),
+        shared(high)
+    )
 }
 
 /// The divisor, suffix and decimals for a magnitude.
@@ -143,14 +159,18 @@ mod tests {
         assert_eq!(money(6.62), "£6.62");
         assert_eq!(money(650.0), "£650");
         assert_eq!(money(-400_000.0), "−£400k");
-        assert_eq!(money(999_999.0), "£1.0m");
+        assert_eq!(money(999_999.0), "£1m");
+        assert_eq!(money(90_000.0), "£90k");
         assert_eq!(money(0.0), "£0");
     }
 
     #[test]
     fn ranges_share_a_unit() {
         assert_eq!(money_range(1.1e6, 0.8e6, 1.6e6), "£1.1m (£0.8m–£1.6m)");
-        assert_eq!(money_range(5.1e6, -0.4e6, 11.2e6), "£5.1m (−£0.4m–£11.2m)");
+        assert_eq!(
+            money_range(5.1e6, -0.4e6, 11.2e6),
+            "£5.1m (−£0.4m to £11.2m)"
+        );
         assert_eq!(money_range(340e3, 290e3, 410e3), "£340k (£290k–£410k)");
         assert_eq!(money_range(2e6, 20e3, 9e6), "£2.0m (£20k–£9.0m)");
     }

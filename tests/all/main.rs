@@ -1,0 +1,10 @@
+//! The integration tests: one binary, one module per area. Statistical tests use fixed seeds and
+//! tolerances of 4 standard errors around values worked out by hand (see each module).
+
+mod analytic;
+mod appraisal;
+mod bad_input;
+mod cli;
+mod common;
+mod distributions;
+mod snapshots;

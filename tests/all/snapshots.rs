@@ -1,0 +1,45 @@
+//! Snapshots of the Markdown a case author pastes. Run with UPDATE_SNAPSHOTS=1 to accept a
+//! deliberate change, then read the diff.
+
+use super::common::*;
+
+fn check_snapshot(name: &str, actual: &str) {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/snapshots")
+        .join(name);
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| {
+        panic!(
+            "no snapshot {}; run with UPDATE_SNAPSHOTS=1",
+            path.display()
+        )
+    });
+    if expected != actual {
+        let first = expected
+            .lines()
+            .zip(actual.lines())
+            .position(|(a, b)| a != b)
+            .unwrap_or(0);
+        panic!(
+            "{name} differs from its snapshot at line {}:\n  expected: {}\n  actual:   {}\n(UPDATE_SNAPSHOTS=1 to accept)",
+            first + 1,
+            expected.lines().nth(first).unwrap_or(""),
+            actual.lines().nth(first).unwrap_or("")
+        );
+    }
+}
+
+#[test]
+fn markdown_reports_match_their_snapshots() {
+    let dir = tempfile::tempdir().unwrap();
+    // The scenario is copied under a fixed name so that its path in the report is stable.
+    let out = run_scenario_text(dir.path(), &fixture_text("small.toml"), &[]);
+    for name in ["summary.md", "economic-case.md"] {
+        let text = std::fs::read_to_string(out.join(name)).unwrap();
+        assert!(!text.contains("NaN") && !text.contains("inf"), "{name}");
+        check_snapshot(name, &text);
+    }
+}
