@@ -1,1 +1,39 @@
-fn main() {}
+//! Engine throughput on the shipped border-exports scenario, with and without its options.
+//! Whole-program timing (a million iterations, with peak memory) is in the README.
+
+use std::path::Path;
+use std::time::Duration;
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use seams::engine::{run, RunConfig};
+use seams::scenario;
+
+const ITERATIONS: u64 = 100_000;
+
+fn engine(c: &mut Criterion) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/border-exports.toml");
+    let with_options = scenario::load(&path, &[]).expect("the shipped scenario loads");
+    let mut bau_only = with_options.clone();
+    bau_only.options.clear();
+    let config = RunConfig {
+        iterations: ITERATIONS,
+        seed: 2020,
+        keep_samples: false,
+        progress: false,
+    };
+    let mut group = c.benchmark_group("border-exports");
+    group.throughput(Throughput::Elements(ITERATIONS));
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(10));
+    group.bench_function("bau only", |b| {
+        b.iter(|| run(&bau_only, &config).expect("runs"))
+    });
+    group.bench_function("with two options", |b| {
+        b.iter(|| run(&with_options, &config).expect("runs"))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, engine);
+criterion_main!(benches);

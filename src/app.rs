@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use crate::charts;
 use crate::engine::{self, RunConfig};
 use crate::error::{Error, Result};
 use crate::output::{self, Staging};
@@ -82,7 +83,10 @@ pub fn run(plan: &RunPlan) -> Result<RunOutcome> {
     let mut files = vec![
         ("summary.csv", report::summary_csv(&report)),
         ("summary.md", report::summary_md(&report)),
-        ("economic-case.md", economic_case::render(&report)),
+        (
+            "economic-case.md",
+            economic_case::render(&report, plan.charts),
+        ),
     ];
     if !model.options.is_empty() {
         files.push(("appraisal.csv", report::appraisal_csv(&report)));
@@ -92,6 +96,11 @@ pub fn run(plan: &RunPlan) -> Result<RunOutcome> {
         staging.write(name, text.as_bytes())?;
     }
     let mut names: Vec<String> = files.iter().map(|(n, _)| n.to_string()).collect();
+    if plan.charts {
+        let data = charts::ChartData::new(&report);
+        charts::write_all(&staging, &data)?;
+        names.push("charts/".into());
+    }
     if let Some(samples) = &results.samples {
         write_samples(&staging, samples)?;
         names.push("samples.parquet".into());

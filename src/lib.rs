@@ -30,6 +30,7 @@
 //! ```
 
 pub mod app;
+pub mod charts;
 pub mod dist;
 pub mod engine;
 pub mod error;

@@ -85,6 +85,8 @@ pub struct Results {
     pub seed: u64,
     /// Indexed like [`Layout`]; `None` where an output is undefined in every iteration.
     pub stats: Vec<Option<Stats>>,
+    /// The quantile sketch of every output, for distribution curves in charts.
+    pub sketches: Vec<Sketch>,
     pub samples: Option<Samples>,
 }
 
@@ -138,11 +140,14 @@ pub fn run(model: &Model, config: &RunConfig) -> Result<Results> {
         })
         .collect::<Result<Vec<_>>>()?;
     let samples = config.keep_samples.then(|| worker.samples(model, &layout));
+    let sketches = std::mem::take(&mut worker.sketches);
+    drop(worker);
     Ok(Results {
         layout,
         iterations: config.iterations,
         seed: config.seed,
         stats,
+        sketches,
         samples,
     })
 }

@@ -11,13 +11,14 @@ use crate::engine::eval::{BCR, NPSV};
 use crate::scenario::{EffectKind, Input, Origin};
 
 /// Renders the whole section.
-pub fn render(r: &Report) -> String {
+/// Renders the whole section; `charts` says whether the charts were drawn beside it.
+pub fn render(r: &Report, charts: bool) -> String {
     let mut out = format!("# Economic Case: {}\n\n", md(&r.model.settings.name));
     out.push_str(&caveat(r));
     out.push_str(&summary(r));
-    out.push_str(&cost_section(r));
+    out.push_str(&cost_section(r, charts));
     if !r.model.options.is_empty() {
-        out.push_str(&options_section(r));
+        out.push_str(&options_section(r, charts));
     }
     out.push_str(&assumptions_section(r));
     out.push_str(&method_section(r));
@@ -86,7 +87,16 @@ fn best_option(r: &Report) -> Option<usize> {
         .map(|(o, _)| o)
 }
 
-fn cost_section(r: &Report) -> String {
+/// A chart embedded with a relative link and alt text, when charts were drawn.
+fn chart(charts: bool, stem: &str, alt: &str) -> String {
+    if charts {
+        format!("![{}](charts/{stem}.png)\n\n", md(alt))
+    } else {
+        String::new()
+    }
+}
+
+fn cost_section(r: &Report, charts: bool) -> String {
     let s = &r.model.settings;
     let mut out = format!(
         "## The cost of disjointedness (business as usual)\n\nAnnual cost in {} (mean, with P10–P90), by department. Users' time is valued at the scenario's value of time; government's cost is staff time at fully loaded rates plus channel costs.\n\n",
@@ -94,6 +104,7 @@ fn cost_section(r: &Report) -> String {
     );
     out.push_str(&department_table(r));
     out.push('\n');
+    out.push_str(&chart(charts, crate::charts::COSTS, "Bar chart of the annual cost of disjointedness by department, for users and for government, split into repetition, failure demand and getting stuck, with P10–P90 ranges"));
     out.push_str(&disjointed_share_sentence(r));
     out.push_str("\n\n### By kind of cost\n\n");
     out.push_str(&component_table(r));
@@ -103,7 +114,7 @@ fn cost_section(r: &Report) -> String {
     out
 }
 
-fn options_section(r: &Report) -> String {
+fn options_section(r: &Report, charts: bool) -> String {
     let s = &r.model.settings;
     let mut out = format!(
         "## Options\n\nPresent values over {} years ({}–{}), in {} prices: medians with P10–P90. Benefits are the costs each option removes, against business as usual, on the same draws of every uncertain input.\n\n",
@@ -138,6 +149,11 @@ fn options_section(r: &Report) -> String {
         );
     }
     out.push_str("\nA negative net present cost to government means the option saves government more than it costs.\n\n");
+    out.push_str(&chart(charts, crate::charts::COSTS_BENEFITS, "Bar chart of each option's present value of costs and of benefits to users and to government, with P10–P90 ranges"));
+    out.push_str("How sure can we be? The curves show, for each option, the chance that its NPSV is at most a given value; where a curve crosses the dashed zero line is the chance the option does not pay off.\n\n");
+    out.push_str(&chart(charts, crate::charts::NPSV_CURVES, "Cumulative distribution curves of each option's net present social value, with the zero line"));
+    out.push_str("Year by year, the net benefit (benefits less the option's costs) and its cumulative discounted total, which turns positive in the year the option pays back:\n\n");
+    out.push_str(&chart(charts, crate::charts::OVER_TIME, "Fan charts of each option's yearly net benefit with its P10–P90 band, and the cumulative discounted net benefit"));
     for option in &r.model.options {
         let _ = write!(out, "**{}.**", md(&option.name));
         if let Some(d) = &option.description {
