@@ -4,6 +4,7 @@
 mod analytic;
 mod appraisal;
 mod bad_input;
+mod charts;
 mod cli;
 mod common;
 mod distributions;

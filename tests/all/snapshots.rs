@@ -3,7 +3,7 @@
 
 use super::common::*;
 
-fn check_snapshot(name: &str, actual: &str) {
+pub fn check_snapshot(name: &str, actual: &str) {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/snapshots")
         .join(name);

@@ -1,0 +1,89 @@
+//! Charts: every file is written, PNGs decode at the stated size, SVGs parse and carry the
+//! names and units, and the data behind each chart matches its snapshot.
+
+use super::common::*;
+
+const STEMS: [&str; 4] = ["cost-by-department", "npsv-by-option", "benefits-over-time", "costs-and-benefits"];
+
+fn check_charts(out: &std::path::Path, names: &[&str]) {
+    for stem in STEMS {
+        let png = out.join(format!("charts/{stem}.png"));
+        let image = image::open(&png).unwrap_or_else(|e| panic!("{}: {e}", png.display()));
+        assert_eq!((image.width(), image.height()), seams::charts::SIZE, "{stem}");
+        let svg = std::fs::read_to_string(out.join(format!("charts/{stem}.svg"))).unwrap();
+        let doc = roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("{stem}.svg does not parse: {e}"));
+        let text: String = doc.descendants().filter_map(|n| n.text()).collect::<Vec<_>>().join(" | ");
+        assert!(text.contains("2024 prices"), "{stem}: no unit in {text}");
+        if stem == "cost-by-department" {
+            for name in names {
+                assert!(text.contains(name), "{stem}: no `{name}` in {text}");
+            }
+        }
+    }
+}
+
+#[test]
+fn every_chart_is_drawn_and_readable() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_scenario_text(dir.path(), &fixture_text("small.toml"), &[]);
+    check_charts(&out, &["Office One", "Office Two"]);
+    let case = std::fs::read_to_string(out.join("economic-case.md")).unwrap();
+    for stem in STEMS {
+        assert!(case.contains(&format!("](charts/{stem}.png)")), "economic case lacks {stem}");
+    }
+}
+
+#[test]
+fn names_that_need_escaping_do_not_break_the_svg() {
+    let text = fixture_text("small.toml")
+        .replace("name = \"Office One\"", "name = \"Tax & <Customs> \\\"Office\\\" 'One'\"")
+        .replace("name = \"Share data\"", "name = \"Share <data> & \\\"more\\\" with a very long name that cannot possibly fit on the chart at all\"");
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_scenario_text(dir.path(), &text, &[]);
+    check_charts(&out, &["Tax & <Customs> \"Office\" 'One'"]);
+    let svg = std::fs::read_to_string(out.join("charts/costs-and-benefits.svg")).unwrap();
+    assert!(svg.contains('…'), "a long option name is shortened with an ellipsis");
+    let case = std::fs::read_to_string(out.join("economic-case.md")).unwrap();
+    assert!(case.contains("Tax & &lt;Customs&gt;"), "Markdown escapes angle brackets");
+}
+
+#[test]
+fn constant_and_single_series_still_draw() {
+    // All inputs fixed: the NPSV distribution is a single value, drawn as a step.
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_scenario_text(dir.path(), &fixture_text("fixed-option.toml"), &[]);
+    for stem in STEMS {
+        assert!(out.join(format!("charts/{stem}.png")).is_file(), "{stem}");
+    }
+    // No options at all: only the cost chart, and no broken links in the economic case.
+    let text = fixture_text("small.toml");
+    let without_options = &text[..text.find("[options.share]").unwrap()];
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_scenario_text(dir.path(), without_options, &[]);
+    assert!(out.join("charts/cost-by-department.png").is_file());
+    assert!(!out.join("charts/npsv-by-option.png").exists());
+    let case = std::fs::read_to_string(out.join("economic-case.md")).unwrap();
+    assert!(!case.contains("npsv-by-option"));
+}
+
+#[test]
+fn no_charts_skips_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_scenario_text(dir.path(), &fixture_text("small.toml"), &["--no-charts"]);
+    assert!(!out.join("charts").exists());
+    let case = std::fs::read_to_string(out.join("economic-case.md")).unwrap();
+    assert!(!case.contains("charts/"));
+}
+
+#[test]
+fn chart_data_matches_its_snapshot() {
+    let model = seams::scenario::load(&fixture("small.toml"), &[]).unwrap();
+    let config = seams::engine::RunConfig { iterations: 4000, seed: 11, keep_samples: false, progress: false };
+    let results = seams::engine::run(&model, &config).unwrap();
+    let report = seams::report::Report::new(&model, &results);
+    let data = seams::charts::ChartData::new(&report);
+    // Departments are sorted by disjointed cost, largest first.
+    assert_eq!(data.costs[0].department, "Office One");
+    let json = serde_json::to_string_pretty(&data).unwrap() + "\n";
+    super::snapshots::check_snapshot("chart-data.json", &json);
+}
