@@ -18,7 +18,7 @@ fn engine(c: &mut Criterion) {
     let config = RunConfig {
         iterations: ITERATIONS,
         seed: 2020,
-        keep_samples: false,
+        keep: seams::engine::Keep::Nothing,
         progress: false,
     };
     let mut group = c.benchmark_group("border-exports");

@@ -6,12 +6,13 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use crate::charts;
-use crate::engine::{self, RunConfig};
+use crate::engine::{self, Keep, RunConfig};
 use crate::error::{Error, Result};
 use crate::output::{self, Staging};
 use crate::params::Unit;
-use crate::report::{self, economic_case, format, Report};
+use crate::report::{self, economic_case, format, Analysis, Report};
 use crate::scenario::{self, Input, Model, Override};
+use crate::sensitivity;
 
 /// Everything `seams run` needs, validated.
 #[derive(Debug, Clone)]
@@ -74,35 +75,48 @@ pub fn run(plan: &RunPlan) -> Result<RunOutcome> {
     let config = RunConfig {
         iterations: model.settings.iterations,
         seed: model.settings.seed,
-        keep_samples: plan.samples,
+        keep: if plan.samples {
+            Keep::Everything
+        } else {
+            Keep::Sensitivity
+        },
         progress: plan.progress,
     };
     let results = engine::run(&model, &config)?;
     let report = Report::new(&model, &results);
+    let analysis = Analysis {
+        tornadoes: sensitivity::tornadoes(&model, &results),
+        switching: sensitivity::switching_values(&model),
+    };
     let staging = Staging::new(&out)?;
     let mut files = vec![
         ("summary.csv", report::summary_csv(&report)),
         ("summary.md", report::summary_md(&report)),
         (
             "economic-case.md",
-            economic_case::render(&report, plan.charts),
+            economic_case::render(&report, plan.charts, &analysis),
+        ),
+        (
+            "sensitivity.csv",
+            report::sensitivity_csv(&analysis.tornadoes),
         ),
     ];
     if !model.options.is_empty() {
         files.push(("appraisal.csv", report::appraisal_csv(&report)));
         files.push(("yearly.csv", report::yearly_csv(&report)));
+        files.push(("switching.csv", report::switching_csv(&analysis.switching)));
     }
     for (name, text) in &files {
         staging.write(name, text.as_bytes())?;
     }
     let mut names: Vec<String> = files.iter().map(|(n, _)| n.to_string()).collect();
     if plan.charts {
-        let data = charts::ChartData::new(&report);
+        let data = charts::ChartData::new(&report, &analysis);
         charts::write_all(&staging, &data)?;
         names.push("charts/".into());
     }
-    if let Some(samples) = &results.samples {
-        write_samples(&staging, samples)?;
+    if plan.samples {
+        write_samples(&staging, &model, &results)?;
         names.push("samples.parquet".into());
     }
     let wall_seconds = started.elapsed().as_secs_f64();
@@ -125,12 +139,21 @@ pub fn run(plan: &RunPlan) -> Result<RunOutcome> {
     })
 }
 
-fn write_samples(staging: &Staging, samples: &engine::Samples) -> Result<()> {
+fn write_samples(staging: &Staging, model: &Model, results: &engine::Results) -> Result<()> {
     use polars::prelude::*;
-    let height = samples.columns.first().map_or(0, |(_, v)| v.len());
-    let columns: Vec<Column> = samples
-        .columns
+    let Some(samples) = &results.samples else {
+        return Ok(());
+    };
+    let inputs = samples
+        .inputs
         .iter()
+        .map(|(i, v)| (model.inputs[*i].key.clone(), v));
+    let outputs = samples
+        .outputs
+        .iter()
+        .map(|(k, v)| (engine::output_name(model, &results.layout, *k), v));
+    let columns: Vec<Column> = inputs
+        .chain(outputs)
         .map(|(name, values)| Column::new(name.as_str().into(), values.as_slice()))
         .collect();
     let path = staging.path("samples.parquet");
@@ -138,7 +161,7 @@ fn write_samples(staging: &Staging, samples: &engine::Samples) -> Result<()> {
         path: PathBuf::from("samples.parquet"),
         problem: e.to_string(),
     };
-    let mut frame = DataFrame::new(height, columns).map_err(|e| fail(&e))?;
+    let mut frame = DataFrame::new(results.iterations as usize, columns).map_err(|e| fail(&e))?;
     let file = std::fs::File::create(&path).map_err(|e| fail(&e))?;
     ParquetWriter::new(file)
         .finish(&mut frame)

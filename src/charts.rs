@@ -107,11 +107,13 @@ pub struct ChartData {
     pub first_year: i32,
     pub costs: Vec<CostBar>,
     pub options: Vec<OptionSeries>,
+    /// Tornado sensitivity, top drivers only.
+    pub tornadoes: Vec<crate::sensitivity::Tornado>,
 }
 
 impl ChartData {
-    /// Gathers the series from a report.
-    pub fn new(r: &Report) -> ChartData {
+    /// Gathers the series from a report and its analysis.
+    pub fn new(r: &Report, analysis: &crate::report::Analysis) -> ChartData {
         let m = r.model;
         let mut costs = Vec::new();
         let mut order: Vec<usize> = (0..m.departments.len()).collect();
@@ -143,6 +145,14 @@ impl ChartData {
             first_year: m.settings.first_year,
             costs,
             options,
+            tornadoes: analysis
+                .tornadoes
+                .iter()
+                .map(|t| crate::sensitivity::Tornado {
+                    drivers: t.drivers.iter().take(TORNADO_BARS).cloned().collect(),
+                    ..t.clone()
+                })
+                .collect(),
         }
     }
 }
@@ -209,6 +219,25 @@ fn option_series(r: &Report, o: usize) -> OptionSeries {
     }
 }
 
+/// Inputs shown on a tornado chart.
+pub const TORNADO_BARS: usize = 10;
+
+/// The file stem of the tornado chart of an output (`cost_of_disjointedness`, `npsv.ID`),
+/// with characters unsafe in file names replaced.
+pub fn tornado_stem(output: &str) -> String {
+    let safe: String = output
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    format!("tornado-{safe}")
+}
+
 /// The charts, for dispatch to one generic drawing function per backend.
 #[derive(Debug, Clone, Copy)]
 enum Chart {
@@ -216,15 +245,17 @@ enum Chart {
     Npsv,
     OverTime,
     CostsBenefits,
+    Tornado(usize),
 }
 
 impl Chart {
-    fn stem(self) -> &'static str {
+    fn stem(self, data: &ChartData) -> String {
         match self {
-            Chart::Costs => COSTS,
-            Chart::Npsv => NPSV_CURVES,
-            Chart::OverTime => OVER_TIME,
-            Chart::CostsBenefits => COSTS_BENEFITS,
+            Chart::Costs => COSTS.into(),
+            Chart::Npsv => NPSV_CURVES.into(),
+            Chart::OverTime => OVER_TIME.into(),
+            Chart::CostsBenefits => COSTS_BENEFITS.into(),
+            Chart::Tornado(i) => tornado_stem(&data.tornadoes[i].output),
         }
     }
 
@@ -238,6 +269,7 @@ impl Chart {
             Chart::Npsv => draw_npsv(root, data),
             Chart::OverTime => draw_over_time(root, data),
             Chart::CostsBenefits => draw_costs_benefits(root, data),
+            Chart::Tornado(i) => draw_tornado(root, data, &data.tornadoes[i]),
         }?;
         root.present().map_err(err)
     }
@@ -253,6 +285,7 @@ pub fn write_all(staging: &Staging, data: &ChartData) -> Result<Vec<String>> {
     if !data.options.is_empty() {
         charts.extend([Chart::Npsv, Chart::OverTime, Chart::CostsBenefits]);
     }
+    charts.extend((0..data.tornadoes.len()).map(Chart::Tornado));
     let folder = staging.path("charts");
     std::fs::create_dir_all(&folder).map_err(|e| Error::Write {
         path: folder.clone(),
@@ -260,7 +293,7 @@ pub fn write_all(staging: &Staging, data: &ChartData) -> Result<Vec<String>> {
     })?;
     let mut written = Vec::new();
     for chart in charts {
-        let stem = chart.stem();
+        let stem = chart.stem(data);
         let fail = |e: String| Error::Write {
             path: format!("charts/{stem}").into(),
             problem: e,
@@ -277,7 +310,7 @@ pub fn write_all(staging: &Staging, data: &ChartData) -> Result<Vec<String>> {
             )
             .map_err(fail)?;
         staging.write(&format!("charts/{stem}.svg"), svg.as_bytes())?;
-        written.push(stem.to_string());
+        written.push(stem);
     }
     Ok(written)
 }
@@ -359,6 +392,7 @@ fn draw_costs<DB: DrawingBackend>(
         .margin(24)
         .x_label_area_size(90)
         .y_label_area_size(170)
+        .margin_right(60)
         .build_cartesian_2d(0f64..x_max, 0f64..height)
         .map_err(err)?;
     chart
@@ -482,6 +516,7 @@ fn draw_npsv<DB: DrawingBackend>(
         .margin(24)
         .x_label_area_size(90)
         .y_label_area_size(110)
+        .margin_right(60)
         .build_cartesian_2d(lo..hi, 0f64..1f64)
         .map_err(err)?;
     chart
@@ -783,6 +818,110 @@ fn draw_costs_benefits<DB: DrawingBackend>(
     chart
         .configure_series_labels()
         .position(SeriesLabelPosition::UpperRight)
+        .label_font(text_style(22, &BLACK))
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK.mix(0.3))
+        .draw()
+        .map_err(err)?;
+    Ok(())
+}
+
+fn draw_tornado<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    data: &ChartData,
+    tornado: &crate::sensitivity::Tornado,
+) -> std::result::Result<(), String> {
+    let is_cost = tornado.output == crate::sensitivity::COST_OUTPUT;
+    let what = if is_cost {
+        "What drives the annual cost of disjointedness".to_string()
+    } else {
+        format!("What drives the NPSV of {}", shorten(&tornado.title, 40))
+    };
+    let area = header(root, data, &what)?;
+    let n = tornado.drivers.len().max(1);
+    let values = tornado
+        .drivers
+        .iter()
+        .flat_map(|d| [d.mean_when_low, d.mean_when_high])
+        .chain([tornado.mean]);
+    let (lo, hi) = axis_range(values, false);
+    let mut chart = ChartBuilder::on(&area)
+        .margin(24)
+        .x_label_area_size(90)
+        .y_label_area_size(560)
+        .margin_right(60)
+        // A spare row at the bottom keeps the legend clear of the bars.
+        .build_cartesian_2d(lo..hi, -1.3f64..n as f64)
+        .map_err(err)?;
+    let measure = if is_cost { "annual cost" } else { "NPSV" };
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .y_labels(0)
+        .x_labels(8)
+        .x_label_formatter(&money_axis)
+        .x_desc(format!(
+            "Mean {measure} (£, {} prices) when the input is low or high",
+            data.price_base_year
+        ))
+        .label_style(text_style(24, &BLACK))
+        .axis_desc_style(text_style(26, &BLACK))
+        .light_line_style(WHITE.mix(0.0))
+        .bold_line_style(BLACK.mix(0.12))
+        .draw()
+        .map_err(err)?;
+    let low = ("Input at or below its P10", SKY);
+    let high = ("Input at or above its P90", VERMILLION);
+    for (label, colour) in [low, high] {
+        chart
+            .draw_series(std::iter::empty::<Rectangle<(f64, f64)>>())
+            .map_err(err)?
+            .label(label)
+            .legend(move |(x, y)| Rectangle::new([(x, y - 9), (x + 22, y + 9)], colour.filled()));
+    }
+    for (i, d) in tornado.drivers.iter().enumerate() {
+        let y = (n - 1 - i) as f64;
+        let (y0, y1) = (y + 0.18, y + 0.82);
+        for (value, colour) in [(d.mean_when_low, low.1), (d.mean_when_high, high.1)] {
+            chart
+                .draw_series(std::iter::once(Rectangle::new(
+                    [(tornado.mean, y0), (value, y1)],
+                    colour.filled(),
+                )))
+                .map_err(err)?;
+        }
+        let (px, py) = chart.backend_coord(&(lo, y + 0.5));
+        let label = format!(
+            "{} (ρ = {})",
+            shorten(&d.input, 44),
+            format!("{:.2}", d.spearman).replace('-', "−")
+        );
+        root.draw(&Text::new(
+            label,
+            (px - 12, py),
+            text_style(22, &BLACK).pos(Pos::new(HPos::Right, VPos::Center)),
+        ))
+        .map_err(err)?;
+    }
+    chart
+        .draw_series(std::iter::once(PathElement::new(
+            vec![(tornado.mean, 0.0), (tornado.mean, n as f64)],
+            BLACK.stroke_width(2),
+        )))
+        .map_err(err)?;
+    if lo < 0.0 && hi > 0.0 {
+        chart
+            .draw_series(DashedLineSeries::new(
+                vec![(0.0, -1.3), (0.0, n as f64)],
+                10,
+                8,
+                GREY.stroke_width(2),
+            ))
+            .map_err(err)?;
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::LowerRight)
         .label_font(text_style(22, &BLACK))
         .background_style(WHITE.mix(0.9))
         .border_style(BLACK.mix(0.3))

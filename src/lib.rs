@@ -39,5 +39,6 @@ pub mod params;
 pub mod reference;
 pub mod report;
 pub mod scenario;
+pub mod sensitivity;
 
 pub use error::{Error, Result};

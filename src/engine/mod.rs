@@ -31,8 +31,8 @@ pub const MAX_ITERATIONS: u64 = 100_000_000;
 pub struct RunConfig {
     pub iterations: u64,
     pub seed: u64,
-    /// Keep every iteration's uncertain inputs and summary/appraisal outputs.
-    pub keep_samples: bool,
+    /// Which per-iteration values to keep, for sensitivity and `samples.parquet`.
+    pub keep: Keep,
     /// Show a progress bar on stderr (drawn only when stderr is a terminal).
     pub progress: bool,
 }
@@ -71,10 +71,54 @@ impl Stats {
     }
 }
 
-/// Every iteration's uncertain inputs and headline outputs, in iteration order.
+/// Which per-iteration values a run keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Keep {
+    /// Nothing: statistics only.
+    #[default]
+    Nothing,
+    /// Uncertain inputs and the outputs sensitivity analysis needs: the total annual cost of
+    /// disjointedness and each option's NPSV.
+    Sensitivity,
+    /// Uncertain inputs and every summary and appraisal output (`--samples`).
+    Everything,
+}
+
+impl Keep {
+    /// The output indices kept.
+    pub fn outputs(self, layout: &Layout) -> Vec<usize> {
+        match self {
+            Keep::Nothing => Vec::new(),
+            Keep::Sensitivity => std::iter::once(total_disjointed(layout))
+                .chain((0..layout.options).map(|o| layout.appraisal(o, eval::NPSV)))
+                .collect(),
+            Keep::Everything => (0..layout.yearly_start()).collect(),
+        }
+    }
+}
+
+/// The output index of the total annual cost of disjointedness (users and government).
+pub fn total_disjointed(layout: &Layout) -> usize {
+    layout.summary(layout.departments, 4, 2)
+}
+
+/// Every iteration's uncertain inputs and kept outputs, in iteration order.
 #[derive(Debug, Clone, Default)]
 pub struct Samples {
-    pub columns: Vec<(String, Vec<f64>)>,
+    /// (input id, values) for every uncertain input.
+    pub inputs: Vec<(usize, Vec<f64>)>,
+    /// (output index, values) for every kept output.
+    pub outputs: Vec<(usize, Vec<f64>)>,
+}
+
+impl Samples {
+    /// The values of output `k`, if kept.
+    pub fn output(&self, k: usize) -> Option<&[f64]> {
+        self.outputs
+            .iter()
+            .find(|(i, _)| *i == k)
+            .map(|(_, v)| v.as_slice())
+    }
 }
 
 /// The statistics of every output of a run.
@@ -139,7 +183,7 @@ pub fn run(model: &Model, config: &RunConfig) -> Result<Results> {
             Ok(Stats::from_accumulators(&moments, &worker.sketches[k]))
         })
         .collect::<Result<Vec<_>>>()?;
-    let samples = config.keep_samples.then(|| worker.samples(model, &layout));
+    let samples = (config.keep != Keep::Nothing).then(|| worker.samples());
     let sketches = std::mem::take(&mut worker.sketches);
     drop(worker);
     Ok(Results {
@@ -201,6 +245,13 @@ pub fn output_name(model: &Model, layout: &Layout, k: usize) -> String {
     format!("output {k}")
 }
 
+/// The inputs worth keeping per iteration: the uncertain ones.
+pub fn uncertain_inputs(model: &Model) -> Vec<usize> {
+    (0..model.inputs.len())
+        .filter(|&i| !model.inputs[i].sampler.is_fixed())
+        .collect()
+}
+
 /// SplitMix64: a strong 64-bit mixer for deriving stream seeds.
 fn splitmix(mut z: u64) -> u64 {
     z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
@@ -225,7 +276,10 @@ struct Worker<'m> {
     scratch: eval::Scratch,
     sketches: Vec<Sketch>,
     batch_moments: Vec<(usize, Vec<Moments>)>,
-    batch_samples: Vec<(usize, Vec<f64>, Vec<f64>)>,
+    kept_inputs: Vec<usize>,
+    kept_outputs: Vec<usize>,
+    /// Per batch: one vector per kept input, then one per kept output.
+    batch_samples: Vec<(usize, Vec<Vec<f64>>)>,
 }
 
 impl<'m> Worker<'m> {
@@ -240,6 +294,12 @@ impl<'m> Worker<'m> {
             scratch: eval::Scratch::new(model),
             sketches: vec![Sketch::default(); layout.len],
             batch_moments: Vec::new(),
+            kept_inputs: if config.keep == Keep::Nothing {
+                Vec::new()
+            } else {
+                uncertain_inputs(model)
+            },
+            kept_outputs: config.keep.outputs(layout),
             batch_samples: Vec::new(),
         }
     }
@@ -282,31 +342,22 @@ impl<'m> Worker<'m> {
             })
             .collect();
         self.batch_moments.push((b, moments));
-        if self.config.keep_samples {
+        if self.config.keep != Keep::Nothing {
             self.keep_samples(b, len);
         }
     }
 
     fn keep_samples(&mut self, b: usize, len: usize) {
         let inputs = self
-            .sampled_inputs()
-            .flat_map(|i| self.input_columns[i * BATCH..i * BATCH + len].to_vec())
-            .collect();
-        let kept = self.layout.yearly_start();
-        let outputs = (0..kept)
-            .flat_map(|k| self.output_columns[k * BATCH..k * BATCH + len].to_vec())
-            .collect();
-        self.batch_samples.push((b, inputs, outputs));
-    }
-
-    /// The inputs worth keeping per iteration: the uncertain ones.
-    fn sampled_inputs(&self) -> impl Iterator<Item = usize> + '_ {
-        self.model
-            .inputs
+            .kept_inputs
             .iter()
-            .enumerate()
-            .filter(|(_, input)| !input.sampler.is_fixed())
-            .map(|(i, _)| i)
+            .map(|&i| &self.input_columns[i * BATCH..i * BATCH + len]);
+        let outputs = self
+            .kept_outputs
+            .iter()
+            .map(|&k| &self.output_columns[k * BATCH..k * BATCH + len]);
+        let columns = inputs.chain(outputs).map(<[f64]>::to_vec).collect();
+        self.batch_samples.push((b, columns));
     }
 
     fn absorb(&mut self, other: Worker) {
@@ -317,21 +368,26 @@ impl<'m> Worker<'m> {
         self.batch_samples.extend(other.batch_samples);
     }
 
-    fn samples(&mut self, model: &Model, layout: &Layout) -> Samples {
-        self.batch_samples.sort_by_key(|(b, _, _)| *b);
-        let input_ids: Vec<usize> = self.sampled_inputs().collect();
-        let kept = layout.yearly_start();
-        let mut columns: Vec<(String, Vec<f64>)> = input_ids
-            .iter()
-            .map(|&i| (model.inputs[i].key.clone(), Vec::new()))
-            .chain((0..kept).map(|k| (output_name(model, layout, k), Vec::new())))
-            .collect();
-        for (b, inputs, outputs) in &self.batch_samples {
-            let len = self.batch_len(*b);
-            for (c, chunk) in inputs.chunks(len).chain(outputs.chunks(len)).enumerate() {
-                columns[c].1.extend_from_slice(chunk);
+    /// Joins the kept batches into whole columns, one column at a time so that memory never
+    /// holds two copies of the samples.
+    fn samples(&mut self) -> Samples {
+        self.batch_samples.sort_by_key(|(b, _)| *b);
+        let iterations = self.config.iterations as usize;
+        let mut join = |c: usize| {
+            let mut column = Vec::with_capacity(iterations);
+            for (_, columns) in &mut self.batch_samples {
+                column.extend_from_slice(&std::mem::take(&mut columns[c]));
             }
+            column
+        };
+        let n_inputs = self.kept_inputs.len();
+        let inputs = (0..n_inputs).map(|c| join(c)).collect::<Vec<_>>();
+        let outputs = (0..self.kept_outputs.len())
+            .map(|c| join(n_inputs + c))
+            .collect::<Vec<_>>();
+        Samples {
+            inputs: self.kept_inputs.iter().copied().zip(inputs).collect(),
+            outputs: self.kept_outputs.iter().copied().zip(outputs).collect(),
         }
-        Samples { columns }
     }
 }

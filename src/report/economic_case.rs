@@ -4,7 +4,9 @@
 use std::fmt::Write as _;
 
 use super::format::{md, money, percent, ratio, thousands};
-use super::{component_table, department_table, detail_table, disjointed_share_sentence, Report};
+use super::{
+    component_table, department_table, detail_table, disjointed_share_sentence, Analysis, Report,
+};
 use crate::app::{describe_value, input_summary};
 use crate::dist::Family;
 use crate::engine::eval::{BCR, NPSV};
@@ -12,13 +14,15 @@ use crate::scenario::{EffectKind, Input, Origin};
 
 /// Renders the whole section.
 /// Renders the whole section; `charts` says whether the charts were drawn beside it.
-pub fn render(r: &Report, charts: bool) -> String {
+pub fn render(r: &Report, charts: bool, analysis: &Analysis) -> String {
     let mut out = format!("# Economic Case: {}\n\n", md(&r.model.settings.name));
     out.push_str(&caveat(r));
     out.push_str(&summary(r));
-    out.push_str(&cost_section(r, charts));
+    out.push_str(&cost_section(r, charts, analysis));
     if !r.model.options.is_empty() {
         out.push_str(&options_section(r, charts));
+        out.push_str(&drivers_section(charts, analysis));
+        out.push_str(&switching_section(r, analysis));
     }
     out.push_str(&assumptions_section(r));
     out.push_str(&method_section(r));
@@ -96,7 +100,7 @@ fn chart(charts: bool, stem: &str, alt: &str) -> String {
     }
 }
 
-fn cost_section(r: &Report, charts: bool) -> String {
+fn cost_section(r: &Report, charts: bool, analysis: &Analysis) -> String {
     let s = &r.model.settings;
     let mut out = format!(
         "## The cost of disjointedness (business as usual)\n\nAnnual cost in {} (mean, with P10–P90), by department. Users' time is valued at the scenario's value of time; government's cost is staff time at fully loaded rates plus channel costs.\n\n",
@@ -106,7 +110,34 @@ fn cost_section(r: &Report, charts: bool) -> String {
     out.push('\n');
     out.push_str(&chart(charts, crate::charts::COSTS, "Bar chart of the annual cost of disjointedness by department, for users and for government, split into repetition, failure demand and getting stuck, with P10–P90 ranges"));
     out.push_str(&disjointed_share_sentence(r));
-    out.push_str("\n\n### By kind of cost\n\n");
+    if let Some(t) = analysis
+        .tornadoes
+        .iter()
+        .find(|t| t.output == crate::sensitivity::COST_OUTPUT)
+    {
+        let top: Vec<String> = t
+            .drivers
+            .iter()
+            .take(3)
+            .map(|d| format!("`{}`", d.input.replace('`', "'")))
+            .collect();
+        if !top.is_empty() {
+            let _ = write!(
+                out,
+                " The inputs whose uncertainty moves this cost most are {}.",
+                join_and(&top)
+            );
+        }
+        out.push_str("\n\n");
+        out.push_str(&chart(
+            charts,
+            &crate::charts::tornado_stem(&t.output),
+            "Tornado chart of the ten inputs that move the annual cost of disjointedness most",
+        ));
+    } else {
+        out.push_str("\n\n");
+    }
+    out.push_str("### By kind of cost\n\n");
     out.push_str(&component_table(r));
     out.push_str("\n### By department and kind of cost (means, users and government together)\n\n");
     out.push_str(&detail_table(r));
@@ -258,6 +289,90 @@ pub fn words(input: &Input) -> String {
         );
     }
     text
+}
+
+fn drivers_section(charts: bool, analysis: &Analysis) -> String {
+    let mut out = String::from("## What drives the results\n\nFor each option, the five inputs whose uncertainty moves its NPSV most, from the same Monte Carlo iterations: the rank correlation between input and NPSV, and the mean NPSV in the iterations where the input is at or below its own P10 and at or above its P90. Every input is listed in `sensitivity.csv`.\n\n");
+    for tornado in analysis
+        .tornadoes
+        .iter()
+        .filter(|t| t.output.starts_with("npsv."))
+    {
+        let _ = writeln!(out, "### {}\n", md(&tornado.title));
+        out.push_str("| Input | Rank correlation | NPSV when low (≤ P10) | NPSV when high (≥ P90) |\n|---|---:|---:|---:|\n");
+        for d in tornado.drivers.iter().take(5) {
+            let _ = writeln!(
+                out,
+                "| `{}` | {} | {} | {} |",
+                d.input.replace('`', "'"),
+                format!("{:.2}", d.spearman).replace('-', "−"),
+                money(d.mean_when_low),
+                money(d.mean_when_high)
+            );
+        }
+        out.push('\n');
+        let stem = crate::charts::tornado_stem(&tornado.output);
+        out.push_str(&chart(
+            charts,
+            &stem,
+            &format!(
+                "Tornado chart of the ten inputs that move the NPSV of {} most",
+                tornado.title
+            ),
+        ));
+    }
+    out
+}
+
+fn switching_section(r: &Report, analysis: &Analysis) -> String {
+    let mut out = String::from("## Switching values\n\nA switching value is the value an input would have to take, with every other input held at its mean, for an option's net present social value to reach zero: the point at which the decision would change. A switching value inside the input's own 90% range (P5–P95) means the decision could turn on that input alone and deserves the most scrutiny.\n\n");
+    let near: Vec<_> = analysis
+        .switching
+        .iter()
+        .filter(|s| s.near_range())
+        .collect();
+    for option in &r.model.options {
+        if let Some(base) = analysis.switching.iter().find(|s| s.option == option.id) {
+            let _ = writeln!(
+                out,
+                "- *{}*: NPSV in the base case (every input at its mean) is {}.",
+                md(&option.name),
+                money(base.base_npsv)
+            );
+        }
+    }
+    out.push('\n');
+    if near.is_empty() {
+        out.push_str("No input switches any option's decision within twice its plausible range. Every switching value is in `switching.csv`.\n\n");
+        return out;
+    }
+    out.push_str("The switching values that lie within or near each input's plausible range (every one is in `switching.csv`):\n\n| Option | Input | Base case | Switching value | Change | Within P5–P95? |\n|---|---|---:|---:|---:|---|\n");
+    for s in near {
+        let Some(input) = r.model.input(&s.input) else {
+            continue;
+        };
+        let v = |x| describe_value(input.unit, x);
+        let option = r
+            .model
+            .options
+            .iter()
+            .find(|o| o.id == s.option)
+            .map_or(s.option.as_str(), |o| o.name.as_str());
+        let change = s
+            .change_percent()
+            .map_or("–".to_string(), |c| format!("{c:+.0}%").replace('-', "−"));
+        let flag = if s.within_p5_p95() { "**yes**" } else { "no" };
+        let _ = writeln!(
+            out,
+            "| {} | `{}` | {} | {} | {change} | {flag} |",
+            md(option),
+            s.input.replace('`', "'"),
+            v(s.base_value),
+            s.switching_value.map_or("none".to_string(), v)
+        );
+    }
+    out.push('\n');
+    out
 }
 
 fn assumptions_section(r: &Report) -> String {

@@ -27,6 +27,13 @@ pub const COMPONENT_LABELS: [&str; 6] = [
     "All",
 ];
 
+/// What the analysis of a run found beyond its statistics: drivers and switching values.
+#[derive(Debug, Clone, Default)]
+pub struct Analysis {
+    pub tornadoes: Vec<crate::sensitivity::Tornado>,
+    pub switching: Vec<crate::sensitivity::SwitchingValue>,
+}
+
 /// A model and its results, with accessors by meaning rather than index.
 #[derive(Debug, Clone, Copy)]
 pub struct Report<'a> {
@@ -393,4 +400,43 @@ pub fn run_json(r: &Report, wall_seconds: f64) -> String {
         "wall_time_seconds": (wall_seconds * 1000.0).round() / 1000.0,
     });
     serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
+}
+
+/// `sensitivity.csv`: each output's drivers, largest |swing| first.
+pub fn sensitivity_csv(tornadoes: &[crate::sensitivity::Tornado]) -> String {
+    let mut out = String::from("output,input,spearman,mean_when_low,mean_when_high,swing\n");
+    for t in tornadoes {
+        for d in &t.drivers {
+            let _ = writeln!(
+                out,
+                "{},{},{},{},{},{}",
+                csv_field(&csv_text(&t.output)),
+                csv_field(&csv_text(&d.input)),
+                csv_number(d.spearman),
+                csv_number(d.mean_when_low),
+                csv_number(d.mean_when_high),
+                csv_number(d.swing)
+            );
+        }
+    }
+    out
+}
+
+/// `switching.csv`: for each option and uncertain input, the value at which NPSV is zero.
+pub fn switching_csv(values: &[crate::sensitivity::SwitchingValue]) -> String {
+    let mut out =
+        String::from("option,input,base_value,switching_value,change_percent,within_p5_p95\n");
+    for v in values {
+        let switching = v.switching_value.map_or("none".to_string(), csv_number);
+        let change = v.change_percent().map_or(String::new(), csv_number);
+        let _ = writeln!(
+            out,
+            "{},{},{},{switching},{change},{}",
+            csv_field(&csv_text(&v.option)),
+            csv_field(&csv_text(&v.input)),
+            csv_number(v.base_value),
+            v.within_p5_p95()
+        );
+    }
+    out
 }

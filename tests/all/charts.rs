@@ -3,16 +3,30 @@
 
 use super::common::*;
 
-const STEMS: [&str; 4] = ["cost-by-department", "npsv-by-option", "benefits-over-time", "costs-and-benefits"];
+const STEMS: [&str; 4] = [
+    "cost-by-department",
+    "npsv-by-option",
+    "benefits-over-time",
+    "costs-and-benefits",
+];
 
 fn check_charts(out: &std::path::Path, names: &[&str]) {
     for stem in STEMS {
         let png = out.join(format!("charts/{stem}.png"));
         let image = image::open(&png).unwrap_or_else(|e| panic!("{}: {e}", png.display()));
-        assert_eq!((image.width(), image.height()), seams::charts::SIZE, "{stem}");
+        assert_eq!(
+            (image.width(), image.height()),
+            seams::charts::SIZE,
+            "{stem}"
+        );
         let svg = std::fs::read_to_string(out.join(format!("charts/{stem}.svg"))).unwrap();
-        let doc = roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("{stem}.svg does not parse: {e}"));
-        let text: String = doc.descendants().filter_map(|n| n.text()).collect::<Vec<_>>().join(" | ");
+        let doc = roxmltree::Document::parse(&svg)
+            .unwrap_or_else(|e| panic!("{stem}.svg does not parse: {e}"));
+        let text: String = doc
+            .descendants()
+            .filter_map(|n| n.text())
+            .collect::<Vec<_>>()
+            .join(" | ");
         assert!(text.contains("2024 prices"), "{stem}: no unit in {text}");
         if stem == "cost-by-department" {
             for name in names {
@@ -29,7 +43,10 @@ fn every_chart_is_drawn_and_readable() {
     check_charts(&out, &["Office One", "Office Two"]);
     let case = std::fs::read_to_string(out.join("economic-case.md")).unwrap();
     for stem in STEMS {
-        assert!(case.contains(&format!("](charts/{stem}.png)")), "economic case lacks {stem}");
+        assert!(
+            case.contains(&format!("](charts/{stem}.png)")),
+            "economic case lacks {stem}"
+        );
     }
 }
 
@@ -42,9 +59,15 @@ fn names_that_need_escaping_do_not_break_the_svg() {
     let out = run_scenario_text(dir.path(), &text, &[]);
     check_charts(&out, &["Tax & <Customs> \"Office\" 'One'"]);
     let svg = std::fs::read_to_string(out.join("charts/costs-and-benefits.svg")).unwrap();
-    assert!(svg.contains('…'), "a long option name is shortened with an ellipsis");
+    assert!(
+        svg.contains('…'),
+        "a long option name is shortened with an ellipsis"
+    );
     let case = std::fs::read_to_string(out.join("economic-case.md")).unwrap();
-    assert!(case.contains("Tax & &lt;Customs&gt;"), "Markdown escapes angle brackets");
+    assert!(
+        case.contains("Tax & &lt;Customs&gt;"),
+        "Markdown escapes angle brackets"
+    );
 }
 
 #[test]
@@ -78,10 +101,15 @@ fn no_charts_skips_them() {
 #[test]
 fn chart_data_matches_its_snapshot() {
     let model = seams::scenario::load(&fixture("small.toml"), &[]).unwrap();
-    let config = seams::engine::RunConfig { iterations: 4000, seed: 11, keep_samples: false, progress: false };
+    let config = seams::engine::RunConfig {
+        iterations: 4000,
+        seed: 11,
+        keep: seams::engine::Keep::Nothing,
+        progress: false,
+    };
     let results = seams::engine::run(&model, &config).unwrap();
     let report = seams::report::Report::new(&model, &results);
-    let data = seams::charts::ChartData::new(&report);
+    let data = seams::charts::ChartData::new(&report, &seams::report::Analysis::default());
     // Departments are sorted by disjointed cost, largest first.
     assert_eq!(data.costs[0].department, "Office One");
     let json = serde_json::to_string_pretty(&data).unwrap() + "\n";
