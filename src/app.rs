@@ -22,6 +22,8 @@ pub struct RunPlan {
     pub seed: Option<u64>,
     pub out: Option<PathBuf>,
     pub overrides: Vec<Override>,
+    /// An edited assumptions register whose changed rows override the scenario.
+    pub assumptions: Option<PathBuf>,
     pub samples: bool,
     pub charts: bool,
     pub progress: bool,
@@ -49,7 +51,12 @@ pub fn default_out(scenario: &Path) -> PathBuf {
 /// # Errors
 /// Any scenario or override error.
 pub fn load_model(plan: &RunPlan) -> Result<Model> {
-    let mut model = scenario::load(&plan.scenario, &plan.overrides)?;
+    let mut overrides = plan.overrides.clone();
+    if let Some(register) = &plan.assumptions {
+        let baseline = scenario::load(&plan.scenario, &[])?;
+        overrides.extend(crate::assumptions::read_overrides(register, &baseline)?);
+    }
+    let mut model = scenario::load(&plan.scenario, &overrides)?;
     if let Some(n) = plan.iterations {
         model.settings.iterations = n;
     }
@@ -285,4 +292,39 @@ pub fn check(scenario: &Path, overrides: &[Override]) -> Result<String> {
         );
     }
     Ok(out)
+}
+
+/// `seams assumptions`: the register of every input, as CSV.
+///
+/// # Errors
+/// Any scenario or override error.
+pub fn assumptions(scenario: &Path, overrides: &[Override]) -> Result<String> {
+    let model = scenario::load(scenario, overrides)?;
+    Ok(crate::assumptions::register_csv(&model))
+}
+
+/// Writes a small text file whole or not at all (a temporary file renamed into place).
+///
+/// # Errors
+/// When the file cannot be written.
+pub fn write_file_atomically(path: &Path, text: &str) -> Result<()> {
+    let fail = |e: std::io::Error| Error::Write {
+        path: path.to_path_buf(),
+        problem: e.to_string(),
+    };
+    if path.is_dir() {
+        return Err(Error::Write {
+            path: path.to_path_buf(),
+            problem: "is a folder; give a file name".into(),
+        });
+    }
+    let name = path
+        .file_name()
+        .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
+    let temp = path.with_file_name(format!(".{name}.seams-partial-{}", std::process::id()));
+    std::fs::write(&temp, text).map_err(fail)?;
+    std::fs::rename(&temp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&temp);
+        fail(e)
+    })
 }

@@ -21,6 +21,30 @@ enum Command {
     Run(RunArgs),
     /// Validate a scenario and list every input with its mean and P5–P95.
     Check(CheckArgs),
+    /// Write the assumptions register: every input as CSV, to edit and pass to `run --assumptions`.
+    Assumptions(AssumptionsArgs),
+    /// Compare two results folders: inputs that differ and how the headline figures moved.
+    Compare(CompareArgs),
+}
+
+#[derive(Debug, Args)]
+struct AssumptionsArgs {
+    /// The scenario file (TOML).
+    scenario: PathBuf,
+    /// Write the CSV here instead of to standard output.
+    #[arg(long, short = 'o')]
+    output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+struct CompareArgs {
+    /// The first results folder (A).
+    a: PathBuf,
+    /// The second results folder (B).
+    b: PathBuf,
+    /// Where to write the comparison as Markdown.
+    #[arg(long, short = 'o', default_value = "compare.md")]
+    output: PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -39,6 +63,10 @@ struct RunArgs {
     /// Override an input: KEY=DIST, e.g. departments.hmrc.repetition_rate="pert(20%, 30%, 50%)".
     #[arg(long = "set", value_name = "KEY=DIST")]
     set: Vec<String>,
+    /// Apply an edited assumptions register (from `seams assumptions`): rows whose distribution
+    /// differs from the scenario override it.
+    #[arg(long, value_name = "FILE")]
+    assumptions: Option<PathBuf>,
     /// Also write every iteration's inputs and outputs to samples.parquet.
     #[arg(long)]
     samples: bool,
@@ -70,6 +98,7 @@ pub fn execute(cli: Cli) -> anyhow::Result<String> {
             let plan = RunPlan {
                 overrides: overrides(&args.set)?,
                 scenario: args.scenario,
+                assumptions: args.assumptions,
                 iterations: args.iterations,
                 seed: args.seed,
                 out: args.out,
@@ -90,5 +119,23 @@ pub fn execute(cli: Cli) -> anyhow::Result<String> {
             ))
         }
         Command::Check(args) => Ok(app::check(&args.scenario, &overrides(&args.set)?)?),
+        Command::Assumptions(args) => {
+            let csv = app::assumptions(&args.scenario, &[])?;
+            match args.output {
+                Some(path) => {
+                    app::write_file_atomically(&path, &csv)?;
+                    Ok(format!(
+                        "Wrote the assumptions register to {}.\n",
+                        path.display()
+                    ))
+                }
+                None => Ok(csv),
+            }
+        }
+        Command::Compare(args) => {
+            let text = seams::compare::compare(&args.a, &args.b)?;
+            app::write_file_atomically(&args.output, &text)?;
+            Ok(format!("{text}\nWrote {}.\n", args.output.display()))
+        }
     }
 }

@@ -20,6 +20,7 @@
 //!     seed: None,
 //!     out: Some("results/border".into()),
 //!     overrides: vec![],
+//!     assumptions: None,
 //!     samples: false,
 //!     charts: true,
 //!     progress: false,
@@ -30,7 +31,9 @@
 //! ```
 
 pub mod app;
+pub mod assumptions;
 pub mod charts;
+pub mod compare;
 pub mod dist;
 pub mod engine;
 pub mod error;

@@ -384,6 +384,7 @@ pub fn run_json(r: &Report, wall_seconds: f64) -> String {
     let m = r.model;
     let value = serde_json::json!({
         "seams_version": env!("CARGO_PKG_VERSION"),
+        "results_format": crate::compare::RESULTS_FORMAT,
         "scenario": {
             "path": m.path.display().to_string(),
             "sha256": m.sha256,

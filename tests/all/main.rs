@@ -8,4 +8,5 @@ mod charts;
 mod cli;
 mod common;
 mod distributions;
+mod reviewer;
 mod snapshots;

@@ -1,0 +1,158 @@
+//! The assumptions register: every input as a CSV a reviewer can edit in a spreadsheet, and
+//! the reading back of their edits as overrides, checked as strictly as the scenario itself.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::path::Path;
+
+use crate::app::input_summary;
+use crate::error::{Error, InputError, Result};
+use crate::report::csv_field;
+use crate::report::format::{csv_number, csv_text};
+use crate::scenario::{Model, Origin, Override};
+
+/// The register's columns, in order.
+pub const COLUMNS: [&str; 7] = ["key", "distribution", "mean", "p5", "p95", "source", "note"];
+
+/// The register of every input: key, distribution as written, mean, P5, P95, source, note.
+pub fn register_csv(model: &Model) -> String {
+    let mut out = COLUMNS.join(",") + "\n";
+    for input in &model.inputs {
+        let (mean, p5, p95) = input_summary(input);
+        let note = match (&input.note, &input.origin) {
+            (Some(n), _) => n.clone(),
+            (None, Origin::Default) => "default".into(),
+            (None, _) => String::new(),
+        };
+        let text = |s: &str| csv_field(&csv_text(s));
+        let _ = writeln!(
+            out,
+            "{},{},{},{},{},{},{}",
+            text(&input.key),
+            text(&input.text),
+            csv_number(mean),
+            csv_number(p5),
+            csv_number(p95),
+            text(input.source.as_deref().unwrap_or("")),
+            text(&note)
+        );
+    }
+    out
+}
+
+fn row_error(origin: &str, key: &str, problem: impl Into<String>, fix: impl Into<String>) -> Error {
+    InputError {
+        origin: origin.into(),
+        location: None,
+        key: key.into(),
+        problem: problem.into(),
+        fix: fix.into(),
+    }
+    .into()
+}
+
+/// Reads an edited register and returns an override for every row whose distribution
+/// differs from the scenario's. Rows are named `FILE row N`, counting the header as row 1,
+/// as a spreadsheet does.
+///
+/// # Errors
+/// A missing `key` or `distribution` column, a row with an empty or repeated key, or a file
+/// that is not CSV. Unknown keys and invalid distributions are reported when the overrides are
+/// applied to the scenario, naming the same row.
+pub fn read_overrides(path: &Path, baseline: &Model) -> Result<Vec<Override>> {
+    let file = path.display().to_string();
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(false)
+        .from_path(path)
+        .map_err(|e| match e.kind() {
+            csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::NotFound => Error::Read {
+                path: path.to_path_buf(),
+                source: std::io::Error::new(io.kind(), io.to_string()),
+            },
+            _ => row_error(&file, "", e.to_string(), "save the register as CSV"),
+        })?;
+    let headers = reader
+        .headers()
+        .map_err(|e| row_error(&file, "", e.to_string(), "save the register as CSV (UTF-8)"))?
+        .clone();
+    let column = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h.trim().trim_start_matches('\u{feff}') == name)
+    };
+    let (Some(key_column), Some(dist_column)) = (column("key"), column("distribution")) else {
+        return Err(row_error(
+            &format!("{file} row 1"),
+            "",
+            format!(
+                "the header lacks a required column: it has {}",
+                headers.iter().collect::<Vec<_>>().join(", ")
+            ),
+            format!(
+                "keep at least the `key` and `distribution` columns of `seams assumptions` ({})",
+                COLUMNS.join(",")
+            ),
+        ));
+    };
+    let scenario: HashMap<&str, &str> = baseline
+        .inputs
+        .iter()
+        .map(|i| (i.key.as_str(), i.text.as_str()))
+        .collect();
+    let mut seen = HashMap::new();
+    let mut overrides = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let origin = format!("{file} row {}", i + 2);
+        let record = record.map_err(|e| {
+            row_error(
+                &origin,
+                "",
+                e.to_string(),
+                "every row needs the same columns as the header",
+            )
+        })?;
+        let key = record.get(key_column).unwrap_or("").trim();
+        let text = unneutralise(record.get(dist_column).unwrap_or("").trim());
+        if key.is_empty() {
+            return Err(row_error(
+                &origin,
+                "",
+                "the key cell is empty",
+                "give the input's key, e.g. departments.hmrc.repetition_rate",
+            ));
+        }
+        if let Some(first) = seen.insert(key.to_string(), i + 2) {
+            return Err(row_error(
+                &origin,
+                key,
+                format!("the key is also on row {first}"),
+                "give each key once",
+            ));
+        }
+        if text.is_empty() {
+            return Err(row_error(
+                &origin,
+                key,
+                "the distribution cell is empty",
+                "write a number or a distribution such as pert(10, 20, 45)",
+            ));
+        }
+        if scenario.get(key).map(|t| t.trim()) != Some(text) {
+            overrides.push(Override {
+                key: key.to_string(),
+                text: text.to_string(),
+                by: origin,
+            });
+        }
+    }
+    Ok(overrides)
+}
+
+/// Removes the apostrophe the register puts before a cell that a spreadsheet would read as a
+/// formula (a distribution such as `-2%`).
+fn unneutralise(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
+        _ => cell,
+    }
+}

@@ -1,0 +1,323 @@
+//! Comparing two runs: which inputs differ and how each headline figure moved. It reads only
+//! what a run wrote (`run.json`, `summary.csv`, `appraisal.csv`), so runs of different
+//! scenarios, or made on different machines, can be compared.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, InputError, Result};
+use crate::report::format::{md, money, percent, ratio};
+
+/// The version of the results folder layout; runs of another layout cannot be compared.
+pub const RESULTS_FORMAT: u64 = 1;
+
+/// What `compare` needs from one run.
+#[derive(Debug, Clone)]
+struct Run {
+    dir: PathBuf,
+    name: String,
+    sha256: String,
+    iterations: u64,
+    seed: u64,
+    inputs: BTreeMap<String, String>,
+    /// (bearer) → (mean, p10, p90) of the annual cost of disjointedness.
+    cost: BTreeMap<String, [f64; 3]>,
+    /// option id → figures.
+    options: BTreeMap<String, OptionFigures>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct OptionFigures {
+    npsv: [f64; 3],
+    bcr: Option<f64>,
+    p_positive: f64,
+}
+
+fn not_a_run(dir: &Path, problem: impl Into<String>) -> Error {
+    InputError {
+        origin: dir.display().to_string(),
+        location: None,
+        key: String::new(),
+        problem: problem.into(),
+        fix: "give two folders written by `seams run` (each holds run.json, summary.csv and, with options, appraisal.csv)".into(),
+    }
+    .into()
+}
+
+fn read_csv(dir: &Path, name: &str) -> Result<Vec<BTreeMap<String, String>>> {
+    let path = dir.join(name);
+    let mut reader = csv::Reader::from_path(&path)
+        .map_err(|e| not_a_run(dir, format!("cannot read {name}: {e}")))?;
+    let headers = reader
+        .headers()
+        .map_err(|e| not_a_run(dir, format!("{name}: {e}")))?
+        .clone();
+    reader
+        .records()
+        .map(|r| {
+            let r = r.map_err(|e| not_a_run(dir, format!("{name}: {e}")))?;
+            Ok(headers
+                .iter()
+                .zip(r.iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect())
+        })
+        .collect()
+}
+
+fn number(dir: &Path, row: &BTreeMap<String, String>, column: &str) -> Result<f64> {
+    row.get(column).and_then(|v| v.parse().ok()).ok_or_else(|| {
+        not_a_run(
+            dir,
+            format!("a figure in column {column} is missing or not a number"),
+        )
+    })
+}
+
+impl Run {
+    fn read(dir: &Path) -> Result<Run> {
+        let text = std::fs::read_to_string(dir.join("run.json"))
+            .map_err(|_| not_a_run(dir, "is not a seams results folder: it has no run.json"))?;
+        let json: serde_json::Value = serde_json::from_str(&text)
+            .map_err(|e| not_a_run(dir, format!("run.json is not valid JSON: {e}")))?;
+        let format = json["results_format"].as_u64();
+        if format != Some(RESULTS_FORMAT) {
+            let version = json["seams_version"]
+                .as_str()
+                .unwrap_or("an unknown version");
+            return Err(not_a_run(dir, format!("was written by seams {version}, whose results this version ({}) cannot compare", env!("CARGO_PKG_VERSION"))));
+        }
+        let inputs = json["inputs"]
+            .as_array()
+            .map(|list| {
+                list.iter()
+                    .filter_map(|i| {
+                        Some((
+                            i["key"].as_str()?.to_string(),
+                            i["distribution"].as_str()?.to_string(),
+                        ))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut cost = BTreeMap::new();
+        for row in read_csv(dir, "summary.csv")? {
+            if row.get("department").map(String::as_str) == Some("total")
+                && row.get("component").map(String::as_str) == Some("disjointed")
+            {
+                let figures = [
+                    number(dir, &row, "mean")?,
+                    number(dir, &row, "p10")?,
+                    number(dir, &row, "p90")?,
+                ];
+                cost.insert(row["bearer"].clone(), figures);
+            }
+        }
+        let mut options = BTreeMap::new();
+        if dir.join("appraisal.csv").is_file() {
+            let rows = read_csv(dir, "appraisal.csv")?;
+            for row in rows
+                .iter()
+                .filter(|r| r.get("metric").map(String::as_str) == Some("npsv"))
+            {
+                let id = row["option"].clone();
+                let bcr = rows
+                    .iter()
+                    .find(|r| {
+                        r.get("option") == Some(&id)
+                            && r.get("metric").map(String::as_str) == Some("bcr")
+                    })
+                    .and_then(|r| r.get("p50")?.parse().ok());
+                let figures = OptionFigures {
+                    npsv: [
+                        number(dir, row, "p10")?,
+                        number(dir, row, "p50")?,
+                        number(dir, row, "p90")?,
+                    ],
+                    bcr,
+                    p_positive: number(dir, row, "p_positive")?,
+                };
+                options.insert(id, figures);
+            }
+        }
+        Ok(Run {
+            dir: dir.to_path_buf(),
+            name: json["scenario"]["name"].as_str().unwrap_or("").to_string(),
+            sha256: json["scenario"]["sha256"]
+                .as_str()
+                .unwrap_or("")
+                .to_string(),
+            iterations: json["iterations"].as_u64().unwrap_or(0),
+            seed: json["seed"].as_u64().unwrap_or(0),
+            inputs,
+            cost,
+            options,
+        })
+    }
+}
+
+/// The change between two money figures, e.g. `+£120k (+5%)`, or `no change`.
+fn money_change(a: f64, b: f64) -> String {
+    if a == b {
+        return "no change".into();
+    }
+    let sign = if b > a { "+" } else { "−" };
+    let amount = money((b - a).abs());
+    if a != 0.0 {
+        format!(
+            "{sign}{amount} ({sign}{:.0}%)",
+            ((b - a) / a.abs() * 100.0).abs()
+        )
+    } else {
+        format!("{sign}{amount}")
+    }
+}
+
+fn ratio_change(a: f64, b: f64) -> String {
+    if a == b {
+        "no change".into()
+    } else {
+        let d = b - a;
+        format!("{}{}", if d > 0.0 { "+" } else { "" }, ratio(d))
+    }
+}
+
+/// Compares two runs; returns the Markdown report.
+///
+/// # Errors
+/// When either folder is not a seams run, or was written by an incompatible version.
+pub fn compare(a: &Path, b: &Path) -> Result<String> {
+    let (a, b) = (Run::read(a)?, Run::read(b)?);
+    let mut out = String::from("# Comparing two seams runs\n\n| | A | B |\n|---|---|---|\n");
+    let _ = writeln!(
+        out,
+        "| Results folder | `{}` | `{}` |",
+        a.dir.display(),
+        b.dir.display()
+    );
+    let _ = writeln!(out, "| Scenario | {} | {} |", md(&a.name), md(&b.name));
+    let _ = writeln!(
+        out,
+        "| Scenario file SHA-256 | `{}` | `{}` |",
+        &a.sha256.get(..12).unwrap_or(""),
+        &b.sha256.get(..12).unwrap_or("")
+    );
+    let _ = writeln!(
+        out,
+        "| Iterations, seed | {}, {} | {}, {} |\n",
+        a.iterations, a.seed, b.iterations, b.seed
+    );
+    out.push_str(&inputs_section(&a, &b));
+    out.push_str("## Annual cost of disjointedness\n\nMeans, with P10–P90.\n\n| Borne by | A | B | Change in the mean |\n|---|---:|---:|---:|\n");
+    for bearer in ["users", "government", "all"] {
+        let (Some(x), Some(y)) = (a.cost.get(bearer), b.cost.get(bearer)) else {
+            continue;
+        };
+        let label = if bearer == "all" {
+            "Users and government"
+        } else if bearer == "users" {
+            "Users"
+        } else {
+            "Government"
+        };
+        let range = |f: &[f64; 3]| crate::report::format::money_range(f[0], f[1], f[2]);
+        let _ = writeln!(
+            out,
+            "| {label} | {} | {} | {} |",
+            range(x),
+            range(y),
+            money_change(x[0], y[0])
+        );
+    }
+    out.push('\n');
+    out.push_str(&options_section(&a, &b));
+    Ok(out)
+}
+
+fn inputs_section(a: &Run, b: &Run) -> String {
+    let mut out = String::from("## Inputs that differ\n\n");
+    let keys: std::collections::BTreeSet<&String> =
+        a.inputs.keys().chain(b.inputs.keys()).collect();
+    let rows: Vec<String> = keys
+        .into_iter()
+        .filter(|k| a.inputs.get(*k) != b.inputs.get(*k))
+        .map(|k| {
+            let cell = |r: &Run| {
+                r.inputs
+                    .get(k)
+                    .map_or("*not in this run*".to_string(), |d| {
+                        format!("`{}`", d.replace('`', "'"))
+                    })
+            };
+            format!("| `{}` | {} | {} |", k.replace('`', "'"), cell(a), cell(b))
+        })
+        .collect();
+    if rows.is_empty() {
+        out.push_str("No inputs differ.\n\n");
+    } else {
+        out.push_str("| Input | A | B |\n|---|---|---|\n");
+        out.push_str(&rows.join("\n"));
+        out.push_str("\n\n");
+    }
+    out
+}
+
+fn options_section(a: &Run, b: &Run) -> String {
+    let ids: std::collections::BTreeSet<&String> =
+        a.options.keys().chain(b.options.keys()).collect();
+    if ids.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("## Options\n\nOptions are matched by id.\n\n| Option | Figure | A | B | Change |\n|---|---|---:|---:|---:|\n");
+    for id in ids {
+        match (a.options.get(id), b.options.get(id)) {
+            (Some(x), Some(y)) => {
+                for (i, label) in ["NPSV P10", "NPSV P50", "NPSV P90"].iter().enumerate() {
+                    let _ = writeln!(
+                        out,
+                        "| {} | {label} | {} | {} | {} |",
+                        md(id),
+                        money(x.npsv[i]),
+                        money(y.npsv[i]),
+                        money_change(x.npsv[i], y.npsv[i])
+                    );
+                }
+                let bcr = |v: Option<f64>| v.map_or("–".to_string(), ratio);
+                let bcr_change = match (x.bcr, y.bcr) {
+                    (Some(p), Some(q)) => ratio_change(p, q),
+                    _ => "–".into(),
+                };
+                let _ = writeln!(
+                    out,
+                    "| {} | BCR (median) | {} | {} | {bcr_change} |",
+                    md(id),
+                    bcr(x.bcr),
+                    bcr(y.bcr)
+                );
+                let p_change = if x.p_positive == y.p_positive {
+                    "no change".to_string()
+                } else {
+                    format!("{:+.0} points", (y.p_positive - x.p_positive) * 100.0)
+                        .replace('-', "−")
+                };
+                let _ = writeln!(
+                    out,
+                    "| {} | P(NPSV > 0) | {} | {} | {p_change} |",
+                    md(id),
+                    percent(x.p_positive),
+                    percent(y.p_positive)
+                );
+            }
+            (Some(_), None) => {
+                let _ = writeln!(out, "| {} | | in A | *not in B* | |", md(id));
+            }
+            (None, Some(_)) => {
+                let _ = writeln!(out, "| {} | | *not in A* | in B | |", md(id));
+            }
+            (None, None) => {}
+        }
+    }
+    out.push('\n');
+    out
+}
