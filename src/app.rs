@@ -89,6 +89,7 @@ pub fn run(plan: &RunPlan) -> Result<RunOutcome> {
         },
         progress: plan.progress,
     };
+    check_memory(&model, &config)?;
     let results = engine::run(&model, &config)?;
     let report = Report::new(&model, &results);
     let analysis = Analysis {
@@ -132,6 +133,9 @@ pub fn run(plan: &RunPlan) -> Result<RunOutcome> {
         report::run_json(&report, wall_seconds).as_bytes(),
     )?;
     names.push("run.json".into());
+    if crate::error::interrupted() {
+        return Err(Error::Interrupted);
+    }
     let out = staging.commit()?;
     let terminal = format!(
         "{}{}",
@@ -146,23 +150,54 @@ pub fn run(plan: &RunPlan) -> Result<RunOutcome> {
     })
 }
 
+/// Refuses a run that would not fit in memory, saying how many iterations would.
+fn check_memory(model: &Model, config: &RunConfig) -> Result<()> {
+    let available = engine::memory_available();
+    let needed = engine::memory_estimate(model, config.iterations, config.keep);
+    if needed <= available {
+        return Ok(());
+    }
+    let per_iteration = engine::memory_estimate(model, 2_000_000, config.keep)
+        .saturating_sub(engine::memory_estimate(model, 1_000_000, config.keep))
+        / 1_000_000;
+    let fixed = engine::memory_estimate(model, 0, config.keep);
+    let feasible = available.saturating_sub(fixed) / per_iteration.max(1);
+    let gib = |b: u64| b as f64 / (1u64 << 30) as f64;
+    Err(Error::Usage {
+        flag: "--iterations".into(),
+        problem: format!(
+            "{} iterations would need about {:.1} GiB of memory; {:.1} GiB is available",
+            format::thousands(config.iterations),
+            gib(needed),
+            gib(available)
+        ),
+        fix: format!(
+            "use at most --iterations {} here (without --samples, fewer columns are kept)",
+            format::thousands(feasible)
+        ),
+    })
+}
+
 fn write_samples(staging: &Staging, model: &Model, results: &engine::Results) -> Result<()> {
     use polars::prelude::*;
     let Some(samples) = &results.samples else {
         return Ok(());
     };
-    let inputs = samples
-        .inputs
-        .iter()
-        .map(|(i, v)| (model.inputs[*i].key.clone(), v));
-    let outputs = samples
-        .outputs
-        .iter()
-        .map(|(k, v)| (engine::output_name(model, &results.layout, *k), v));
-    let columns: Vec<Column> = inputs
-        .chain(outputs)
-        .map(|(name, values)| Column::new(name.as_str().into(), values.as_slice()))
-        .collect();
+    let inputs = samples.inputs().into_iter().map(|(id, c)| {
+        Column::new(
+            model.inputs[id].key.as_str().into(),
+            samples.input_column(c),
+        )
+    });
+    let outputs = samples.output_ids().iter().filter_map(|&k| {
+        Some(Column::new(
+            engine::output_name(model, &results.layout, k)
+                .as_str()
+                .into(),
+            samples.output(k)?,
+        ))
+    });
+    let columns: Vec<Column> = inputs.chain(outputs).collect();
     let path = staging.path("samples.parquet");
     let fail = |e: &dyn std::fmt::Display| Error::Write {
         path: PathBuf::from("samples.parquet"),

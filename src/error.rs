@@ -62,15 +62,19 @@ pub enum Error {
     /// The numbers went wrong during a run (overflow, NaN) in a way the inputs allowed.
     #[error("{0}")]
     Numeric(String),
+    /// The user interrupted the run (Ctrl-C); nothing was written.
+    #[error("interrupted: no results were written")]
+    Interrupted,
 }
 
 impl Error {
     /// Whether the user must change their input (exit code 2) rather than the run failing (1).
     pub fn is_bad_input(&self) -> bool {
         match self {
-            Error::Input(_) | Error::Inputs(_) | Error::Usage { .. } => true,
+            // A run whose numbers overflow is stopped by its inputs, which the user must change.
+            Error::Input(_) | Error::Inputs(_) | Error::Usage { .. } | Error::Numeric(_) => true,
             Error::Read { source, .. } => source.kind() == std::io::ErrorKind::NotFound,
-            Error::Write { .. } | Error::Numeric(_) => false,
+            Error::Write { .. } | Error::Interrupted => false,
         }
     }
 }
@@ -79,6 +83,20 @@ impl From<InputError> for Error {
     fn from(e: InputError) -> Self {
         Error::Input(Box::new(e))
     }
+}
+
+/// Set when the user asks the run to stop (Ctrl-C); checked between batches and before the
+/// results folder is put in place.
+static INTERRUPTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Asks every run in this process to stop at its next check.
+pub fn request_interrupt() {
+    INTERRUPTED.store(true, std::sync::atomic::Ordering::SeqCst);
+}
+
+/// Whether a stop has been asked for.
+pub fn interrupted() -> bool {
+    INTERRUPTED.load(std::sync::atomic::Ordering::SeqCst)
 }
 
 /// The library's result type.

@@ -9,6 +9,14 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    // Ctrl-C asks the run to stop at its next check, so that no partial results folder is
+    // left; a second Ctrl-C stops at once.
+    let _ = ctrlc::set_handler(|| {
+        if seams::error::interrupted() {
+            std::process::exit(130);
+        }
+        seams::error::request_interrupt();
+    });
     let args = match cli::Cli::try_parse() {
         Ok(args) => args,
         Err(e) => {

@@ -60,6 +60,40 @@ pub fn check_target(target: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Refuses an output folder that holds the scenario (replacing it would delete the scenario),
+/// or that lies inside a `scenarios` folder holding it (results do not belong among the
+/// scenarios others copy from).
+///
+/// # Errors
+/// As above, naming both paths.
+pub fn check_not_over_scenario(target: &Path, scenario: &Path) -> Result<()> {
+    let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let (target, scenario) = (absolute(target), absolute(scenario));
+    if scenario.starts_with(&target) {
+        return Err(out_error(
+            &target,
+            format!(
+                "contains the scenario {}; writing results there would replace it",
+                scenario.display()
+            ),
+            "choose a results folder outside the scenario's folder, e.g. results/NAME",
+        ));
+    }
+    if let Some(folder) = scenario
+        .parent()
+        .filter(|p| p.file_name().is_some_and(|n| n == "scenarios"))
+    {
+        if target.starts_with(folder) {
+            return Err(out_error(
+                &target,
+                format!("lies inside the scenarios folder {}", folder.display()),
+                "keep results out of the scenarios folder, e.g. --out results/NAME",
+            ));
+        }
+    }
+    Ok(())
+}
+
 impl Staging {
     /// Starts writing into a temporary folder beside `target`.
     ///

@@ -12,7 +12,7 @@
 use rayon::prelude::*;
 
 use crate::engine::eval::{self, Layout, Scratch, NPSV};
-use crate::engine::{self, Results, Samples};
+use crate::engine::{self, Results};
 use crate::scenario::Model;
 
 /// The name of the cost output in `sensitivity.csv`.
@@ -46,92 +46,182 @@ pub fn tornadoes(model: &Model, results: &Results) -> Vec<Tornado> {
         return Vec::new();
     };
     let layout = &results.layout;
-    let mut outputs = vec![(
+    let mut wanted = vec![(
         COST_OUTPUT.to_string(),
         "Annual cost of disjointedness".to_string(),
         engine::total_disjointed(layout),
     )];
     for (o, option) in model.options.iter().enumerate() {
-        outputs.push((
+        wanted.push((
             format!("npsv.{}", option.id),
             option.name.clone(),
             layout.appraisal(o, NPSV),
         ));
     }
-    outputs
+    let outputs: Vec<(String, String, Vec<f64>)> = wanted
         .into_iter()
-        .filter_map(|(output, title, k)| {
-            let values = samples.output(k)?;
-            Some(tornado(model, samples, output, title, values))
+        .filter_map(|(output, title, k)| Some((output, title, samples.output(k)?)))
+        .collect();
+    let output_ranks: Vec<Vec<f32>> = outputs
+        .par_iter()
+        .map(|(_, _, values)| ranks(values))
+        .collect();
+    let means: Vec<f64> = outputs
+        .iter()
+        .map(|(_, _, v)| v.iter().sum::<f64>() / v.len().max(1) as f64)
+        .collect();
+    // Each input is ranked once, then compared with every output in one pass.
+    let per_input: Vec<Vec<Driver>> = samples
+        .inputs()
+        .par_iter()
+        .map(|&(id, c)| {
+            let draws = samples.input_column(c);
+            let (input_ranks, low, high) = ranks_and_deciles(&draws);
+            outputs
+                .iter()
+                .zip(&output_ranks)
+                .zip(&means)
+                .map(|(((_, _, values), out_ranks), &mean)| {
+                    driver(
+                        &model.inputs[id].key,
+                        &draws,
+                        &input_ranks,
+                        (low, high),
+                        values,
+                        out_ranks,
+                        mean,
+                    )
+                })
+                .collect()
+        })
+        .collect();
+    outputs
+        .iter()
+        .enumerate()
+        .map(|(o, (output, title, _))| {
+            let mut drivers: Vec<Driver> = per_input.iter().map(|d| d[o].clone()).collect();
+            drivers.sort_by(|a, b| {
+                b.swing
+                    .abs()
+                    .total_cmp(&a.swing.abs())
+                    .then_with(|| a.input.cmp(&b.input))
+            });
+            Tornado {
+                output: output.clone(),
+                title: title.clone(),
+                mean: means[o],
+                drivers,
+            }
         })
         .collect()
 }
 
-fn tornado(
-    model: &Model,
-    samples: &Samples,
-    output: String,
-    title: String,
+/// One input against one output, in a single pass: the rank correlation and the output's mean
+/// where the input is at or below its P10 (`deciles.0`) and at or above its P90.
+fn driver(
+    key: &str,
+    draws: &[f64],
+    input_ranks: &[f32],
+    deciles: (f64, f64),
     values: &[f64],
-) -> Tornado {
-    let output_ranks = ranks(values);
-    let mean = values.iter().sum::<f64>() / values.len().max(1) as f64;
-    let mut drivers: Vec<Driver> = samples
-        .inputs
-        .par_iter()
-        .map(|(id, draws)| {
-            let (input_ranks, low, high) = ranks_and_deciles(draws);
-            let mean_where = |keep: &dyn Fn(f64) -> bool| {
-                let (sum, n) = draws
-                    .iter()
-                    .zip(values)
-                    .filter(|(x, _)| keep(**x))
-                    .fold((0.0, 0usize), |(s, n), (_, y)| (s + y, n + 1));
-                if n == 0 {
-                    mean
-                } else {
-                    sum / n as f64
-                }
-            };
-            let mean_when_low = mean_where(&|x| x <= low);
-            let mean_when_high = mean_where(&|x| x >= high);
-            Driver {
-                input: model.inputs[*id].key.clone(),
-                spearman: pearson(&input_ranks, &output_ranks),
-                mean_when_low,
-                mean_when_high,
-                swing: mean_when_high - mean_when_low,
-            }
-        })
-        .collect();
-    drivers.sort_by(|a, b| {
-        b.swing
-            .abs()
-            .total_cmp(&a.swing.abs())
-            .then_with(|| a.input.cmp(&b.input))
-    });
-    Tornado {
-        output,
-        title,
-        mean,
-        drivers,
+    output_ranks: &[f32],
+    mean: f64,
+) -> Driver {
+    let n = draws.len() as f64;
+    let centre = (n + 1.0) / 2.0;
+    let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
+    let (mut low, mut low_n, mut high, mut high_n) = (0.0, 0usize, 0.0, 0usize);
+    for i in 0..draws.len() {
+        let (dx, dy) = (
+            f64::from(input_ranks[i]) - centre,
+            f64::from(output_ranks[i]) - centre,
+        );
+        sxy += dx * dy;
+        sxx += dx * dx;
+        syy += dy * dy;
+        if draws[i] <= deciles.0 {
+            low += values[i];
+            low_n += 1;
+        }
+        if draws[i] >= deciles.1 {
+            high += values[i];
+            high_n += 1;
+        }
+    }
+    let spearman = if sxx > 0.0 && syy > 0.0 {
+        sxy / (sxx * syy).sqrt()
+    } else {
+        0.0
+    };
+    let mean_over = |sum: f64, count: usize| if count == 0 { mean } else { sum / count as f64 };
+    let (mean_when_low, mean_when_high) = (mean_over(low, low_n), mean_over(high, high_n));
+    Driver {
+        input: key.to_string(),
+        spearman,
+        mean_when_low,
+        mean_when_high,
+        swing: mean_when_high - mean_when_low,
     }
 }
 
+/// An order-preserving 32-bit key for a value (its single-precision bits, sign-flipped).
+fn order_key(x: f64) -> u32 {
+    let bits = (x as f32).to_bits();
+    if bits & 0x8000_0000 != 0 {
+        !bits
+    } else {
+        bits | 0x8000_0000
+    }
+}
+
+/// Positions sorted by value: a stable radix sort on (key << 32 | position), four passes of
+/// eight bits over the 32-bit key. Values within single precision of each other count as ties.
+fn sorted_keys(values: &[f64]) -> Vec<u64> {
+    const BITS: u32 = 8;
+    const BUCKETS: usize = 1 << BITS;
+    let mut keys: Vec<u64> = values
+        .iter()
+        .enumerate()
+        .map(|(i, &x)| (u64::from(order_key(x)) << 32) | i as u64)
+        .collect();
+    let mut spare = vec![0u64; keys.len()];
+    for pass in 0..4 {
+        let shift = 32 + pass * BITS;
+        let digit = |k: u64| ((k >> shift) as usize) & (BUCKETS - 1);
+        let mut starts = vec![0usize; BUCKETS + 1];
+        for &k in &keys {
+            starts[digit(k) + 1] += 1;
+        }
+        for b in 0..BUCKETS {
+            starts[b + 1] += starts[b];
+        }
+        for &k in &keys {
+            let d = digit(k);
+            spare[starts[d]] = k;
+            starts[d] += 1;
+        }
+        std::mem::swap(&mut keys, &mut spare);
+    }
+    keys
+}
+
 /// Ranks from 1 to n, ties sharing their average rank.
-pub fn ranks(values: &[f64]) -> Vec<f64> {
-    let mut order: Vec<u32> = (0..values.len() as u32).collect();
-    order.sort_unstable_by(|&a, &b| values[a as usize].total_cmp(&values[b as usize]));
-    let mut ranks = vec![0.0; values.len()];
+pub fn ranks(values: &[f64]) -> Vec<f32> {
+    ranks_from(&sorted_keys(values))
+}
+
+/// Ranks from sorted (key, position) pairs.
+fn ranks_from(keys: &[u64]) -> Vec<f32> {
+    let mut ranks = vec![0.0f32; keys.len()];
     let mut start = 0;
-    while start < order.len() {
+    while start < keys.len() {
         let mut end = start + 1;
-        while end < order.len() && values[order[end] as usize] == values[order[start] as usize] {
+        while end < keys.len() && keys[end] >> 32 == keys[start] >> 32 {
             end += 1;
         }
         let average = (start + end + 1) as f64 / 2.0;
-        for &i in &order[start..end] {
-            ranks[i as usize] = average;
+        for k in &keys[start..end] {
+            ranks[(k & 0xffff_ffff) as usize] = average as f32;
         }
         start = end;
     }
@@ -139,31 +229,14 @@ pub fn ranks(values: &[f64]) -> Vec<f64> {
 }
 
 /// Ranks of the draws, with the draws' own P10 and P90 (nearest rank).
-fn ranks_and_deciles(draws: &[f64]) -> (Vec<f64>, f64, f64) {
-    let r = ranks(draws);
+fn ranks_and_deciles(draws: &[f64]) -> (Vec<f32>, f64, f64) {
+    let keys = sorted_keys(draws);
     let n = draws.len();
-    let mut sorted = draws.to_vec();
-    sorted.sort_unstable_by(f64::total_cmp);
-    let at = |p: f64| sorted[((p * n as f64).ceil() as usize).clamp(1, n) - 1];
-    (r, at(0.1), at(0.9))
-}
-
-/// Pearson correlation; 0 when either side does not vary.
-fn pearson(a: &[f64], b: &[f64]) -> f64 {
-    let n = a.len() as f64;
-    let (ma, mb) = (a.iter().sum::<f64>() / n, b.iter().sum::<f64>() / n);
-    let (mut sab, mut saa, mut sbb) = (0.0, 0.0, 0.0);
-    for (x, y) in a.iter().zip(b) {
-        let (dx, dy) = (x - ma, y - mb);
-        sab += dx * dy;
-        saa += dx * dx;
-        sbb += dy * dy;
-    }
-    if saa <= 0.0 || sbb <= 0.0 {
-        0.0
-    } else {
-        sab / (saa * sbb).sqrt()
-    }
+    let at = |p: f64| {
+        draws[(keys[((p * n as f64).ceil() as usize).clamp(1, n) - 1] & 0xffff_ffff) as usize]
+    };
+    let (low, high) = (at(0.1), at(0.9));
+    (ranks_from(&keys), low, high)
 }
 
 /// Where an option's NPSV crosses zero as one input moves, the rest held at their means.
@@ -342,7 +415,10 @@ mod tests {
 
     #[test]
     fn ranks_average_ties() {
-        assert_eq!(ranks(&[3.0, 1.0, 2.0, 1.0]), vec![4.0, 1.5, 3.0, 1.5]);
+        assert_eq!(
+            ranks(&[3.0, 1.0, 2.0, 1.0, -5.0]),
+            vec![5.0, 2.5, 4.0, 2.5, 1.0]
+        );
     }
 
     #[test]

@@ -160,6 +160,10 @@ impl Totals {
 pub struct Scratch {
     bau: Vec<[f64; DEPT_PARAM_COUNT]>,
     changed: Vec<[f64; DEPT_PARAM_COUNT]>,
+    /// Journeys in each appraisal year.
+    journeys: Vec<f64>,
+    /// Value of a user minute in each appraisal year.
+    minute_value: Vec<f64>,
 }
 
 impl Scratch {
@@ -168,6 +172,8 @@ impl Scratch {
         Scratch {
             bau: vec![[0.0; DEPT_PARAM_COUNT]; d],
             changed: vec![[0.0; DEPT_PARAM_COUNT]; d],
+            journeys: vec![0.0; model.settings.years],
+            minute_value: vec![0.0; model.settings.years],
         }
     }
 }
@@ -209,15 +215,20 @@ pub fn evaluate(
     }
     put_summary(layout, layout.departments, &total, &mut put);
 
+    // J_y = J·(1+g)^y and v_y = v·(1+gv)^y, by repeated multiplication.
     let growth = 1.0 + inputs[model.journey_growth];
     let time_growth = 1.0 + inputs[model.value_of_time_growth];
+    let (mut j_y, mut v_y) = (journeys, minute_value);
     for y in 0..layout.years {
-        let (j_y, v_y) = year_scale(journeys, growth, minute_value, time_growth, y);
+        scratch.journeys[y] = j_y;
+        scratch.minute_value[y] = v_y;
         put(
             layout.yearly(None, y, 0),
             j_y * (v_y * bau.user_minutes + bau.user_cash),
         );
         put(layout.yearly(None, y, 1), j_y * bau.government);
+        j_y *= growth;
+        v_y *= time_growth;
     }
 
     for (o, option) in model.options.iter().enumerate() {
@@ -236,24 +247,16 @@ pub fn evaluate(
         for values in &scratch.changed {
             with.add(&per_journey(values));
         }
-        appraise(model, layout, inputs, o, &bau, &with, &mut put);
+        appraise(
+            model,
+            layout,
+            inputs,
+            o,
+            (&bau, &with),
+            (&scratch.journeys, &scratch.minute_value),
+            &mut put,
+        );
     }
-}
-
-/// Journeys and value of a user minute in year `y`.
-#[inline]
-fn year_scale(
-    journeys: f64,
-    growth: f64,
-    minute_value: f64,
-    time_growth: f64,
-    y: usize,
-) -> (f64, f64) {
-    let y = y as i32;
-    (
-        journeys * growth.powi(y),
-        minute_value * time_growth.powi(y),
-    )
 }
 
 fn put_summary(
@@ -282,27 +285,23 @@ fn put_summary(
     }
 }
 
-/// The yearly flows and present values of option `o`, given per-journey totals with and
-/// without its effects.
+/// The yearly flows and present values of option `o`, given per-journey totals without and
+/// with its effects, and journeys and the value of a user minute by year.
 fn appraise(
     model: &Model,
     layout: &Layout,
     inputs: &[f64],
     o: usize,
-    bau: &Totals,
-    with: &Totals,
+    (bau, with): (&Totals, &Totals),
+    (journeys, minute_value): (&[f64], &[f64]),
     put: &mut impl FnMut(usize, f64),
 ) {
     let option = &model.options[o];
-    let journeys = inputs[model.journeys_per_year];
-    let minute_value = inputs[model.value_of_time] / 60.0;
-    let growth = 1.0 + inputs[model.journey_growth];
-    let time_growth = 1.0 + inputs[model.value_of_time_growth];
     let uplift = 1.0 + inputs[option.optimism_bias];
     let running = inputs[option.running];
     let mut pv = [0.0f64; 3]; // users, government, costs
     for y in 0..layout.years {
-        let (j_y, v_y) = year_scale(journeys, growth, minute_value, time_growth, y);
+        let (j_y, v_y) = (journeys[y], minute_value[y]);
         let adoption = option.adoption_input(y).map_or(0.0, |id| inputs[id]);
         let saved_users =
             j_y * (v_y * (bau.user_minutes - with.user_minutes) + (bau.user_cash - with.user_cash));

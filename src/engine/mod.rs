@@ -21,7 +21,12 @@ pub use eval::Layout;
 use stats::{Moments, Sketch};
 
 /// Iterations per batch.
-pub const BATCH: usize = 4096;
+pub const BATCH: usize = 1024;
+
+/// Distance between columns in a worker's buffers: a batch plus one cache line, so that the
+/// same row of different columns does not fall in the same cache set (a power-of-two stride
+/// would make every column contend for one set).
+const COLUMN: usize = BATCH + 8;
 
 /// The most iterations one run accepts.
 pub const MAX_ITERATIONS: u64 = 100_000_000;
@@ -102,22 +107,57 @@ pub fn total_disjointed(layout: &Layout) -> usize {
     layout.summary(layout.departments, 4, 2)
 }
 
-/// Every iteration's uncertain inputs and kept outputs, in iteration order.
+/// Every iteration's uncertain inputs and kept outputs. They are stored batch by batch, as the
+/// workers wrote them (each batch a block of columns of [`BATCH`] values), so that keeping them
+/// costs no copy; a column is gathered into iteration order when it is read.
 #[derive(Debug, Clone, Default)]
 pub struct Samples {
-    /// (input id, values) for every uncertain input.
-    pub inputs: Vec<(usize, Vec<f64>)>,
-    /// (output index, values) for every kept output.
-    pub outputs: Vec<(usize, Vec<f64>)>,
+    input_ids: Vec<usize>,
+    output_ids: Vec<usize>,
+    iterations: usize,
+    data: Vec<f64>,
 }
 
 impl Samples {
-    /// The values of output `k`, if kept.
-    pub fn output(&self, k: usize) -> Option<&[f64]> {
-        self.outputs
+    fn columns(&self) -> usize {
+        self.input_ids.len() + self.output_ids.len()
+    }
+
+    /// Column `c` in iteration order.
+    fn column(&self, c: usize) -> Vec<f64> {
+        let stride = self.columns() * BATCH;
+        let mut out = Vec::with_capacity(self.iterations);
+        for (b, block) in self.data.chunks(stride).enumerate() {
+            let len = (self.iterations - b * BATCH).min(BATCH);
+            out.extend_from_slice(&block[c * BATCH..c * BATCH + len]);
+        }
+        out
+    }
+
+    /// (input id, column) of every kept input.
+    pub fn inputs(&self) -> Vec<(usize, usize)> {
+        self.input_ids
             .iter()
-            .find(|(i, _)| *i == k)
-            .map(|(_, v)| v.as_slice())
+            .copied()
+            .enumerate()
+            .map(|(c, id)| (id, c))
+            .collect()
+    }
+
+    /// The draws of the kept input in column `c` (from [`Samples::inputs`]).
+    pub fn input_column(&self, c: usize) -> Vec<f64> {
+        self.column(c)
+    }
+
+    /// The kept output indices.
+    pub fn output_ids(&self) -> &[usize] {
+        &self.output_ids
+    }
+
+    /// The values of output `k`, if kept.
+    pub fn output(&self, k: usize) -> Option<Vec<f64>> {
+        let c = self.output_ids.iter().position(|&i| i == k)?;
+        Some(self.column(self.input_ids.len() + c))
     }
 }
 
@@ -150,14 +190,34 @@ pub fn run(model: &Model, config: &RunConfig) -> Result<Results> {
     let layout = Layout::new(model);
     let batches = config.iterations.div_ceil(BATCH as u64) as usize;
     let progress = progress_bar(config);
-    let worker = (0..batches)
-        .into_par_iter()
+    let kept_inputs = if config.keep == Keep::Nothing {
+        Vec::new()
+    } else {
+        uncertain_inputs(model)
+    };
+    let kept_outputs = config.keep.outputs(&layout);
+    // Each batch writes its kept columns straight into its own block of this buffer.
+    let stride = (kept_inputs.len() + kept_outputs.len()) * BATCH;
+    let mut kept = vec![
+        0.0;
+        if stride == 0 {
+            batches
+        } else {
+            batches * stride
+        }
+    ];
+    let worker = kept
+        .par_chunks_mut(stride.max(1))
+        .enumerate()
         .with_min_len(4)
         .fold(
             || Worker::new(model, &layout, config),
-            |mut w, b| {
-                w.run_batch(b);
-                progress.inc(w.batch_len(b) as u64);
+            |mut w, (b, block)| {
+                if !crate::error::interrupted() {
+                    w.run_batch(b);
+                    w.keep_samples(b, block, &kept_inputs, &kept_outputs);
+                    progress.inc(w.batch_len(b) as u64);
+                }
                 w
             },
         )
@@ -166,6 +226,9 @@ pub fn run(model: &Model, config: &RunConfig) -> Result<Results> {
             a
         });
     progress.finish_and_clear();
+    if crate::error::interrupted() {
+        return Err(Error::Interrupted);
+    }
     let Some(mut worker) = worker else {
         return Err(Error::Numeric("no iterations were run".into()));
     };
@@ -183,7 +246,12 @@ pub fn run(model: &Model, config: &RunConfig) -> Result<Results> {
             Ok(Stats::from_accumulators(&moments, &worker.sketches[k]))
         })
         .collect::<Result<Vec<_>>>()?;
-    let samples = (config.keep != Keep::Nothing).then(|| worker.samples());
+    let samples = (config.keep != Keep::Nothing).then(|| Samples {
+        input_ids: kept_inputs,
+        output_ids: kept_outputs,
+        iterations: config.iterations as usize,
+        data: kept,
+    });
     let sketches = std::mem::take(&mut worker.sketches);
     drop(worker);
     Ok(Results {
@@ -252,6 +320,33 @@ pub fn uncertain_inputs(model: &Model) -> Vec<usize> {
         .collect()
 }
 
+/// An estimate of the memory a run needs, in bytes: the kept per-iteration columns, plus
+/// each worker's batch buffers and sketches.
+pub fn memory_estimate(model: &Model, iterations: u64, keep: Keep) -> u64 {
+    let layout = Layout::new(model);
+    let kept_columns = match keep {
+        Keep::Nothing => 0,
+        _ => uncertain_inputs(model).len() + keep.outputs(&layout).len(),
+    } as u64;
+    let per_worker =
+        ((model.inputs.len() + layout.len) * COLUMN * 8 + layout.len * 48 * 1024) as u64;
+    let threads = rayon::current_num_threads().max(1) as u64;
+    // The kept columns are joined after the run, one column at a time, so one extra column.
+    kept_columns * iterations * 8 + iterations * 8 + per_worker * (threads + 2) + 64 * 1024 * 1024
+}
+
+/// The memory this machine has available, from /proc/meminfo where there is one.
+pub fn memory_available() -> u64 {
+    std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|text| {
+            let line = text.lines().find(|l| l.starts_with("MemAvailable:"))?;
+            let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+            Some(kib * 1024)
+        })
+        .unwrap_or(16 << 30)
+}
+
 /// SplitMix64: a strong 64-bit mixer for deriving stream seeds.
 fn splitmix(mut z: u64) -> u64 {
     z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
@@ -276,10 +371,6 @@ struct Worker<'m> {
     scratch: eval::Scratch,
     sketches: Vec<Sketch>,
     batch_moments: Vec<(usize, Vec<Moments>)>,
-    kept_inputs: Vec<usize>,
-    kept_outputs: Vec<usize>,
-    /// Per batch: one vector per kept input, then one per kept output.
-    batch_samples: Vec<(usize, Vec<Vec<f64>>)>,
 }
 
 impl<'m> Worker<'m> {
@@ -288,19 +379,12 @@ impl<'m> Worker<'m> {
             model,
             layout,
             config,
-            input_columns: vec![0.0; model.inputs.len() * BATCH],
-            output_columns: vec![0.0; layout.len * BATCH],
+            input_columns: vec![0.0; model.inputs.len() * COLUMN],
+            output_columns: vec![0.0; layout.len * COLUMN],
             row: vec![0.0; model.inputs.len()],
             scratch: eval::Scratch::new(model),
             sketches: vec![Sketch::default(); layout.len],
             batch_moments: Vec::new(),
-            kept_inputs: if config.keep == Keep::Nothing {
-                Vec::new()
-            } else {
-                uncertain_inputs(model)
-            },
-            kept_outputs: config.keep.outputs(layout),
-            batch_samples: Vec::new(),
         }
     }
 
@@ -312,7 +396,7 @@ impl<'m> Worker<'m> {
     fn run_batch(&mut self, b: usize) {
         let len = self.batch_len(b);
         for (i, input) in self.model.inputs.iter().enumerate() {
-            let column = &mut self.input_columns[i * BATCH..i * BATCH + len];
+            let column = &mut self.input_columns[i * COLUMN..i * COLUMN + len];
             let mut rng = stream_rng(self.config.seed, b, input.stream);
             input.sampler.fill(&mut rng, column);
         }
@@ -328,36 +412,37 @@ impl<'m> Worker<'m> {
         } = self;
         for j in 0..len {
             for (i, x) in row.iter_mut().enumerate().take(n_inputs) {
-                *x = input_columns[i * BATCH + j];
+                *x = input_columns[i * COLUMN + j];
             }
             eval::evaluate(model, layout, row, scratch, |k, v| {
-                output_columns[k * BATCH + j] = v
+                output_columns[k * COLUMN + j] = v
             });
         }
         let moments = (0..self.layout.len)
             .map(|k| {
-                let column = &self.output_columns[k * BATCH..k * BATCH + len];
-                self.sketches[k].extend(column);
-                Moments::from_slice(column)
+                stats::accumulate(
+                    &self.output_columns[k * COLUMN..k * COLUMN + len],
+                    &mut self.sketches[k],
+                )
             })
             .collect();
         self.batch_moments.push((b, moments));
-        if self.config.keep != Keep::Nothing {
-            self.keep_samples(b, len);
-        }
     }
 
-    fn keep_samples(&mut self, b: usize, len: usize) {
-        let inputs = self
-            .kept_inputs
+    /// Copies the kept columns of batch `b` into its block of the samples buffer.
+    fn keep_samples(&self, b: usize, block: &mut [f64], inputs: &[usize], outputs: &[usize]) {
+        let len = self.batch_len(b);
+        let sources = inputs
             .iter()
-            .map(|&i| &self.input_columns[i * BATCH..i * BATCH + len]);
-        let outputs = self
-            .kept_outputs
-            .iter()
-            .map(|&k| &self.output_columns[k * BATCH..k * BATCH + len]);
-        let columns = inputs.chain(outputs).map(<[f64]>::to_vec).collect();
-        self.batch_samples.push((b, columns));
+            .map(|&i| &self.input_columns[i * COLUMN..i * COLUMN + len])
+            .chain(
+                outputs
+                    .iter()
+                    .map(|&k| &self.output_columns[k * COLUMN..k * COLUMN + len]),
+            );
+        for (c, source) in sources.enumerate() {
+            block[c * BATCH..c * BATCH + len].copy_from_slice(source);
+        }
     }
 
     fn absorb(&mut self, other: Worker) {
@@ -365,29 +450,5 @@ impl<'m> Worker<'m> {
             mine.merge(theirs);
         }
         self.batch_moments.extend(other.batch_moments);
-        self.batch_samples.extend(other.batch_samples);
-    }
-
-    /// Joins the kept batches into whole columns, one column at a time so that memory never
-    /// holds two copies of the samples.
-    fn samples(&mut self) -> Samples {
-        self.batch_samples.sort_by_key(|(b, _)| *b);
-        let iterations = self.config.iterations as usize;
-        let mut join = |c: usize| {
-            let mut column = Vec::with_capacity(iterations);
-            for (_, columns) in &mut self.batch_samples {
-                column.extend_from_slice(&std::mem::take(&mut columns[c]));
-            }
-            column
-        };
-        let n_inputs = self.kept_inputs.len();
-        let inputs = (0..n_inputs).map(|c| join(c)).collect::<Vec<_>>();
-        let outputs = (0..self.kept_outputs.len())
-            .map(|c| join(n_inputs + c))
-            .collect::<Vec<_>>();
-        Samples {
-            inputs: self.kept_inputs.iter().copied().zip(inputs).collect(),
-            outputs: self.kept_outputs.iter().copied().zip(outputs).collect(),
-        }
     }
 }

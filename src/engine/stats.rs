@@ -29,6 +29,10 @@ impl Moments {
     /// Two-pass moments of a slice, skipping NaN markers (undefined values such as a BCR
     /// with zero costs).
     pub fn from_slice(values: &[f64]) -> Moments {
+        let sum: f64 = values.iter().sum();
+        if !sum.is_nan() {
+            return Moments::two_pass(values, sum);
+        }
         let (n, sum) = values
             .iter()
             .filter(|x| !x.is_nan())
@@ -48,6 +52,24 @@ impl Moments {
         let mean = rough + deviations / n as f64;
         let m2 = (squares - deviations * deviations / n as f64).max(0.0);
         Moments { n, mean, m2 }
+    }
+
+    /// The fast path of [`Moments::from_slice`] for a slice with no NaN.
+    fn two_pass(values: &[f64], sum: f64) -> Moments {
+        let n = values.len() as u64;
+        if n == 0 {
+            return Moments::default();
+        }
+        let rough = sum / n as f64;
+        let (deviations, squares) = values.iter().fold((0.0, 0.0), |(d, q), x| {
+            let e = x - rough;
+            (d + e, q + e * e)
+        });
+        Moments {
+            n,
+            mean: rough + deviations / n as f64,
+            m2: (squares - deviations * deviations / n as f64).max(0.0),
+        }
     }
 
     /// Combines two sets of moments (Chan, Golub and LeVeque).
@@ -99,36 +121,178 @@ impl Moments {
     }
 }
 
-/// Counts by bin for one sign; bins are contiguous from `offset`.
+/// Folds one batch's column into its sketch and returns its moments. Most columns hold costs
+/// or benefits of one sign and no undefined values: for them this takes two fused passes
+/// (sum and range; then deviations and bin counts) instead of one pass per statistic.
+pub fn accumulate(values: &[f64], sketch: &mut Sketch) -> Moments {
+    // Four independent lanes break the chains of dependent floating-point additions.
+    let mut sum = [0.0; LANES];
+    let mut low = [f64::INFINITY; LANES];
+    let mut high = [f64::NEG_INFINITY; LANES];
+    let chunks = values.chunks_exact(LANES);
+    let tail = chunks.remainder();
+    for chunk in chunks {
+        for lane in 0..LANES {
+            sum[lane] += chunk[lane];
+            low[lane] = low[lane].min(chunk[lane]);
+            high[lane] = high[lane].max(chunk[lane]);
+        }
+    }
+    for &x in tail {
+        sum[0] += x;
+        low[0] = low[0].min(x);
+        high[0] = high[0].max(x);
+    }
+    let sum = (sum[0] + sum[1]) + (sum[2] + sum[3]);
+    let low = low.iter().copied().fold(f64::INFINITY, f64::min);
+    let high = high.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    if sum.is_nan() || values.is_empty() {
+        // Undefined values (a BCR with no costs) are skipped one by one.
+        sketch.extend(values);
+        return Moments::from_slice(values);
+    }
+    let n = values.len() as u64;
+    sketch.count += n;
+    sketch.min = sketch.min.min(low);
+    sketch.max = sketch.max.max(high);
+    if low >= ZERO_BELOW {
+        sketch.above_zero += n;
+        count_bins(&mut sketch.positive, values, low, high);
+    } else if high <= -ZERO_BELOW {
+        count_bins(&mut sketch.negative, values, -high, -low);
+    } else {
+        count_mixed(sketch, values, low, high);
+    }
+    let rough = sum / n as f64;
+    let mut deviations = [0.0; LANES];
+    let mut squares = [0.0; LANES];
+    let chunks = values.chunks_exact(LANES);
+    let tail = chunks.remainder();
+    for chunk in chunks {
+        for lane in 0..LANES {
+            let e = chunk[lane] - rough;
+            deviations[lane] += e;
+            squares[lane] += e * e;
+        }
+    }
+    for &x in tail {
+        let e = x - rough;
+        deviations[0] += e;
+        squares[0] += e * e;
+    }
+    let deviations = (deviations[0] + deviations[1]) + (deviations[2] + deviations[3]);
+    let squares = (squares[0] + squares[1]) + (squares[2] + squares[3]);
+    Moments {
+        n,
+        mean: rough + deviations / n as f64,
+        m2: (squares - deviations * deviations / n as f64).max(0.0),
+    }
+}
+
+/// Counts values of one sign, whose magnitudes lie in `small..=large`, into `store`.
+fn count_bins(store: &mut Store, values: &[f64], small: f64, large: f64) {
+    store.cover(bin_of(small), bin_of(large));
+    store.count_magnitudes(values.iter().map(|x| x.abs()));
+}
+
+/// Counts values of both signs (and zeros) lying in `low..=high`.
+fn count_mixed(sketch: &mut Sketch, values: &[f64], low: f64, high: f64) {
+    // The smallest magnitude of each sign, so each store covers only the bins it needs.
+    let (smallest_positive, smallest_negative) =
+        values
+            .iter()
+            .fold((f64::INFINITY, f64::INFINITY), |(p, n), &x| {
+                if x >= ZERO_BELOW {
+                    (p.min(x), n)
+                } else if x <= -ZERO_BELOW {
+                    (p, n.min(-x))
+                } else {
+                    (p, n)
+                }
+            });
+    if high >= ZERO_BELOW {
+        sketch
+            .positive
+            .cover(bin_of(smallest_positive), bin_of(high));
+    }
+    if low <= -ZERO_BELOW {
+        sketch
+            .negative
+            .cover(bin_of(smallest_negative), bin_of(-low));
+    }
+    for &x in values {
+        if x >= ZERO_BELOW {
+            sketch.above_zero += 1;
+        } else if x > -ZERO_BELOW {
+            sketch.above_zero += u64::from(x > 0.0);
+            sketch.zeros += 1;
+        }
+    }
+    sketch
+        .positive
+        .count_magnitudes(values.iter().copied().filter(|&x| x >= ZERO_BELOW));
+    sketch
+        .negative
+        .count_magnitudes(values.iter().filter(|&&x| x <= -ZERO_BELOW).map(|x| -x));
+}
+
+/// Counts by bin for one sign; bins are contiguous from `offset`. Each bin keeps its count in
+/// four lanes, filled in turn, so that a run of values in the same bin does not make every
+/// increment wait for the one before.
 #[derive(Debug, Clone, Default)]
 struct Store {
     offset: u64,
-    bins: Vec<u64>,
+    bins: Vec<[u32; LANES]>,
 }
 
+/// Lanes per bin.
+const LANES: usize = 4;
+
 impl Store {
+    /// Makes the store cover bins `low..=high`.
+    fn cover(&mut self, low: u64, high: u64) {
+        if self.bins.is_empty() {
+            self.offset = low;
+            self.bins.resize((high - low + 1) as usize, [0; LANES]);
+            return;
+        }
+        if low < self.offset {
+            let grow = (self.offset - low) as usize;
+            self.bins
+                .splice(0..0, std::iter::repeat_n([0; LANES], grow));
+            self.offset = low;
+        }
+        let end = self.offset + self.bins.len() as u64;
+        if high >= end {
+            self.bins
+                .resize((high - self.offset + 1) as usize, [0; LANES]);
+        }
+    }
+
     #[inline]
     fn add(&mut self, bin: u64) {
-        if self.bins.is_empty() {
-            self.offset = bin;
-            self.bins.push(0);
+        self.cover(bin, bin);
+        self.bins[(bin - self.offset) as usize][0] += 1;
+    }
+
+    /// Counts the bins of magnitudes (already covered), spreading them over the lanes.
+    #[inline]
+    fn count_magnitudes(&mut self, magnitudes: impl Iterator<Item = f64>) {
+        let offset = self.offset;
+        for (i, m) in magnitudes.enumerate() {
+            self.bins[(bin_of(m) - offset) as usize][i % LANES] += 1;
         }
-        if bin < self.offset {
-            let grow = (self.offset - bin) as usize;
-            self.bins.splice(0..0, std::iter::repeat_n(0, grow));
-            self.offset = bin;
-        } else if bin >= self.offset + self.bins.len() as u64 {
-            self.bins.resize((bin - self.offset + 1) as usize, 0);
-        }
-        self.bins[(bin - self.offset) as usize] += 1;
     }
 
     fn merge(&mut self, other: &Store) {
-        for (i, &count) in other.bins.iter().enumerate() {
-            if count > 0 {
-                let bin = other.offset + i as u64;
-                self.add(bin);
-                self.bins[(bin - self.offset) as usize] += count - 1;
+        let Some(last) = other.bins.len().checked_sub(1) else {
+            return;
+        };
+        self.cover(other.offset, other.offset + last as u64);
+        let start = (other.offset - self.offset) as usize;
+        for (mine, theirs) in self.bins[start..].iter_mut().zip(&other.bins) {
+            for lane in 0..LANES {
+                mine[lane] += theirs[lane];
             }
         }
     }
@@ -138,8 +302,13 @@ impl Store {
         self.bins
             .iter()
             .enumerate()
-            .filter(|(_, c)| **c > 0)
-            .map(|(i, c)| (self.offset + i as u64, *c))
+            .map(|(i, lanes)| {
+                (
+                    self.offset + i as u64,
+                    lanes.iter().map(|&c| u64::from(c)).sum::<u64>(),
+                )
+            })
+            .filter(|(_, c)| *c > 0)
     }
 }
 
@@ -204,7 +373,7 @@ impl Sketch {
         }
     }
 
-    /// Adds every value of a slice.
+    /// Adds every value of a slice, one by one (see [`accumulate`] for the fast path).
     pub fn extend(&mut self, values: &[f64]) {
         values.iter().for_each(|&x| self.push(x));
     }
