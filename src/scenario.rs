@@ -192,13 +192,16 @@ impl Model {
 // ---------------------------------------------------------------------------------------------
 // Raw TOML structures
 
+/// A department's table: each key with its value and position.
+type RawDepartment = Spanned<BTreeMap<String, Spanned<Value>>>;
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawScenario {
     scenario: RawSettings,
     journeys: RawJourneys,
     users: RawUsers,
-    departments: Option<BTreeMap<String, Spanned<BTreeMap<String, Spanned<Value>>>>>,
+    departments: Option<BTreeMap<String, RawDepartment>>,
     #[serde(default)]
     options: BTreeMap<String, Spanned<RawOption>>,
     discounting: Option<RawDiscounting>,
@@ -756,10 +759,7 @@ impl<'t> Loader<'t> {
         }
     }
 
-    fn departments(
-        &mut self,
-        raw: BTreeMap<String, Spanned<BTreeMap<String, Spanned<Value>>>>,
-    ) -> Vec<Department> {
+    fn departments(&mut self, raw: BTreeMap<String, RawDepartment>) -> Vec<Department> {
         if raw.is_empty() {
             self.error_at(
                 None,
@@ -777,11 +777,7 @@ impl<'t> Loader<'t> {
             .collect()
     }
 
-    fn department(
-        &mut self,
-        id: String,
-        table: Spanned<BTreeMap<String, Spanned<Value>>>,
-    ) -> Option<Department> {
+    fn department(&mut self, id: String, table: RawDepartment) -> Option<Department> {
         let prefix = format!("departments.{id}");
         let span = table.span();
         let table = table.into_inner();

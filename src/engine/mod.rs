@@ -21,7 +21,7 @@ pub use eval::Layout;
 use stats::{Moments, Sketch};
 
 /// Iterations per batch.
-pub const BATCH: usize = 1024;
+pub const BATCH: usize = 4096;
 
 /// Distance between columns in a worker's buffers: a batch plus one cache line, so that the
 /// same row of different columns does not fall in the same cache set (a power-of-two stride
@@ -246,7 +246,7 @@ pub fn run(model: &Model, config: &RunConfig) -> Result<Results> {
             Ok(Stats::from_accumulators(&moments, &worker.sketches[k]))
         })
         .collect::<Result<Vec<_>>>()?;
-    let samples = (config.keep != Keep::Nothing).then(|| Samples {
+    let samples = (config.keep != Keep::Nothing).then_some(Samples {
         input_ids: kept_inputs,
         output_ids: kept_outputs,
         iterations: config.iterations as usize,

@@ -126,6 +126,8 @@ impl Moments {
 /// (sum and range; then deviations and bin counts) instead of one pass per statistic.
 pub fn accumulate(values: &[f64], sketch: &mut Sketch) -> Moments {
     // Four independent lanes break the chains of dependent floating-point additions.
+    const LANES: usize = 4;
+    // Four independent lanes break the chains of dependent floating-point additions.
     let mut sum = [0.0; LANES];
     let mut low = [f64::INFINITY; LANES];
     let mut high = [f64::NEG_INFINITY; LANES];
@@ -236,51 +238,45 @@ fn count_mixed(sketch: &mut Sketch, values: &[f64], low: f64, high: f64) {
         .count_magnitudes(values.iter().filter(|&&x| x <= -ZERO_BELOW).map(|x| -x));
 }
 
-/// Counts by bin for one sign; bins are contiguous from `offset`. Each bin keeps its count in
-/// four lanes, filled in turn, so that a run of values in the same bin does not make every
-/// increment wait for the one before.
+/// Counts by bin for one sign; bins are contiguous from `offset`. Counts are 32-bit (a run has
+/// at most [`crate::engine::MAX_ITERATIONS`] values) to keep each sketch small in cache.
 #[derive(Debug, Clone, Default)]
 struct Store {
     offset: u64,
-    bins: Vec<[u32; LANES]>,
+    bins: Vec<u32>,
 }
-
-/// Lanes per bin.
-const LANES: usize = 4;
 
 impl Store {
     /// Makes the store cover bins `low..=high`.
     fn cover(&mut self, low: u64, high: u64) {
         if self.bins.is_empty() {
             self.offset = low;
-            self.bins.resize((high - low + 1) as usize, [0; LANES]);
+            self.bins.resize((high - low + 1) as usize, 0);
             return;
         }
         if low < self.offset {
             let grow = (self.offset - low) as usize;
-            self.bins
-                .splice(0..0, std::iter::repeat_n([0; LANES], grow));
+            self.bins.splice(0..0, std::iter::repeat_n(0, grow));
             self.offset = low;
         }
         let end = self.offset + self.bins.len() as u64;
         if high >= end {
-            self.bins
-                .resize((high - self.offset + 1) as usize, [0; LANES]);
+            self.bins.resize((high - self.offset + 1) as usize, 0);
         }
     }
 
     #[inline]
     fn add(&mut self, bin: u64) {
         self.cover(bin, bin);
-        self.bins[(bin - self.offset) as usize][0] += 1;
+        self.bins[(bin - self.offset) as usize] += 1;
     }
 
-    /// Counts the bins of magnitudes (already covered), spreading them over the lanes.
+    /// Counts the bins of magnitudes (already covered).
     #[inline]
     fn count_magnitudes(&mut self, magnitudes: impl Iterator<Item = f64>) {
         let offset = self.offset;
-        for (i, m) in magnitudes.enumerate() {
-            self.bins[(bin_of(m) - offset) as usize][i % LANES] += 1;
+        for m in magnitudes {
+            self.bins[(bin_of(m) - offset) as usize] += 1;
         }
     }
 
@@ -291,9 +287,7 @@ impl Store {
         self.cover(other.offset, other.offset + last as u64);
         let start = (other.offset - self.offset) as usize;
         for (mine, theirs) in self.bins[start..].iter_mut().zip(&other.bins) {
-            for lane in 0..LANES {
-                mine[lane] += theirs[lane];
-            }
+            *mine += theirs;
         }
     }
 
@@ -302,12 +296,7 @@ impl Store {
         self.bins
             .iter()
             .enumerate()
-            .map(|(i, lanes)| {
-                (
-                    self.offset + i as u64,
-                    lanes.iter().map(|&c| u64::from(c)).sum::<u64>(),
-                )
-            })
+            .map(|(i, &c)| (self.offset + i as u64, u64::from(c)))
             .filter(|(_, c)| *c > 0)
     }
 }
