@@ -326,13 +326,10 @@ pub fn terminal_headline(r: &Report) -> String {
         thousands(r.results.iterations)
     );
     for (b, label) in ["users", "government", "total"].iter().enumerate() {
-        let st = r.cost(None, 4, b);
         let _ = writeln!(
             out,
-            "  {label:<11} {:>9}  ({} – {})",
-            money(st.mean),
-            money(st.p10),
-            money(st.p90)
+            "  {label:<11} {}",
+            Report::mean_range(&r.cost(None, 4, b))
         );
     }
     out

@@ -9,4 +9,5 @@ mod cli;
 mod common;
 mod distributions;
 mod reviewer;
+mod scenarios;
 mod snapshots;
