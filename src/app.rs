@@ -89,6 +89,17 @@ pub fn run(plan: &RunPlan) -> Result<RunOutcome> {
         },
         progress: plan.progress,
     };
+    if config.iterations == 0 || config.iterations > engine::MAX_ITERATIONS {
+        return Err(Error::Usage {
+            flag: "--iterations".into(),
+            problem: format!(
+                "{} is outside 1…{}",
+                config.iterations,
+                format::thousands(engine::MAX_ITERATIONS)
+            ),
+            fix: "use e.g. --iterations 20000 (10,000 or more for stable percentiles)".into(),
+        });
+    }
     check_memory(&model, &config)?;
     let results = engine::run(&model, &config)?;
     let report = Report::new(&model, &results);

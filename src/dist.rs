@@ -374,6 +374,10 @@ pub fn fmt_num(x: f64) -> String {
     if x == 0.0 {
         return "0".to_string();
     }
+    // Very large or very small numbers in exponent form, which also reads back exactly.
+    if x.abs() >= 1e15 || x.abs() < 1e-5 {
+        return format!("{x:e}");
+    }
     format!("{x}")
 }
 

@@ -20,6 +20,9 @@ use crate::reference;
 /// The largest appraisal period seams accepts, in years.
 pub const MAX_YEARS: usize = 1000;
 
+/// The largest scenario file seams reads.
+pub const MAX_SCENARIO_BYTES: u64 = 10_000_000;
+
 /// Index of an input in [`Model::inputs`].
 pub type InputId = usize;
 
@@ -279,11 +282,27 @@ struct RawEffect {
 /// [`Error::Read`] when the file cannot be read; [`Error::Input`] or [`Error::Inputs`] naming
 /// the file, key, line, problem and fix for anything malformed.
 pub fn load(path: &Path, overrides: &[Override]) -> Result<Model> {
-    let bytes = std::fs::read(path).map_err(|source| Error::Read {
+    let read_error = |source| Error::Read {
         path: path.to_path_buf(),
         source,
-    })?;
+    };
     let origin = path.display().to_string();
+    let size = std::fs::metadata(path).map_err(read_error)?.len();
+    if size > MAX_SCENARIO_BYTES {
+        return Err(InputError {
+            origin,
+            location: None,
+            key: String::new(),
+            problem: format!(
+                "the file is {:.0} MB; a scenario is a small text file (at most {} MB)",
+                size as f64 / 1e6,
+                MAX_SCENARIO_BYTES / 1_000_000
+            ),
+            fix: "check that this is the scenario you meant to run".into(),
+        }
+        .into());
+    }
+    let bytes = std::fs::read(path).map_err(read_error)?;
     let text = std::str::from_utf8(&bytes).map_err(|e| InputError {
         origin: origin.clone(),
         location: Some(line_column(
@@ -321,7 +340,22 @@ pub fn load_str(text: &str, origin: &str, overrides: &[Override]) -> Result<Mode
 
 fn toml_error(text: &str, origin: &str, e: &toml::de::Error) -> Error {
     let location = e.span().map(|s| line_column(text, s.start));
-    let message = e.message().trim().to_string();
+    // Serde names the raw structures; say which table of the scenario is meant instead.
+    let mut message = e.message().trim().to_string();
+    for (raw, table) in [
+        (
+            "struct RawScenario",
+            "a scenario: [scenario], [journeys], [users] and [departments.ID] tables",
+        ),
+        ("struct RawSettings", "the [scenario] table"),
+        ("struct RawJourneys", "the [journeys] table"),
+        ("struct RawUsers", "the [users] table"),
+        ("struct RawDiscounting", "the [discounting] table"),
+        ("struct RawOption", "an [options.ID] table"),
+        ("struct RawEffect", "an [[options.ID.effect]] table"),
+    ] {
+        message = message.replace(raw, table);
+    }
     let fix = if message.contains("unknown field") {
         "check the spelling against docs/scenario-format.md; misspelt keys are refused so they cannot silently become 0"
     } else if message.contains("missing field") {

@@ -238,10 +238,16 @@ pub fn run(model: &Model, config: &RunConfig) -> Result<Results> {
             let per_batch: Vec<Moments> = worker.batch_moments.iter().map(|(_, m)| m[k]).collect();
             let moments = Moments::merge_pairwise(&per_batch);
             if !moments.mean.is_finite() || !moments.m2.is_finite() {
-                return Err(Error::Numeric(format!(
-                    "{} is not a finite number in some iterations: the inputs multiply to overflow. Check inputs with very wide or heavy-tailed distributions (large `a to b` ranges, lognormal with a large sd)",
-                    output_name(model, &layout, k)
-                )));
+                let message = worker.overflow.as_ref().map_or_else(
+                    || {
+                        format!(
+                            "{} is not a finite number: the inputs overflow",
+                            output_name(model, &layout, k)
+                        )
+                    },
+                    |o| o.describe(model, &layout),
+                );
+                return Err(Error::Numeric(message));
             }
             Ok(Stats::from_accumulators(&moments, &worker.sketches[k]))
         })
@@ -371,6 +377,46 @@ struct Worker<'m> {
     scratch: eval::Scratch,
     sketches: Vec<Sketch>,
     batch_moments: Vec<(usize, Vec<Moments>)>,
+    /// The earliest iteration whose outputs overflowed, if any.
+    overflow: Option<Overflow>,
+}
+
+/// An iteration whose outputs were not finite numbers.
+#[derive(Debug, Clone)]
+struct Overflow {
+    iteration: u64,
+    output: usize,
+    inputs: Vec<f64>,
+}
+
+impl Overflow {
+    /// A message naming the output and the largest inputs drawn in that iteration.
+    fn describe(&self, model: &Model, layout: &Layout) -> String {
+        let mut order: Vec<usize> = (0..self.inputs.len()).collect();
+        order.sort_by(|&a, &b| self.inputs[b].abs().total_cmp(&self.inputs[a].abs()));
+        let named: Vec<String> = order
+            .iter()
+            .take(3)
+            .map(|&i| {
+                let x = self.inputs[i];
+                let value = if x.abs() < 1e15 {
+                    crate::dist::fmt_num(x)
+                } else {
+                    format!("{x:e}")
+                };
+                format!(
+                    "{} = {value} (`{}`)",
+                    model.inputs[i].key, model.inputs[i].text
+                )
+            })
+            .collect();
+        format!(
+            "{} is not a finite number in iteration {}: the inputs multiply to overflow. The largest inputs drawn there: {}",
+            output_name(model, layout, self.output),
+            self.iteration + 1,
+            named.join("; ")
+        )
+    }
 }
 
 impl<'m> Worker<'m> {
@@ -385,6 +431,7 @@ impl<'m> Worker<'m> {
             scratch: eval::Scratch::new(model),
             sketches: vec![Sketch::default(); layout.len],
             batch_moments: Vec::new(),
+            overflow: None,
         }
     }
 
@@ -418,7 +465,7 @@ impl<'m> Worker<'m> {
                 output_columns[k * COLUMN + j] = v
             });
         }
-        let moments = (0..self.layout.len)
+        let moments: Vec<Moments> = (0..self.layout.len)
             .map(|k| {
                 stats::accumulate(
                     &self.output_columns[k * COLUMN..k * COLUMN + len],
@@ -426,7 +473,28 @@ impl<'m> Worker<'m> {
                 )
             })
             .collect();
+        if self.overflow.is_none() {
+            self.overflow = self.find_overflow(b, len, &moments);
+        }
         self.batch_moments.push((b, moments));
+    }
+
+    /// The first iteration of this batch with an output that is not a finite number, with the
+    /// output and the inputs drawn for it. (A BCR is left undefined on purpose and skipped.)
+    fn find_overflow(&self, b: usize, len: usize, moments: &[Moments]) -> Option<Overflow> {
+        let k = moments
+            .iter()
+            .position(|m| !m.mean.is_finite() || !m.m2.is_finite())?;
+        let column = &self.output_columns[k * COLUMN..k * COLUMN + len];
+        let j = column.iter().position(|v| !v.is_finite()).unwrap_or(0);
+        let inputs = (0..self.model.inputs.len())
+            .map(|i| self.input_columns[i * COLUMN + j])
+            .collect();
+        Some(Overflow {
+            iteration: (b * BATCH + j) as u64,
+            output: k,
+            inputs,
+        })
     }
 
     /// Copies the kept columns of batch `b` into its block of the samples buffer.
@@ -450,5 +518,9 @@ impl<'m> Worker<'m> {
             mine.merge(theirs);
         }
         self.batch_moments.extend(other.batch_moments);
+        self.overflow = match (self.overflow.take(), other.overflow) {
+            (Some(a), Some(b)) => Some(if a.iteration <= b.iteration { a } else { b }),
+            (a, b) => a.or(b),
+        };
     }
 }

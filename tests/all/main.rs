@@ -7,6 +7,7 @@ mod bad_input;
 mod charts;
 mod cli;
 mod common;
+mod corpus;
 mod distributions;
 mod reviewer;
 mod scenarios;

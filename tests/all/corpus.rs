@@ -1,0 +1,147 @@
+//! The bad-input corpus (tests/bad-inputs/manifest.toml): every case exits with code 2, names
+//! what is wrong, never panics, and leaves no results folder.
+
+use std::path::{Path, PathBuf};
+
+use super::common::*;
+
+#[derive(serde::Deserialize)]
+struct Manifest {
+    case: Vec<Case>,
+}
+
+#[derive(serde::Deserialize)]
+struct Case {
+    file: String,
+    #[serde(default)]
+    args: Vec<String>,
+    expect: Vec<String>,
+}
+
+fn corpus() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/bad-inputs")
+}
+
+/// Runs `seams run` on a scenario and checks the refusal.
+fn refuses(scenario: &Path, args: &[String], expect: &[String]) {
+    if let Err(problem) = check_refusal(scenario, args, expect) {
+        panic!("{problem}");
+    }
+}
+
+fn check_refusal(scenario: &Path, args: &[String], expect: &[String]) -> Result<(), String> {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let mut all = vec![
+        "run".to_string(),
+        scenario.display().to_string(),
+        "--out".into(),
+        out.display().to_string(),
+    ];
+    all.extend(
+        args.iter()
+            .map(|a| a.replace("{dir}", &corpus().display().to_string())),
+    );
+    let all: Vec<&str> = all.iter().map(String::as_str).collect();
+    let output = run_in(dir.path(), &all);
+    let err = stderr(&output);
+    let name = scenario.file_name().unwrap().to_string_lossy();
+    if output.status.code() != Some(2) {
+        return Err(format!("{name}: exit {:?}\n{err}", output.status.code()));
+    }
+    if let Some(missing) = expect.iter().find(|f| !err.contains(f.as_str())) {
+        return Err(format!("{name}: expected `{missing}` in\n{err}"));
+    }
+    if err.contains("panicked") || err.contains("RUST_BACKTRACE") {
+        return Err(format!("{name}: {err}"));
+    }
+    if out.exists() || std::fs::read_dir(dir.path()).map_or(0, |d| d.count()) != 0 {
+        return Err(format!(
+            "{name}: a results folder or partial files were left behind"
+        ));
+    }
+    Ok(())
+}
+
+#[test]
+fn every_case_in_the_corpus_is_refused_clearly() {
+    let text = std::fs::read_to_string(corpus().join("manifest.toml")).unwrap();
+    let manifest: Manifest = toml::from_str(&text).unwrap();
+    assert!(
+        manifest.case.len() >= 40,
+        "the corpus has {} cases",
+        manifest.case.len()
+    );
+    let failures: Vec<String> = manifest
+        .case
+        .iter()
+        .filter_map(|case| {
+            check_refusal(&corpus().join(&case.file), &case.args, &case.expect).err()
+        })
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n\n{}",
+        failures.len(),
+        manifest.case.len(),
+        failures.join("\n\n")
+    );
+}
+
+#[test]
+fn generated_inputs_are_refused_clearly() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = fixture_text("small.toml");
+    let write = |name: &str, bytes: &[u8]| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        path
+    };
+    let expect = |fragments: &[&str]| fragments.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    // A 50 MB file.
+    let mut big = base.clone().into_bytes();
+    big.resize(50_000_000, b'#');
+    refuses(&write("big.toml", &big), &[], &expect(&["50 MB"]));
+    // Deeply nested arrays.
+    let deep = format!(
+        "{}\n[extra]\nx = {}{}\n",
+        base,
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
+    refuses(
+        &write("deep.toml", deep.as_bytes()),
+        &[],
+        &expect(&["recursion"]),
+    );
+    // Deeply nested tables.
+    let tables: String = (0..2000)
+        .map(|i| {
+            format!(
+                "[t{}]\n",
+                (0..=i)
+                    .map(|j| format!("k{j}"))
+                    .collect::<Vec<_>>()
+                    .join(".")
+            )
+        })
+        .take(50)
+        .collect();
+    refuses(
+        &write("tables.toml", format!("{base}\n{tables}").as_bytes()),
+        &[],
+        &expect(&["unknown field"]),
+    );
+    // Bytes that are not UTF-8, and an empty file.
+    refuses(
+        &write("latin1.toml", b"[scenario]\nname = \"Caf\xe9\"\n"),
+        &[],
+        &expect(&["not UTF-8"]),
+    );
+    refuses(&write("empty.toml", b""), &[], &expect(&["missing field"]));
+    refuses(
+        &dir.path().join("missing.toml"),
+        &[],
+        &expect(&["cannot read", "missing.toml"]),
+    );
+}
