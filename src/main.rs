@@ -1,5 +1,5 @@
 //! The `seams` binary: parses arguments, calls the library, prints the error and maps it to an
-//! exit code (0 success, 1 failure while running, 2 bad input).
+//! exit code (0 success, 1 failure while running, 2 bad input, 130 interrupted).
 
 mod cli;
 
@@ -37,10 +37,11 @@ fn main() -> ExitCode {
         }
         Err(e) => {
             eprintln!("error: {e:#}");
-            let bad_input = e
-                .downcast_ref::<seams::Error>()
-                .is_some_and(seams::Error::is_bad_input);
-            ExitCode::from(if bad_input { 2 } else { 1 })
+            match e.downcast_ref::<seams::Error>() {
+                Some(seams::Error::Interrupted) => ExitCode::from(130),
+                Some(error) if error.is_bad_input() => ExitCode::from(2),
+                _ => ExitCode::from(1),
+            }
         }
     }
 }

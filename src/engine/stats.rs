@@ -485,6 +485,45 @@ mod tests {
         assert_eq!(s.share_above_zero(), 1.0);
     }
 
+    /// 10⁷ values near 10⁹, as the engine folds them (batches of 4096, merged pairwise),
+    /// against an exact reference in 128-bit integers: every value is a multiple of 1/8.
+    #[test]
+    fn moments_and_percentiles_are_stable_at_ten_million() {
+        const N: usize = 10_000_000;
+        let eighths = |i: usize| 8_000_000_000i128 + ((i * 7919) % 100_003) as i128;
+        let values: Vec<f64> = (0..N).map(|i| eighths(i) as f64 / 8.0).collect();
+        let mut sketch = Sketch::default();
+        let batches: Vec<Moments> = values
+            .chunks(4096)
+            .map(|c| accumulate(c, &mut sketch))
+            .collect();
+        let m = Moments::merge_pairwise(&batches);
+        // Exact: mean = Σe/(8n); m2 = (Σe² − (Σe)²/n)/64.
+        let (sum, squares) = (0..N).fold((0i128, 0i128), |(s, q), i| {
+            (s + eighths(i), q + eighths(i) * eighths(i))
+        });
+        let n = N as i128;
+        let mean = sum as f64 / (8.0 * N as f64);
+        let m2 = ((squares * n - sum * sum) as f64 / n as f64) / 64.0;
+        assert_eq!(m.n, N as u64);
+        assert!(
+            (m.mean - mean).abs() <= 1e-15 * mean,
+            "{} vs {mean}",
+            m.mean
+        );
+        assert!((m.m2 - m2).abs() <= 1e-9 * m2, "{} vs {m2}", m.m2);
+        let mut sorted = values;
+        sorted.sort_unstable_by(f64::total_cmp);
+        for p in [0.05, 0.1, 0.5, 0.9, 0.95] {
+            let exact = sorted[(p * N as f64).ceil() as usize - 1];
+            let got = sketch.quantile(p).unwrap();
+            assert!(
+                (got - exact).abs() <= SKETCH_RELATIVE_ERROR * exact,
+                "p{p}: {got} vs {exact}"
+            );
+        }
+    }
+
     #[test]
     fn merged_moments_equal_one_pass() {
         let values: Vec<f64> = (0..1000).map(|i| 1e6 + (i as f64 * 0.37).sin()).collect();

@@ -9,6 +9,8 @@ mod cli;
 mod common;
 mod corpus;
 mod distributions;
+mod properties;
 mod reviewer;
+mod safety;
 mod scenarios;
 mod snapshots;

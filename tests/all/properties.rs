@@ -1,0 +1,137 @@
+//! Property tests: the parser and loader never panic, a printed distribution reads back as
+//! itself, and the accumulators merge exactly. `PROPTEST_CASES` raises the case count for a
+//! long fuzz run (see docs/fuzzing.md).
+
+use proptest::prelude::*;
+use seams::dist::{Dist, Domain, Family};
+use seams::engine::stats::{Moments, Sketch};
+
+/// Text shaped like the distribution language, with its pieces in any order.
+fn grammar_like() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        Just("pert(".to_string()),
+        Just("uniform(".to_string()),
+        Just("normal(".to_string()),
+        Just("lognormal(".to_string()),
+        Just("beta(".to_string()),
+        Just("triangular(".to_string()),
+        Just(")".to_string()),
+        Just(", ".to_string()),
+        Just(" to ".to_string()),
+        Just("min=".to_string()),
+        Just("mean=".to_string()),
+        Just("sd=".to_string()),
+        Just("%".to_string()),
+        Just("k".to_string()),
+        Just("bn".to_string()),
+        Just("£".to_string()),
+        Just("e".to_string()),
+        Just("-".to_string()),
+        any::<f64>().prop_map(|x| x.to_string()),
+        (0u32..1000).prop_map(|x| x.to_string()),
+    ];
+    proptest::collection::vec(piece, 0..12).prop_map(|p| p.concat())
+}
+
+/// A valid distribution with finite parameters.
+fn valid_dist() -> impl Strategy<Value = Dist> {
+    let x = -1e6f64..1e6;
+    let positive = 1e-3f64..1e6;
+    let share = 0.01f64..0.99;
+    let family = prop_oneof![
+        x.clone().prop_map(Family::Fixed),
+        (x.clone(), positive.clone()).prop_map(|(low, w)| Family::Uniform { low, high: low + w }),
+        (x.clone(), positive.clone(), 0.0f64..1.0).prop_map(|(min, w, t)| Family::Pert {
+            min,
+            mode: min + w * t,
+            max: min + w
+        }),
+        (x.clone(), positive.clone(), 0.0f64..1.0).prop_map(|(min, w, t)| Family::Triangular {
+            min,
+            mode: min + w * t,
+            max: min + w
+        }),
+        (x.clone(), positive.clone()).prop_map(|(mean, sd)| Family::Normal { mean, sd }),
+        (positive.clone(), positive.clone()).prop_map(|(mean, sd)| Family::LogNormal { mean, sd }),
+        (positive.clone(), 1.001f64..100.0).prop_map(|(p5, r)| Family::Range90 { p5, p95: p5 * r }),
+        (0.1f64..50.0, 0.1f64..50.0).prop_map(|(a, b)| Family::Beta { a, b }),
+        (share, 0.001f64..0.99).prop_map(|(mean, f)| Family::BetaMeanSd {
+            mean,
+            sd: f * (mean * (1.0 - mean)).sqrt()
+        }),
+    ];
+    family.prop_map(|family| Dist {
+        family,
+        min: None,
+        max: None,
+    })
+}
+
+proptest! {
+    #[test]
+    fn any_text_parses_or_errs(text in any::<String>()) {
+        let _ = Dist::parse(&text);
+    }
+
+    #[test]
+    fn grammar_like_text_parses_or_errs(text in grammar_like()) {
+        if let Ok(dist) = Dist::parse(&text) {
+            // Whatever parses can be checked against a domain without panicking.
+            let _ = dist.sampler(Domain::NON_NEGATIVE);
+            let _ = dist.sampler(Domain::SHARE);
+        }
+    }
+
+    #[test]
+    fn a_printed_distribution_reads_back(dist in valid_dist()) {
+        let text = dist.to_string();
+        let back = Dist::parse(&text);
+        prop_assert_eq!(back, Ok(dist), "{}", text);
+    }
+
+    #[test]
+    fn samplers_draw_inside_their_domain(dist in valid_dist(), seed in any::<u64>()) {
+        use rand::SeedableRng;
+        if let Ok(sampler) = dist.sampler(Domain::NON_NEGATIVE) {
+            let mut rng = rand::rngs::Xoshiro256PlusPlus::seed_from_u64(seed);
+            for _ in 0..20 {
+                let x = sampler.sample(&mut rng);
+                prop_assert!(Domain::NON_NEGATIVE.contains(x), "{} drew {}", dist, x);
+            }
+            prop_assert!(sampler.mean().is_finite());
+        }
+    }
+
+    #[test]
+    fn the_loader_never_panics_on_edited_scenarios(position in any::<prop::sample::Index>(), insert in "[\\[\\]{}=\"',.#a-z0-9%()\\n -]{0,12}", cut in 0usize..40) {
+        let base = include_str!("../fixtures/small.toml");
+        let at = position.index(base.len());
+        let at = (0..=at).rev().find(|&i| base.is_char_boundary(i)).unwrap_or(0);
+        let end = (at + cut).min(base.len());
+        let end = (end..=base.len()).find(|&i| base.is_char_boundary(i)).unwrap_or(base.len());
+        let text = format!("{}{}{}", &base[..at], insert, &base[end..]);
+        let _ = seams::scenario::load_str(&text, "fuzz.toml", &[]);
+    }
+
+    #[test]
+    fn merged_accumulators_equal_one_pass(values in proptest::collection::vec(-1e9f64..1e9, 1..3000), split in any::<prop::sample::Index>()) {
+        let cut = split.index(values.len());
+        let (a, b) = values.split_at(cut);
+        let whole = Moments::from_slice(&values);
+        let merged = Moments::from_slice(a).merge(&Moments::from_slice(b));
+        prop_assert_eq!(whole.n, merged.n);
+        prop_assert!((whole.mean - merged.mean).abs() <= 1e-9 * (1.0 + whole.mean.abs()));
+        let mut one = Sketch::default();
+        one.extend(&values);
+        let mut left = Sketch::default();
+        seams::engine::stats::accumulate(a, &mut left);
+        let mut right = Sketch::default();
+        seams::engine::stats::accumulate(b, &mut right);
+        left.merge(&right);
+        let quantiles: Vec<f64> = [0.05, 0.1, 0.5, 0.9, 0.95].iter().map(|&p| one.quantile(p).unwrap()).collect();
+        for (i, &p) in [0.05, 0.1, 0.5, 0.9, 0.95].iter().enumerate() {
+            prop_assert_eq!(left.quantile(p), Some(quantiles[i]));
+        }
+        prop_assert!(quantiles.windows(2).all(|w| w[0] <= w[1]));
+    }
+}
