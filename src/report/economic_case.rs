@@ -204,18 +204,19 @@ fn options_section(r: &Report, charts: bool) -> String {
                 .map(|&d| md(&r.model.departments[d].name))
                 .collect();
             let verb = match effect.kind {
-                EffectKind::Reduce => {
-                    format!(
-                        "reduces the {} by {}",
-                        param_label(effect.param),
-                        words(value)
-                    )
-                }
-                EffectKind::Set => {
-                    format!("sets the {} to {}", param_label(effect.param), words(value))
-                }
+                EffectKind::Reduce => "reduces",
+                EffectKind::Set => "sets",
             };
-            let _ = write!(out, " It {verb} at {}.", join_and(&depts));
+            let amount = match effect.kind {
+                EffectKind::Reduce => format!("by {}", words(value)),
+                EffectKind::Set => format!("to {}", words(value)),
+            };
+            let _ = write!(
+                out,
+                " It {verb} the {} at {} {amount}.",
+                param_label(effect.param),
+                join_and(&depts)
+            );
         }
         out.push_str("\n\n");
     }

@@ -66,15 +66,12 @@ fn in_unit(x: f64, (divisor, suffix): (f64, &str), decimals: usize) -> String {
     format!("{sign}£{text}{suffix}")
 }
 
-/// A probability or share as a whole percentage; `<1%` and `>99%` near the ends.
+/// A probability as a whole percentage. A Monte Carlo estimate never shows 0% or 100%: the
+/// extremes read `<1%` and `>99%`.
 pub fn percent(share: f64) -> String {
-    if share <= 0.0 {
-        "0%".into()
-    } else if share >= 1.0 {
-        "100%".into()
-    } else if share < 0.01 {
+    if share < 0.005 {
         "<1%".into()
-    } else if share > 0.99 {
+    } else if share >= 0.995 {
         ">99%".into()
     } else {
         format!("{:.0}%", share * 100.0)
