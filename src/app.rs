@@ -101,13 +101,15 @@ pub fn run(plan: &RunPlan) -> Result<RunOutcome> {
         });
     }
     check_memory(&model, &config)?;
+    // The temporary folder is made before the run, so an unwritable place fails at once; it is
+    // removed again if anything below fails.
+    let staging = Staging::new(&out)?;
     let results = engine::run(&model, &config)?;
     let report = Report::new(&model, &results);
     let analysis = Analysis {
         tornadoes: sensitivity::tornadoes(&model, &results),
         switching: sensitivity::switching_values(&model),
     };
-    let staging = Staging::new(&out)?;
     let mut files = vec![
         ("summary.csv", report::summary_csv(&report)),
         ("summary.md", report::summary_md(&report)),

@@ -8,6 +8,8 @@
 
 use std::sync::OnceLock;
 
+use plotters::chart::MeshStyle;
+use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -315,6 +317,55 @@ pub fn write_all(staging: &Staging, data: &ChartData) -> Result<Vec<String>> {
     Ok(written)
 }
 
+/// A chart with two continuous axes.
+type Plot<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// Draws the axes every chart shares (readable label sizes, faint major grid lines only), with
+/// the chart's own settings from `configure`.
+fn mesh<'a, DB: DrawingBackend + 'a>(
+    chart: &mut Plot<'a, DB>,
+    configure: impl FnOnce(&mut MeshStyle<'_, '_, RangedCoordf64, RangedCoordf64, DB>),
+) -> std::result::Result<(), String> {
+    let mut style = chart.configure_mesh();
+    style
+        .label_style(text_style(24, &BLACK))
+        .axis_desc_style(text_style(26, &BLACK))
+        .light_line_style(WHITE.mix(0.0))
+        .bold_line_style(BLACK.mix(0.12));
+    configure(&mut style);
+    style.draw().map_err(err)
+}
+
+/// A legend entry with a colour swatch, for bars drawn one by one.
+fn swatch<DB: DrawingBackend>(
+    chart: &mut Plot<'_, DB>,
+    label: &str,
+    colour: RGBColor,
+) -> std::result::Result<(), String> {
+    chart
+        .draw_series(std::iter::empty::<Rectangle<(f64, f64)>>())
+        .map_err(err)?
+        .label(label)
+        .legend(move |(x, y)| Rectangle::new([(x, y - 9), (x + 22, y + 9)], colour.filled()));
+    Ok(())
+}
+
+/// Draws the legend of the labelled series.
+fn legend<'a, DB: DrawingBackend + 'a>(
+    chart: &mut Plot<'a, DB>,
+    position: SeriesLabelPosition,
+    size: u32,
+) -> std::result::Result<(), String> {
+    chart
+        .configure_series_labels()
+        .position(position)
+        .label_font(text_style(size, &BLACK))
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK.mix(0.3))
+        .draw()
+        .map_err(err)
+}
+
 fn text_style(size: u32, color: &RGBColor) -> TextStyle<'static> {
     (FONT, size).into_font().color(color)
 }
@@ -395,30 +446,19 @@ fn draw_costs<DB: DrawingBackend>(
         .margin_right(60)
         .build_cartesian_2d(0f64..x_max, 0f64..height)
         .map_err(err)?;
-    chart
-        .configure_mesh()
-        .disable_y_mesh()
-        .y_labels(0)
-        .x_labels(8)
-        .x_label_formatter(&money_axis)
-        .x_desc(format!(
-            "Cost a year (£, {} prices); whiskers show P10–P90",
-            data.price_base_year
-        ))
-        .label_style(text_style(24, &BLACK))
-        .axis_desc_style(text_style(26, &BLACK))
-        .light_line_style(WHITE.mix(0.0))
-        .bold_line_style(BLACK.mix(0.12))
-        .draw()
-        .map_err(err)?;
+    mesh(&mut chart, |m| {
+        m.disable_y_mesh()
+            .y_labels(0)
+            .x_labels(8)
+            .x_label_formatter(&money_axis)
+            .x_desc(format!(
+                "Cost a year (£, {} prices); whiskers show P10–P90",
+                data.price_base_year
+            ));
+    })?;
     let colours = [BLUE, ORANGE, PURPLE];
     for (i, name) in ["Repetition", "Failure demand", "Stuck"].iter().enumerate() {
-        let c = colours[i];
-        chart
-            .draw_series(std::iter::empty::<Rectangle<(f64, f64)>>())
-            .map_err(err)?
-            .label(*name)
-            .legend(move |(x, y)| Rectangle::new([(x, y - 9), (x + 22, y + 9)], c.filled()));
+        swatch(&mut chart, name, colours[i])?;
     }
     let label_font = text_style(22, &BLACK);
     let value_font = text_style(20, &GREY);
@@ -490,14 +530,7 @@ fn draw_costs<DB: DrawingBackend>(
         ))
         .map_err(err)?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerRight)
-        .label_font(text_style(22, &BLACK))
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK.mix(0.3))
-        .draw()
-        .map_err(err)?;
+    legend(&mut chart, SeriesLabelPosition::LowerRight, 22)?;
     Ok(())
 }
 
@@ -519,23 +552,17 @@ fn draw_npsv<DB: DrawingBackend>(
         .margin_right(60)
         .build_cartesian_2d(lo..hi, 0f64..1f64)
         .map_err(err)?;
-    chart
-        .configure_mesh()
-        .x_labels(8)
-        .y_labels(6)
-        .x_label_formatter(&money_axis)
-        .y_label_formatter(&|p| format!("{:.0}%", p * 100.0))
-        .x_desc(format!(
-            "NPSV (£, {} prices, discounted to {})",
-            data.price_base_year, data.first_year
-        ))
-        .y_desc("Chance NPSV is at most this")
-        .label_style(text_style(24, &BLACK))
-        .axis_desc_style(text_style(26, &BLACK))
-        .light_line_style(WHITE.mix(0.0))
-        .bold_line_style(BLACK.mix(0.12))
-        .draw()
-        .map_err(err)?;
+    mesh(&mut chart, |m| {
+        m.x_labels(8)
+            .y_labels(6)
+            .x_label_formatter(&money_axis)
+            .y_label_formatter(&|p| format!("{:.0}%", p * 100.0))
+            .x_desc(format!(
+                "NPSV (£, {} prices, discounted to {})",
+                data.price_base_year, data.first_year
+            ))
+            .y_desc("Chance NPSV is at most this");
+    })?;
     chart
         .draw_series(DashedLineSeries::new(
             vec![(0.0, 0.0), (0.0, 1.0)],
@@ -580,14 +607,7 @@ fn draw_npsv<DB: DrawingBackend>(
             )
             .map_err(err)?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerRight)
-        .label_font(text_style(24, &BLACK))
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK.mix(0.3))
-        .draw()
-        .map_err(err)?;
+    legend(&mut chart, SeriesLabelPosition::LowerRight, 24)?;
     let note = "Dots mark P10, P50 and P90; the dashed line is NPSV = 0";
     root.draw(&Text::new(
         note,
@@ -632,19 +652,15 @@ fn draw_over_time<DB: DrawingBackend>(
             .y_label_area_size(100)
             .build_cartesian_2d(x0..x1, lo..hi)
             .map_err(err)?;
-        chart
-            .configure_mesh()
-            .x_labels((years as usize).min(if columns == 1 { 12 } else { 6 }))
-            .y_labels(6)
-            .x_label_formatter(&|x| format!("{:.0}", x))
-            .y_label_formatter(&money_axis)
-            .y_desc(format!("£ a year, {} prices", data.price_base_year))
-            .label_style(text_style(20, &BLACK))
-            .axis_desc_style(text_style(22, &BLACK))
-            .light_line_style(WHITE.mix(0.0))
-            .bold_line_style(BLACK.mix(0.12))
-            .draw()
-            .map_err(err)?;
+        mesh(&mut chart, |m| {
+            m.x_labels((years as usize).min(if columns == 1 { 12 } else { 6 }))
+                .y_labels(6)
+                .x_label_formatter(&|x| format!("{:.0}", x))
+                .y_label_formatter(&money_axis)
+                .y_desc(format!("£ a year, {} prices", data.price_base_year))
+                .label_style(text_style(20, &BLACK))
+                .axis_desc_style(text_style(22, &BLACK));
+        })?;
         let band: Vec<(f64, f64)> = option
             .net_by_year
             .iter()
@@ -710,14 +726,11 @@ fn draw_over_time<DB: DrawingBackend>(
                 );
             chart.draw_series(std::iter::once(label)).map_err(err)?;
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::LowerRight)
-            .label_font(text_style(if small { 16 } else { 19 }, &BLACK))
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK.mix(0.3))
-            .draw()
-            .map_err(err)?;
+        legend(
+            &mut chart,
+            SeriesLabelPosition::LowerRight,
+            if small { 16 } else { 19 },
+        )?;
     }
     Ok(())
 }
@@ -744,22 +757,16 @@ fn draw_costs_benefits<DB: DrawingBackend>(
         .y_label_area_size(120)
         .build_cartesian_2d(0f64..n as f64, lo..hi)
         .map_err(err)?;
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
-        .x_labels(0)
-        .y_labels(8)
-        .y_label_formatter(&money_axis)
-        .y_desc(format!(
-            "Present value (£, {} prices); medians with P10–P90",
-            data.price_base_year
-        ))
-        .label_style(text_style(24, &BLACK))
-        .axis_desc_style(text_style(26, &BLACK))
-        .light_line_style(WHITE.mix(0.0))
-        .bold_line_style(BLACK.mix(0.12))
-        .draw()
-        .map_err(err)?;
+    mesh(&mut chart, |m| {
+        m.disable_x_mesh()
+            .x_labels(0)
+            .y_labels(8)
+            .y_label_formatter(&money_axis)
+            .y_desc(format!(
+                "Present value (£, {} prices); medians with P10–P90",
+                data.price_base_year
+            ));
+    })?;
     let names = [
         "PV costs",
         "PV benefits to users",
@@ -767,12 +774,7 @@ fn draw_costs_benefits<DB: DrawingBackend>(
     ];
     let colours = [VERMILLION, SKY, GREEN];
     for (k, name) in names.iter().enumerate() {
-        let c = colours[k];
-        chart
-            .draw_series(std::iter::empty::<Rectangle<(f64, f64)>>())
-            .map_err(err)?
-            .label(*name)
-            .legend(move |(x, y)| Rectangle::new([(x, y - 9), (x + 22, y + 9)], c.filled()));
+        swatch(&mut chart, name, colours[k])?;
     }
     let name_length = (110 / n.max(1)).clamp(14, 60);
     for (i, option) in data.options.iter().enumerate() {
@@ -815,14 +817,7 @@ fn draw_costs_benefits<DB: DrawingBackend>(
             BLACK.stroke_width(1),
         )))
         .map_err(err)?;
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .label_font(text_style(22, &BLACK))
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK.mix(0.3))
-        .draw()
-        .map_err(err)?;
+    legend(&mut chart, SeriesLabelPosition::UpperRight, 22)?;
     Ok(())
 }
 
@@ -854,30 +849,20 @@ fn draw_tornado<DB: DrawingBackend>(
         .build_cartesian_2d(lo..hi, -1.3f64..n as f64)
         .map_err(err)?;
     let measure = if is_cost { "annual cost" } else { "NPSV" };
-    chart
-        .configure_mesh()
-        .disable_y_mesh()
-        .y_labels(0)
-        .x_labels(8)
-        .x_label_formatter(&money_axis)
-        .x_desc(format!(
-            "Mean {measure} (£, {} prices) when the input is low or high",
-            data.price_base_year
-        ))
-        .label_style(text_style(24, &BLACK))
-        .axis_desc_style(text_style(26, &BLACK))
-        .light_line_style(WHITE.mix(0.0))
-        .bold_line_style(BLACK.mix(0.12))
-        .draw()
-        .map_err(err)?;
+    mesh(&mut chart, |m| {
+        m.disable_y_mesh()
+            .y_labels(0)
+            .x_labels(8)
+            .x_label_formatter(&money_axis)
+            .x_desc(format!(
+                "Mean {measure} (£, {} prices) when the input is low or high",
+                data.price_base_year
+            ));
+    })?;
     let low = ("Input at or below its P10", SKY);
     let high = ("Input at or above its P90", VERMILLION);
     for (label, colour) in [low, high] {
-        chart
-            .draw_series(std::iter::empty::<Rectangle<(f64, f64)>>())
-            .map_err(err)?
-            .label(label)
-            .legend(move |(x, y)| Rectangle::new([(x, y - 9), (x + 22, y + 9)], colour.filled()));
+        swatch(&mut chart, label, colour)?;
     }
     for (i, d) in tornado.drivers.iter().enumerate() {
         let y = (n - 1 - i) as f64;
@@ -919,13 +904,6 @@ fn draw_tornado<DB: DrawingBackend>(
             ))
             .map_err(err)?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerRight)
-        .label_font(text_style(22, &BLACK))
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK.mix(0.3))
-        .draw()
-        .map_err(err)?;
+    legend(&mut chart, SeriesLabelPosition::LowerRight, 22)?;
     Ok(())
 }
