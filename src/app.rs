@@ -78,6 +78,7 @@ pub fn run(plan: &RunPlan) -> Result<RunOutcome> {
         .out
         .clone()
         .unwrap_or_else(|| default_out(&plan.scenario));
+    output::check_not_over_scenario(&out, &plan.scenario)?;
     output::check_target(&out)?;
     let config = RunConfig {
         iterations: model.settings.iterations,

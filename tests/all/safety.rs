@@ -110,3 +110,29 @@ fn ctrl_c_leaves_no_partial_folder() {
         "a partial folder was left"
     );
 }
+
+#[test]
+fn results_never_land_over_or_among_the_scenarios() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenarios = dir.path().join("scenarios");
+    std::fs::create_dir(&scenarios).unwrap();
+    let scenario = scenarios.join("small.toml");
+    std::fs::copy(fixture("small.toml"), &scenario).unwrap();
+    for (out, fragment) in [
+        (scenarios.join("results"), "inside the scenarios folder"),
+        (dir.path().to_path_buf(), "contains the scenario"),
+    ] {
+        let output = run_in(
+            dir.path(),
+            &[
+                "run",
+                scenario.to_str().unwrap(),
+                "-o",
+                out.to_str().unwrap(),
+            ],
+        );
+        assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+        assert!(stderr(&output).contains(fragment), "{}", stderr(&output));
+    }
+    assert_eq!(std::fs::read_dir(&scenarios).unwrap().count(), 1);
+}
