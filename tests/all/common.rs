@@ -97,6 +97,22 @@ pub fn run_scenario_text(dir: &Path, text: &str, extra: &[&str]) -> PathBuf {
     out
 }
 
+/// Runs a scenario file into `dir/name` (quietly), asserting success; returns the folder.
+pub fn run_named(dir: &Path, scenario: &Path, name: &str, extra: &[&str]) -> PathBuf {
+    let out = dir.join(name);
+    let mut args = vec![
+        "run",
+        scenario.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "-q",
+    ];
+    args.extend_from_slice(extra);
+    let output = run_in(dir, &args);
+    assert!(output.status.success(), "{}", stderr(&output));
+    out
+}
+
 /// Asserts `got` lies within `sigmas` standard errors of `expected`.
 pub fn assert_within_se(what: &str, got: f64, expected: f64, se: f64, sigmas: f64) {
     assert!(se > 0.0 || got == expected, "{what}: zero standard error");

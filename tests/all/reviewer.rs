@@ -117,20 +117,7 @@ fn an_unchanged_register_gives_identical_results() {
     let text = std::fs::read_to_string(&register).unwrap();
     assert!(text.starts_with("key,distribution,mean,p5,p95,source,note\n"));
     assert!(text.contains("departments.one.repetition_rate,\"pert(20%, 30%, 50%)\""));
-    let run = |name: &str, extra: &[&str]| {
-        let out = dir.path().join(name);
-        let mut args = vec![
-            "run",
-            scenario.to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-            "-q",
-        ];
-        args.extend_from_slice(extra);
-        let output = run_in(dir.path(), &args);
-        assert!(output.status.success(), "{}", stderr(&output));
-        out
-    };
+    let run = |name: &str, extra: &[&str]| run_named(dir.path(), &scenario, name, extra);
     let plain = run("plain", &[]);
     let via_register = run("register", &["--assumptions", register.to_str().unwrap()]);
     for file in [
@@ -249,19 +236,7 @@ fn bad_registers_name_the_row_and_write_nothing() {
 fn compare_shows_nothing_for_a_copy_and_exactly_the_change_after_set() {
     let dir = tempfile::tempdir().unwrap();
     let scenario = fixture("small.toml");
-    let run = |name: &str, extra: &[&str]| {
-        let out = dir.path().join(name);
-        let mut args = vec![
-            "run",
-            scenario.to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-            "-q",
-        ];
-        args.extend_from_slice(extra);
-        assert!(run_in(dir.path(), &args).status.success());
-        out
-    };
+    let run = |name: &str, extra: &[&str]| run_named(dir.path(), &scenario, name, extra);
     let a = run("a", &[]);
     let copy = run("copy", &[]);
     let report = dir.path().join("same.md");
