@@ -90,17 +90,7 @@ pub fn run(plan: &RunPlan) -> Result<RunOutcome> {
         },
         progress: plan.progress,
     };
-    if config.iterations == 0 || config.iterations > engine::MAX_ITERATIONS {
-        return Err(Error::Usage {
-            flag: "--iterations".into(),
-            problem: format!(
-                "{} is outside 1…{}",
-                config.iterations,
-                format::thousands(engine::MAX_ITERATIONS)
-            ),
-            fix: "use e.g. --iterations 20000 (10,000 or more for stable percentiles)".into(),
-        });
-    }
+    engine::check_iterations(config.iterations)?;
     check_memory(&model, &config)?;
     // The temporary folder is made before the run, so an unwritable place fails at once; it is
     // removed again if anything below fails.

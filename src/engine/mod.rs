@@ -180,13 +180,7 @@ pub struct Results {
 /// [`Error::Usage`] for an iteration count out of range; [`Error::Numeric`] when an output is
 /// not finite (the inputs overflow), naming the output.
 pub fn run(model: &Model, config: &RunConfig) -> Result<Results> {
-    if config.iterations == 0 || config.iterations > MAX_ITERATIONS {
-        return Err(Error::Usage {
-            flag: "--iterations".into(),
-            problem: format!("{} is outside 1…{MAX_ITERATIONS}", config.iterations),
-            fix: "use e.g. --iterations 20000 (10,000 or more for stable percentiles)".into(),
-        });
-    }
+    check_iterations(config.iterations)?;
     let layout = Layout::new(model);
     let batches = config.iterations.div_ceil(BATCH as u64) as usize;
     let progress = progress_bar(config);
@@ -324,6 +318,21 @@ pub fn uncertain_inputs(model: &Model) -> Vec<usize> {
     (0..model.inputs.len())
         .filter(|&i| !model.inputs[i].sampler.is_fixed())
         .collect()
+}
+
+/// Checks an iteration count against 1 … [`MAX_ITERATIONS`].
+///
+/// # Errors
+/// [`Error::Usage`] naming `--iterations`.
+pub fn check_iterations(iterations: u64) -> Result<()> {
+    if iterations == 0 || iterations > MAX_ITERATIONS {
+        return Err(Error::Usage {
+            flag: "--iterations".into(),
+            problem: format!("{iterations} is outside 1…{MAX_ITERATIONS}"),
+            fix: "use e.g. --iterations 20000 (10,000 or more for stable percentiles)".into(),
+        });
+    }
+    Ok(())
 }
 
 /// An estimate of the memory a run needs, in bytes: the kept per-iteration columns, plus

@@ -79,22 +79,7 @@ pub fn num(row: &HashMap<String, String>, column: &str) -> f64 {
 pub fn run_scenario_text(dir: &Path, text: &str, extra: &[&str]) -> PathBuf {
     let scenario = dir.join("scenario.toml");
     std::fs::write(&scenario, text).expect("write scenario");
-    let out = dir.join("out");
-    let mut args = vec![
-        "run",
-        scenario.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--quiet",
-    ];
-    args.extend_from_slice(extra);
-    let output = run_in(dir, &args);
-    assert!(
-        output.status.success(),
-        "seams run failed: {}",
-        stderr(&output)
-    );
-    out
+    run_named(dir, &scenario, "out", extra)
 }
 
 /// Runs a scenario file into `dir/name` (quietly), asserting success; returns the folder.
