@@ -432,7 +432,10 @@ fn draw_costs<DB: DrawingBackend>(
     let rows = data.costs.len() / 2;
     // Each department takes 3.4 rows of the y axis: its name, the users bar, the government bar.
     let per_department = 3.4;
-    let height = rows as f64 * per_department;
+    // Room for at least two departments, so a single one does not become a slab; the bars
+    // are centred in the space.
+    let height = rows.max(2) as f64 * per_department;
+    let pad = (height - rows as f64 * per_department) / 2.0;
     let largest = data
         .costs
         .iter()
@@ -465,7 +468,7 @@ fn draw_costs<DB: DrawingBackend>(
     for (i, bar) in data.costs.iter().enumerate() {
         let department = i / 2;
         let government = i % 2 == 1;
-        let top = height - department as f64 * per_department;
+        let top = height - pad - department as f64 * per_department;
         let y_mid = top - if government { 2.55 } else { 1.55 };
         let (y0, y1) = (y_mid - 0.42, y_mid + 0.42);
         if !government {
