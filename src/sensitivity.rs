@@ -71,28 +71,29 @@ pub fn tornadoes(model: &Model, results: &Results) -> Vec<Tornado> {
         .map(|(_, _, v)| v.iter().sum::<f64>() / v.len().max(1) as f64)
         .collect();
     // Each input is ranked once, then compared with every output in one pass.
+    let targets: Vec<Target> = outputs
+        .iter()
+        .zip(&output_ranks)
+        .zip(&means)
+        .map(|(((_, _, values), ranks), &mean)| Target {
+            values,
+            ranks,
+            mean,
+        })
+        .collect();
     let per_input: Vec<Vec<Driver>> = samples
         .inputs()
         .par_iter()
         .map(|&(id, c)| {
             let draws = samples.input_column(c);
             let (input_ranks, low, high) = ranks_and_deciles(&draws);
-            outputs
-                .iter()
-                .zip(&output_ranks)
-                .zip(&means)
-                .map(|(((_, _, values), out_ranks), &mean)| {
-                    driver(
-                        &model.inputs[id].key,
-                        &draws,
-                        &input_ranks,
-                        (low, high),
-                        values,
-                        out_ranks,
-                        mean,
-                    )
-                })
-                .collect()
+            drivers(
+                &model.inputs[id].key,
+                &draws,
+                &input_ranks,
+                (low, high),
+                &targets,
+            )
         })
         .collect();
     outputs
@@ -116,52 +117,83 @@ pub fn tornadoes(model: &Model, results: &Results) -> Vec<Tornado> {
         .collect()
 }
 
-/// One input against one output, in a single pass: the rank correlation and the output's mean
-/// where the input is at or below its P10 (`deciles.0`) and at or above its P90.
-fn driver(
+/// An output that inputs are compared with: its values, their ranks and its mean.
+struct Target<'a> {
+    values: &'a [f64],
+    ranks: &'a [f32],
+    mean: f64,
+}
+
+/// Running sums for one input against one output.
+#[derive(Clone, Copy, Default)]
+struct Sums {
+    xy: f64,
+    yy: f64,
+    low: f64,
+    low_n: usize,
+    high: f64,
+    high_n: usize,
+}
+
+/// One input against every output, in a single pass over the iterations: the rank correlation,
+/// and each output's mean where the input is at or below its P10 (`deciles.0`) and at or above
+/// its P90.
+fn drivers(
     key: &str,
     draws: &[f64],
     input_ranks: &[f32],
     deciles: (f64, f64),
-    values: &[f64],
-    output_ranks: &[f32],
-    mean: f64,
-) -> Driver {
-    let n = draws.len() as f64;
-    let centre = (n + 1.0) / 2.0;
-    let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
-    let (mut low, mut low_n, mut high, mut high_n) = (0.0, 0usize, 0.0, 0usize);
+    targets: &[Target],
+) -> Vec<Driver> {
+    let centre = (draws.len() as f64 + 1.0) / 2.0;
+    let mut xx = 0.0;
+    let mut sums = vec![Sums::default(); targets.len()];
     for i in 0..draws.len() {
-        let (dx, dy) = (
-            f64::from(input_ranks[i]) - centre,
-            f64::from(output_ranks[i]) - centre,
-        );
-        sxy += dx * dy;
-        sxx += dx * dx;
-        syy += dy * dy;
-        if draws[i] <= deciles.0 {
-            low += values[i];
-            low_n += 1;
-        }
-        if draws[i] >= deciles.1 {
-            high += values[i];
-            high_n += 1;
+        let dx = f64::from(input_ranks[i]) - centre;
+        xx += dx * dx;
+        let (low, high) = (draws[i] <= deciles.0, draws[i] >= deciles.1);
+        for (sum, target) in sums.iter_mut().zip(targets) {
+            let dy = f64::from(target.ranks[i]) - centre;
+            sum.xy += dx * dy;
+            sum.yy += dy * dy;
+            if low {
+                sum.low += target.values[i];
+                sum.low_n += 1;
+            }
+            if high {
+                sum.high += target.values[i];
+                sum.high_n += 1;
+            }
         }
     }
-    let spearman = if sxx > 0.0 && syy > 0.0 {
-        sxy / (sxx * syy).sqrt()
-    } else {
-        0.0
-    };
-    let mean_over = |sum: f64, count: usize| if count == 0 { mean } else { sum / count as f64 };
-    let (mean_when_low, mean_when_high) = (mean_over(low, low_n), mean_over(high, high_n));
-    Driver {
-        input: key.to_string(),
-        spearman,
-        mean_when_low,
-        mean_when_high,
-        swing: mean_when_high - mean_when_low,
-    }
+    sums.iter()
+        .zip(targets)
+        .map(|(sum, target)| {
+            let spearman = if xx > 0.0 && sum.yy > 0.0 {
+                sum.xy / (xx * sum.yy).sqrt()
+            } else {
+                0.0
+            };
+            let mean_over = |total: f64, count: usize| {
+                if count == 0 {
+                    target.mean
+                } else {
+                    total / count as f64
+                }
+            };
+            let (mean_when_low, mean_when_high) = (
+                mean_over(sum.low, sum.low_n),
+                mean_over(sum.high, sum.high_n),
+            );
+            Driver {
+                input: key.to_string(),
+                spearman,
+                mean_when_low,
+                mean_when_high,
+                swing: mean_when_high - mean_when_low,
+            }
+        })
+        .collect()
 }
 
 /// An order-preserving 32-bit key for a value (its single-precision bits, sign-flipped).
