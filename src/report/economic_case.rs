@@ -377,7 +377,7 @@ fn switching_section(r: &Report, analysis: &Analysis) -> String {
 }
 
 fn assumptions_section(r: &Report) -> String {
-    let mut out = String::from("## Key assumptions\n\nEvery input of the model as the scenario states it, with the mean and the 90% range (P5–P95) of its distribution. Inputs left at their defaults (zero, or full adoption) are listed in the assumptions register.\n\n");
+    let mut out = String::from("## Key assumptions\n\nEvery input of the model as the scenario states it, with the mean and the 90% range (P5–P95) of its distribution. Inputs left at their defaults (zero, or full adoption) are not repeated here; `seams assumptions` on the scenario writes the full register, defaults included.\n\n");
     out.push_str(
         "| Input | Assumption | Mean | P5–P95 | Source and note |\n|---|---|---:|---:|---|\n",
     );
@@ -394,7 +394,7 @@ fn assumptions_section(r: &Report) -> String {
             .flatten()
             .map(md)
             .collect::<Vec<_>>()
-            .join(". ");
+            .join(" — ");
         let range = if input.sampler.is_fixed() {
             "–".to_string()
         } else {

@@ -5,9 +5,10 @@
 pub fn money(x: f64) -> String {
     let (unit, decimals) = unit_for(x.abs());
     let text = in_unit(x, unit, decimals);
-    // Alone, `£90.0k` reads better as `£90k`; in a range the shared decimals stay.
+    // Alone, `£90.0k` reads better as `£90k` (still two significant figures); `£4.0m` keeps
+    // its decimal, so a column of figures keeps two or three significant figures throughout.
     match text.strip_suffix(&format!(".0{}", unit.1)) {
-        Some(short) if unit.0 > 1.0 => format!("{short}{}", unit.1),
+        Some(short) if unit.0 > 1.0 && x.abs() >= 9.95 * unit.0 => format!("{short}{}", unit.1),
         _ => text,
     }
 }
@@ -156,7 +157,8 @@ mod tests {
         assert_eq!(money(6.62), "£6.62");
         assert_eq!(money(650.0), "£650");
         assert_eq!(money(-400_000.0), "−£400k");
-        assert_eq!(money(999_999.0), "£1m");
+        assert_eq!(money(999_999.0), "£1.0m");
+        assert_eq!(money(4.0e6), "£4.0m");
         assert_eq!(money(90_000.0), "£90k");
         assert_eq!(money(0.0), "£0");
     }
