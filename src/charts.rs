@@ -350,6 +350,21 @@ fn swatch<DB: DrawingBackend>(
     Ok(())
 }
 
+/// A P10–P90 whisker from `from` to `to`, with a cap at each end reaching `cap` either side.
+fn whisker<'a, DB: DrawingBackend + 'a>(
+    chart: &mut Plot<'a, DB>,
+    from: (f64, f64),
+    to: (f64, f64),
+    cap: (f64, f64),
+) -> std::result::Result<(), String> {
+    let line = |a: (f64, f64), b: (f64, f64)| PathElement::new(vec![a, b], BLACK.stroke_width(2));
+    let caps = [from, to].map(|(x, y)| line((x - cap.0, y - cap.1), (x + cap.0, y + cap.1)));
+    chart
+        .draw_series(std::iter::once(line(from, to)).chain(caps))
+        .map_err(err)?;
+    Ok(())
+}
+
 /// Draws the legend of the labelled series.
 fn legend<'a, DB: DrawingBackend + 'a>(
     chart: &mut Plot<'a, DB>,
@@ -496,21 +511,7 @@ fn draw_costs<DB: DrawingBackend>(
             x += value;
         }
         let r = bar.disjointed;
-        let whisker = [(r.p10, y_mid), (r.p90, y_mid)];
-        chart
-            .draw_series(std::iter::once(PathElement::new(
-                whisker.to_vec(),
-                BLACK.stroke_width(2),
-            )))
-            .map_err(err)?;
-        for end in [r.p10, r.p90] {
-            chart
-                .draw_series(std::iter::once(PathElement::new(
-                    vec![(end, y_mid - 0.25), (end, y_mid + 0.25)],
-                    BLACK.stroke_width(2),
-                )))
-                .map_err(err)?;
-        }
+        whisker(&mut chart, (r.p10, y_mid), (r.p90, y_mid), (0.0, 0.25))?;
         let end = x.max(r.p90);
         let total = EmptyElement::at((end, y_mid))
             + Text::new(
@@ -791,20 +792,7 @@ fn draw_costs_benefits<DB: DrawingBackend>(
                     colours[k].filled(),
                 )))
                 .map_err(err)?;
-            chart
-                .draw_series(std::iter::once(PathElement::new(
-                    vec![(mid, r.p10), (mid, r.p90)],
-                    BLACK.stroke_width(2),
-                )))
-                .map_err(err)?;
-            for end in [r.p10, r.p90] {
-                chart
-                    .draw_series(std::iter::once(PathElement::new(
-                        vec![(mid - 0.04, end), (mid + 0.04, end)],
-                        BLACK.stroke_width(2),
-                    )))
-                    .map_err(err)?;
-            }
+            whisker(&mut chart, (mid, r.p10), (mid, r.p90), (0.04, 0.0))?;
         }
         let (px, py) = chart.backend_coord(&(i as f64 + 0.5, lo));
         root.draw(&Text::new(
