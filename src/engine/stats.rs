@@ -17,6 +17,9 @@ pub const SKETCH_RELATIVE_ERROR: f64 = 1.0 / (1u64 << (MANTISSA_BITS + 1)) as f6
 /// Magnitudes below this count as zero in the sketch (they are far below a penny).
 const ZERO_BELOW: f64 = 1e-9;
 
+/// Independent accumulators in the hot loops, to break chains of dependent additions.
+const LANES: usize = 4;
+
 /// Count, mean and sum of squared deviations, mergeable.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Moments {
@@ -33,38 +36,38 @@ impl Moments {
         if !sum.is_nan() {
             return Moments::two_pass(values, sum);
         }
-        let (n, sum) = values
-            .iter()
-            .filter(|x| !x.is_nan())
-            .fold((0u64, 0.0), |(n, s), x| (n + 1, s + x));
-        if n == 0 {
-            return Moments::default();
-        }
-        // Corrected two-pass: the second pass also removes the rounding error of the first
-        // mean (Chan, Golub and LeVeque 1983).
-        let rough = sum / n as f64;
-        let (deviations, squares) = values
-            .iter()
-            .filter(|x| !x.is_nan())
-            .fold((0.0, 0.0), |(d, q), x| {
-                (d + (x - rough), q + (x - rough) * (x - rough))
-            });
-        let mean = rough + deviations / n as f64;
-        let m2 = (squares - deviations * deviations / n as f64).max(0.0);
-        Moments { n, mean, m2 }
+        // Rare: only a column with undefined values comes here, once per batch.
+        let defined: Vec<f64> = values.iter().copied().filter(|x| !x.is_nan()).collect();
+        Moments::two_pass(&defined, defined.iter().sum())
     }
 
-    /// The fast path of [`Moments::from_slice`] for a slice with no NaN.
+    /// Corrected two-pass moments of a slice with no NaN, given its sum: the second pass also
+    /// removes the rounding error of the first mean (Chan, Golub and LeVeque 1983). Four
+    /// independent lanes break the chain of dependent additions.
     fn two_pass(values: &[f64], sum: f64) -> Moments {
         let n = values.len() as u64;
         if n == 0 {
             return Moments::default();
         }
         let rough = sum / n as f64;
-        let (deviations, squares) = values.iter().fold((0.0, 0.0), |(d, q), x| {
+        let mut deviations = [0.0; LANES];
+        let mut squares = [0.0; LANES];
+        let chunks = values.chunks_exact(LANES);
+        let tail = chunks.remainder();
+        for chunk in chunks {
+            for lane in 0..LANES {
+                let e = chunk[lane] - rough;
+                deviations[lane] += e;
+                squares[lane] += e * e;
+            }
+        }
+        for &x in tail {
             let e = x - rough;
-            (d + e, q + e * e)
-        });
+            deviations[0] += e;
+            squares[0] += e * e;
+        }
+        let deviations = (deviations[0] + deviations[1]) + (deviations[2] + deviations[3]);
+        let squares = (squares[0] + squares[1]) + (squares[2] + squares[3]);
         Moments {
             n,
             mean: rough + deviations / n as f64,
@@ -126,8 +129,6 @@ impl Moments {
 /// (sum and range; then deviations and bin counts) instead of one pass per statistic.
 pub fn accumulate(values: &[f64], sketch: &mut Sketch) -> Moments {
     // Four independent lanes break the chains of dependent floating-point additions.
-    const LANES: usize = 4;
-    // Four independent lanes break the chains of dependent floating-point additions.
     let mut sum = [0.0; LANES];
     let mut low = [f64::INFINITY; LANES];
     let mut high = [f64::NEG_INFINITY; LANES];
@@ -165,30 +166,7 @@ pub fn accumulate(values: &[f64], sketch: &mut Sketch) -> Moments {
     } else {
         count_mixed(sketch, values, low, high);
     }
-    let rough = sum / n as f64;
-    let mut deviations = [0.0; LANES];
-    let mut squares = [0.0; LANES];
-    let chunks = values.chunks_exact(LANES);
-    let tail = chunks.remainder();
-    for chunk in chunks {
-        for lane in 0..LANES {
-            let e = chunk[lane] - rough;
-            deviations[lane] += e;
-            squares[lane] += e * e;
-        }
-    }
-    for &x in tail {
-        let e = x - rough;
-        deviations[0] += e;
-        squares[0] += e * e;
-    }
-    let deviations = (deviations[0] + deviations[1]) + (deviations[2] + deviations[3]);
-    let squares = (squares[0] + squares[1]) + (squares[2] + squares[3]);
-    Moments {
-        n,
-        mean: rough + deviations / n as f64,
-        m2: (squares - deviations * deviations / n as f64).max(0.0),
-    }
+    Moments::two_pass(values, sum)
 }
 
 /// Counts values of one sign, whose magnitudes lie in `small..=large`, into `store`.
