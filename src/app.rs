@@ -9,9 +9,8 @@ use crate::charts;
 use crate::engine::{self, Keep, RunConfig};
 use crate::error::{Error, Result};
 use crate::output::{self, Staging};
-use crate::params::Unit;
 use crate::report::{self, economic_case, format, Analysis, Report};
-use crate::scenario::{self, Input, Model, Override};
+use crate::scenario::{self, Model, Override};
 use crate::sensitivity;
 
 /// Everything `seams run` needs, validated.
@@ -215,60 +214,6 @@ fn write_samples(staging: &Staging, model: &Model, results: &engine::Results) ->
     Ok(())
 }
 
-/// A value in the unit of an input, for people: `35%`, `£34.50`, `12.5 min`, `180k`.
-pub fn describe_value(unit: Unit, x: f64) -> String {
-    match unit {
-        Unit::Share => {
-            let pct = x * 100.0;
-            if pct.abs() >= 10.0 || pct == pct.round() {
-                format!("{pct:.0}%")
-            } else {
-                format!("{pct:.1}%")
-            }
-        }
-        // Rates and unit costs keep their pence; totals read as £1.2m.
-        Unit::Pounds if x.abs() < 1000.0 && x != x.round() => format!("£{x:.2}"),
-        Unit::Pounds => format::money(x),
-        Unit::Minutes => format!("{} min", significant(x)),
-        Unit::Count => significant(x),
-        Unit::Journeys => {
-            if x >= 1e6 {
-                format!("{}m", significant(x / 1e6))
-            } else if x >= 1e3 {
-                format!("{}k", significant(x / 1e3))
-            } else {
-                significant(x)
-            }
-        }
-    }
-}
-
-/// Up to three significant figures, without trailing zeros.
-fn significant(x: f64) -> String {
-    let a = x.abs();
-    let text = if a >= 100.0 || a == 0.0 {
-        format!("{x:.0}")
-    } else if a >= 10.0 {
-        format!("{x:.1}")
-    } else {
-        format!("{x:.2}")
-    };
-    if text.contains('.') {
-        text.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        text
-    }
-}
-
-/// Mean, P5 and P95 of an input's distribution, computed from the distribution itself.
-pub fn input_summary(input: &Input) -> (f64, f64, f64) {
-    (
-        input.sampler.mean(),
-        input.sampler.quantile(0.05),
-        input.sampler.quantile(0.95),
-    )
-}
-
 /// `seams check`: validates a scenario and lists every input.
 ///
 /// # Errors
@@ -307,12 +252,12 @@ pub fn check(scenario: &Path, overrides: &[Override]) -> Result<String> {
         "input", "distribution", "mean", "P5", "P95"
     );
     for input in &model.inputs {
-        let (mean, p5, p95) = input_summary(input);
+        let (mean, p5, p95) = input.summary();
         let text = match input.origin {
             scenario::Origin::Default => format!("{} (default)", input.text),
             _ => input.text.clone(),
         };
-        let d = |x| describe_value(input.unit, x);
+        let d = |x| format::describe_value(input.unit, x);
         let _ = writeln!(
             out,
             "{:<width$}  {:<dist_width$}  {:>10}  {:>10}  {:>10}",

@@ -5,7 +5,6 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
-use crate::app::input_summary;
 use crate::error::{Error, InputError, Result};
 use crate::report::csv_field;
 use crate::report::format::{csv_number, csv_text};
@@ -18,7 +17,7 @@ pub const COLUMNS: [&str; 7] = ["key", "distribution", "mean", "p5", "p95", "sou
 pub fn register_csv(model: &Model) -> String {
     let mut out = COLUMNS.join(",") + "\n";
     for input in &model.inputs {
-        let (mean, p5, p95) = input_summary(input);
+        let (mean, p5, p95) = input.summary();
         let note = match (&input.note, &input.origin) {
             (Some(n), _) => n.clone(),
             (None, Origin::Default) => "default".into(),

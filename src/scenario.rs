@@ -67,6 +67,17 @@ pub struct Input {
     pub stream: u64,
 }
 
+impl Input {
+    /// Mean, P5 and P95 of the input's distribution, computed from the distribution itself.
+    pub fn summary(&self) -> (f64, f64, f64) {
+        (
+            self.sampler.mean(),
+            self.sampler.quantile(0.05),
+            self.sampler.quantile(0.95),
+        )
+    }
+}
+
 /// A department and the inputs behind each of its parameters.
 #[derive(Debug, Clone)]
 pub struct Department {

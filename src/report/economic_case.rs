@@ -3,11 +3,10 @@
 
 use std::fmt::Write as _;
 
-use super::format::{md, money, percent, ratio, thousands};
+use super::format::{describe_value, md, money, percent, ratio, thousands};
 use super::{
     component_table, department_table, detail_table, disjointed_share_sentence, Analysis, Report,
 };
-use crate::app::{describe_value, input_summary};
 use crate::dist::Family;
 use crate::engine::eval::{BCR, NPSV};
 use crate::scenario::{EffectKind, Input, Origin};
@@ -387,7 +386,7 @@ fn assumptions_section(r: &Report) -> String {
         .iter()
         .filter(|i| i.origin != Origin::Default)
     {
-        let (mean, p5, p95) = input_summary(input);
+        let (mean, p5, p95) = input.summary();
         let d = |x| describe_value(input.unit, x);
         let evidence = [input.source.as_deref(), input.note.as_deref()]
             .into_iter()

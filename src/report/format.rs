@@ -1,6 +1,8 @@
 //! Formatting shared by every report: money as a case author writes it, shares, and escaping
 //! so that names from a scenario cannot break a Markdown table or run as a spreadsheet formula.
 
+use crate::params::Unit;
+
 /// Money with 2–3 significant figures: `£1.2m`, `£340k`, `£12.3bn`, `£6.62`, `−£0.4m`.
 pub fn money(x: f64) -> String {
     let (unit, decimals) = unit_for(x.abs());
@@ -140,6 +142,51 @@ pub fn csv_number(x: f64) -> String {
         "0".into()
     } else {
         format!("{x}")
+    }
+}
+
+/// A value in the unit of an input, for people: `35%`, `£34.50`, `12.5 min`, `180k`.
+pub fn describe_value(unit: Unit, x: f64) -> String {
+    match unit {
+        Unit::Share => {
+            let pct = x * 100.0;
+            if pct.abs() >= 10.0 || pct == pct.round() {
+                format!("{pct:.0}%")
+            } else {
+                format!("{pct:.1}%")
+            }
+        }
+        // Rates and unit costs keep their pence; totals read as £1.2m.
+        Unit::Pounds if x.abs() < 1000.0 && x != x.round() => format!("£{x:.2}"),
+        Unit::Pounds => money(x),
+        Unit::Minutes => format!("{} min", significant(x)),
+        Unit::Count => significant(x),
+        Unit::Journeys => {
+            if x >= 1e6 {
+                format!("{}m", significant(x / 1e6))
+            } else if x >= 1e3 {
+                format!("{}k", significant(x / 1e3))
+            } else {
+                significant(x)
+            }
+        }
+    }
+}
+
+/// Up to three significant figures, without trailing zeros.
+fn significant(x: f64) -> String {
+    let a = x.abs();
+    let text = if a >= 100.0 || a == 0.0 {
+        format!("{x:.0}")
+    } else if a >= 10.0 {
+        format!("{x:.1}")
+    } else {
+        format!("{x:.2}")
+    };
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        text
     }
 }
 
