@@ -340,7 +340,7 @@ pub fn load(path: &Path, overrides: &[Override]) -> Result<Model> {
 pub fn load_str(text: &str, origin: &str, overrides: &[Override]) -> Result<Model> {
     let raw: RawScenario = toml::from_str(text).map_err(|e| toml_error(text, origin, &e))?;
     let mut loader = Loader::new(text, origin, overrides)?;
-    let model = loader.build(raw, text);
+    let model = loader.build(raw);
     loader.finish()?;
     let mut model = model.ok_or_else(|| Error::Inputs(Vec::new()))?;
     model.overrides = loader.applied;
@@ -669,7 +669,7 @@ impl<'t> Loader<'t> {
         self.input(spec.key, raw, kind, default)
     }
 
-    fn build(&mut self, raw: RawScenario, text: &str) -> Option<Model> {
+    fn build(&mut self, raw: RawScenario) -> Option<Model> {
         let settings = self.settings(&raw.scenario);
         let journeys_per_year =
             self.global(GlobalParam::JourneysPerYear, raw.journeys.per_year.as_ref());
@@ -683,7 +683,6 @@ impl<'t> Loader<'t> {
         let settings = settings?;
         let discount_rate = self.discount_rate(raw.discounting.as_ref());
         let options = self.options(raw.options, &departments, settings.years);
-        let _ = text;
         Some(Model {
             path: PathBuf::from(&self.origin),
             sha256: String::new(),
@@ -899,7 +898,6 @@ impl<'t> Loader<'t> {
                 None => complete = false,
             }
         }
-        let _ = span;
         complete.then_some(Department {
             id,
             name,
