@@ -138,9 +138,10 @@ impl Dist {
                     ));
                 }
                 if mode < min || mode > max {
+                    let [a, b, c] = sorted3(min, mode, max).map(fmt_num);
                     return Err(dist_error(
                         format!("{name}(min, mode, max): the mode {mode} lies outside {min}…{max}"),
-                        format!("the arguments are in the order min, mode, max: did you mean {name}({}, {}, {})?", fmt_num(sorted3(min, mode, max)[0]), fmt_num(sorted3(min, mode, max)[1]), fmt_num(sorted3(min, mode, max)[2])),
+                        format!("the arguments are in the order min, mode, max: did you mean {name}({a}, {b}, {c})?"),
                     ));
                 }
             }
