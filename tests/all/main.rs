@@ -9,6 +9,7 @@ mod cli;
 mod common;
 mod corpus;
 mod distributions;
+mod golden;
 mod properties;
 mod reviewer;
 mod safety;
