@@ -5,21 +5,20 @@ use std::path::Path;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use seams::engine::{run, RunConfig};
-use seams::scenario;
+use seams::engine::{run, Keep};
+use seams::{Model, RunConfig};
 
 const ITERATIONS: u64 = 100_000;
 
 fn engine(c: &mut Criterion) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/border-exports.toml");
-    let with_options = scenario::load(&path, &[]).expect("the shipped scenario loads");
-    let mut bau_only = with_options.clone();
-    bau_only.options.clear();
+    let with_options = Model::from_path(&path, &[]).expect("the shipped scenario loads");
+    let bau_only = with_options.without_options();
     let config = RunConfig {
-        iterations: ITERATIONS,
-        seed: 2020,
-        keep: seams::engine::Keep::Nothing,
-        progress: false,
+        iterations: Some(ITERATIONS),
+        seed: Some(2020),
+        keep: Keep::Nothing,
+        ..RunConfig::default()
     };
     let mut group = c.benchmark_group("border-exports");
     group.throughput(Throughput::Elements(ITERATIONS));

@@ -1,20 +1,19 @@
-//! The commands, as plain validated plans: the CLI builds a plan, the library carries it out.
-//! Tests call these functions directly, without going through argument parsing.
+//! The commands of the binary, as plain validated plans: the CLI builds a plan, the library
+//! carries it out. Process concerns live here and not in the engine: reading the machine's
+//! free memory, choosing the results folder, writing it atomically. Tests call these functions
+//! directly, without going through argument parsing.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::time::Instant;
 
-use crate::charts;
-use crate::engine::{self, Keep, RunConfig};
+use crate::engine::{self, CancelToken, Keep, Progress, RunConfig};
 use crate::error::{Error, Result};
+use crate::export::{self, format, ExportOptions};
 use crate::output::{self, Staging};
-use crate::report::{self, economic_case, format, Analysis, Report};
 use crate::scenario::{self, Model, Override};
-use crate::sensitivity;
 
 /// Everything `seams run` needs, validated.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct RunPlan {
     pub scenario: PathBuf,
     pub iterations: Option<u64>,
@@ -25,7 +24,42 @@ pub struct RunPlan {
     pub assumptions: Option<PathBuf>,
     pub samples: bool,
     pub charts: bool,
-    pub progress: bool,
+    /// Stops the run; the binary cancels it on Ctrl-C.
+    pub cancel: CancelToken,
+    /// Told of the run's progress, if given.
+    pub progress: Option<Progress>,
+}
+
+impl RunPlan {
+    /// A plan to run `scenario` with its own settings into the default folder.
+    pub fn new(scenario: impl Into<PathBuf>) -> RunPlan {
+        RunPlan {
+            scenario: scenario.into(),
+            iterations: None,
+            seed: None,
+            out: None,
+            overrides: Vec::new(),
+            assumptions: None,
+            samples: false,
+            charts: true,
+            cancel: CancelToken::new(),
+            progress: None,
+        }
+    }
+
+    fn config(&self) -> RunConfig {
+        RunConfig {
+            iterations: self.iterations,
+            seed: self.seed,
+            keep: if self.samples {
+                Keep::Everything
+            } else {
+                Keep::Sensitivity
+            },
+            cancel: self.cancel.clone(),
+            progress: self.progress.clone(),
+        }
+    }
 }
 
 /// What a finished run reports back to the terminal.
@@ -45,7 +79,7 @@ pub fn default_out(scenario: &Path) -> PathBuf {
     PathBuf::from("results").join(stem)
 }
 
-/// Loads the scenario and applies the plan's overrides of iterations and seed.
+/// Loads the scenario with the plan's overrides and assumptions register applied.
 ///
 /// # Errors
 /// Any scenario or override error.
@@ -55,23 +89,15 @@ pub fn load_model(plan: &RunPlan) -> Result<Model> {
         let baseline = scenario::load(&plan.scenario, &[])?;
         overrides.extend(crate::assumptions::read_overrides(register, &baseline)?);
     }
-    let mut model = scenario::load(&plan.scenario, &overrides)?;
-    if let Some(n) = plan.iterations {
-        model.settings.iterations = n;
-    }
-    if let Some(s) = plan.seed {
-        model.settings.seed = s;
-    }
-    Ok(model)
+    scenario::load(&plan.scenario, &overrides)
 }
 
 /// Runs a scenario and writes its results folder.
 ///
 /// # Errors
 /// Bad input ([`Error::is_bad_input`]) before anything is written; a write or numeric
-/// failure leaves any previous results folder as it was.
+/// failure, or a cancellation, leaves any previous results folder as it was.
 pub fn run(plan: &RunPlan) -> Result<RunOutcome> {
-    let started = Instant::now();
     let model = load_model(plan)?;
     let out = plan
         .out
@@ -79,84 +105,38 @@ pub fn run(plan: &RunPlan) -> Result<RunOutcome> {
         .unwrap_or_else(|| default_out(&plan.scenario));
     output::check_not_over_scenario(&out, &plan.scenario)?;
     output::check_target(&out)?;
-    let config = RunConfig {
-        iterations: model.settings.iterations,
-        seed: model.settings.seed,
-        keep: if plan.samples {
-            Keep::Everything
-        } else {
-            Keep::Sensitivity
-        },
-        progress: plan.progress,
-    };
-    engine::check_iterations(config.iterations)?;
+    let config = plan.config();
+    engine::check_iterations(config.iterations_for(&model))?;
     check_memory(&model, &config)?;
     // The temporary folder is made before the run, so an unwritable place fails at once; it is
     // removed again if anything below fails.
     let staging = Staging::new(&out)?;
-    let results = engine::run(&model, &config)?;
-    let report = Report::new(&model, &results);
-    let analysis = Analysis {
-        tornadoes: sensitivity::tornadoes(&model, &results),
-        switching: sensitivity::switching_values(&model),
+    let results = crate::run(&model, &config)?;
+    let options = ExportOptions {
+        charts: plan.charts,
+        samples: plan.samples,
     };
-    let mut files = vec![
-        ("summary.csv", report::summary_csv(&report)),
-        ("summary.md", report::summary_md(&report)),
-        (
-            "economic-case.md",
-            economic_case::render(&report, plan.charts, &analysis),
-        ),
-        (
-            "sensitivity.csv",
-            report::sensitivity_csv(&analysis.tornadoes),
-        ),
-    ];
-    if !model.options.is_empty() {
-        files.push(("appraisal.csv", report::appraisal_csv(&report)));
-        files.push(("yearly.csv", report::yearly_csv(&report)));
-        files.push(("switching.csv", report::switching_csv(&analysis.switching)));
+    let rendered = export::render_all(&results, options)?;
+    for artefact in &rendered.files {
+        staging.write(&artefact.name, &artefact.bytes)?;
     }
-    for (name, text) in &files {
-        staging.write(name, text.as_bytes())?;
-    }
-    let mut names: Vec<String> = files.iter().map(|(n, _)| n.to_string()).collect();
-    if plan.charts {
-        let data = charts::ChartData::new(&report, &analysis);
-        charts::write_all(&staging, &data)?;
-        names.push("charts/".into());
-    }
-    if plan.samples {
-        write_samples(&staging, &model, &results)?;
-        names.push("samples.parquet".into());
-    }
-    let wall_seconds = started.elapsed().as_secs_f64();
-    staging.write(
-        "run.json",
-        report::run_json(&report, wall_seconds).as_bytes(),
-    )?;
-    names.push("run.json".into());
-    if crate::error::interrupted() {
+    if plan.cancel.is_cancelled() {
         return Err(Error::Interrupted);
     }
     let out = staging.commit()?;
-    let terminal = format!(
-        "{}{}",
-        report::terminal_headline(&report),
-        report::terminal_options(&report)
-    );
     Ok(RunOutcome {
         out,
-        files: names,
-        terminal,
-        wall_seconds,
+        files: rendered.names,
+        terminal: export::terminal::summary(&results),
+        wall_seconds: results.elapsed().as_secs_f64(),
     })
 }
 
 /// Refuses a run that would not fit in memory, saying how many iterations would.
 fn check_memory(model: &Model, config: &RunConfig) -> Result<()> {
-    let available = engine::memory_available();
-    let needed = engine::memory_estimate(model, config.iterations, config.keep);
+    let available = memory_available();
+    let iterations = config.iterations_for(model);
+    let needed = engine::memory_estimate(model, iterations, config.keep);
     if needed <= available {
         return Ok(());
     }
@@ -170,7 +150,7 @@ fn check_memory(model: &Model, config: &RunConfig) -> Result<()> {
         flag: "--iterations".into(),
         problem: format!(
             "{} iterations would need about {:.1} GiB of memory; {:.1} GiB is available",
-            format::thousands(config.iterations),
+            format::thousands(iterations),
             gib(needed),
             gib(available)
         ),
@@ -181,37 +161,16 @@ fn check_memory(model: &Model, config: &RunConfig) -> Result<()> {
     })
 }
 
-fn write_samples(staging: &Staging, model: &Model, results: &engine::Results) -> Result<()> {
-    use polars::prelude::*;
-    let Some(samples) = &results.samples else {
-        return Ok(());
-    };
-    let inputs = samples.inputs().into_iter().map(|(id, c)| {
-        Column::new(
-            model.inputs[id].key.as_str().into(),
-            samples.input_column(c),
-        )
-    });
-    let outputs = samples.output_ids().iter().filter_map(|&k| {
-        Some(Column::new(
-            engine::output_name(model, &results.layout, k)
-                .as_str()
-                .into(),
-            samples.output(k)?,
-        ))
-    });
-    let columns: Vec<Column> = inputs.chain(outputs).collect();
-    let path = staging.path("samples.parquet");
-    let fail = |e: &dyn std::fmt::Display| Error::Write {
-        path: PathBuf::from("samples.parquet"),
-        problem: e.to_string(),
-    };
-    let mut frame = DataFrame::new(results.iterations as usize, columns).map_err(|e| fail(&e))?;
-    let file = std::fs::File::create(&path).map_err(|e| fail(&e))?;
-    ParquetWriter::new(file)
-        .finish(&mut frame)
-        .map_err(|e| fail(&e))?;
-    Ok(())
+/// The memory this machine has available, from /proc/meminfo where there is one.
+fn memory_available() -> u64 {
+    std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|text| {
+            let line = text.lines().find(|l| l.starts_with("MemAvailable:"))?;
+            let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+            Some(kib * 1024)
+        })
+        .unwrap_or(16 << 30)
 }
 
 /// `seams check`: validates a scenario and lists every input.
@@ -220,13 +179,13 @@ fn write_samples(staging: &Staging, model: &Model, results: &engine::Results) ->
 /// Any scenario or override error.
 pub fn check(scenario: &Path, overrides: &[Override]) -> Result<String> {
     let model = scenario::load(scenario, overrides)?;
-    let s = &model.settings;
+    let s = model.settings();
     let mut out = format!(
         "{} is valid: {}\n{} departments, {} options; {} years from {}, {} prices; {} iterations, seed {}.\n\n",
         scenario.display(),
         s.name,
-        model.departments.len(),
-        model.options.len(),
+        model.departments().len(),
+        model.options().len(),
         s.years,
         s.first_year,
         s.price_base_year,
@@ -234,13 +193,13 @@ pub fn check(scenario: &Path, overrides: &[Override]) -> Result<String> {
         s.seed
     );
     let width = model
-        .inputs
+        .inputs()
         .iter()
         .map(|i| i.key.chars().count())
         .max()
         .unwrap_or(10);
     let dist_width = model
-        .inputs
+        .inputs()
         .iter()
         .map(|i| i.text.chars().count())
         .max()
@@ -251,7 +210,7 @@ pub fn check(scenario: &Path, overrides: &[Override]) -> Result<String> {
         "{:<width$}  {:<dist_width$}  {:>10}  {:>10}  {:>10}",
         "input", "distribution", "mean", "P5", "P95"
     );
-    for input in &model.inputs {
+    for input in model.inputs() {
         let (mean, p5, p95) = input.summary();
         let text = match input.origin {
             scenario::Origin::Default => format!("{} (default)", input.text),
@@ -268,7 +227,7 @@ pub fn check(scenario: &Path, overrides: &[Override]) -> Result<String> {
             d(p95)
         );
     }
-    for o in &model.overrides {
+    for o in model.overrides() {
         let _ = writeln!(
             out,
             "overridden by {}: {} = {} (was {})",
@@ -284,31 +243,5 @@ pub fn check(scenario: &Path, overrides: &[Override]) -> Result<String> {
 /// Any scenario or override error.
 pub fn assumptions(scenario: &Path, overrides: &[Override]) -> Result<String> {
     let model = scenario::load(scenario, overrides)?;
-    Ok(crate::assumptions::register_csv(&model))
-}
-
-/// Writes a small text file whole or not at all (a temporary file renamed into place).
-///
-/// # Errors
-/// When the file cannot be written.
-pub fn write_file_atomically(path: &Path, text: &str) -> Result<()> {
-    let fail = |e: std::io::Error| Error::Write {
-        path: path.to_path_buf(),
-        problem: e.to_string(),
-    };
-    if path.is_dir() {
-        return Err(Error::Write {
-            path: path.to_path_buf(),
-            problem: "is a folder; give a file name".into(),
-        });
-    }
-    let name = path
-        .file_name()
-        .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
-    let temp = path.with_file_name(format!(".{name}.seams-partial-{}", std::process::id()));
-    std::fs::write(&temp, text).map_err(fail)?;
-    std::fs::rename(&temp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&temp);
-        fail(e)
-    })
+    crate::assumptions::register_csv(&model)
 }

@@ -2,41 +2,39 @@
 //! the reading back of their edits as overrides, checked as strictly as the scenario itself.
 
 use std::collections::HashMap;
-use std::fmt::Write as _;
 use std::path::Path;
 
 use crate::error::{Error, InputError, Result};
-use crate::report::csv_field;
-use crate::report::format::{csv_number, csv_text};
+use crate::export::{csv_table, Cell};
 use crate::scenario::{Model, Origin, Override};
 
 /// The register's columns, in order.
 pub const COLUMNS: [&str; 7] = ["key", "distribution", "mean", "p5", "p95", "source", "note"];
 
 /// The register of every input: key, distribution as written, mean, P5, P95, source, note.
-pub fn register_csv(model: &Model) -> String {
-    let mut out = COLUMNS.join(",") + "\n";
-    for input in &model.inputs {
+///
+/// # Errors
+/// Only if the CSV writer fails.
+pub fn register_csv(model: &Model) -> Result<String> {
+    let rows = model.inputs().iter().map(|input| {
         let (mean, p5, p95) = input.summary();
         let note = match (&input.note, &input.origin) {
             (Some(n), _) => n.clone(),
             (None, Origin::Default) => "default".into(),
             (None, _) => String::new(),
         };
-        let text = |s: &str| csv_field(&csv_text(s));
-        let _ = writeln!(
-            out,
-            "{},{},{},{},{},{},{}",
-            text(&input.key),
-            text(&input.text),
-            csv_number(mean),
-            csv_number(p5),
-            csv_number(p95),
-            text(input.source.as_deref().unwrap_or("")),
-            text(&note)
-        );
-    }
-    out
+        vec![
+            Cell::text(&input.key),
+            Cell::text(&input.text),
+            Cell::Number(mean),
+            Cell::Number(p5),
+            Cell::Number(p95),
+            Cell::text(input.source.as_deref().unwrap_or("")),
+            Cell::Text(note),
+        ]
+    });
+    let bytes = csv_table("assumptions register", &COLUMNS, rows)?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 fn row_error(origin: &str, key: &str, problem: impl Into<String>, fix: impl Into<String>) -> Error {
@@ -94,7 +92,7 @@ pub fn read_overrides(path: &Path, baseline: &Model) -> Result<Vec<Override>> {
         ));
     };
     let scenario: HashMap<&str, &str> = baseline
-        .inputs
+        .inputs()
         .iter()
         .map(|i| (i.key.as_str(), i.text.as_str()))
         .collect();

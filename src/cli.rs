@@ -2,10 +2,13 @@
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use seams::app::{self, RunPlan};
 use seams::scenario::Override;
+use seams::{CancelToken, Progress};
 
 /// Cost of disjointed public services, and what joining them up would save.
 #[derive(Debug, Parser)]
@@ -91,10 +94,31 @@ fn overrides(set: &[String]) -> seams::Result<Vec<Override>> {
     set.iter().map(|s| Override::parse_set(s)).collect()
 }
 
-/// Carries out a command, returning what to print on stdout.
-pub fn execute(cli: Cli) -> anyhow::Result<String> {
+/// A progress bar on stderr for long runs, drawn only when stderr is a terminal.
+fn progress_bar() -> (ProgressBar, Progress) {
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    if let Ok(style) = ProgressStyle::with_template(
+        "{bar:40} {percent:>3}% {human_pos}/{human_len} iterations, {eta} left",
+    ) {
+        bar.set_style(style);
+    }
+    let shown = bar.clone();
+    let progress: Progress = Arc::new(move |done, total| {
+        // Short runs finish before a bar would help; it stays hidden for them.
+        if total >= 200_000 {
+            shown.set_length(total);
+            shown.set_position(done);
+        }
+    });
+    (bar, progress)
+}
+
+/// Carries out a command, returning what to print on stdout. `cancel` stops a run.
+pub fn execute(cli: Cli, cancel: CancelToken) -> anyhow::Result<String> {
     match cli.command {
         Command::Run(args) => {
+            let show_progress = !args.quiet && std::io::stderr().is_terminal();
+            let (bar, progress) = progress_bar();
             let plan = RunPlan {
                 overrides: overrides(&args.set)?,
                 scenario: args.scenario,
@@ -104,9 +128,12 @@ pub fn execute(cli: Cli) -> anyhow::Result<String> {
                 out: args.out,
                 samples: args.samples,
                 charts: !args.no_charts,
-                progress: !args.quiet && std::io::stderr().is_terminal(),
+                cancel,
+                progress: show_progress.then_some(progress),
             };
-            let outcome = app::run(&plan)?;
+            let outcome = app::run(&plan);
+            bar.finish_and_clear();
+            let outcome = outcome?;
             if args.quiet {
                 return Ok(String::new());
             }
@@ -123,7 +150,7 @@ pub fn execute(cli: Cli) -> anyhow::Result<String> {
             let csv = app::assumptions(&args.scenario, &[])?;
             match args.output {
                 Some(path) => {
-                    app::write_file_atomically(&path, &csv)?;
+                    seams::output::write_file(&path, csv.as_bytes())?;
                     Ok(format!(
                         "Wrote the assumptions register to {}.\n",
                         path.display()
@@ -134,7 +161,7 @@ pub fn execute(cli: Cli) -> anyhow::Result<String> {
         }
         Command::Compare(args) => {
             let text = seams::compare::compare(&args.a, &args.b)?;
-            app::write_file_atomically(&args.output, &text)?;
+            seams::output::write_file(&args.output, text.as_bytes())?;
             Ok(format!("{text}\nWrote {}.\n", args.output.display()))
         }
     }

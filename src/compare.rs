@@ -1,13 +1,16 @@
 //! Comparing two runs: which inputs differ and how each headline figure moved. It reads only
 //! what a run wrote (`run.json`, `summary.csv`, `appraisal.csv`), so runs of different
-//! scenarios, or made on different machines, can be compared.
+//! scenarios, or made on different machines, can be compared. It reads them through the same
+//! names that wrote them ([`crate::outputs`] and the exporters' file names).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, InputError, Result};
-use crate::report::format::{md, money, percent, ratio};
+use crate::export::format::{md, money, money_range, percent, ratio};
+use crate::export::Exporter;
+use crate::outputs::{Bearer, Component, Metric};
 
 /// The version of the results folder layout; runs of another layout cannot be compared.
 pub const RESULTS_FORMAT: u64 = 1;
@@ -102,9 +105,10 @@ impl Run {
             })
             .unwrap_or_default();
         let mut cost = BTreeMap::new();
-        for row in read_csv(dir, "summary.csv")? {
+        let summary = crate::export::SummaryCsv.name();
+        for row in read_csv(dir, summary)? {
             if row.get("department").map(String::as_str) == Some("total")
-                && row.get("component").map(String::as_str) == Some("disjointed")
+                && row.get("component").map(String::as_str) == Some(Component::Disjointed.name())
             {
                 let figures = [
                     number(dir, &row, "mean")?,
@@ -115,19 +119,17 @@ impl Run {
             }
         }
         let mut options = BTreeMap::new();
-        if dir.join("appraisal.csv").is_file() {
-            let rows = read_csv(dir, "appraisal.csv")?;
-            for row in rows
-                .iter()
-                .filter(|r| r.get("metric").map(String::as_str) == Some("npsv"))
-            {
+        let appraisal = crate::export::AppraisalCsv.name();
+        if dir.join(appraisal).is_file() {
+            let rows = read_csv(dir, appraisal)?;
+            let metric = |r: &BTreeMap<String, String>, m: Metric| {
+                r.get("metric").map(String::as_str) == Some(m.name())
+            };
+            for row in rows.iter().filter(|r| metric(r, Metric::Npsv)) {
                 let id = row["option"].clone();
                 let bcr = rows
                     .iter()
-                    .find(|r| {
-                        r.get("option") == Some(&id)
-                            && r.get("metric").map(String::as_str) == Some("bcr")
-                    })
+                    .find(|r| r.get("option") == Some(&id) && metric(r, Metric::Bcr))
                     .and_then(|r| r.get("p50")?.parse().ok());
                 let figures = OptionFigures {
                     npsv: [
@@ -210,18 +212,16 @@ pub fn compare(a: &Path, b: &Path) -> Result<String> {
     );
     out.push_str(&inputs_section(&a, &b));
     out.push_str("## Annual cost of disjointedness\n\nMeans, with P10–P90.\n\n| Borne by | A | B | Change in the mean |\n|---|---:|---:|---:|\n");
-    for bearer in ["users", "government", "all"] {
-        let (Some(x), Some(y)) = (a.cost.get(bearer), b.cost.get(bearer)) else {
+    for bearer in Bearer::ALL {
+        let (Some(x), Some(y)) = (a.cost.get(bearer.name()), b.cost.get(bearer.name())) else {
             continue;
         };
-        let label = if bearer == "all" {
-            "Users and government"
-        } else if bearer == "users" {
-            "Users"
-        } else {
-            "Government"
+        let label = match bearer {
+            Bearer::Users => "Users",
+            Bearer::Government => "Government",
+            Bearer::All => "Users and government",
         };
-        let range = |f: &[f64; 3]| crate::report::format::money_range(f[0], f[1], f[2]);
+        let range = |f: &[f64; 3]| money_range(f[0], f[1], f[2]);
         let _ = writeln!(
             out,
             "| {label} | {} | {} | {} |",

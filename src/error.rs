@@ -62,7 +62,7 @@ pub enum Error {
     /// The numbers went wrong during a run (overflow, NaN) in a way the inputs allowed.
     #[error("{0}")]
     Numeric(String),
-    /// The user interrupted the run (Ctrl-C); nothing was written.
+    /// The run was cancelled (Ctrl-C in the binary); nothing was written.
     #[error("interrupted: no results were written")]
     Interrupted,
 }
@@ -83,20 +83,6 @@ impl From<InputError> for Error {
     fn from(e: InputError) -> Self {
         Error::Input(Box::new(e))
     }
-}
-
-/// Set when the user asks the run to stop (Ctrl-C); checked between batches and before the
-/// results folder is put in place.
-static INTERRUPTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-
-/// Asks every run in this process to stop at its next check.
-pub fn request_interrupt() {
-    INTERRUPTED.store(true, std::sync::atomic::Ordering::SeqCst);
-}
-
-/// Whether a stop has been asked for.
-pub fn interrupted() -> bool {
-    INTERRUPTED.load(std::sync::atomic::Ordering::SeqCst)
 }
 
 /// The library's result type.

@@ -4,44 +4,56 @@
 //! options that would join them up. It reads a scenario file (TOML) describing, per
 //! department, repetition, failure demand, getting stuck and the time each costs users and
 //! government, each as a distribution; it estimates the annual cost of disjointedness and, per
-//! option, present values, NPSV, BCR and the chance the option pays off.
+//! option, present values, NPSV, BCR and the chance the option pays off. The method is set out
+//! for reviewers in `docs/method.md`.
+//!
+//! A run is a value: load a [`Model`], [`run`] it with a [`RunConfig`], and read the
+//! [`Results`] — in memory, by meaning — or render them into files with [`export`]. Nothing
+//! touches the disk or the terminal until the caller asks.
+//!
+//! ```
+//! use seams::outputs::{Bearer, Component, Metric, Scope};
+//! use seams::{export, Model, RunConfig};
+//!
+//! let model = Model::from_path("scenarios/border-exports.toml", &[])?;
+//! let config = RunConfig { iterations: Some(4_096), ..RunConfig::default() };
+//! let results = seams::run(&model, &config)?;
+//!
+//! let failure = results.cost(Scope::Total, Component::Failure, Bearer::Users);
+//! println!("failure demand costs users £{:.0} a year (mean)", failure.mean);
+//! let npsv = results.appraisal(0, Metric::Npsv).expect("NPSV is always defined");
+//! assert!(npsv.p10 <= npsv.p90);
+//!
+//! // Every file a run writes, rendered in memory.
+//! let rendered = export::render_all(&results, export::ExportOptions { charts: false, samples: false })?;
+//! assert!(rendered.get("economic-case.md").is_some());
+//! # Ok::<(), seams::Error>(())
+//! ```
 //!
 //! The pipeline, one module per stage: [`scenario`] reads and validates the file (with the
 //! distribution language in [`dist`] and the parameter catalogue in [`params`]); [`engine`]
-//! draws and evaluates iterations in deterministic parallel batches; [`report`] turns results
-//! into CSV and Markdown; [`output`] writes the results folder atomically; [`app`] ties them
-//! into the commands.
-//!
-//! ```no_run
-//! use seams::app::{run, RunPlan};
-//! let plan = RunPlan {
-//!     scenario: "scenarios/border-exports.toml".into(),
-//!     iterations: Some(20_000),
-//!     seed: None,
-//!     out: Some("results/border".into()),
-//!     overrides: vec![],
-//!     assumptions: None,
-//!     samples: false,
-//!     charts: true,
-//!     progress: false,
-//! };
-//! let outcome = run(&plan)?;
-//! println!("{}", outcome.terminal);
-//! # Ok::<(), seams::Error>(())
-//! ```
+//! draws and evaluates iterations in deterministic parallel batches; [`appraisal`] turns costs
+//! into Green Book figures; [`sensitivity`] finds what drives them; [`export`] and [`charts`]
+//! render the results; [`output`] writes a results folder atomically; [`app`] ties them into
+//! the commands of the binary.
 
 pub mod app;
+pub mod appraisal;
 pub mod assumptions;
 pub mod charts;
 pub mod compare;
 pub mod dist;
 pub mod engine;
 pub mod error;
+pub mod export;
 pub mod output;
+pub mod outputs;
 pub mod params;
-pub mod reference;
-pub mod report;
+pub mod results;
 pub mod scenario;
 pub mod sensitivity;
 
+pub use engine::{CancelToken, Keep, Progress, RunConfig};
 pub use error::{Error, Result};
+pub use results::{run, Results};
+pub use scenario::{Model, Override};

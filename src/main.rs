@@ -7,15 +7,19 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
+use seams::CancelToken;
 
 fn main() -> ExitCode {
-    // Ctrl-C asks the run to stop at its next check, so that no partial results folder is
-    // left; a second Ctrl-C stops at once.
-    let _ = ctrlc::set_handler(|| {
-        if seams::error::interrupted() {
+    // The process runs one command, so one token is the token of the run in flight. Ctrl-C
+    // asks it to stop at its next check, so that no partial results folder is left; a second
+    // Ctrl-C stops at once.
+    let cancel = CancelToken::new();
+    let on_interrupt = cancel.clone();
+    let _ = ctrlc::set_handler(move || {
+        if on_interrupt.is_cancelled() {
             std::process::exit(130);
         }
-        seams::error::request_interrupt();
+        on_interrupt.cancel();
     });
     let args = match cli::Cli::try_parse() {
         Ok(args) => args,
@@ -28,7 +32,7 @@ fn main() -> ExitCode {
             };
         }
     };
-    match cli::execute(args) {
+    match cli::execute(args, cancel) {
         Ok(text) => {
             let mut stdout = std::io::stdout().lock();
             // A closed pipe (`seams check … | head`) is not an error.

@@ -1,6 +1,6 @@
-//! Writing a results folder so that nothing is lost: every file goes into a temporary folder
-//! beside the target, which replaces the target only once complete. An error at any point
-//! leaves an existing results folder exactly as it was.
+//! Writing so that nothing is lost: a results folder, or a single file, is written under a
+//! temporary name beside its target and renamed into place only once complete. An error at any
+//! point leaves what was there before exactly as it was.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -94,6 +94,31 @@ pub fn check_not_over_scenario(target: &Path, scenario: &Path) -> Result<()> {
     Ok(())
 }
 
+/// The temporary name beside `target` under which it is written: hidden, and marked with
+/// this process's id so that two runs never share one.
+fn partial_path(target: &Path) -> PathBuf {
+    let name = target
+        .file_name()
+        .map_or_else(|| "results".into(), |n| n.to_string_lossy().into_owned());
+    target.with_file_name(format!(".{name}.seams-partial-{}", std::process::id()))
+}
+
+/// Writes a single file whole or not at all.
+///
+/// # Errors
+/// When `path` is a folder or the file cannot be written.
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    if path.is_dir() {
+        return Err(write_error(path, "is a folder; give a file name"));
+    }
+    let temp = partial_path(path);
+    fs::write(&temp, bytes).map_err(|e| write_error(path, e))?;
+    fs::rename(&temp, path).map_err(|e| {
+        let _ = fs::remove_file(&temp);
+        write_error(path, e)
+    })
+}
+
 impl Staging {
     /// Starts writing into a temporary folder beside `target`.
     ///
@@ -106,10 +131,7 @@ impl Staging {
             _ => PathBuf::from("."),
         };
         fs::create_dir_all(&parent).map_err(|e| write_error(&parent, e))?;
-        let name = target
-            .file_name()
-            .map_or_else(|| "results".into(), |n| n.to_string_lossy().into_owned());
-        let temp = parent.join(format!(".{name}.seams-partial-{}", std::process::id()));
+        let temp = parent.join(partial_path(target).file_name().unwrap_or_default());
         if temp.exists() {
             fs::remove_dir_all(&temp).map_err(|e| write_error(&temp, e))?;
         }

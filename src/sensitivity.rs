@@ -11,8 +11,10 @@
 
 use rayon::prelude::*;
 
-use crate::engine::eval::{self, Layout, Scratch, NPSV};
-use crate::engine::{self, Results};
+use crate::engine::eval::{self, Layout, Scratch};
+use crate::engine::{self, CancelToken, Outcome};
+use crate::error::{Error, Result};
+use crate::outputs::Metric;
 use crate::scenario::Model;
 
 /// The name of the cost output in `sensitivity.csv`.
@@ -41,11 +43,11 @@ pub struct Tornado {
 }
 
 /// Tornado sensitivity for every headline output.
-pub fn tornadoes(model: &Model, results: &Results) -> Vec<Tornado> {
-    let Some(samples) = &results.samples else {
+pub fn tornadoes(model: &Model, outcome: &Outcome) -> Vec<Tornado> {
+    let Some(samples) = &outcome.samples else {
         return Vec::new();
     };
-    let layout = &results.layout;
+    let layout = &outcome.layout;
     let mut wanted = vec![(
         COST_OUTPUT.to_string(),
         "Annual cost of disjointedness".to_string(),
@@ -55,7 +57,7 @@ pub fn tornadoes(model: &Model, results: &Results) -> Vec<Tornado> {
         wanted.push((
             format!("npsv.{}", option.id),
             option.name.clone(),
-            layout.appraisal(o, NPSV),
+            layout.appraisal(o, Metric::Npsv),
         ));
     }
     let outputs: Vec<(String, String, Vec<f64>)> = wanted
@@ -334,16 +336,22 @@ impl<'m> Npsv<'m> {
             &mut self.scratch,
             |k, v| outputs[k] = v,
         );
-        self.outputs[self.layout.appraisal(option, NPSV)]
+        self.outputs[self.layout.appraisal(option, Metric::Npsv)]
     }
 }
 
 /// Switching values for every option and uncertain input.
-pub fn switching_values(model: &Model) -> Vec<SwitchingValue> {
+///
+/// # Errors
+/// [`Error::Interrupted`] when `cancel` is cancelled between options.
+pub fn switching_values(model: &Model, cancel: &CancelToken) -> Result<Vec<SwitchingValue>> {
     let base: Vec<f64> = model.inputs.iter().map(|i| i.sampler.mean()).collect();
     let mut npsv = Npsv::new(model);
     let mut found = Vec::new();
     for (o, option) in model.options.iter().enumerate() {
+        if cancel.is_cancelled() {
+            return Err(Error::Interrupted);
+        }
         let base_npsv = npsv.at(&base, o);
         for id in engine::uncertain_inputs(model) {
             let input = &model.inputs[id];
@@ -368,7 +376,7 @@ pub fn switching_values(model: &Model) -> Vec<SwitchingValue> {
             });
         }
     }
-    found
+    Ok(found)
 }
 
 /// Points to scan for a sign change: a fine grid over a bounded domain, or geometric steps

@@ -3,49 +3,14 @@
 //! Kept free of sampling and statistics so it can be read against the contract line by line
 //! and tested with fixed inputs. Nothing here allocates: callers pass scratch space.
 
+use crate::appraisal::{self, PresentValues};
+use crate::outputs::{Bearer, Component, Metric, Scope, YearlyMetric};
 use crate::params::{DeptParam, DEPT_PARAM_COUNT};
 use crate::scenario::{EffectKind, Model};
 
-/// The cost components, in report order.
-pub const COMPONENTS: [&str; 6] = [
-    "value",
-    "repetition",
-    "failure",
-    "stuck",
-    "disjointed",
-    "all",
-];
-/// Who bears a cost, in report order.
-pub const BEARERS: [&str; 3] = ["users", "government", "all"];
-/// Appraisal metrics per option, in report order.
-pub const APPRAISAL_METRICS: [&str; 7] = [
-    "pv_benefits_users",
-    "pv_benefits_government",
-    "pv_benefits",
-    "pv_costs",
-    "npsv",
-    "bcr",
-    "net_present_cost_government",
-];
-/// Yearly metrics for business as usual.
-pub const BAU_YEARLY_METRICS: [&str; 2] = ["cost_users", "cost_government"];
-/// Yearly metrics for an option.
-pub const OPTION_YEARLY_METRICS: [&str; 7] = [
-    "cost_users",
-    "cost_government",
-    "benefit_users",
-    "benefit_government",
-    "option_cost",
-    "net",
-    "discounted_net",
-];
-
-/// Index of the NPSV metric in [`APPRAISAL_METRICS`].
-pub const NPSV: usize = 4;
-/// Index of the BCR metric in [`APPRAISAL_METRICS`].
-pub const BCR: usize = 5;
-
-/// Where each output lives in an iteration's output row.
+/// Where each output lives in an iteration's output row: the summary costs (every department
+/// and the total × component × bearer), then each option's appraisal metrics, then the
+/// yearly flows of BAU and each option.
 #[derive(Debug, Clone)]
 pub struct Layout {
     pub departments: usize,
@@ -58,12 +23,12 @@ pub struct Layout {
 
 impl Layout {
     pub fn new(model: &Model) -> Layout {
-        let departments = model.departments.len();
-        let options = model.options.len();
-        let years = model.settings.years;
-        let summary = (departments + 1) * COMPONENTS.len() * BEARERS.len();
-        let appraisal = options * APPRAISAL_METRICS.len();
-        let yearly = years * (BAU_YEARLY_METRICS.len() + options * OPTION_YEARLY_METRICS.len());
+        let departments = model.departments().len();
+        let options = model.options().len();
+        let years = model.settings().years;
+        let summary = (departments + 1) * Component::ALL.len() * Bearer::ALL.len();
+        let appraisal = options * Metric::ALL.len();
+        let yearly = years * (YearlyMetric::BAU.len() + options * YearlyMetric::ALL.len());
         Layout {
             departments,
             options,
@@ -74,9 +39,20 @@ impl Layout {
         }
     }
 
-    /// Summary output for department `d` (`d == departments` is the total).
-    pub fn summary(&self, d: usize, component: usize, bearer: usize) -> usize {
-        (d * COMPONENTS.len() + component) * BEARERS.len() + bearer
+    /// The year-0 cost of a scope, component and bearer.
+    pub fn summary(&self, scope: Scope, component: Component, bearer: Bearer) -> usize {
+        self.summary_at(self.scope_index(scope), component, bearer)
+    }
+
+    fn scope_index(&self, scope: Scope) -> usize {
+        match scope {
+            Scope::Department(d) => d,
+            Scope::Total => self.departments,
+        }
+    }
+
+    fn summary_at(&self, d: usize, component: Component, bearer: Bearer) -> usize {
+        (d * Component::ALL.len() + component.index()) * Bearer::ALL.len() + bearer.index()
     }
 
     /// Number of summary outputs.
@@ -89,18 +65,50 @@ impl Layout {
         self.yearly_start
     }
 
-    pub fn appraisal(&self, option: usize, metric: usize) -> usize {
-        self.appraisal_start + option * APPRAISAL_METRICS.len() + metric
+    /// An appraisal metric of an option.
+    pub fn appraisal(&self, option: usize, metric: Metric) -> usize {
+        self.appraisal_start + option * Metric::ALL.len() + metric.index()
     }
 
-    /// Yearly output: `option` is `None` for business as usual.
-    pub fn yearly(&self, option: Option<usize>, year: usize, metric: usize) -> usize {
-        let per_year = BAU_YEARLY_METRICS.len() + self.options * OPTION_YEARLY_METRICS.len();
+    /// A yearly flow: `option` is `None` for business as usual.
+    pub fn yearly(&self, option: Option<usize>, year: usize, metric: YearlyMetric) -> usize {
+        let per_year = YearlyMetric::BAU.len() + self.options * YearlyMetric::ALL.len();
         let within = match option {
-            None => metric,
-            Some(o) => BAU_YEARLY_METRICS.len() + o * OPTION_YEARLY_METRICS.len() + metric,
+            None => metric.index(),
+            Some(o) => YearlyMetric::BAU.len() + o * YearlyMetric::ALL.len() + metric.index(),
         };
         self.yearly_start + year * per_year + within
+    }
+
+    /// A readable name for output `k`, e.g. `total_failure_users` or `share-data_npsv`.
+    pub fn output_name(&self, model: &Model, k: usize) -> String {
+        if k < self.summary_len() {
+            let per_dept = Component::ALL.len() * Bearer::ALL.len();
+            let component = Component::ALL[(k % per_dept) / Bearer::ALL.len()];
+            let bearer = Bearer::ALL[k % Bearer::ALL.len()];
+            let dept = model
+                .departments()
+                .get(k / per_dept)
+                .map_or("total", |d| d.id.as_str());
+            return format!("{dept}_{}_{}", component.name(), bearer.name());
+        }
+        if k < self.yearly_start {
+            let within = k - self.appraisal_start;
+            let option = &model.options()[within / Metric::ALL.len()];
+            let metric = Metric::ALL[within % Metric::ALL.len()];
+            return format!("{}_{}", option.id, metric.name());
+        }
+        let per_year = YearlyMetric::BAU.len() + self.options * YearlyMetric::ALL.len();
+        let within = k - self.yearly_start;
+        let year = model.calendar_year(within / per_year);
+        match (within % per_year).checked_sub(YearlyMetric::BAU.len()) {
+            None => format!("bau_{year}_{}", YearlyMetric::ALL[within % per_year].name()),
+            Some(i) => format!(
+                "{}_{year}_{}",
+                model.options()[i / YearlyMetric::ALL.len()].id,
+                YearlyMetric::ALL[i % YearlyMetric::ALL.len()].name()
+            ),
+        }
     }
 }
 
@@ -211,9 +219,9 @@ pub fn evaluate(
             total[c][0] += by_component[c][0];
             total[c][1] += by_component[c][1];
         }
-        put_summary(layout, d, &by_component, &mut put);
+        put_summary(layout, Scope::Department(d), &by_component, &mut put);
     }
-    put_summary(layout, layout.departments, &total, &mut put);
+    put_summary(layout, Scope::Total, &total, &mut put);
 
     // J_y = J·(1+g)^y and v_y = v·(1+gv)^y, by repeated multiplication.
     let growth = 1.0 + inputs[model.journey_growth];
@@ -223,10 +231,13 @@ pub fn evaluate(
         scratch.journeys[y] = j_y;
         scratch.minute_value[y] = v_y;
         put(
-            layout.yearly(None, y, 0),
+            layout.yearly(None, y, YearlyMetric::CostUsers),
             j_y * (v_y * bau.user_minutes + bau.user_cash),
         );
-        put(layout.yearly(None, y, 1), j_y * bau.government);
+        put(
+            layout.yearly(None, y, YearlyMetric::CostGovernment),
+            j_y * bau.government,
+        );
         j_y *= growth;
         v_y *= time_growth;
     }
@@ -259,29 +270,35 @@ pub fn evaluate(
     }
 }
 
+/// Writes one scope's year-0 costs: the four basic components as computed (users,
+/// government), their sums, and each with both bearers together.
 fn put_summary(
     layout: &Layout,
-    d: usize,
+    scope: Scope,
     by_component: &[[f64; 2]; 4],
     put: &mut impl FnMut(usize, f64),
 ) {
     let mut disjointed = [0.0; 2];
     let mut all = [0.0; 2];
-    for (c, costs) in by_component.iter().enumerate() {
+    for (component, costs) in Component::BASIC.into_iter().zip(by_component) {
         for b in 0..2 {
-            if c > 0 {
+            if component != Component::Value {
                 disjointed[b] += costs[b];
             }
             all[b] += costs[b];
         }
-        put(layout.summary(d, c, 0), costs[0]);
-        put(layout.summary(d, c, 1), costs[1]);
-        put(layout.summary(d, c, 2), costs[0] + costs[1]);
     }
-    for (c, costs) in [(4, disjointed), (5, all)] {
-        put(layout.summary(d, c, 0), costs[0]);
-        put(layout.summary(d, c, 1), costs[1]);
-        put(layout.summary(d, c, 2), costs[0] + costs[1]);
+    let sums = [(Component::Disjointed, disjointed), (Component::All, all)];
+    for (component, costs) in Component::BASIC.into_iter().zip(*by_component).chain(sums) {
+        put(layout.summary(scope, component, Bearer::Users), costs[0]);
+        put(
+            layout.summary(scope, component, Bearer::Government),
+            costs[1],
+        );
+        put(
+            layout.summary(scope, component, Bearer::All),
+            costs[0] + costs[1],
+        );
     }
 }
 
@@ -297,9 +314,9 @@ fn appraise(
     put: &mut impl FnMut(usize, f64),
 ) {
     let option = &model.options[o];
-    let uplift = 1.0 + inputs[option.optimism_bias];
+    let optimism_bias = inputs[option.optimism_bias];
     let running = inputs[option.running];
-    let mut pv = [0.0f64; 3]; // users, government, costs
+    let mut pv = PresentValues::default();
     for y in 0..layout.years {
         let (j_y, v_y) = (journeys[y], minute_value[y]);
         let adoption = option.adoption_input(y).map_or(0.0, |id| inputs[id]);
@@ -309,7 +326,7 @@ fn appraise(
         let benefit_users = adoption * saved_users;
         let benefit_government = adoption * saved_government;
         let capital = option.capital.get(y).map_or(0.0, |&id| inputs[id]);
-        let cost = capital * uplift + if y >= option.live { running } else { 0.0 };
+        let cost = appraisal::option_cost(capital, optimism_bias, running, y >= option.live);
         let net = benefit_users + benefit_government - cost;
         let df = model.discount_factors[y];
         let row = [
@@ -321,29 +338,12 @@ fn appraise(
             net,
             df * net,
         ];
-        for (m, value) in row.into_iter().enumerate() {
-            put(layout.yearly(Some(o), y, m), value);
+        for (metric, value) in YearlyMetric::ALL.into_iter().zip(row) {
+            put(layout.yearly(Some(o), y, metric), value);
         }
-        pv[0] += df * benefit_users;
-        pv[1] += df * benefit_government;
-        pv[2] += df * cost;
+        pv.add_year(df, benefit_users, benefit_government, cost);
     }
-    let benefits = pv[0] + pv[1];
-    let bcr = if pv[2] > 0.0 {
-        benefits / pv[2]
-    } else {
-        f64::NAN
-    };
-    let metrics = [
-        pv[0],
-        pv[1],
-        benefits,
-        pv[2],
-        benefits - pv[2],
-        bcr,
-        pv[2] - pv[1],
-    ];
-    for (m, value) in metrics.into_iter().enumerate() {
-        put(layout.appraisal(o, m), value);
+    for (metric, value) in Metric::ALL.into_iter().zip(pv.metrics()) {
+        put(layout.appraisal(o, metric), value);
     }
 }

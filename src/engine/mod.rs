@@ -10,12 +10,15 @@
 pub mod eval;
 pub mod stats;
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+
 use rand::rngs::Xoshiro256PlusPlus;
 use rand::SeedableRng;
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
+use crate::outputs::{Bearer, Component, Metric, Scope};
 use crate::scenario::Model;
 pub use eval::Layout;
 use stats::{Moments, Sketch};
@@ -31,15 +34,69 @@ const COLUMN: usize = BATCH + 8;
 /// The most iterations one run accepts.
 pub const MAX_ITERATIONS: u64 = 100_000_000;
 
-/// What to run.
-#[derive(Debug, Clone)]
+/// Asks a run to stop. Each run has its own token: cancelling one run leaves every other run,
+/// before or after it in the same process, alone. Clones share the flag.
+#[derive(Debug, Clone, Default)]
+pub struct CancelToken(Arc<AtomicBool>);
+
+impl CancelToken {
+    /// A token not yet cancelled.
+    pub fn new() -> CancelToken {
+        CancelToken::default()
+    }
+
+    /// Asks the run holding this token to stop at its next check (between batches).
+    pub fn cancel(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+
+    /// Whether a stop has been asked for.
+    pub fn is_cancelled(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+/// Told of progress after each batch: iterations done, and iterations in all. Called from the
+/// worker threads, so it must be cheap and thread-safe; the engine itself never prints.
+pub type Progress = Arc<dyn Fn(u64, u64) + Send + Sync>;
+
+/// How to run a model: everything but the model itself.
+#[derive(Clone, Default)]
 pub struct RunConfig {
-    pub iterations: u64,
-    pub seed: u64,
+    /// Iterations; `None` for the scenario's own `iterations`.
+    pub iterations: Option<u64>,
+    /// Random seed; `None` for the scenario's own `seed`.
+    pub seed: Option<u64>,
     /// Which per-iteration values to keep, for sensitivity and `samples.parquet`.
     pub keep: Keep,
-    /// Show a progress bar on stderr (drawn only when stderr is a terminal).
-    pub progress: bool,
+    /// Cancels this run.
+    pub cancel: CancelToken,
+    /// Told of progress, if given.
+    pub progress: Option<Progress>,
+}
+
+impl std::fmt::Debug for RunConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RunConfig")
+            .field("iterations", &self.iterations)
+            .field("seed", &self.seed)
+            .field("keep", &self.keep)
+            .field("cancel", &self.cancel)
+            .field("progress", &self.progress.is_some())
+            .finish()
+    }
+}
+
+impl RunConfig {
+    /// The iteration count this config gives `model`.
+    pub fn iterations_for(&self, model: &Model) -> u64 {
+        self.iterations.unwrap_or(model.settings().iterations)
+    }
+
+    /// The seed this config gives `model`.
+    pub fn seed_for(&self, model: &Model) -> u64 {
+        self.seed.unwrap_or(model.settings().seed)
+    }
 }
 
 /// Statistics of one output across iterations.
@@ -79,11 +136,11 @@ impl Stats {
 /// Which per-iteration values a run keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Keep {
-    /// Nothing: statistics only.
-    #[default]
+    /// Nothing: statistics only (no sensitivity analysis).
     Nothing,
     /// Uncertain inputs and the outputs sensitivity analysis needs: the total annual cost of
-    /// disjointedness and each option's NPSV.
+    /// disjointedness and each option's NPSV. The default: every report needs them.
+    #[default]
     Sensitivity,
     /// Uncertain inputs and every summary and appraisal output (`--samples`).
     Everything,
@@ -95,7 +152,7 @@ impl Keep {
         match self {
             Keep::Nothing => Vec::new(),
             Keep::Sensitivity => std::iter::once(total_disjointed(layout))
-                .chain((0..layout.options).map(|o| layout.appraisal(o, eval::NPSV)))
+                .chain((0..layout.options).map(|o| layout.appraisal(o, Metric::Npsv)))
                 .collect(),
             Keep::Everything => (0..layout.yearly_start()).collect(),
         }
@@ -104,7 +161,7 @@ impl Keep {
 
 /// The output index of the total annual cost of disjointedness (users and government).
 pub fn total_disjointed(layout: &Layout) -> usize {
-    layout.summary(layout.departments, 4, 2)
+    layout.summary(Scope::Total, Component::Disjointed, Bearer::All)
 }
 
 /// Every iteration's uncertain inputs and kept outputs. They are stored batch by batch, as the
@@ -161,9 +218,10 @@ impl Samples {
     }
 }
 
-/// The statistics of every output of a run.
+/// The statistics of every output of a run, by position in its [`Layout`]; read them through
+/// [`crate::Results`], which addresses them by meaning.
 #[derive(Debug, Clone)]
-pub struct Results {
+pub struct Outcome {
     pub layout: Layout,
     pub iterations: u64,
     pub seed: u64,
@@ -174,22 +232,39 @@ pub struct Results {
     pub samples: Option<Samples>,
 }
 
-/// Runs the model.
+/// What one run of the engine needs, resolved from the model and a [`RunConfig`].
+struct Plan<'c> {
+    iterations: u64,
+    seed: u64,
+    keep: Keep,
+    cancel: &'c CancelToken,
+    progress: Option<&'c Progress>,
+}
+
+/// Runs the model: every iteration's outputs, folded into statistics.
 ///
 /// # Errors
-/// [`Error::Usage`] for an iteration count out of range; [`Error::Numeric`] when an output is
-/// not finite (the inputs overflow), naming the output.
-pub fn run(model: &Model, config: &RunConfig) -> Result<Results> {
-    check_iterations(config.iterations)?;
+/// [`Error::Usage`] for an iteration count out of range; [`Error::Interrupted`] when the run's
+/// token is cancelled; [`Error::Numeric`] when an output is not finite (the inputs overflow),
+/// naming the output.
+pub fn run(model: &Model, config: &RunConfig) -> Result<Outcome> {
+    let plan = Plan {
+        iterations: config.iterations_for(model),
+        seed: config.seed_for(model),
+        keep: config.keep,
+        cancel: &config.cancel,
+        progress: config.progress.as_ref(),
+    };
+    check_iterations(plan.iterations)?;
     let layout = Layout::new(model);
-    let batches = config.iterations.div_ceil(BATCH as u64) as usize;
-    let progress = progress_bar(config);
-    let kept_inputs = if config.keep == Keep::Nothing {
+    let batches = plan.iterations.div_ceil(BATCH as u64) as usize;
+    let done = AtomicU64::new(0);
+    let kept_inputs = if plan.keep == Keep::Nothing {
         Vec::new()
     } else {
         uncertain_inputs(model)
     };
-    let kept_outputs = config.keep.outputs(&layout);
+    let kept_outputs = plan.keep.outputs(&layout);
     // Each batch writes its kept columns straight into its own block of this buffer.
     let stride = (kept_inputs.len() + kept_outputs.len()) * BATCH;
     let mut kept = vec![
@@ -205,12 +280,16 @@ pub fn run(model: &Model, config: &RunConfig) -> Result<Results> {
         .enumerate()
         .with_min_len(4)
         .fold(
-            || Worker::new(model, &layout, config),
+            || Worker::new(model, &layout, &plan),
             |mut w, (b, block)| {
-                if !crate::error::interrupted() {
+                if !plan.cancel.is_cancelled() {
                     w.run_batch(b);
                     w.keep_samples(b, block, &kept_inputs, &kept_outputs);
-                    progress.inc(w.batch_len(b) as u64);
+                    let len = w.batch_len(b) as u64;
+                    let so_far = done.fetch_add(len, Ordering::Relaxed) + len;
+                    if let Some(progress) = plan.progress {
+                        progress(so_far, plan.iterations);
+                    }
                 }
                 w
             },
@@ -219,8 +298,7 @@ pub fn run(model: &Model, config: &RunConfig) -> Result<Results> {
             a.absorb(b);
             a
         });
-    progress.finish_and_clear();
-    if crate::error::interrupted() {
+    if plan.cancel.is_cancelled() {
         return Err(Error::Interrupted);
     }
     let Some(mut worker) = worker else {
@@ -236,7 +314,7 @@ pub fn run(model: &Model, config: &RunConfig) -> Result<Results> {
                     || {
                         format!(
                             "{} is not a finite number: the inputs overflow",
-                            output_name(model, &layout, k)
+                            layout.output_name(model, k)
                         )
                     },
                     |o| o.describe(model, &layout),
@@ -246,71 +324,22 @@ pub fn run(model: &Model, config: &RunConfig) -> Result<Results> {
             Ok(Stats::from_accumulators(&moments, &worker.sketches[k]))
         })
         .collect::<Result<Vec<_>>>()?;
-    let samples = (config.keep != Keep::Nothing).then_some(Samples {
+    let samples = (plan.keep != Keep::Nothing).then_some(Samples {
         input_ids: kept_inputs,
         output_ids: kept_outputs,
-        iterations: config.iterations as usize,
+        iterations: plan.iterations as usize,
         data: kept,
     });
     let sketches = std::mem::take(&mut worker.sketches);
     drop(worker);
-    Ok(Results {
+    Ok(Outcome {
         layout,
-        iterations: config.iterations,
-        seed: config.seed,
+        iterations: plan.iterations,
+        seed: plan.seed,
         stats,
         sketches,
         samples,
     })
-}
-
-fn progress_bar(config: &RunConfig) -> ProgressBar {
-    if !config.progress || config.iterations < 200_000 {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::with_draw_target(Some(config.iterations), ProgressDrawTarget::stderr());
-    if let Ok(style) = ProgressStyle::with_template(
-        "{bar:40} {percent:>3}% {human_pos}/{human_len} iterations, {eta} left",
-    ) {
-        bar.set_style(style);
-    }
-    bar
-}
-
-/// A readable name for output `k`, e.g. `summary total/failure/users`.
-pub fn output_name(model: &Model, layout: &Layout, k: usize) -> String {
-    use eval::*;
-    if k < layout.summary_len() {
-        let per_dept = COMPONENTS.len() * BEARERS.len();
-        let d = k / per_dept;
-        let c = (k % per_dept) / BEARERS.len();
-        let b = k % BEARERS.len();
-        let dept = model.departments.get(d).map_or("total", |d| d.id.as_str());
-        return format!("{dept}_{}_{}", COMPONENTS[c], BEARERS[b]);
-    }
-    for o in 0..layout.options {
-        for (m, metric) in APPRAISAL_METRICS.iter().enumerate() {
-            if layout.appraisal(o, m) == k {
-                return format!("{}_{metric}", model.options[o].id);
-            }
-        }
-    }
-    for y in 0..layout.years {
-        let year = model.calendar_year(y);
-        for (m, metric) in BAU_YEARLY_METRICS.iter().enumerate() {
-            if layout.yearly(None, y, m) == k {
-                return format!("bau_{year}_{metric}");
-            }
-        }
-        for o in 0..layout.options {
-            for (m, metric) in OPTION_YEARLY_METRICS.iter().enumerate() {
-                if layout.yearly(Some(o), y, m) == k {
-                    return format!("{}_{year}_{metric}", model.options[o].id);
-                }
-            }
-        }
-    }
-    format!("output {k}")
 }
 
 /// The inputs worth keeping per iteration: the uncertain ones.
@@ -350,18 +379,6 @@ pub fn memory_estimate(model: &Model, iterations: u64, keep: Keep) -> u64 {
     kept_columns * iterations * 8 + iterations * 8 + per_worker * (threads + 2) + 64 * 1024 * 1024
 }
 
-/// The memory this machine has available, from /proc/meminfo where there is one.
-pub fn memory_available() -> u64 {
-    std::fs::read_to_string("/proc/meminfo")
-        .ok()
-        .and_then(|text| {
-            let line = text.lines().find(|l| l.starts_with("MemAvailable:"))?;
-            let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-            Some(kib * 1024)
-        })
-        .unwrap_or(16 << 30)
-}
-
 /// SplitMix64: a strong 64-bit mixer for deriving stream seeds.
 fn splitmix(mut z: u64) -> u64 {
     z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
@@ -379,7 +396,7 @@ fn stream_rng(seed: u64, batch: usize, stream: u64) -> Xoshiro256PlusPlus {
 struct Worker<'m> {
     model: &'m Model,
     layout: &'m Layout,
-    config: &'m RunConfig,
+    plan: &'m Plan<'m>,
     input_columns: Vec<f64>,
     output_columns: Vec<f64>,
     row: Vec<f64>,
@@ -421,7 +438,7 @@ impl Overflow {
             .collect();
         format!(
             "{} is not a finite number in iteration {}: the inputs multiply to overflow. The largest inputs drawn there: {}",
-            output_name(model, layout, self.output),
+            layout.output_name(model, self.output),
             self.iteration + 1,
             named.join("; ")
         )
@@ -429,11 +446,11 @@ impl Overflow {
 }
 
 impl<'m> Worker<'m> {
-    fn new(model: &'m Model, layout: &'m Layout, config: &'m RunConfig) -> Worker<'m> {
+    fn new(model: &'m Model, layout: &'m Layout, plan: &'m Plan<'m>) -> Worker<'m> {
         Worker {
             model,
             layout,
-            config,
+            plan,
             input_columns: vec![0.0; model.inputs.len() * COLUMN],
             output_columns: vec![0.0; layout.len * COLUMN],
             row: vec![0.0; model.inputs.len()],
@@ -446,14 +463,14 @@ impl<'m> Worker<'m> {
 
     fn batch_len(&self, b: usize) -> usize {
         let start = (b * BATCH) as u64;
-        (self.config.iterations - start).min(BATCH as u64) as usize
+        (self.plan.iterations - start).min(BATCH as u64) as usize
     }
 
     fn run_batch(&mut self, b: usize) {
         let len = self.batch_len(b);
         for (i, input) in self.model.inputs.iter().enumerate() {
             let column = &mut self.input_columns[i * COLUMN..i * COLUMN + len];
-            let mut rng = stream_rng(self.config.seed, b, input.stream);
+            let mut rng = stream_rng(self.plan.seed, b, input.stream);
             input.sampler.fill(&mut rng, column);
         }
         let n_inputs = self.model.inputs.len();

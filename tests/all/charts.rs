@@ -100,16 +100,15 @@ fn no_charts_skips_them() {
 
 #[test]
 fn chart_data_matches_its_snapshot() {
-    let model = seams::scenario::load(&fixture("small.toml"), &[]).unwrap();
-    let config = seams::engine::RunConfig {
-        iterations: 4000,
-        seed: 11,
-        keep: seams::engine::Keep::Nothing,
-        progress: false,
+    let model = seams::Model::from_path(fixture("small.toml"), &[]).unwrap();
+    let config = seams::RunConfig {
+        iterations: Some(4000),
+        seed: Some(11),
+        keep: seams::Keep::Nothing,
+        ..seams::RunConfig::default()
     };
-    let results = seams::engine::run(&model, &config).unwrap();
-    let report = seams::report::Report::new(&model, &results);
-    let data = seams::charts::ChartData::new(&report, &seams::report::Analysis::default());
+    let results = seams::run(&model, &config).unwrap();
+    let data = seams::charts::ChartData::new(&results);
     // Departments are sorted by disjointed cost, largest first.
     assert_eq!(data.costs[0].department, "Office One");
     let json = serde_json::to_string_pretty(&data).unwrap() + "\n";

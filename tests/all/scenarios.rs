@@ -48,13 +48,13 @@ fn every_shipped_scenario_checks_and_runs() {
         );
         let model = seams::scenario::load(&scenario, &[]).unwrap();
         assert!(
-            model.options.len() >= 2,
+            model.options().len() >= 2,
             "{}: at least two options",
             scenario.display()
         );
         // Every uncertain figure carries its source, or says it is an illustration.
         for input in model
-            .inputs
+            .inputs()
             .iter()
             .filter(|i| i.origin == seams::scenario::Origin::Scenario && !i.sampler.is_fixed())
         {

@@ -1,438 +1,19 @@
-//! Charts for the economic case, as PNG and SVG, drawn with plotters and an embedded font so
-//! they render the same on a machine with no fonts installed.
-//!
-//! Each chart is built in two steps: [`ChartData`] gathers the series from the results (and is
-//! what the tests snapshot), then a drawing function renders it onto any plotters backend, so
-//! the PNG and the SVG are the same picture. Colours come from the Okabe–Ito palette, which
-//! readers with the common forms of colour blindness can tell apart.
+//! Drawing the charts of [`super::ChartData`] onto any plotters backend, so that the PNG and
+//! the SVG are the same picture. Colours come from the Okabe–Ito palette, which readers with
+//! the common forms of colour blindness can tell apart.
 
-use std::sync::OnceLock;
-
-use plotters::chart::MeshStyle;
-use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use crate::engine::eval::{APPRAISAL_METRICS, BCR, NPSV};
-use crate::error::{Error, Result};
-use crate::output::Staging;
-use crate::report::format::{money, percent};
-use crate::report::Report;
+use super::style::{
+    axis_range, err, header, legend, mesh, money_axis, shorten, swatch, text_style, whisker, BLUE,
+    GREEN, GREY, ORANGE, PURPLE, SERIES, SKY, VERMILLION,
+};
+use super::{ChartData, SIZE};
+use crate::export::format::{money, percent};
 
-/// Pixel size of every chart: legible when placed across an A4 page.
-pub const SIZE: (u32, u32) = (1600, 900);
-const FONT: &str = "sans-serif";
-
-const BLUE: RGBColor = RGBColor(0x00, 0x72, 0xB2);
-const ORANGE: RGBColor = RGBColor(0xE6, 0x9F, 0x00);
-const PURPLE: RGBColor = RGBColor(0xCC, 0x79, 0xA7);
-const SKY: RGBColor = RGBColor(0x56, 0xB4, 0xE9);
-const GREEN: RGBColor = RGBColor(0x00, 0x9E, 0x73);
-const VERMILLION: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
-const GREY: RGBColor = RGBColor(0x55, 0x55, 0x55);
-/// Colours for series in order (options on one chart).
-const SERIES: [RGBColor; 6] = [BLUE, VERMILLION, GREEN, ORANGE, PURPLE, SKY];
-
-/// The file stems of the charts, in the order the economic case discusses them.
-pub const COSTS: &str = "cost-by-department";
-pub const NPSV_CURVES: &str = "npsv-by-option";
-pub const OVER_TIME: &str = "benefits-over-time";
-pub const COSTS_BENEFITS: &str = "costs-and-benefits";
-
-fn register_font() {
-    static DONE: OnceLock<()> = OnceLock::new();
-    DONE.get_or_init(|| {
-        // The DejaVu fonts are valid OpenType; a failure would only lose text, not crash.
-        let _ = plotters::style::register_font(FONT, FontStyle::Normal, dejavu::sans::regular());
-        let _ = plotters::style::register_font(FONT, FontStyle::Bold, dejavu::sans::bold());
-    });
-}
-
-/// Shortens text to `max` characters with an ellipsis.
-pub fn shorten(text: &str, max: usize) -> String {
-    let flat: String = text
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    if flat.chars().count() <= max {
-        flat
-    } else {
-        let mut t: String = flat.chars().take(max.saturating_sub(1)).collect();
-        t.push('…');
-        t
-    }
-}
-
-/// A P10–P90 range and a central value.
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
-pub struct Range {
-    pub central: f64,
-    pub p10: f64,
-    pub p90: f64,
-}
-
-/// One bar of the cost chart: a department's disjointed cost to one bearer.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct CostBar {
-    pub department: String,
-    pub bearer: String,
-    /// Mean repetition, failure and stuck cost.
-    pub components: [f64; 3],
-    /// Mean disjointed total with its P10–P90.
-    pub disjointed: Range,
-    pub value_demand: f64,
-}
-
-/// One option's curves.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct OptionSeries {
-    pub name: String,
-    /// (NPSV, cumulative probability) points of its distribution.
-    pub npsv_cdf: Vec<(f64, f64)>,
-    pub npsv: Range,
-    pub p_positive: f64,
-    /// Per calendar year: the net benefit's median and P10–P90.
-    pub net_by_year: Vec<(i32, Range)>,
-    /// Per calendar year: cumulative discounted net benefit (mean).
-    pub cumulative_discounted: Vec<(i32, f64)>,
-    pub payback_year: Option<i32>,
-    /// PV costs, PV benefits to users, PV benefits to government (median, P10–P90).
-    pub present_values: [Range; 3],
-}
-
-/// Everything the charts show, gathered from the results.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct ChartData {
-    pub scenario: String,
-    pub price_base_year: i32,
-    pub first_year: i32,
-    pub costs: Vec<CostBar>,
-    pub options: Vec<OptionSeries>,
-    /// Tornado sensitivity, top drivers only.
-    pub tornadoes: Vec<crate::sensitivity::Tornado>,
-}
-
-impl ChartData {
-    /// Gathers the series from a report and its analysis.
-    pub fn new(r: &Report, analysis: &crate::report::Analysis) -> ChartData {
-        let m = r.model;
-        let mut costs = Vec::new();
-        let mut order: Vec<usize> = (0..m.departments.len()).collect();
-        order.sort_by(|&a, &b| {
-            r.cost(Some(b), 4, 2)
-                .mean
-                .total_cmp(&r.cost(Some(a), 4, 2).mean)
-        });
-        for d in order {
-            for (bearer, name) in [(0, "users"), (1, "government")] {
-                let total = r.cost(Some(d), 4, bearer);
-                costs.push(CostBar {
-                    department: m.departments[d].name.clone(),
-                    bearer: name.into(),
-                    components: [1, 2, 3].map(|c| r.cost(Some(d), c, bearer).mean),
-                    disjointed: Range {
-                        central: total.mean,
-                        p10: total.p10,
-                        p90: total.p90,
-                    },
-                    value_demand: r.cost(Some(d), 0, bearer).mean,
-                });
-            }
-        }
-        let options = (0..m.options.len()).map(|o| option_series(r, o)).collect();
-        ChartData {
-            scenario: m.settings.name.clone(),
-            price_base_year: m.settings.price_base_year,
-            first_year: m.settings.first_year,
-            costs,
-            options,
-            tornadoes: analysis
-                .tornadoes
-                .iter()
-                .map(|t| crate::sensitivity::Tornado {
-                    drivers: t.drivers.iter().take(TORNADO_BARS).cloned().collect(),
-                    ..t.clone()
-                })
-                .collect(),
-        }
-    }
-}
-
-fn option_series(r: &Report, o: usize) -> OptionSeries {
-    let m = r.model;
-    let layout = &r.results.layout;
-    let sketch = &r.results.sketches[layout.appraisal(o, NPSV)];
-    let npsv_cdf = (0..=200)
-        .filter_map(|i| {
-            let p = (i as f64 / 200.0).clamp(0.0005, 0.9995);
-            sketch.quantile(p).map(|x| (x, p))
-        })
-        .collect();
-    let range = |st: Option<crate::engine::Stats>| {
-        st.map_or(
-            Range {
-                central: 0.0,
-                p10: 0.0,
-                p90: 0.0,
-            },
-            |s| Range {
-                central: s.p50,
-                p10: s.p10,
-                p90: s.p90,
-            },
-        )
-    };
-    let npsv = r.appraisal(o, NPSV);
-    let mut cumulative = 0.0;
-    let mut payback_year = None;
-    let mut was_negative = false;
-    let mut cumulative_discounted = Vec::new();
-    let mut net_by_year = Vec::new();
-    for y in 0..m.settings.years {
-        let year = m.calendar_year(y);
-        let net = r.yearly(Some(o), y, 5);
-        net_by_year.push((
-            year,
-            Range {
-                central: net.p50,
-                p10: net.p10,
-                p90: net.p90,
-            },
-        ));
-        cumulative += r.yearly(Some(o), y, 6).mean;
-        cumulative_discounted.push((year, cumulative));
-        if cumulative < 0.0 {
-            was_negative = true;
-        } else if was_negative && payback_year.is_none() {
-            payback_year = Some(year);
-        }
-    }
-    debug_assert_eq!(APPRAISAL_METRICS[BCR], "bcr");
-    OptionSeries {
-        name: m.options[o].name.clone(),
-        npsv_cdf,
-        npsv: range(npsv),
-        p_positive: npsv.map_or(0.0, |s| s.p_positive),
-        net_by_year,
-        cumulative_discounted,
-        payback_year,
-        present_values: [3, 0, 1].map(|metric| range(r.appraisal(o, metric))),
-    }
-}
-
-/// Inputs shown on a tornado chart.
-pub const TORNADO_BARS: usize = 10;
-
-/// The file stem of the tornado chart of an output (`cost_of_disjointedness`, `npsv.ID`),
-/// with characters unsafe in file names replaced.
-pub fn tornado_stem(output: &str) -> String {
-    let safe: String = output
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    format!("tornado-{safe}")
-}
-
-/// The charts, for dispatch to one generic drawing function per backend.
-#[derive(Debug, Clone, Copy)]
-enum Chart {
-    Costs,
-    Npsv,
-    OverTime,
-    CostsBenefits,
-    Tornado(usize),
-}
-
-impl Chart {
-    fn stem(self, data: &ChartData) -> String {
-        match self {
-            Chart::Costs => COSTS.into(),
-            Chart::Npsv => NPSV_CURVES.into(),
-            Chart::OverTime => OVER_TIME.into(),
-            Chart::CostsBenefits => COSTS_BENEFITS.into(),
-            Chart::Tornado(i) => tornado_stem(&data.tornadoes[i].output),
-        }
-    }
-
-    fn draw<DB: DrawingBackend>(
-        self,
-        root: &DrawingArea<DB, Shift>,
-        data: &ChartData,
-    ) -> std::result::Result<(), String> {
-        match self {
-            Chart::Costs => draw_costs(root, data),
-            Chart::Npsv => draw_npsv(root, data),
-            Chart::OverTime => draw_over_time(root, data),
-            Chart::CostsBenefits => draw_costs_benefits(root, data),
-            Chart::Tornado(i) => draw_tornado(root, data, &data.tornadoes[i]),
-        }?;
-        root.present().map_err(err)
-    }
-}
-
-/// Draws every chart into `charts/` of the staging folder, as PNG and SVG.
-///
-/// # Errors
-/// When a chart cannot be drawn or written.
-pub fn write_all(staging: &Staging, data: &ChartData) -> Result<Vec<String>> {
-    register_font();
-    let mut charts = vec![Chart::Costs];
-    if !data.options.is_empty() {
-        charts.extend([Chart::Npsv, Chart::OverTime, Chart::CostsBenefits]);
-    }
-    charts.extend((0..data.tornadoes.len()).map(Chart::Tornado));
-    let folder = staging.path("charts");
-    std::fs::create_dir_all(&folder).map_err(|e| Error::Write {
-        path: folder.clone(),
-        problem: e.to_string(),
-    })?;
-    let mut written = Vec::new();
-    for chart in charts {
-        let stem = chart.stem(data);
-        let fail = |e: String| Error::Write {
-            path: format!("charts/{stem}").into(),
-            problem: e,
-        };
-        let png = staging.path(&format!("charts/{stem}.png"));
-        chart
-            .draw(&BitMapBackend::new(&png, SIZE).into_drawing_area(), data)
-            .map_err(fail)?;
-        let mut svg = String::new();
-        chart
-            .draw(
-                &SVGBackend::with_string(&mut svg, SIZE).into_drawing_area(),
-                data,
-            )
-            .map_err(fail)?;
-        staging.write(&format!("charts/{stem}.svg"), svg.as_bytes())?;
-        written.push(stem);
-    }
-    Ok(written)
-}
-
-/// A chart with two continuous axes.
-type Plot<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
-
-/// Draws the axes every chart shares (readable label sizes, faint major grid lines only), with
-/// the chart's own settings from `configure`.
-fn mesh<'a, DB: DrawingBackend + 'a>(
-    chart: &mut Plot<'a, DB>,
-    configure: impl FnOnce(&mut MeshStyle<'_, '_, RangedCoordf64, RangedCoordf64, DB>),
-) -> std::result::Result<(), String> {
-    let mut style = chart.configure_mesh();
-    style
-        .label_style(text_style(24, &BLACK))
-        .axis_desc_style(text_style(26, &BLACK))
-        .light_line_style(WHITE.mix(0.0))
-        .bold_line_style(BLACK.mix(0.12));
-    configure(&mut style);
-    style.draw().map_err(err)
-}
-
-/// A legend entry with a colour swatch, for bars drawn one by one.
-fn swatch<DB: DrawingBackend>(
-    chart: &mut Plot<'_, DB>,
-    label: &str,
-    colour: RGBColor,
-) -> std::result::Result<(), String> {
-    chart
-        .draw_series(std::iter::empty::<Rectangle<(f64, f64)>>())
-        .map_err(err)?
-        .label(label)
-        .legend(move |(x, y)| Rectangle::new([(x, y - 9), (x + 22, y + 9)], colour.filled()));
-    Ok(())
-}
-
-/// A P10–P90 whisker from `from` to `to`, with a cap at each end reaching `cap` either side.
-fn whisker<'a, DB: DrawingBackend + 'a>(
-    chart: &mut Plot<'a, DB>,
-    from: (f64, f64),
-    to: (f64, f64),
-    cap: (f64, f64),
-) -> std::result::Result<(), String> {
-    let line = |a: (f64, f64), b: (f64, f64)| PathElement::new(vec![a, b], BLACK.stroke_width(2));
-    let caps = [from, to].map(|(x, y)| line((x - cap.0, y - cap.1), (x + cap.0, y + cap.1)));
-    chart
-        .draw_series(std::iter::once(line(from, to)).chain(caps))
-        .map_err(err)?;
-    Ok(())
-}
-
-/// Draws the legend of the labelled series.
-fn legend<'a, DB: DrawingBackend + 'a>(
-    chart: &mut Plot<'a, DB>,
-    position: SeriesLabelPosition,
-    size: u32,
-) -> std::result::Result<(), String> {
-    chart
-        .configure_series_labels()
-        .position(position)
-        .label_font(text_style(size, &BLACK))
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK.mix(0.3))
-        .draw()
-        .map_err(err)
-}
-
-fn text_style(size: u32, color: &RGBColor) -> TextStyle<'static> {
-    (FONT, size).into_font().color(color)
-}
-
-fn err<E: std::fmt::Display>(e: E) -> String {
-    e.to_string()
-}
-
-/// A padded axis range that always has some width and includes zero when asked.
-fn axis_range(values: impl Iterator<Item = f64>, include_zero: bool) -> (f64, f64) {
-    let (mut lo, mut hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), v| {
-        (l.min(v), h.max(v))
-    });
-    if !lo.is_finite() || !hi.is_finite() {
-        return (0.0, 1.0);
-    }
-    if include_zero {
-        lo = lo.min(0.0);
-        hi = hi.max(0.0);
-    }
-    let span = (hi - lo).max(hi.abs().max(lo.abs()) * 0.1).max(1.0);
-    (lo - span * 0.06, hi + span * 0.06)
-}
-
-/// Draws the title and, beneath it, the scenario's name; returns the area left for the chart.
-fn header<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    data: &ChartData,
-    what: &str,
-) -> std::result::Result<DrawingArea<DB, Shift>, String> {
-    root.fill(&WHITE).map_err(err)?;
-    let (top, rest) = root.split_vertically(96);
-    top.draw(&Text::new(
-        shorten(what, 80),
-        (28, 18),
-        (FONT, 36, FontStyle::Bold).into_font().color(&BLACK),
-    ))
-    .map_err(err)?;
-    top.draw(&Text::new(
-        shorten(&data.scenario, 110),
-        (28, 62),
-        text_style(24, &GREY),
-    ))
-    .map_err(err)?;
-    Ok(rest)
-}
-
-fn money_axis(x: &f64) -> String {
-    money(*x)
-}
-
-fn draw_costs<DB: DrawingBackend>(
+pub(super) fn costs<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     data: &ChartData,
 ) -> std::result::Result<(), String> {
@@ -538,7 +119,7 @@ fn draw_costs<DB: DrawingBackend>(
     Ok(())
 }
 
-fn draw_npsv<DB: DrawingBackend>(
+pub(super) fn npsv<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     data: &ChartData,
 ) -> std::result::Result<(), String> {
@@ -622,7 +203,7 @@ fn draw_npsv<DB: DrawingBackend>(
     Ok(())
 }
 
-fn draw_over_time<DB: DrawingBackend>(
+pub(super) fn over_time<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     data: &ChartData,
 ) -> std::result::Result<(), String> {
@@ -739,7 +320,7 @@ fn draw_over_time<DB: DrawingBackend>(
     Ok(())
 }
 
-fn draw_costs_benefits<DB: DrawingBackend>(
+pub(super) fn costs_benefits<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     data: &ChartData,
 ) -> std::result::Result<(), String> {
@@ -812,7 +393,7 @@ fn draw_costs_benefits<DB: DrawingBackend>(
     Ok(())
 }
 
-fn draw_tornado<DB: DrawingBackend>(
+pub(super) fn tornado<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     data: &ChartData,
     tornado: &crate::sensitivity::Tornado,

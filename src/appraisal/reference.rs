@@ -4,8 +4,8 @@
 
 use std::sync::OnceLock;
 
-const DISCOUNT_RATES_CSV: &str = include_str!("../data/discount_rates.csv");
-const OPTIMISM_BIAS_CSV: &str = include_str!("../data/optimism_bias.csv");
+const DISCOUNT_RATES_CSV: &str = include_str!("../../data/discount_rates.csv");
+const OPTIMISM_BIAS_CSV: &str = include_str!("../../data/optimism_bias.csv");
 
 /// One band of the Green Book discount schedule.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -71,20 +71,6 @@ pub fn green_book_rate(year: u32) -> f64 {
         .map_or(0.035, |b| b.rate)
 }
 
-/// Discount factors DF_0 … DF_{years−1}: DF_0 = 1 and DF_y = DF_{y−1} / (1 + rate of year y).
-/// `rate` replaces the Green Book schedule when given.
-pub fn discount_factors(years: usize, rate: Option<f64>) -> Vec<f64> {
-    let mut factors = Vec::with_capacity(years);
-    let mut df = 1.0;
-    for y in 0..years {
-        if y > 0 {
-            df /= 1.0 + rate.unwrap_or_else(|| green_book_rate(y as u32));
-        }
-        factors.push(df);
-    }
-    factors
-}
-
 /// The optimism-bias categories.
 pub fn optimism_bias_categories() -> &'static [OptimismBias] {
     static CATEGORIES: OnceLock<Vec<OptimismBias>> = OnceLock::new();
@@ -110,17 +96,6 @@ pub fn optimism_bias(category: &str) -> Option<&'static OptimismBias> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn discount_factors_follow_the_green_book() {
-        let df = discount_factors(80, None);
-        assert_eq!(df[0], 1.0);
-        assert!((df[10] - 1.0 / 1.035f64.powi(10)).abs() < 1e-12);
-        assert!((df[31] - df[30] / 1.03).abs() < 1e-12);
-        assert!((df[76] - df[75] / 1.025).abs() < 1e-12);
-        let flat = discount_factors(5, Some(0.05));
-        assert!((flat[4] - 1.0 / 1.05f64.powi(4)).abs() < 1e-12);
-    }
 
     #[test]
     fn later_bands_are_read() {

@@ -4,77 +4,95 @@
 use std::fmt::Write as _;
 
 use super::format::{describe_value, md, money, percent, ratio, thousands};
-use super::{
-    component_table, department_table, detail_table, disjointed_share_sentence, Analysis, Report,
+use super::markdown::{
+    component_table, department_table, detail_table, disjointed_share_sentence, mean_range,
+    median_range,
 };
+use super::{Artefact, Exporter};
 use crate::dist::Family;
-use crate::engine::eval::{BCR, NPSV};
+use crate::error::Result;
+use crate::outputs::{Bearer, Component, Metric, Scope};
+use crate::results::Results;
 use crate::scenario::{EffectKind, Input, Origin};
 
-/// Renders the whole section.
+/// `economic-case.md`; `charts` says whether the charts are drawn beside it (and linked).
+pub struct EconomicCaseMd {
+    pub charts: bool,
+}
+
+impl Exporter for EconomicCaseMd {
+    fn name(&self) -> &'static str {
+        "economic-case.md"
+    }
+
+    fn render(&self, r: &Results) -> Result<Vec<Artefact>> {
+        Ok(vec![Artefact::text(self.name(), render(r, self.charts))])
+    }
+}
+
 /// Renders the whole section; `charts` says whether the charts were drawn beside it.
-pub fn render(r: &Report, charts: bool, analysis: &Analysis) -> String {
-    let mut out = format!("# Economic Case: {}\n\n", md(&r.model.settings.name));
+pub fn render(r: &Results, charts: bool) -> String {
+    let mut out = format!("# Economic Case: {}\n\n", md(&r.model().settings().name));
     out.push_str(&caveat(r));
     out.push_str(&summary(r));
-    out.push_str(&cost_section(r, charts, analysis));
-    if !r.model.options.is_empty() {
+    out.push_str(&cost_section(r, charts));
+    if !r.model().options().is_empty() {
         out.push_str(&options_section(r, charts));
-        out.push_str(&drivers_section(charts, analysis));
-        out.push_str(&switching_section(r, analysis));
+        out.push_str(&drivers_section(r, charts));
+        out.push_str(&switching_section(r));
     }
     out.push_str(&assumptions_section(r));
     out.push_str(&method_section(r));
     out
 }
 
-fn caveat(r: &Report) -> String {
-    let s = &r.model.settings;
+fn caveat(r: &Results) -> String {
+    let s = &r.model().settings();
     format!(
         "> Figures are estimates from a Monte Carlo model of {} iterations, in {} prices. Each is a central value with its 80% range (P10–P90) in brackets: the true figure is as likely to lie below the range as above it. Present values are discounted to {} using {}.\n\n",
-        thousands(r.results.iterations),
+        thousands(r.iterations()),
         s.price_base_year,
         s.first_year,
         discount_words(r)
     )
 }
 
-fn discount_words(r: &Report) -> String {
-    match r.model.discount_rate {
+fn discount_words(r: &Results) -> String {
+    match r.model().discount_rate() {
         Some(rate) => format!("a fixed discount rate of {}", describe_value(crate::params::Unit::Share, rate)),
         None => "the Green Book social time preference rate (3.5% a year for the first 30 years, declining after)".into(),
     }
 }
 
-fn summary(r: &Report) -> String {
-    let s = &r.model.settings;
-    let users = r.cost(None, 4, 0);
-    let government = r.cost(None, 4, 1);
+fn summary(r: &Results) -> String {
+    let s = &r.model().settings();
+    let users = r.cost(Scope::Total, Component::Disjointed, Bearer::Users);
+    let government = r.cost(Scope::Total, Component::Disjointed, Bearer::Government);
     let mut out = format!(
         "## Summary\n\nDisjointed services cost users {} and government {} a year, in {} prices.",
-        Report::mean_range(&users),
-        Report::mean_range(&government),
+        mean_range(&users),
+        mean_range(&government),
         s.price_base_year
     );
-    for (o, option) in r.model.options.iter().enumerate() {
-        let Some(npsv) = r.appraisal(o, NPSV) else {
+    for (o, option) in r.model().options().iter().enumerate() {
+        let Some(npsv) = r.appraisal(o, Metric::Npsv) else {
             continue;
         };
         let _ = write!(
             out,
             " *{}* has a net present social value of {} over {} years, with a {} chance of being positive.",
             md(&option.name),
-            Report::median_range(&npsv),
+            median_range(&npsv),
             s.years,
             percent(npsv.p_positive)
         );
     }
     if let Some(best) = best_option(r) {
-        if r.model.options.len() > 1 {
+        if r.model().options().len() > 1 {
             let _ = write!(
                 out,
                 " *{}* has the highest expected NPSV.",
-                md(&r.model.options[best].name)
+                md(&r.model().options()[best].name)
             );
         }
     }
@@ -83,9 +101,9 @@ fn summary(r: &Report) -> String {
 }
 
 /// The option with the highest mean NPSV.
-fn best_option(r: &Report) -> Option<usize> {
-    (0..r.model.options.len())
-        .filter_map(|o| r.appraisal(o, NPSV).map(|s| (o, s.mean)))
+fn best_option(r: &Results) -> Option<usize> {
+    (0..r.model().options().len())
+        .filter_map(|o| r.appraisal(o, Metric::Npsv).map(|s| (o, s.mean)))
         .max_by(|a, b| a.1.total_cmp(&b.1))
         .map(|(o, _)| o)
 }
@@ -99,8 +117,8 @@ fn chart(charts: bool, stem: &str, alt: &str) -> String {
     }
 }
 
-fn cost_section(r: &Report, charts: bool, analysis: &Analysis) -> String {
-    let s = &r.model.settings;
+fn cost_section(r: &Results, charts: bool) -> String {
+    let s = &r.model().settings();
     let mut out = format!(
         "## The cost of disjointedness (business as usual)\n\nAnnual cost in {} (mean, with P10–P90), by department. Users' time is valued at the scenario's value of time; government's cost is staff time at fully loaded rates plus channel costs.\n\n",
         s.first_year
@@ -109,8 +127,8 @@ fn cost_section(r: &Report, charts: bool, analysis: &Analysis) -> String {
     out.push('\n');
     out.push_str(&chart(charts, crate::charts::COSTS, "Bar chart of the annual cost of disjointedness by department, for users and for government, split into repetition, failure demand and getting stuck, with P10–P90 ranges"));
     out.push_str(&disjointed_share_sentence(r));
-    if let Some(t) = analysis
-        .tornadoes
+    if let Some(t) = r
+        .tornadoes()
         .iter()
         .find(|t| t.output == crate::sensitivity::COST_OUTPUT)
     {
@@ -144,38 +162,38 @@ fn cost_section(r: &Report, charts: bool, analysis: &Analysis) -> String {
     out
 }
 
-fn options_section(r: &Report, charts: bool) -> String {
-    let s = &r.model.settings;
+fn options_section(r: &Results, charts: bool) -> String {
+    let s = &r.model().settings();
     let mut out = format!(
         "## Options\n\nPresent values over {} years ({}–{}), in {} prices: medians with P10–P90. Benefits are the costs each option removes, against business as usual, on the same draws of every uncertain input.\n\n",
         s.years,
         s.first_year,
-        r.model.calendar_year(s.years - 1),
+        r.model().calendar_year(s.years - 1),
         s.price_base_year
     );
     out.push_str("| Option | PV costs | PV benefits to users | PV benefits to government | NPSV | BCR | P(NPSV > 0) | Net present cost to government |\n");
     out.push_str("|---|---:|---:|---:|---:|---:|---:|---:|\n");
     out.push_str("| Business as usual (baseline) | £0 | £0 | £0 | £0 | – | – | £0 |\n");
-    for (o, option) in r.model.options.iter().enumerate() {
-        let cell = |m: usize| {
+    for (o, option) in r.model().options().iter().enumerate() {
+        let cell = |m: Metric| {
             r.appraisal(o, m)
-                .map_or("–".to_string(), |st| Report::median_range(&st))
+                .map_or("–".to_string(), |st| median_range(&st))
         };
-        let bcr = r.appraisal(o, BCR).map_or("–".to_string(), |st| {
+        let bcr = r.appraisal(o, Metric::Bcr).map_or("–".to_string(), |st| {
             format!("{} ({}–{})", ratio(st.p50), ratio(st.p10), ratio(st.p90))
         });
         let p = r
-            .appraisal(o, NPSV)
+            .appraisal(o, Metric::Npsv)
             .map_or("–".to_string(), |st| percent(st.p_positive));
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} | {} | {bcr} | {p} | {} |",
             md(&option.name),
-            cell(3),
-            cell(0),
-            cell(1),
-            cell(4),
-            cell(6)
+            cell(Metric::PvCosts),
+            cell(Metric::PvBenefitsUsers),
+            cell(Metric::PvBenefitsGovernment),
+            cell(Metric::Npsv),
+            cell(Metric::NetPresentCostGovernment)
         );
     }
     out.push_str("\nA negative net present cost to government means the option saves government more than it costs.\n\n");
@@ -184,7 +202,7 @@ fn options_section(r: &Report, charts: bool) -> String {
     out.push_str(&chart(charts, crate::charts::NPSV_CURVES, "Cumulative distribution curves of each option's net present social value, with the zero line"));
     out.push_str("Year by year, the net benefit (benefits less the option's costs) and its cumulative discounted total, which turns positive in the year the option pays back:\n\n");
     out.push_str(&chart(charts, crate::charts::OVER_TIME, "Fan charts of each option's yearly net benefit with its P10–P90 band, and the cumulative discounted net benefit"));
-    for option in &r.model.options {
+    for option in r.model().options() {
         let _ = write!(out, "**{}.**", md(&option.name));
         if let Some(d) = &option.description {
             let _ = write!(out, " {}", md(d));
@@ -192,15 +210,15 @@ fn options_section(r: &Report, charts: bool) -> String {
         let _ = write!(
             out,
             " Live from {} (appraisal year {}).",
-            r.model.calendar_year(option.live),
+            r.model().calendar_year(option.live),
             option.live
         );
         for effect in &option.effects {
-            let value = &r.model.inputs[effect.value];
+            let value = &r.model().inputs()[effect.value];
             let depts: Vec<String> = effect
                 .departments
                 .iter()
-                .map(|&d| md(&r.model.departments[d].name))
+                .map(|&d| md(&r.model().departments()[d].name))
                 .collect();
             let verb = match effect.kind {
                 EffectKind::Reduce => "reduces",
@@ -281,7 +299,7 @@ pub fn words(input: &Input) -> String {
         }
         (None, None) => {}
     }
-    if let Some(category) = crate::reference::optimism_bias(&input.text) {
+    if let Some(category) = crate::appraisal::reference::optimism_bias(&input.text) {
         text = format!(
             "{} (Green Book {} upper bound)",
             v(category.upper),
@@ -291,10 +309,10 @@ pub fn words(input: &Input) -> String {
     text
 }
 
-fn drivers_section(charts: bool, analysis: &Analysis) -> String {
+fn drivers_section(r: &Results, charts: bool) -> String {
     let mut out = String::from("## What drives the results\n\nFor each option, the five inputs whose uncertainty moves its NPSV most, from the same Monte Carlo iterations: the rank correlation between input and NPSV, and the mean NPSV in the iterations where the input is at or below its own P10 and at or above its P90. Every input is listed in `sensitivity.csv`.\n\n");
-    for tornado in analysis
-        .tornadoes
+    for tornado in r
+        .tornadoes()
         .iter()
         .filter(|t| t.output.starts_with("npsv."))
     {
@@ -324,15 +342,15 @@ fn drivers_section(charts: bool, analysis: &Analysis) -> String {
     out
 }
 
-fn switching_section(r: &Report, analysis: &Analysis) -> String {
+fn switching_section(r: &Results) -> String {
     let mut out = String::from("## Switching values\n\nA switching value is the value an input would have to take, with every other input held at its mean, for an option's net present social value to reach zero: the point at which the decision would change. A switching value inside the input's own 90% range (P5–P95) means the decision could turn on that input alone and deserves the most scrutiny.\n\n");
-    let near: Vec<_> = analysis
-        .switching
+    let near: Vec<_> = r
+        .switching_values()
         .iter()
         .filter(|s| s.near_range())
         .collect();
-    for option in &r.model.options {
-        if let Some(base) = analysis.switching.iter().find(|s| s.option == option.id) {
+    for option in r.model().options() {
+        if let Some(base) = r.switching_values().iter().find(|s| s.option == option.id) {
             let _ = writeln!(
                 out,
                 "- *{}*: NPSV in the base case (every input at its mean) is {}.",
@@ -348,12 +366,12 @@ fn switching_section(r: &Report, analysis: &Analysis) -> String {
     }
     out.push_str("The switching values that lie within or near each input's plausible range (every one is in `switching.csv`):\n\n| Option | Input | Base case | Switching value | Change | Within P5–P95? |\n|---|---|---:|---:|---:|---|\n");
     for s in near {
-        let Some(input) = r.model.input(&s.input) else {
+        let Some(input) = r.model().input(&s.input) else {
             continue;
         };
         let v = |x| describe_value(input.unit, x);
         let option = r
-            .model
+            .model()
             .options
             .iter()
             .find(|o| o.id == s.option)
@@ -375,13 +393,13 @@ fn switching_section(r: &Report, analysis: &Analysis) -> String {
     out
 }
 
-fn assumptions_section(r: &Report) -> String {
+fn assumptions_section(r: &Results) -> String {
     let mut out = String::from("## Key assumptions\n\nEvery input of the model as the scenario states it, with the mean and the 90% range (P5–P95) of its distribution. Inputs left at their defaults (zero, or full adoption) are not repeated here; `seams assumptions` on the scenario writes the full register, defaults included.\n\n");
     out.push_str(
         "| Input | Assumption | Mean | P5–P95 | Source and note |\n|---|---|---:|---:|---|\n",
     );
     for input in r
-        .model
+        .model()
         .inputs
         .iter()
         .filter(|i| i.origin != Origin::Default)
@@ -408,9 +426,9 @@ fn assumptions_section(r: &Report) -> String {
             evidence
         );
     }
-    if !r.model.overrides.is_empty() {
+    if !r.model().overrides().is_empty() {
         out.push_str("\n### Assumptions changed from the scenario file\n\n| Input | In the scenario | Used in this run | Changed by |\n|---|---|---|---|\n");
-        for o in &r.model.overrides {
+        for o in r.model().overrides() {
             let _ = writeln!(
                 out,
                 "| `{}` | {} | {} | {} |",
@@ -425,23 +443,23 @@ fn assumptions_section(r: &Report) -> String {
     out
 }
 
-fn method_section(r: &Report) -> String {
-    let m = r.model;
-    let s = &m.settings;
+fn method_section(r: &Results) -> String {
+    let m = r.model();
+    let s = &m.settings();
     let mut out = format!(
         "## Method\n\n- Monte Carlo simulation: {} iterations, seed {}. Each iteration draws every uncertain input once; business as usual and every option are evaluated on the same draws.\n- Prices: real, {} prices. Appraisal period: {} years from {} (year 0) to {}.\n- Discounting: {}; the discount factor in year 0 is 1.\n",
-        thousands(r.results.iterations),
-        r.results.seed,
+        thousands(r.iterations()),
+        r.seed(),
         s.price_base_year,
         s.years,
         s.first_year,
         m.calendar_year(s.years - 1),
         discount_words(r)
     );
-    for (o, option) in m.options.iter().enumerate() {
-        let bias = &m.inputs[option.optimism_bias];
+    for (o, option) in m.options().iter().enumerate() {
+        let bias = &m.inputs()[option.optimism_bias];
         let se = r
-            .appraisal(o, NPSV)
+            .appraisal(o, Metric::Npsv)
             .map_or("–".to_string(), |st| money(st.se));
         let _ = writeln!(
             out,
@@ -456,7 +474,7 @@ fn method_section(r: &Report) -> String {
         "- Percentiles are read from a histogram sketch accurate to within {:.2}% of the exact value.\n- Produced by seams {} from a scenario file with SHA-256 `{}`.",
         crate::engine::stats::SKETCH_RELATIVE_ERROR * 100.0,
         env!("CARGO_PKG_VERSION"),
-        m.sha256
+        m.sha256()
     );
     out
 }

@@ -1,0 +1,118 @@
+//! The Green Book appraisal (docs/method.md §3): discounting, optimism bias, present values,
+//! NPSV, BCR, net present cost to government and the payback year.
+//!
+//! The engine computes costs with and without each option; this module turns the yearly flows
+//! into Green Book figures. It holds no state and allocates nothing, so the engine calls it once
+//! per option per iteration.
+
+pub mod reference;
+
+use crate::outputs::Metric;
+
+/// Discount factors DF_0 … DF_{years−1}: DF_0 = 1 and DF_y = DF_{y−1} / (1 + rate of year y),
+/// at `rate` when given, else at the Green Book social time preference rate of each year.
+pub fn discount_factors(years: usize, rate: Option<f64>) -> Vec<f64> {
+    let mut factors = Vec::with_capacity(years);
+    let mut df = 1.0;
+    for y in 0..years {
+        if y > 0 {
+            df /= 1.0 + rate.unwrap_or_else(|| reference::green_book_rate(y as u32));
+        }
+        factors.push(df);
+    }
+    factors
+}
+
+/// Option cost in one year: capital with its optimism-bias uplift, plus running cost once live.
+pub fn option_cost(capital: f64, optimism_bias: f64, running: f64, live: bool) -> f64 {
+    capital * (1.0 + optimism_bias) + if live { running } else { 0.0 }
+}
+
+/// Discounted sums of an option's flows over the appraisal period.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct PresentValues {
+    pub benefits_users: f64,
+    pub benefits_government: f64,
+    pub costs: f64,
+}
+
+impl PresentValues {
+    /// Adds one year's flows at discount factor `df`.
+    pub fn add_year(&mut self, df: f64, benefit_users: f64, benefit_government: f64, cost: f64) {
+        self.benefits_users += df * benefit_users;
+        self.benefits_government += df * benefit_government;
+        self.costs += df * cost;
+    }
+
+    /// Every appraisal metric, in the order of [`Metric::ALL`]. The BCR is NaN — undefined, and
+    /// left out of its statistics — when PV costs are not above 0.
+    pub fn metrics(&self) -> [f64; Metric::ALL.len()] {
+        let benefits = self.benefits_users + self.benefits_government;
+        let bcr = if self.costs > 0.0 {
+            benefits / self.costs
+        } else {
+            f64::NAN
+        };
+        [
+            self.benefits_users,
+            self.benefits_government,
+            benefits,
+            self.costs,
+            benefits - self.costs,
+            bcr,
+            self.costs - self.benefits_government,
+        ]
+    }
+}
+
+/// The appraisal year of payback: the first year from which the cumulative sum of
+/// `discounted_net` flows is ≥ 0 and stays ≥ 0 to the end; `None` if it never does.
+pub fn payback(discounted_net: impl IntoIterator<Item = f64>) -> Option<usize> {
+    let mut cumulative = 0.0;
+    let mut since = None;
+    for (y, flow) in discounted_net.into_iter().enumerate() {
+        cumulative += flow;
+        if cumulative < 0.0 {
+            since = None;
+        } else if since.is_none() {
+            since = Some(y);
+        }
+    }
+    since
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn discount_factors_follow_the_green_book() {
+        let df = discount_factors(80, None);
+        assert_eq!(df[0], 1.0);
+        assert!((df[10] - 1.0 / 1.035f64.powi(10)).abs() < 1e-12);
+        assert!((df[31] - df[30] / 1.03).abs() < 1e-12);
+        assert!((df[76] - df[75] / 1.025).abs() < 1e-12);
+        let flat = discount_factors(5, Some(0.05));
+        assert!((flat[4] - 1.0 / 1.05f64.powi(4)).abs() < 1e-12);
+    }
+
+    #[test]
+    fn payback_is_the_year_from_which_the_total_stays_positive() {
+        assert_eq!(payback([-10.0, 4.0, 4.0, 4.0]), Some(3));
+        assert_eq!(payback([5.0, 1.0]), Some(0));
+        // Positive, then negative again, then positive for good.
+        assert_eq!(payback([1.0, -3.0, 1.0, 5.0]), Some(3));
+        assert_eq!(payback([-10.0, 4.0, 4.0]), None);
+        assert_eq!(payback(std::iter::empty()), None);
+    }
+
+    #[test]
+    fn metrics_by_hand() {
+        let mut pv = PresentValues::default();
+        pv.add_year(1.0, 10.0, 20.0, 40.0);
+        pv.add_year(0.5, 10.0, 20.0, 0.0);
+        let m = pv.metrics();
+        assert_eq!(m, [15.0, 30.0, 45.0, 40.0, 5.0, 45.0 / 40.0, 10.0]);
+        assert!(PresentValues::default().metrics()[Metric::Bcr.index()].is_nan());
+    }
+}

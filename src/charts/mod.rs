@@ -1,0 +1,298 @@
+//! Charts for the economic case, as PNG and SVG, drawn with plotters and an embedded font so
+//! they render the same on a machine with no fonts installed.
+//!
+//! Each chart is built in two steps: [`ChartData`] gathers the series from the results (and is
+//! what the tests snapshot), then a drawing function in [`draw`] renders it onto any plotters
+//! backend, so the PNG and the SVG are the same picture. Both are rendered in memory.
+
+mod draw;
+mod style;
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use crate::error::{Error, Result};
+use crate::export::{Artefact, Exporter};
+use crate::outputs::{Bearer, Component, Metric, Scope, YearlyMetric};
+use crate::results::Results;
+use crate::sensitivity::Tornado;
+
+/// Pixel size of every chart: legible when placed across an A4 page.
+pub const SIZE: (u32, u32) = (1600, 900);
+
+/// The file stems of the charts, in the order the economic case discusses them.
+pub const COSTS: &str = "cost-by-department";
+pub const NPSV_CURVES: &str = "npsv-by-option";
+pub const OVER_TIME: &str = "benefits-over-time";
+pub const COSTS_BENEFITS: &str = "costs-and-benefits";
+
+/// A P10–P90 range and a central value.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct Range {
+    pub central: f64,
+    pub p10: f64,
+    pub p90: f64,
+}
+
+/// One bar of the cost chart: a department's disjointed cost to one bearer.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CostBar {
+    pub department: String,
+    pub bearer: String,
+    /// Mean repetition, failure and stuck cost.
+    pub components: [f64; 3],
+    /// Mean disjointed total with its P10–P90.
+    pub disjointed: Range,
+    pub value_demand: f64,
+}
+
+/// One option's curves.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct OptionSeries {
+    pub name: String,
+    /// (NPSV, cumulative probability) points of its distribution.
+    pub npsv_cdf: Vec<(f64, f64)>,
+    pub npsv: Range,
+    pub p_positive: f64,
+    /// Per calendar year: the net benefit's median and P10–P90.
+    pub net_by_year: Vec<(i32, Range)>,
+    /// Per calendar year: cumulative discounted net benefit (mean).
+    pub cumulative_discounted: Vec<(i32, f64)>,
+    pub payback_year: Option<i32>,
+    /// PV costs, PV benefits to users, PV benefits to government (median, P10–P90).
+    pub present_values: [Range; 3],
+}
+
+/// Everything the charts show, gathered from the results.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ChartData {
+    pub scenario: String,
+    pub price_base_year: i32,
+    pub first_year: i32,
+    pub costs: Vec<CostBar>,
+    pub options: Vec<OptionSeries>,
+    /// Tornado sensitivity, top drivers only.
+    pub tornadoes: Vec<crate::sensitivity::Tornado>,
+}
+
+impl ChartData {
+    /// Gathers the series from the results.
+    pub fn new(r: &Results) -> ChartData {
+        let m = r.model();
+        let disjointed = |d| r.cost(Scope::Department(d), Component::Disjointed, Bearer::All);
+        let mut order: Vec<usize> = (0..m.departments().len()).collect();
+        order.sort_by(|&a, &b| disjointed(b).mean.total_cmp(&disjointed(a).mean));
+        let mut costs = Vec::new();
+        for d in order {
+            let scope = Scope::Department(d);
+            for bearer in [Bearer::Users, Bearer::Government] {
+                let total = r.cost(scope, Component::Disjointed, bearer);
+                costs.push(CostBar {
+                    department: m.departments()[d].name.clone(),
+                    bearer: bearer.name().into(),
+                    components: [Component::Repetition, Component::Failure, Component::Stuck]
+                        .map(|c| r.cost(scope, c, bearer).mean),
+                    disjointed: Range {
+                        central: total.mean,
+                        p10: total.p10,
+                        p90: total.p90,
+                    },
+                    value_demand: r.cost(scope, Component::Value, bearer).mean,
+                });
+            }
+        }
+        let options = (0..m.options().len())
+            .map(|o| option_series(r, o))
+            .collect();
+        ChartData {
+            scenario: m.settings().name.clone(),
+            price_base_year: m.settings().price_base_year,
+            first_year: m.settings().first_year,
+            costs,
+            options,
+            tornadoes: r
+                .tornadoes()
+                .iter()
+                .map(|t| Tornado {
+                    drivers: t.drivers.iter().take(TORNADO_BARS).cloned().collect(),
+                    ..t.clone()
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A median with its P10–P90, or zeros where the figure is undefined.
+fn median_range(stats: Option<crate::engine::Stats>) -> Range {
+    stats.map_or(
+        Range {
+            central: 0.0,
+            p10: 0.0,
+            p90: 0.0,
+        },
+        |s| Range {
+            central: s.p50,
+            p10: s.p10,
+            p90: s.p90,
+        },
+    )
+}
+
+fn option_series(r: &Results, o: usize) -> OptionSeries {
+    let m = r.model();
+    let npsv_cdf = (0..=200)
+        .filter_map(|i| {
+            let p = (i as f64 / 200.0).clamp(0.0005, 0.9995);
+            r.appraisal_quantile(o, Metric::Npsv, p).map(|x| (x, p))
+        })
+        .collect();
+    let npsv = r.appraisal(o, Metric::Npsv);
+    let mut cumulative = 0.0;
+    let mut cumulative_discounted = Vec::new();
+    let mut net_by_year = Vec::new();
+    for y in 0..m.settings().years {
+        let year = m.calendar_year(y);
+        net_by_year.push((
+            year,
+            median_range(Some(r.yearly(Some(o), y, YearlyMetric::Net))),
+        ));
+        cumulative += r.yearly(Some(o), y, YearlyMetric::DiscountedNet).mean;
+        cumulative_discounted.push((year, cumulative));
+    }
+    OptionSeries {
+        name: m.options()[o].name.clone(),
+        npsv_cdf,
+        npsv: median_range(npsv),
+        p_positive: npsv.map_or(0.0, |s| s.p_positive),
+        net_by_year,
+        cumulative_discounted,
+        payback_year: r.payback_year(o),
+        present_values: [
+            Metric::PvCosts,
+            Metric::PvBenefitsUsers,
+            Metric::PvBenefitsGovernment,
+        ]
+        .map(|metric| median_range(r.appraisal(o, metric))),
+    }
+}
+
+/// Inputs shown on a tornado chart.
+pub const TORNADO_BARS: usize = 10;
+
+/// The file stem of the tornado chart of an output (`cost_of_disjointedness`, `npsv.ID`),
+/// with characters unsafe in file names replaced.
+pub fn tornado_stem(output: &str) -> String {
+    let safe: String = output
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    format!("tornado-{safe}")
+}
+
+/// The charts, for dispatch to one generic drawing function per backend.
+#[derive(Debug, Clone, Copy)]
+enum Chart {
+    Costs,
+    Npsv,
+    OverTime,
+    CostsBenefits,
+    Tornado(usize),
+}
+
+impl Chart {
+    fn stem(self, data: &ChartData) -> String {
+        match self {
+            Chart::Costs => COSTS.into(),
+            Chart::Npsv => NPSV_CURVES.into(),
+            Chart::OverTime => OVER_TIME.into(),
+            Chart::CostsBenefits => COSTS_BENEFITS.into(),
+            Chart::Tornado(i) => tornado_stem(&data.tornadoes[i].output),
+        }
+    }
+
+    fn draw<DB: DrawingBackend>(
+        self,
+        root: &DrawingArea<DB, Shift>,
+        data: &ChartData,
+    ) -> std::result::Result<(), String> {
+        match self {
+            Chart::Costs => draw::costs(root, data),
+            Chart::Npsv => draw::npsv(root, data),
+            Chart::OverTime => draw::over_time(root, data),
+            Chart::CostsBenefits => draw::costs_benefits(root, data),
+            Chart::Tornado(i) => draw::tornado(root, data, &data.tornadoes[i]),
+        }?;
+        root.present().map_err(style::err)
+    }
+
+    /// The chart as PNG and SVG.
+    fn render(self, data: &ChartData) -> Result<[Artefact; 2]> {
+        let stem = self.stem(data);
+        let fail = |problem: String| Error::Write {
+            path: format!("charts/{stem}").into(),
+            problem,
+        };
+        let (width, height) = SIZE;
+        let mut rgb = vec![0u8; width as usize * height as usize * 3];
+        self.draw(
+            &BitMapBackend::with_buffer(&mut rgb, SIZE).into_drawing_area(),
+            data,
+        )
+        .map_err(fail)?;
+        let mut png = Vec::new();
+        image::RgbImage::from_raw(width, height, rgb)
+            .ok_or_else(|| fail("the bitmap has the wrong size".into()))?
+            .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+            .map_err(|e| fail(e.to_string()))?;
+        let mut svg = String::new();
+        self.draw(
+            &SVGBackend::with_string(&mut svg, SIZE).into_drawing_area(),
+            data,
+        )
+        .map_err(fail)?;
+        Ok([
+            Artefact {
+                name: format!("charts/{stem}.png"),
+                bytes: png,
+            },
+            Artefact::text(format!("charts/{stem}.svg"), svg),
+        ])
+    }
+}
+
+/// Every chart of a run, as PNG and SVG.
+///
+/// # Errors
+/// When a chart cannot be drawn or encoded.
+pub fn render_all(data: &ChartData) -> Result<Vec<Artefact>> {
+    style::register_font();
+    let mut charts = vec![Chart::Costs];
+    if !data.options.is_empty() {
+        charts.extend([Chart::Npsv, Chart::OverTime, Chart::CostsBenefits]);
+    }
+    charts.extend((0..data.tornadoes.len()).map(Chart::Tornado));
+    let mut files = Vec::new();
+    for chart in charts {
+        files.extend(chart.render(data)?);
+    }
+    Ok(files)
+}
+
+/// `charts/`: every chart as PNG and SVG.
+pub struct ChartsPng;
+
+impl Exporter for ChartsPng {
+    fn name(&self) -> &'static str {
+        "charts/"
+    }
+
+    fn render(&self, r: &Results) -> Result<Vec<Artefact>> {
+        render_all(&ChartData::new(r))
+    }
+}

@@ -1,0 +1,163 @@
+//! What every chart shares: the Okabe–Ito palette, the embedded font, axes, legends, headers
+//! and whiskers, so the charts look like one set.
+
+use std::sync::OnceLock;
+
+use plotters::chart::MeshStyle;
+use plotters::coord::types::RangedCoordf64;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::ChartData;
+use crate::export::format::money;
+
+pub(super) const FONT: &str = "sans-serif";
+
+pub(super) const BLUE: RGBColor = RGBColor(0x00, 0x72, 0xB2);
+pub(super) const ORANGE: RGBColor = RGBColor(0xE6, 0x9F, 0x00);
+pub(super) const PURPLE: RGBColor = RGBColor(0xCC, 0x79, 0xA7);
+pub(super) const SKY: RGBColor = RGBColor(0x56, 0xB4, 0xE9);
+pub(super) const GREEN: RGBColor = RGBColor(0x00, 0x9E, 0x73);
+pub(super) const VERMILLION: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
+pub(super) const GREY: RGBColor = RGBColor(0x55, 0x55, 0x55);
+/// Colours for series in order (options on one chart).
+pub(super) const SERIES: [RGBColor; 6] = [BLUE, VERMILLION, GREEN, ORANGE, PURPLE, SKY];
+
+pub(super) fn register_font() {
+    static DONE: OnceLock<()> = OnceLock::new();
+    DONE.get_or_init(|| {
+        // The DejaVu fonts are valid OpenType; a failure would only lose text, not crash.
+        let _ = plotters::style::register_font(FONT, FontStyle::Normal, dejavu::sans::regular());
+        let _ = plotters::style::register_font(FONT, FontStyle::Bold, dejavu::sans::bold());
+    });
+}
+
+/// Shortens text to `max` characters with an ellipsis.
+pub fn shorten(text: &str, max: usize) -> String {
+    let flat: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    if flat.chars().count() <= max {
+        flat
+    } else {
+        let mut t: String = flat.chars().take(max.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
+}
+
+/// A chart with two continuous axes.
+pub(super) type Plot<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// Draws the axes every chart shares (readable label sizes, faint major grid lines only), with
+/// the chart's own settings from `configure`.
+pub(super) fn mesh<'a, DB: DrawingBackend + 'a>(
+    chart: &mut Plot<'a, DB>,
+    configure: impl FnOnce(&mut MeshStyle<'_, '_, RangedCoordf64, RangedCoordf64, DB>),
+) -> std::result::Result<(), String> {
+    let mut style = chart.configure_mesh();
+    style
+        .label_style(text_style(24, &BLACK))
+        .axis_desc_style(text_style(26, &BLACK))
+        .light_line_style(WHITE.mix(0.0))
+        .bold_line_style(BLACK.mix(0.12));
+    configure(&mut style);
+    style.draw().map_err(err)
+}
+
+/// A legend entry with a colour swatch, for bars drawn one by one.
+pub(super) fn swatch<DB: DrawingBackend>(
+    chart: &mut Plot<'_, DB>,
+    label: &str,
+    colour: RGBColor,
+) -> std::result::Result<(), String> {
+    chart
+        .draw_series(std::iter::empty::<Rectangle<(f64, f64)>>())
+        .map_err(err)?
+        .label(label)
+        .legend(move |(x, y)| Rectangle::new([(x, y - 9), (x + 22, y + 9)], colour.filled()));
+    Ok(())
+}
+
+/// A P10–P90 whisker from `from` to `to`, with a cap at each end reaching `cap` either side.
+pub(super) fn whisker<'a, DB: DrawingBackend + 'a>(
+    chart: &mut Plot<'a, DB>,
+    from: (f64, f64),
+    to: (f64, f64),
+    cap: (f64, f64),
+) -> std::result::Result<(), String> {
+    let line = |a: (f64, f64), b: (f64, f64)| PathElement::new(vec![a, b], BLACK.stroke_width(2));
+    let caps = [from, to].map(|(x, y)| line((x - cap.0, y - cap.1), (x + cap.0, y + cap.1)));
+    chart
+        .draw_series(std::iter::once(line(from, to)).chain(caps))
+        .map_err(err)?;
+    Ok(())
+}
+
+/// Draws the legend of the labelled series.
+pub(super) fn legend<'a, DB: DrawingBackend + 'a>(
+    chart: &mut Plot<'a, DB>,
+    position: SeriesLabelPosition,
+    size: u32,
+) -> std::result::Result<(), String> {
+    chart
+        .configure_series_labels()
+        .position(position)
+        .label_font(text_style(size, &BLACK))
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK.mix(0.3))
+        .draw()
+        .map_err(err)
+}
+
+pub(super) fn text_style(size: u32, color: &RGBColor) -> TextStyle<'static> {
+    (FONT, size).into_font().color(color)
+}
+
+pub(super) fn err<E: std::fmt::Display>(e: E) -> String {
+    e.to_string()
+}
+
+/// A padded axis range that always has some width and includes zero when asked.
+pub(super) fn axis_range(values: impl Iterator<Item = f64>, include_zero: bool) -> (f64, f64) {
+    let (mut lo, mut hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), v| {
+        (l.min(v), h.max(v))
+    });
+    if !lo.is_finite() || !hi.is_finite() {
+        return (0.0, 1.0);
+    }
+    if include_zero {
+        lo = lo.min(0.0);
+        hi = hi.max(0.0);
+    }
+    let span = (hi - lo).max(hi.abs().max(lo.abs()) * 0.1).max(1.0);
+    (lo - span * 0.06, hi + span * 0.06)
+}
+
+/// Draws the title and, beneath it, the scenario's name; returns the area left for the chart.
+pub(super) fn header<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    data: &ChartData,
+    what: &str,
+) -> std::result::Result<DrawingArea<DB, Shift>, String> {
+    root.fill(&WHITE).map_err(err)?;
+    let (top, rest) = root.split_vertically(96);
+    top.draw(&Text::new(
+        shorten(what, 80),
+        (28, 18),
+        (FONT, 36, FontStyle::Bold).into_font().color(&BLACK),
+    ))
+    .map_err(err)?;
+    top.draw(&Text::new(
+        shorten(&data.scenario, 110),
+        (28, 62),
+        text_style(24, &GREY),
+    ))
+    .map_err(err)?;
+    Ok(rest)
+}
+
+pub(super) fn money_axis(x: &f64) -> String {
+    money(*x)
+}

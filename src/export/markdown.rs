@@ -1,0 +1,159 @@
+//! `summary.md` and the Markdown tables of the cost of disjointedness that it shares with the
+//! economic case.
+
+use std::fmt::Write as _;
+
+use super::format::{md, money, money_range, percent, thousands};
+use super::{Artefact, Exporter};
+use crate::engine::Stats;
+use crate::error::Result;
+use crate::outputs::{Bearer, Component, Scope};
+use crate::results::Results;
+
+/// "mean (P10–P90)" as money.
+pub fn mean_range(s: &Stats) -> String {
+    money_range(s.mean, s.p10, s.p90)
+}
+
+/// "median (P10–P90)" as money.
+pub fn median_range(s: &Stats) -> String {
+    money_range(s.p50, s.p10, s.p90)
+}
+
+/// The line stating prices, iterations and seed.
+pub fn basis_line(r: &Results) -> String {
+    let s = r.model().settings();
+    format!(
+        "Annual cost in {} (appraisal year 0), in {} prices. Monte Carlo: {} iterations, seed {}.",
+        s.first_year,
+        s.price_base_year,
+        thousands(r.iterations()),
+        r.seed()
+    )
+}
+
+/// Every department, then all departments together, with the name a reader sees.
+fn scopes(r: &Results) -> impl Iterator<Item = (Scope, String)> + '_ {
+    r.model()
+        .departments()
+        .iter()
+        .enumerate()
+        .map(|(d, dept)| (Scope::Department(d), md(&dept.name)))
+        .chain([(Scope::Total, "**All departments**".to_string())])
+}
+
+/// The table of disjointed cost by department, users / government / total.
+pub fn department_table(r: &Results) -> String {
+    let mut out =
+        String::from("| Department | Users | Government | Total |\n|---|---:|---:|---:|\n");
+    for (scope, name) in scopes(r) {
+        let bold = scope == Scope::Total;
+        let row: Vec<String> = Bearer::ALL
+            .iter()
+            .map(|&b| {
+                let text = mean_range(&r.cost(scope, Component::Disjointed, b));
+                if bold {
+                    format!("**{text}**")
+                } else {
+                    text
+                }
+            })
+            .collect();
+        let _ = writeln!(out, "| {name} | {} |", row.join(" | "));
+    }
+    out
+}
+
+/// The table of cost by component for all departments.
+pub fn component_table(r: &Results) -> String {
+    let mut out =
+        String::from("| Kind of cost | Users | Government | Total |\n|---|---:|---:|---:|\n");
+    for c in Component::TABLE_ORDER {
+        let bold = |text: String| {
+            if c.is_total() {
+                format!("**{text}**")
+            } else {
+                text
+            }
+        };
+        let cells: Vec<String> = Bearer::ALL
+            .iter()
+            .map(|&b| bold(mean_range(&r.cost(Scope::Total, c, b))))
+            .collect();
+        let _ = writeln!(
+            out,
+            "| {} | {} |",
+            bold(c.label().to_string()),
+            cells.join(" | ")
+        );
+    }
+    out
+}
+
+/// Means by department and component (users and government together).
+pub fn detail_table(r: &Results) -> String {
+    let mut out = String::from("| Department |");
+    for c in Component::TABLE_ORDER {
+        let _ = write!(out, " {} |", c.label().replace(" (not disjointed)", ""));
+    }
+    out.push_str("\n|---|");
+    out.push_str(&"---:|".repeat(Component::TABLE_ORDER.len()));
+    out.push('\n');
+    for (scope, name) in scopes(r) {
+        let cells: Vec<String> = Component::TABLE_ORDER
+            .iter()
+            .map(|&c| money(r.cost(scope, c, Bearer::All).mean))
+            .collect();
+        let _ = writeln!(out, "| {name} | {} |", cells.join(" | "));
+    }
+    out
+}
+
+/// One sentence on how much of all cost is disjointed.
+pub fn disjointed_share_sentence(r: &Results) -> String {
+    let total = |c| r.cost(Scope::Total, c, Bearer::All).mean;
+    let (disjointed, all, value) = (
+        total(Component::Disjointed),
+        total(Component::All),
+        total(Component::Value),
+    );
+    let share = if all > 0.0 { disjointed / all } else { 0.0 };
+    format!(
+        "Disjointedness (repetition, failure demand and getting stuck) is {} of the {} a year that users and government spend on these journeys; the rest, {}, is value demand the journeys need anyway.",
+        percent(share),
+        money(all),
+        money(value)
+    )
+}
+
+/// `summary.md`: the year-0 cost tables to paste into a business case.
+pub struct SummaryMd;
+
+impl Exporter for SummaryMd {
+    fn name(&self) -> &'static str {
+        "summary.md"
+    }
+
+    fn render(&self, r: &Results) -> Result<Vec<Artefact>> {
+        let mut out = format!(
+            "# Cost of disjointed services: {}\n\n",
+            md(&r.model().settings().name)
+        );
+        let _ = writeln!(
+            out,
+            "{} Figures are means, with the 80% range (P10–P90) in brackets.\n",
+            basis_line(r)
+        );
+        out.push_str("## Cost of disjointedness by department\n\n");
+        out.push_str(&department_table(r));
+        out.push('\n');
+        out.push_str(&disjointed_share_sentence(r));
+        out.push_str("\n\n## By kind of cost, all departments\n\n");
+        out.push_str(&component_table(r));
+        out.push_str(
+            "\n## By department and kind of cost (means, users and government together)\n\n",
+        );
+        out.push_str(&detail_table(r));
+        Ok(vec![Artefact::text(self.name(), out)])
+    }
+}

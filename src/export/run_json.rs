@@ -1,0 +1,43 @@
+//! `run.json`: the provenance of a run — version, scenario and its SHA-256, seed, iterations,
+//! overrides and every input — which `compare` reads back.
+
+use super::{Artefact, Exporter};
+use crate::error::Result;
+use crate::results::Results;
+
+/// `run.json`.
+pub struct RunJson;
+
+impl Exporter for RunJson {
+    fn name(&self) -> &'static str {
+        "run.json"
+    }
+
+    fn render(&self, r: &Results) -> Result<Vec<Artefact>> {
+        let m = r.model();
+        let s = m.settings();
+        let value = serde_json::json!({
+            "seams_version": env!("CARGO_PKG_VERSION"),
+            "results_format": crate::compare::RESULTS_FORMAT,
+            "scenario": {
+                "path": m.path().display().to_string(),
+                "sha256": m.sha256(),
+                "name": s.name,
+            },
+            "seed": r.seed(),
+            "iterations": r.iterations(),
+            "price_base_year": s.price_base_year,
+            "first_year": s.first_year,
+            "years": s.years,
+            "overrides": m.overrides(),
+            "inputs": m.inputs().iter().map(|i| serde_json::json!({"key": i.key, "distribution": i.text})).collect::<Vec<_>>(),
+            "percentile_method": format!("nearest rank from a log-linear sketch, within {:.3}% of the exact order statistic", crate::engine::stats::SKETCH_RELATIVE_ERROR * 100.0),
+            "wall_time_seconds": (r.elapsed().as_secs_f64() * 1000.0).round() / 1000.0,
+        });
+        let text = serde_json::to_string_pretty(&value).map_err(|e| crate::Error::Write {
+            path: self.name().into(),
+            problem: e.to_string(),
+        })?;
+        Ok(vec![Artefact::text(self.name(), text + "\n")])
+    }
+}

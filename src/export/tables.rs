@@ -1,0 +1,272 @@
+//! The CSV tables of a run (MODEL.md §6), written with the `csv` crate. Every text cell passes
+//! through one guard against formula injection, here, and every number is written as the
+//! shortest text that reads back to the same value.
+
+use super::format::{csv_number, csv_text};
+use super::{Artefact, Exporter};
+use crate::error::{Error, Result};
+use crate::outputs::{Bearer, Component, Metric, Scope, YearlyMetric, STATISTICS};
+use crate::results::Results;
+use crate::sensitivity::{SwitchingValue, Tornado};
+
+/// One cell of a CSV table.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    /// Text from a scenario or a name: neutralised if a spreadsheet would run it as a formula.
+    Text(String),
+    /// A number, written in full precision.
+    Number(f64),
+    /// An empty cell.
+    Empty,
+}
+
+impl Cell {
+    /// A text cell.
+    pub fn text(s: impl Into<String>) -> Cell {
+        Cell::Text(s.into())
+    }
+
+    fn render(&self) -> String {
+        match self {
+            Cell::Text(s) => csv_text(s),
+            Cell::Number(x) => csv_number(*x),
+            Cell::Empty => String::new(),
+        }
+    }
+}
+
+/// A CSV table from a header and rows.
+///
+/// # Errors
+/// [`Error::Write`] naming `name` if the CSV writer fails.
+pub fn csv_table(
+    name: &str,
+    header: &[&str],
+    rows: impl IntoIterator<Item = Vec<Cell>>,
+) -> Result<Vec<u8>> {
+    let fail = |e: &dyn std::fmt::Display| Error::Write {
+        path: name.into(),
+        problem: e.to_string(),
+    };
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record(header).map_err(|e| fail(&e))?;
+    for row in rows {
+        writer
+            .write_record(row.iter().map(Cell::render))
+            .map_err(|e| fail(&e))?;
+    }
+    writer.into_inner().map_err(|e| fail(&e))
+}
+
+/// The statistics cells of an output, or empty cells where it is undefined.
+fn statistics(s: Option<&crate::engine::Stats>) -> impl Iterator<Item = Cell> {
+    let values = s.map(|s| [s.mean, s.sd, s.se, s.p5, s.p10, s.p50, s.p90, s.p95]);
+    (0..STATISTICS.len()).map(move |i| values.map_or(Cell::Empty, |v| Cell::Number(v[i])))
+}
+
+fn header<'a>(leading: &[&'a str], trailing: &[&'a str]) -> Vec<&'a str> {
+    leading
+        .iter()
+        .chain(STATISTICS.iter())
+        .chain(trailing)
+        .copied()
+        .collect()
+}
+
+/// `summary.csv`: year-0 BAU cost by department (and `total`), component and bearer.
+pub struct SummaryCsv;
+
+impl Exporter for SummaryCsv {
+    fn name(&self) -> &'static str {
+        "summary.csv"
+    }
+
+    fn render(&self, r: &Results) -> Result<Vec<Artefact>> {
+        let departments = r.model().departments();
+        let scopes = (0..departments.len())
+            .map(|d| (Scope::Department(d), departments[d].id.as_str()))
+            .chain([(Scope::Total, "total")]);
+        let rows = scopes.flat_map(|(scope, id)| {
+            Component::ALL.into_iter().flat_map(move |c| {
+                Bearer::ALL.into_iter().map(move |b| {
+                    let mut row = vec![Cell::text(id), Cell::text(c.name()), Cell::text(b.name())];
+                    row.extend(statistics(Some(&r.cost(scope, c, b))));
+                    row
+                })
+            })
+        });
+        let bytes = csv_table(
+            self.name(),
+            &header(&["department", "component", "bearer"], &[]),
+            rows,
+        )?;
+        Ok(vec![Artefact {
+            name: self.name().into(),
+            bytes,
+        }])
+    }
+}
+
+/// `appraisal.csv`: each option × metric, with `p_positive` for NPSV.
+pub struct AppraisalCsv;
+
+impl Exporter for AppraisalCsv {
+    fn name(&self) -> &'static str {
+        "appraisal.csv"
+    }
+
+    fn render(&self, r: &Results) -> Result<Vec<Artefact>> {
+        let options = r.model().options();
+        if options.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows = options.iter().enumerate().flat_map(|(o, option)| {
+            Metric::ALL.into_iter().map(move |m| {
+                let stats = r.appraisal(o, m);
+                let mut row = vec![Cell::text(&option.id), Cell::text(m.name())];
+                row.extend(statistics(stats.as_ref()));
+                row.push(match (m, stats) {
+                    (Metric::Npsv, Some(s)) => Cell::Number(s.p_positive),
+                    _ => Cell::Empty,
+                });
+                row
+            })
+        });
+        let bytes = csv_table(
+            self.name(),
+            &header(&["option", "metric"], &["p_positive"]),
+            rows,
+        )?;
+        Ok(vec![Artefact {
+            name: self.name().into(),
+            bytes,
+        }])
+    }
+}
+
+/// `yearly.csv`: BAU and each option × calendar year × metric.
+pub struct YearlyCsv;
+
+impl Exporter for YearlyCsv {
+    fn name(&self) -> &'static str {
+        "yearly.csv"
+    }
+
+    fn render(&self, r: &Results) -> Result<Vec<Artefact>> {
+        let model = r.model();
+        if model.options().is_empty() {
+            return Ok(Vec::new());
+        }
+        let years = model.settings().years;
+        let row = |id: &str, option: Option<usize>, y: usize, m: YearlyMetric| {
+            let s = r.yearly(option, y, m);
+            vec![
+                Cell::text(id),
+                Cell::Number(f64::from(model.calendar_year(y))),
+                Cell::text(m.name()),
+                Cell::Number(s.mean),
+                Cell::Number(s.p10),
+                Cell::Number(s.p50),
+                Cell::Number(s.p90),
+            ]
+        };
+        let bau = (0..years)
+            .flat_map(|y| YearlyMetric::BAU.into_iter().map(move |m| (y, m)))
+            .map(|(y, m)| row("bau", None, y, m));
+        let options = model.options().iter().enumerate().flat_map(|(o, option)| {
+            (0..years)
+                .flat_map(|y| YearlyMetric::ALL.into_iter().map(move |m| (y, m)))
+                .map(move |(y, m)| row(&option.id, Some(o), y, m))
+        });
+        let bytes = csv_table(
+            self.name(),
+            &["option", "year", "metric", "mean", "p10", "p50", "p90"],
+            bau.chain(options),
+        )?;
+        Ok(vec![Artefact {
+            name: self.name().into(),
+            bytes,
+        }])
+    }
+}
+
+/// `sensitivity.csv`: each output's drivers, largest |swing| first.
+pub struct SensitivityCsv;
+
+impl Exporter for SensitivityCsv {
+    fn name(&self) -> &'static str {
+        "sensitivity.csv"
+    }
+
+    fn render(&self, r: &Results) -> Result<Vec<Artefact>> {
+        let rows = r.tornadoes().iter().flat_map(|t: &Tornado| {
+            t.drivers.iter().map(|d| {
+                vec![
+                    Cell::text(&t.output),
+                    Cell::text(&d.input),
+                    Cell::Number(d.spearman),
+                    Cell::Number(d.mean_when_low),
+                    Cell::Number(d.mean_when_high),
+                    Cell::Number(d.swing),
+                ]
+            })
+        });
+        let bytes = csv_table(
+            self.name(),
+            &[
+                "output",
+                "input",
+                "spearman",
+                "mean_when_low",
+                "mean_when_high",
+                "swing",
+            ],
+            rows,
+        )?;
+        Ok(vec![Artefact {
+            name: self.name().into(),
+            bytes,
+        }])
+    }
+}
+
+/// `switching.csv`: for each option and uncertain input, the value at which NPSV is zero.
+pub struct SwitchingCsv;
+
+impl Exporter for SwitchingCsv {
+    fn name(&self) -> &'static str {
+        "switching.csv"
+    }
+
+    fn render(&self, r: &Results) -> Result<Vec<Artefact>> {
+        if r.model().options().is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows = r.switching_values().iter().map(|v: &SwitchingValue| {
+            vec![
+                Cell::text(&v.option),
+                Cell::text(&v.input),
+                Cell::Number(v.base_value),
+                v.switching_value.map_or(Cell::text("none"), Cell::Number),
+                v.change_percent().map_or(Cell::Empty, Cell::Number),
+                Cell::text(v.within_p5_p95().to_string()),
+            ]
+        });
+        let bytes = csv_table(
+            self.name(),
+            &[
+                "option",
+                "input",
+                "base_value",
+                "switching_value",
+                "change_percent",
+                "within_p5_p95",
+            ],
+            rows,
+        )?;
+        Ok(vec![Artefact {
+            name: self.name().into(),
+            bytes,
+        }])
+    }
+}

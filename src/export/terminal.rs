@@ -1,0 +1,85 @@
+//! The short tables `seams run` prints: the headline cost and the options. The same figures
+//! as the files, formatted for a terminal.
+
+use std::fmt::Write as _;
+
+use super::format::{money, percent, ratio, thousands};
+use super::markdown::mean_range;
+use crate::outputs::{Bearer, Component, Metric, Scope};
+use crate::results::Results;
+
+/// The headline and, where there are options, the options table.
+pub fn summary(r: &Results) -> String {
+    format!("{}{}", headline(r), options(r))
+}
+
+/// The cost of disjointedness, for users, government and in total.
+pub fn headline(r: &Results) -> String {
+    let s = r.model().settings();
+    let mut out = format!(
+        "{}\nCost of disjointedness in {}, {} prices (mean, P10–P90), {} iterations:\n",
+        s.name,
+        s.first_year,
+        s.price_base_year,
+        thousands(r.iterations())
+    );
+    for (bearer, label) in Bearer::ALL
+        .into_iter()
+        .zip(["users", "government", "total"])
+    {
+        let _ = writeln!(
+            out,
+            "  {label:<11} {}",
+            mean_range(&r.cost(Scope::Total, Component::Disjointed, bearer))
+        );
+    }
+    out
+}
+
+/// The compact options table.
+pub fn options(r: &Results) -> String {
+    let model = r.model();
+    if model.options().is_empty() {
+        return String::new();
+    }
+    let mut out = format!(
+        "\nOptions over {} years, present values in {} prices:\n  {:<24} {:>9} {:>9} {:>9} {:>10} {:>6}\n",
+        model.settings().years,
+        model.settings().price_base_year,
+        "option",
+        "NPSV P10",
+        "P50",
+        "P90",
+        "P(NPSV>0)",
+        "BCR"
+    );
+    for (o, option) in model.options().iter().enumerate() {
+        let Some(npsv) = r.appraisal(o, Metric::Npsv) else {
+            continue;
+        };
+        let bcr = r
+            .appraisal(o, Metric::Bcr)
+            .map_or("–".to_string(), |s| ratio(s.p50));
+        let _ = writeln!(
+            out,
+            "  {:<24} {:>9} {:>9} {:>9} {:>10} {:>6}",
+            truncate(&option.id, 24),
+            money(npsv.p10),
+            money(npsv.p50),
+            money(npsv.p90),
+            percent(npsv.p_positive),
+            bcr
+        );
+    }
+    out
+}
+
+fn truncate(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        text.to_string()
+    } else {
+        let mut t: String = text.chars().take(width - 1).collect();
+        t.push('…');
+        t
+    }
+}

@@ -1,0 +1,242 @@
+//! The names of what a run computes: cost components, who bears a cost, appraisal metrics and
+//! yearly metrics (docs/method.md §2–3). Each is an enum with `ALL` in report order and
+//! `name()` as written in the CSV files, so that the engine, every report and `compare` address
+//! outputs by meaning and read files back through the same names that wrote them.
+
+/// A kind of cost (docs/method.md §1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Component {
+    /// Value demand: the contacts the journey needs anyway.
+    Value,
+    Repetition,
+    Failure,
+    Stuck,
+    /// Repetition + failure + stuck.
+    Disjointed,
+    /// Every component.
+    All,
+}
+
+impl Component {
+    /// Every component, in report order.
+    pub const ALL: [Component; 6] = [
+        Component::Value,
+        Component::Repetition,
+        Component::Failure,
+        Component::Stuck,
+        Component::Disjointed,
+        Component::All,
+    ];
+
+    /// The four components computed directly; the others are sums of them.
+    pub const BASIC: [Component; 4] = [
+        Component::Value,
+        Component::Repetition,
+        Component::Failure,
+        Component::Stuck,
+    ];
+
+    /// The order of the tables a case author reads: the disjointed kinds, their total, then
+    /// value demand and the grand total.
+    pub const TABLE_ORDER: [Component; 6] = [
+        Component::Repetition,
+        Component::Failure,
+        Component::Stuck,
+        Component::Disjointed,
+        Component::Value,
+        Component::All,
+    ];
+
+    /// Position in [`Component::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The name in `summary.csv`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Component::Value => "value",
+            Component::Repetition => "repetition",
+            Component::Failure => "failure",
+            Component::Stuck => "stuck",
+            Component::Disjointed => "disjointed",
+            Component::All => "all",
+        }
+    }
+
+    /// The name a reader sees in Markdown.
+    pub fn label(self) -> &'static str {
+        match self {
+            Component::Value => "Value demand (not disjointed)",
+            Component::Repetition => "Repetition",
+            Component::Failure => "Failure demand",
+            Component::Stuck => "Stuck",
+            Component::Disjointed => "Disjointed",
+            Component::All => "All",
+        }
+    }
+
+    /// Whether this is a total row (disjointed or all), shown in bold.
+    pub fn is_total(self) -> bool {
+        matches!(self, Component::Disjointed | Component::All)
+    }
+}
+
+/// Who bears a cost.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Bearer {
+    Users,
+    Government,
+    /// Users and government together.
+    All,
+}
+
+impl Bearer {
+    /// Every bearer, in report order.
+    pub const ALL: [Bearer; 3] = [Bearer::Users, Bearer::Government, Bearer::All];
+
+    /// Position in [`Bearer::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The name in `summary.csv`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Bearer::Users => "users",
+            Bearer::Government => "government",
+            Bearer::All => "all",
+        }
+    }
+}
+
+/// Which departments a cost covers: one, or all of them together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Scope {
+    /// The department at this position in the model.
+    Department(usize),
+    /// Every department together (`total` in `summary.csv`).
+    Total,
+}
+
+/// A Green Book figure of an option over the appraisal period (docs/method.md §3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Metric {
+    PvBenefitsUsers,
+    PvBenefitsGovernment,
+    PvBenefits,
+    PvCosts,
+    Npsv,
+    Bcr,
+    NetPresentCostGovernment,
+}
+
+impl Metric {
+    /// Every metric, in the order of `appraisal.csv`.
+    pub const ALL: [Metric; 7] = [
+        Metric::PvBenefitsUsers,
+        Metric::PvBenefitsGovernment,
+        Metric::PvBenefits,
+        Metric::PvCosts,
+        Metric::Npsv,
+        Metric::Bcr,
+        Metric::NetPresentCostGovernment,
+    ];
+
+    /// Position in [`Metric::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The name in `appraisal.csv`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Metric::PvBenefitsUsers => "pv_benefits_users",
+            Metric::PvBenefitsGovernment => "pv_benefits_government",
+            Metric::PvBenefits => "pv_benefits",
+            Metric::PvCosts => "pv_costs",
+            Metric::Npsv => "npsv",
+            Metric::Bcr => "bcr",
+            Metric::NetPresentCostGovernment => "net_present_cost_government",
+        }
+    }
+}
+
+/// A flow in one appraisal year (`yearly.csv`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum YearlyMetric {
+    /// Users' cost, with the option in place where there is one.
+    CostUsers,
+    /// Government's cost, with the option in place where there is one.
+    CostGovernment,
+    BenefitUsers,
+    BenefitGovernment,
+    /// The option's cost: capital with optimism bias, and running cost.
+    OptionCost,
+    /// Benefits less the option's cost.
+    Net,
+    /// The net flow times the year's discount factor.
+    DiscountedNet,
+}
+
+impl YearlyMetric {
+    /// Every yearly metric of an option, in the order of `yearly.csv`.
+    pub const ALL: [YearlyMetric; 7] = [
+        YearlyMetric::CostUsers,
+        YearlyMetric::CostGovernment,
+        YearlyMetric::BenefitUsers,
+        YearlyMetric::BenefitGovernment,
+        YearlyMetric::OptionCost,
+        YearlyMetric::Net,
+        YearlyMetric::DiscountedNet,
+    ];
+
+    /// The yearly metrics of business as usual.
+    pub const BAU: [YearlyMetric; 2] = [YearlyMetric::CostUsers, YearlyMetric::CostGovernment];
+
+    /// Position in [`YearlyMetric::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The name in `yearly.csv`.
+    pub fn name(self) -> &'static str {
+        match self {
+            YearlyMetric::CostUsers => "cost_users",
+            YearlyMetric::CostGovernment => "cost_government",
+            YearlyMetric::BenefitUsers => "benefit_users",
+            YearlyMetric::BenefitGovernment => "benefit_government",
+            YearlyMetric::OptionCost => "option_cost",
+            YearlyMetric::Net => "net",
+            YearlyMetric::DiscountedNet => "discounted_net",
+        }
+    }
+}
+
+/// The statistics columns of every table (`mean,sd,se,p5,p10,p50,p90,p95`).
+pub const STATISTICS: [&str; 8] = ["mean", "sd", "se", "p5", "p10", "p50", "p90", "p95"];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn indices_follow_report_order() {
+        for (i, c) in Component::ALL.iter().enumerate() {
+            assert_eq!(c.index(), i);
+        }
+        for (i, b) in Bearer::ALL.iter().enumerate() {
+            assert_eq!(b.index(), i);
+        }
+        for (i, m) in Metric::ALL.iter().enumerate() {
+            assert_eq!(m.index(), i);
+        }
+        for (i, m) in YearlyMetric::ALL.iter().enumerate() {
+            assert_eq!(m.index(), i);
+        }
+        assert_eq!(
+            YearlyMetric::BAU,
+            [YearlyMetric::ALL[0], YearlyMetric::ALL[1]]
+        );
+    }
+}

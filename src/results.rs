@@ -1,0 +1,138 @@
+//! A run as a value: what [`crate::run`] returns and every exporter reads.
+//!
+//! [`Results`] holds the model it was run on, the statistics of every output, the quantile
+//! sketches the charts draw from, the kept samples and the analysis (tornado sensitivity and
+//! switching values). Outputs are addressed by meaning — `results.cost(Scope::Total,
+//! Component::Failure, Bearer::Users)` — never by position, so a report cannot read the wrong
+//! figure when the layout grows.
+
+use std::time::{Duration, Instant};
+
+use crate::appraisal;
+use crate::engine::{self, Outcome, RunConfig, Samples, Stats};
+use crate::error::Result;
+use crate::outputs::{Bearer, Component, Metric, Scope, YearlyMetric};
+use crate::scenario::Model;
+use crate::sensitivity::{SwitchingValue, Tornado};
+
+/// Runs a model: the Monte Carlo estimate of every output, then its analysis (tornado
+/// sensitivity and switching values). Nothing is written and nothing printed; progress goes to
+/// the config's callback, and the config's cancel token stops the run between batches.
+///
+/// # Errors
+/// [`crate::Error::Usage`] for an iteration count out of range; [`crate::Error::Interrupted`]
+/// when cancelled; [`crate::Error::Numeric`] when the inputs overflow.
+pub fn run(model: &Model, config: &RunConfig) -> Result<Results> {
+    let started = Instant::now();
+    let outcome = engine::run(model, config)?;
+    let tornadoes = crate::sensitivity::tornadoes(model, &outcome);
+    let switching = crate::sensitivity::switching_values(model, &config.cancel)?;
+    Ok(Results {
+        model: model.clone(),
+        outcome,
+        tornadoes,
+        switching,
+        elapsed: started.elapsed(),
+    })
+}
+
+/// Everything one run produced.
+#[derive(Debug, Clone)]
+pub struct Results {
+    model: Model,
+    outcome: Outcome,
+    tornadoes: Vec<Tornado>,
+    switching: Vec<SwitchingValue>,
+    elapsed: Duration,
+}
+
+/// The statistics of an output that is defined in no iteration (a BCR with no costs anywhere):
+/// zeros, never NaN, so that no table shows NaN.
+const UNDEFINED: Stats = Stats {
+    n: 0,
+    mean: 0.0,
+    sd: 0.0,
+    se: 0.0,
+    p5: 0.0,
+    p10: 0.0,
+    p50: 0.0,
+    p90: 0.0,
+    p95: 0.0,
+    p_positive: 0.0,
+};
+
+impl Results {
+    /// The model the run used, with its overrides applied.
+    pub fn model(&self) -> &Model {
+        &self.model
+    }
+
+    /// Iterations run.
+    pub fn iterations(&self) -> u64 {
+        self.outcome.iterations
+    }
+
+    /// The seed of the run.
+    pub fn seed(&self) -> u64 {
+        self.outcome.seed
+    }
+
+    /// Wall time from the start of the run to the end of its analysis.
+    pub fn elapsed(&self) -> Duration {
+        self.elapsed
+    }
+
+    /// The year-0 cost of business as usual for a scope, component and bearer.
+    pub fn cost(&self, scope: Scope, component: Component, bearer: Bearer) -> Stats {
+        let k = self.outcome.layout.summary(scope, component, bearer);
+        self.outcome.stats[k].unwrap_or(UNDEFINED)
+    }
+
+    /// An appraisal metric of option `option`; `None` when it is undefined in every iteration
+    /// (a BCR with no costs).
+    pub fn appraisal(&self, option: usize, metric: Metric) -> Option<Stats> {
+        self.outcome.stats[self.outcome.layout.appraisal(option, metric)]
+    }
+
+    /// A yearly flow in appraisal year `year`; `option` is `None` for business as usual.
+    pub fn yearly(&self, option: Option<usize>, year: usize, metric: YearlyMetric) -> Stats {
+        let k = self.outcome.layout.yearly(option, year, metric);
+        self.outcome.stats[k].unwrap_or(UNDEFINED)
+    }
+
+    /// The `p`-quantile of an appraisal metric, from its sketch (for distribution curves).
+    pub fn appraisal_quantile(&self, option: usize, metric: Metric, p: f64) -> Option<f64> {
+        self.outcome.sketches[self.outcome.layout.appraisal(option, metric)].quantile(p)
+    }
+
+    /// The calendar year in which option `option` pays back on its expected flows: the first
+    /// year from which the cumulative mean discounted net benefit is ≥ 0 and stays so
+    /// (docs/method.md §3); `None` when it never does within the period.
+    pub fn payback_year(&self, option: usize) -> Option<i32> {
+        let flows = (0..self.model.settings().years).map(|y| {
+            self.yearly(Some(option), y, YearlyMetric::DiscountedNet)
+                .mean
+        });
+        appraisal::payback(flows).map(|y| self.model.calendar_year(y))
+    }
+
+    /// Tornado sensitivity of every headline output.
+    pub fn tornadoes(&self) -> &[Tornado] {
+        &self.tornadoes
+    }
+
+    /// Switching values of every option and uncertain input.
+    pub fn switching_values(&self) -> &[SwitchingValue] {
+        &self.switching
+    }
+
+    /// The per-iteration values kept by the run, if any.
+    pub fn samples(&self) -> Option<&Samples> {
+        self.outcome.samples.as_ref()
+    }
+
+    /// A readable name of output `k`, for messages and `samples.parquet`.
+    pub fn output_name(&self, k: usize) -> String {
+        self.outcome.layout.output_name(&self.model, k)
+    }
+}

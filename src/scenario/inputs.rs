@@ -1,0 +1,365 @@
+//! Reading one input, along one path for every input: the override if there is one, else the
+//! scenario's value, else the default; then the domain check that turns it into a sampler.
+//! Errors are collected, so one pass reports every independent problem.
+
+use std::collections::{HashMap, HashSet};
+
+use toml::{Spanned, Value};
+
+use super::raw::type_name;
+use super::{AppliedOverride, Input, InputId, Origin, Override};
+use crate::appraisal::reference;
+use crate::dist::{Dist, Domain};
+use crate::error::{closest, line_column, Error, InputError, Result};
+use crate::params::{self, GlobalParam, Unit};
+
+/// A value as read from TOML: its text, distribution and evidence.
+pub(super) struct ReadValue {
+    pub(super) text: String,
+    pub(super) dist: Dist,
+    pub(super) source: Option<String>,
+    pub(super) note: Option<String>,
+}
+
+/// What kind of input is being read, for its domain and words.
+#[derive(Clone, Copy)]
+pub(super) struct InputKind<'a> {
+    pub(super) unit: Unit,
+    pub(super) domain: Domain,
+    pub(super) describes: &'a str,
+    /// Whether a Green Book optimism-bias category name stands for its upper bound.
+    pub(super) optimism_bias_names: bool,
+}
+
+impl<'a> InputKind<'a> {
+    /// An input of this unit and domain, described in these words.
+    pub(super) fn new(unit: Unit, domain: Domain, describes: &'a str) -> InputKind<'a> {
+        InputKind {
+            unit,
+            domain,
+            describes,
+            optimism_bias_names: false,
+        }
+    }
+}
+
+/// Where an optimism-bias category's figure comes from.
+const OPTIMISM_BIAS_SOURCE: &str =
+    "HM Treasury Green Book supplementary guidance on optimism bias (upper bound for capital)";
+
+/// Reads distribution text: a category name where the input takes them, else the language
+/// of MODEL.md §4.
+fn parse_text(text: &str, kind: &InputKind) -> std::result::Result<ReadValue, (String, String)> {
+    if kind.optimism_bias_names {
+        if let Some(category) = reference::optimism_bias(text.trim()) {
+            return Ok(ReadValue {
+                text: category.category.clone(),
+                dist: Dist::fixed(category.upper),
+                source: Some(OPTIMISM_BIAS_SOURCE.into()),
+                note: None,
+            });
+        }
+    }
+    Dist::parse(text)
+        .map(|dist| ReadValue {
+            text: text.to_string(),
+            dist,
+            source: None,
+            note: None,
+        })
+        .map_err(|e| {
+            let looks_like_name = text.trim().starts_with(|c: char| c.is_ascii_alphabetic())
+                && !text.contains('(')
+                && !text.contains(" to ");
+            if kind.optimism_bias_names && looks_like_name {
+                let names: Vec<&str> = reference::optimism_bias_categories()
+                    .iter()
+                    .map(|c| c.category.as_str())
+                    .collect();
+                (
+                    format!("`{text}` is not a Green Book optimism-bias category"),
+                    format!("use one of {}, or a number such as 40%", names.join(", ")),
+                )
+            } else {
+                (e.problem, e.fix)
+            }
+        })
+}
+
+/// Reads a scenario's inputs, collecting every error.
+pub(super) struct Loader<'t> {
+    pub(super) text: &'t str,
+    pub(super) origin: String,
+    pub(super) overrides: HashMap<String, Override>,
+    pub(super) used: HashSet<String>,
+    pub(super) inputs: Vec<Input>,
+    pub(super) errors: Vec<InputError>,
+    pub(super) applied: Vec<AppliedOverride>,
+}
+
+impl<'t> Loader<'t> {
+    pub(super) fn new(text: &'t str, origin: &str, overrides: &[Override]) -> Result<Loader<'t>> {
+        let mut map = HashMap::new();
+        for o in overrides {
+            if map.insert(o.key.clone(), o.clone()).is_some() {
+                return Err(InputError {
+                    origin: o.by.clone(),
+                    location: None,
+                    key: o.key.clone(),
+                    problem: "this key is overridden twice".into(),
+                    fix: "give each key once".into(),
+                }
+                .into());
+            }
+        }
+        Ok(Loader {
+            text,
+            origin: origin.into(),
+            overrides: map,
+            used: HashSet::new(),
+            inputs: Vec::new(),
+            errors: Vec::new(),
+            applied: Vec::new(),
+        })
+    }
+
+    pub(super) fn error_at(
+        &mut self,
+        span: Option<std::ops::Range<usize>>,
+        key: &str,
+        problem: String,
+        fix: impl Into<String>,
+    ) {
+        self.errors.push(InputError {
+            origin: self.origin.clone(),
+            location: span.map(|s| line_column(self.text, s.start)),
+            key: key.into(),
+            problem,
+            fix: fix.into(),
+        });
+    }
+
+    pub(super) fn finish(&mut self) -> Result<()> {
+        let known: Vec<String> = self.inputs.iter().map(|i| i.key.clone()).collect();
+        let mut unused: Vec<&Override> = self
+            .overrides
+            .values()
+            .filter(|o| !self.used.contains(&o.key))
+            .collect();
+        unused.sort_by(|a, b| a.key.cmp(&b.key));
+        for o in unused {
+            let fix = match closest(&o.key, known.iter().map(String::as_str)) {
+                Some(k) => format!("did you mean {k}? `seams assumptions` lists every key"),
+                None => {
+                    "`seams assumptions SCENARIO` lists every key that can be overridden".into()
+                }
+            };
+            self.errors.push(InputError {
+                origin: o.by.clone(),
+                location: None,
+                key: o.key.clone(),
+                problem: "no input has this key".into(),
+                fix,
+            });
+        }
+        match self.errors.len() {
+            0 => Ok(()),
+            1 => Err(self.errors.remove(0).into()),
+            _ => Err(Error::Inputs(std::mem::take(&mut self.errors))),
+        }
+    }
+
+    /// Converts a TOML value into a distribution, or an error message and fix.
+    pub(super) fn read_value(
+        value: &Value,
+        kind: &InputKind,
+    ) -> std::result::Result<ReadValue, (String, String)> {
+        let plain = |text: String, dist: Dist| ReadValue {
+            text,
+            dist,
+            source: None,
+            note: None,
+        };
+        match value {
+            Value::Integer(i) => Ok(plain(i.to_string(), Dist::fixed(*i as f64))),
+            Value::Float(f) if f.is_finite() => Ok(plain(crate::dist::fmt_num(*f), Dist::fixed(*f))),
+            Value::Float(f) => Err((format!("{f} is not a usable number"), "write a finite number".into())),
+            Value::String(s) => parse_text(s, kind),
+            Value::Table(t) => {
+                if let Some(k) = t.keys().find(|k| !matches!(k.as_str(), "value" | "source" | "note")) {
+                    return Err((format!("unknown key `{k}` in the value table"), "the table form is { value = …, source = \"…\", note = \"…\" }".into()));
+                }
+                let inner = t.get("value").ok_or_else(|| ("the table has no `value`".to_string(), "write { value = \"pert(1, 2, 3)\", source = \"…\" }".to_string()))?;
+                if matches!(inner, Value::Table(_)) {
+                    return Err(("`value` is itself a table".into(), "write the value as a number or a distribution in quotes".into()));
+                }
+                let text_of = |k: &str| -> std::result::Result<Option<String>, (String, String)> {
+                    match t.get(k) {
+                        None => Ok(None),
+                        Some(Value::String(s)) => Ok(Some(s.clone())),
+                        Some(_) => Err((format!("`{k}` must be text"), format!("write {k} = \"…\""))),
+                    }
+                };
+                let mut read = Self::read_value(inner, kind)?;
+                read.source = text_of("source")?.or(read.source);
+                read.note = text_of("note")?;
+                Ok(read)
+            }
+            other => Err((
+                format!("expected a number or a distribution, got {}", type_name(other)),
+                "write a number (42), a distribution in quotes (\"pert(10, 20, 45)\") or { value = …, source = \"…\" }".into(),
+            )),
+        }
+    }
+
+    /// Reads one input: the override if any, else the scenario's value, else the default.
+    pub(super) fn input(
+        &mut self,
+        key: &str,
+        raw: Option<&Spanned<Value>>,
+        kind: InputKind,
+        default: Option<f64>,
+    ) -> Option<InputId> {
+        let span = raw.map(|r| r.span());
+        let from_file = raw.map(|r| Self::read_value(r.get_ref(), &kind));
+        let read = if let Some(o) = self.overrides.get(key).cloned() {
+            self.used.insert(key.to_string());
+            let was = match (&from_file, default) {
+                (Some(Ok(v)), _) => v.text.clone(),
+                (Some(Err(_)), _) => "(invalid)".into(),
+                (None, Some(d)) => format!("{} (default)", crate::dist::fmt_num(d)),
+                (None, None) => "(missing)".into(),
+            };
+            match parse_text(&o.text, &kind) {
+                Ok(read) => {
+                    self.applied.push(AppliedOverride {
+                        key: key.into(),
+                        from: was.clone(),
+                        to: o.text.clone(),
+                        by: o.by.clone(),
+                    });
+                    let evidence = from_file.and_then(|r| r.ok());
+                    Some((
+                        ReadValue {
+                            source: read
+                                .source
+                                .or_else(|| evidence.as_ref().and_then(|e| e.source.clone())),
+                            note: evidence.and_then(|e| e.note),
+                            ..read
+                        },
+                        Origin::Override {
+                            was,
+                            by: o.by.clone(),
+                        },
+                        None,
+                    ))
+                }
+                Err((problem, fix)) => {
+                    self.errors.push(InputError {
+                        origin: o.by.clone(),
+                        location: None,
+                        key: key.into(),
+                        problem,
+                        fix,
+                    });
+                    return None;
+                }
+            }
+        } else {
+            match from_file {
+                Some(Ok(v)) => Some((v, Origin::Scenario, span.clone())),
+                Some(Err((problem, fix))) => {
+                    self.error_at(span, key, problem, fix);
+                    return None;
+                }
+                None => default.map(|d| {
+                    (
+                        ReadValue {
+                            text: crate::dist::fmt_num(d),
+                            dist: Dist::fixed(d),
+                            source: None,
+                            note: None,
+                        },
+                        Origin::Default,
+                        None,
+                    )
+                }),
+            }
+        };
+        let Some((value, origin, span)) = read else {
+            self.error_at(
+                None,
+                key,
+                format!("is required ({})", kind.describes),
+                format!(
+                    "add `{}` to the scenario",
+                    key.rsplit('.').next().unwrap_or(key)
+                ),
+            );
+            return None;
+        };
+        self.push_input(key, value, origin, span, kind)
+    }
+
+    pub(super) fn push_input(
+        &mut self,
+        key: &str,
+        value: ReadValue,
+        origin: Origin,
+        span: Option<std::ops::Range<usize>>,
+        kind: InputKind,
+    ) -> Option<InputId> {
+        let sampler = match value.dist.sampler(kind.domain) {
+            Ok(s) => s,
+            Err(e) => {
+                let problem = format!("`{}`: {}", value.text, e.problem);
+                match &origin {
+                    Origin::Override { by, .. } => self.errors.push(InputError {
+                        origin: by.clone(),
+                        location: None,
+                        key: key.into(),
+                        problem,
+                        fix: e.fix,
+                    }),
+                    _ => self.error_at(span, key, problem, e.fix),
+                }
+                return None;
+            }
+        };
+        self.inputs.push(Input {
+            key: key.into(),
+            text: value.text,
+            dist: value.dist,
+            sampler,
+            unit: kind.unit,
+            domain: kind.domain,
+            describes: kind.describes.into(),
+            source: value.source,
+            note: value.note,
+            origin,
+            stream: stream_id(key),
+        });
+        Some(self.inputs.len() - 1)
+    }
+
+    pub(super) fn global(
+        &mut self,
+        param: GlobalParam,
+        raw: Option<&Spanned<Value>>,
+    ) -> Option<InputId> {
+        let spec = param.spec();
+        let default = match spec.default {
+            params::Default::Value(v) => Some(v),
+            _ => None,
+        };
+        let kind = InputKind::new(spec.unit, spec.domain, spec.describes);
+        self.input(spec.key, raw, kind, default)
+    }
+}
+
+/// FNV-1a hash of a key path: the identity of an input's random stream.
+pub(super) fn stream_id(key: &str) -> u64 {
+    key.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}

@@ -1,0 +1,342 @@
+//! Reading a scenario file (MODEL.md §4–5, docs/method.md §2–4) into a validated [`Model`].
+//!
+//! Loading has three jobs, one file each: [`raw`] reads the TOML into shapes that refuse
+//! unknown keys and keep every value's position, and says what is wrong with a malformed file
+//! in the scenario's own words; [`inputs`] turns each value into a checked distribution — the
+//! scenario's value, an override (`--set`, an assumptions register) or the default, checked
+//! against its domain — along one path for every input; [`build`] assembles departments and
+//! options and applies the rules that span fields (required minutes, effects naming
+//! departments that exist, live years inside the period). Every error names the file, line,
+//! key, problem and fix, and the engine only ever sees valid inputs.
+
+mod build;
+mod inputs;
+mod raw;
+
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use crate::dist::{Dist, Domain, Sampler};
+use crate::error::{line_column, Error, InputError, Result};
+use crate::params::{DeptParam, Unit, DEPT_PARAM_COUNT};
+
+/// The largest appraisal period seams accepts, in years.
+pub const MAX_YEARS: usize = 1000;
+
+/// The largest scenario file seams reads.
+pub const MAX_SCENARIO_BYTES: u64 = 10_000_000;
+
+/// Index of an input in [`Model::inputs`].
+pub type InputId = usize;
+
+/// Scenario-wide settings from `[scenario]`.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Settings {
+    pub name: String,
+    pub description: Option<String>,
+    pub price_base_year: i32,
+    pub first_year: i32,
+    pub years: usize,
+    pub iterations: u64,
+    pub seed: u64,
+}
+
+/// Where an input's distribution came from.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum Origin {
+    Scenario,
+    Default,
+    Override { was: String, by: String },
+}
+
+/// One uncertain (or fixed) input, drawn once per iteration.
+#[derive(Debug, Clone)]
+pub struct Input {
+    /// Key path, e.g. `departments.hmrc.repetition_rate`.
+    pub key: String,
+    /// The distribution as written (or the default).
+    pub text: String,
+    pub dist: Dist,
+    pub sampler: Sampler,
+    pub unit: Unit,
+    pub domain: Domain,
+    pub describes: String,
+    pub source: Option<String>,
+    pub note: Option<String>,
+    pub origin: Origin,
+    /// Identifies the input's own random stream, so changing one input leaves the draws of
+    /// every other input unchanged (common random numbers across runs).
+    pub stream: u64,
+}
+
+impl Input {
+    /// Mean, P5 and P95 of the input's distribution, computed from the distribution itself.
+    pub fn summary(&self) -> (f64, f64, f64) {
+        (
+            self.sampler.mean(),
+            self.sampler.quantile(0.05),
+            self.sampler.quantile(0.95),
+        )
+    }
+}
+
+/// A department and the inputs behind each of its parameters.
+#[derive(Debug, Clone)]
+pub struct Department {
+    pub id: String,
+    pub name: String,
+    pub description: Option<String>,
+    /// Indexed by [`DeptParam::index`]; a defaulted "same draw" parameter shares its input.
+    pub params: [InputId; DEPT_PARAM_COUNT],
+}
+
+/// How an effect changes a parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EffectKind {
+    /// Multiply by 1 − x.
+    Reduce,
+    /// Replace by x.
+    Set,
+}
+
+/// One effect of an option on a parameter of some departments.
+#[derive(Debug, Clone)]
+pub struct Effect {
+    pub departments: Vec<usize>,
+    pub param: DeptParam,
+    pub kind: EffectKind,
+    pub value: InputId,
+}
+
+/// An intervention appraised against business as usual.
+#[derive(Debug, Clone)]
+pub struct OptionSpec {
+    pub id: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub live: usize,
+    pub adoption: Vec<InputId>,
+    pub capital: Vec<InputId>,
+    pub running: InputId,
+    pub optimism_bias: InputId,
+    pub effects: Vec<Effect>,
+}
+
+impl OptionSpec {
+    /// The input giving adoption in appraisal year `year`, or `None` before `live`.
+    pub fn adoption_input(&self, year: usize) -> Option<InputId> {
+        let since = year.checked_sub(self.live)?;
+        self.adoption.get(since).or(self.adoption.last()).copied()
+    }
+}
+
+/// An override of one input's distribution, from `--set` or an assumptions CSV.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Override {
+    pub key: String,
+    pub text: String,
+    /// Where it came from, e.g. `--set` or `assumptions.csv row 4`.
+    pub by: String,
+}
+
+impl Override {
+    /// Parses `KEY=DIST` as given to `--set`.
+    ///
+    /// # Errors
+    /// When there is no `=` or the key is empty.
+    pub fn parse_set(arg: &str) -> Result<Override> {
+        let Some((key, text)) = arg.split_once('=') else {
+            return Err(InputError {
+                origin: "--set".into(),
+                location: None,
+                key: arg.into(),
+                problem: "expected KEY=DIST".into(),
+                fix: "write e.g. --set departments.hmrc.repetition_rate=\"pert(20%, 30%, 50%)\""
+                    .into(),
+            }
+            .into());
+        };
+        Ok(Override {
+            key: key.trim().to_string(),
+            text: text.trim().to_string(),
+            by: "--set".into(),
+        })
+    }
+}
+
+/// An override that changed an input, for provenance.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct AppliedOverride {
+    pub key: String,
+    pub from: String,
+    pub to: String,
+    pub by: String,
+}
+
+/// A validated scenario, ready for the engine. Built only by loading, so that every model a
+/// caller holds has passed validation; read it through its accessors.
+#[derive(Debug, Clone)]
+pub struct Model {
+    pub(crate) path: PathBuf,
+    pub(crate) sha256: String,
+    pub(crate) settings: Settings,
+    pub(crate) inputs: Vec<Input>,
+    pub(crate) journeys_per_year: InputId,
+    pub(crate) journey_growth: InputId,
+    pub(crate) value_of_time: InputId,
+    pub(crate) value_of_time_growth: InputId,
+    pub(crate) departments: Vec<Department>,
+    pub(crate) options: Vec<OptionSpec>,
+    /// `discounting.rate` when given; otherwise the Green Book schedule applies.
+    pub(crate) discount_rate: Option<f64>,
+    pub(crate) discount_factors: Vec<f64>,
+    pub(crate) overrides: Vec<AppliedOverride>,
+}
+
+impl Model {
+    /// Reads and validates a scenario file, applying `overrides`; see [`load`].
+    ///
+    /// # Errors
+    /// As [`load`].
+    pub fn from_path(path: impl AsRef<Path>, overrides: &[Override]) -> Result<Model> {
+        load(path.as_ref(), overrides)
+    }
+
+    /// Validates scenario text; `origin` names it in messages. See [`load_str`].
+    ///
+    /// # Errors
+    /// As [`load`].
+    pub fn from_text(text: &str, origin: &str, overrides: &[Override]) -> Result<Model> {
+        load_str(text, origin, overrides)
+    }
+
+    /// The same model with its options left out: business as usual alone. (Inputs that only
+    /// options use stay, unused, so that every other input keeps its random stream.)
+    pub fn without_options(&self) -> Model {
+        Model {
+            options: Vec::new(),
+            ..self.clone()
+        }
+    }
+
+    /// The scenario file it was read from (or the origin given for text).
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// SHA-256 of the scenario file's bytes, in hex.
+    pub fn sha256(&self) -> &str {
+        &self.sha256
+    }
+
+    /// Settings from `[scenario]`.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// Every input, fixed or uncertain, in the order the scenario defines them.
+    pub fn inputs(&self) -> &[Input] {
+        &self.inputs
+    }
+
+    /// The departments, in the order the scenario lists them.
+    pub fn departments(&self) -> &[Department] {
+        &self.departments
+    }
+
+    /// The options, in the order the scenario lists them.
+    pub fn options(&self) -> &[OptionSpec] {
+        &self.options
+    }
+
+    /// `discounting.rate` when the scenario fixes one; `None` for the Green Book schedule.
+    pub fn discount_rate(&self) -> Option<f64> {
+        self.discount_rate
+    }
+
+    /// Discount factors by appraisal year.
+    pub fn discount_factors(&self) -> &[f64] {
+        &self.discount_factors
+    }
+
+    /// The overrides that changed an input, in the order applied.
+    pub fn overrides(&self) -> &[AppliedOverride] {
+        &self.overrides
+    }
+
+    /// The input with this key path.
+    pub fn input(&self, key: &str) -> Option<&Input> {
+        self.inputs.iter().find(|i| i.key == key)
+    }
+
+    /// Calendar year of appraisal year `y`.
+    pub fn calendar_year(&self, y: usize) -> i32 {
+        self.settings.first_year + y as i32
+    }
+}
+
+/// Reads and validates a scenario file, applying `overrides`.
+///
+/// # Errors
+/// [`Error::Read`] when the file cannot be read; [`Error::Input`] or [`Error::Inputs`] naming
+/// the file, key, line, problem and fix for anything malformed.
+pub fn load(path: &Path, overrides: &[Override]) -> Result<Model> {
+    let read_error = |source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    let origin = path.display().to_string();
+    let size = std::fs::metadata(path).map_err(read_error)?.len();
+    if size > MAX_SCENARIO_BYTES {
+        return Err(InputError {
+            origin,
+            location: None,
+            key: String::new(),
+            problem: format!(
+                "the file is {:.0} MB; a scenario is a small text file (at most {} MB)",
+                size as f64 / 1e6,
+                MAX_SCENARIO_BYTES / 1_000_000
+            ),
+            fix: "check that this is the scenario you meant to run".into(),
+        }
+        .into());
+    }
+    let bytes = std::fs::read(path).map_err(read_error)?;
+    let text = std::str::from_utf8(&bytes).map_err(|e| InputError {
+        origin: origin.clone(),
+        location: Some(line_column(
+            &String::from_utf8_lossy(&bytes[..e.valid_up_to()]),
+            e.valid_up_to(),
+        )),
+        key: String::new(),
+        problem: format!(
+            "the file is not UTF-8 text (invalid byte at offset {})",
+            e.valid_up_to()
+        ),
+        fix: "save the scenario as UTF-8".into(),
+    })?;
+    let mut model = load_str(text, &origin, overrides)?;
+    model.path = path.to_path_buf();
+    model.sha256 = format!("{:x}", Sha256::digest(&bytes));
+    Ok(model)
+}
+
+/// Validates scenario text; `origin` names it in messages.
+///
+/// # Errors
+/// As [`load`].
+pub fn load_str(text: &str, origin: &str, overrides: &[Override]) -> Result<Model> {
+    let raw: raw::RawScenario =
+        toml::from_str(text).map_err(|e| raw::toml_error(text, origin, &e))?;
+    let mut loader = inputs::Loader::new(text, origin, overrides)?;
+    let model = loader.build(raw);
+    loader.finish()?;
+    let mut model = model.ok_or_else(|| Error::Inputs(Vec::new()))?;
+    model.overrides = loader.applied;
+    model.inputs = loader.inputs;
+    model.sha256 = format!("{:x}", Sha256::digest(text.as_bytes()));
+    Ok(model)
+}

@@ -1,0 +1,136 @@
+//! The raw shapes of a scenario file as serde reads them, refusing unknown keys and keeping
+//! each value's position, and the words for what is wrong with a malformed file.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use toml::{Spanned, Value};
+
+use crate::error::{line_column, Error, InputError};
+
+/// A department's table: each key with its value and position.
+pub(super) type RawDepartment = Spanned<BTreeMap<String, Spanned<Value>>>;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawScenario {
+    pub(super) scenario: RawSettings,
+    pub(super) journeys: RawJourneys,
+    pub(super) users: RawUsers,
+    pub(super) departments: Option<BTreeMap<String, RawDepartment>>,
+    #[serde(default)]
+    pub(super) options: BTreeMap<String, Spanned<RawOption>>,
+    pub(super) discounting: Option<RawDiscounting>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawSettings {
+    pub(super) name: String,
+    pub(super) description: Option<String>,
+    pub(super) price_base_year: Spanned<i64>,
+    pub(super) first_year: Option<Spanned<i64>>,
+    pub(super) years: Option<Spanned<i64>>,
+    pub(super) iterations: Option<Spanned<i64>>,
+    pub(super) seed: Option<Spanned<i64>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawJourneys {
+    pub(super) per_year: Option<Spanned<Value>>,
+    pub(super) growth: Option<Spanned<Value>>,
+    #[allow(dead_code)]
+    pub(super) description: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawUsers {
+    pub(super) value_of_time: Option<Spanned<Value>>,
+    pub(super) value_of_time_growth: Option<Spanned<Value>>,
+    #[allow(dead_code)]
+    pub(super) description: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawDiscounting {
+    pub(super) rate: Option<Spanned<Value>>,
+    #[allow(dead_code)]
+    pub(super) description: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawOption {
+    pub(super) name: Option<String>,
+    pub(super) description: Option<String>,
+    pub(super) live: Option<Spanned<i64>>,
+    pub(super) capital: Option<Spanned<Vec<Spanned<Value>>>>,
+    pub(super) running: Option<Spanned<Value>>,
+    pub(super) adoption: Option<Spanned<Vec<Spanned<Value>>>>,
+    pub(super) optimism_bias: Option<Spanned<Value>>,
+    #[serde(default)]
+    pub(super) effect: Vec<Spanned<RawEffect>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawEffect {
+    pub(super) departments: Spanned<Value>,
+    pub(super) parameter: Spanned<String>,
+    pub(super) reduce: Option<Spanned<Value>>,
+    pub(super) set: Option<Spanned<Value>>,
+    #[allow(dead_code)]
+    pub(super) description: Option<String>,
+}
+
+pub(super) fn toml_error(text: &str, origin: &str, e: &toml::de::Error) -> Error {
+    let location = e.span().map(|s| line_column(text, s.start));
+    // Serde names the raw structures; say which table of the scenario is meant instead.
+    let mut message = e.message().trim().to_string();
+    for (raw, table) in [
+        (
+            "struct RawScenario",
+            "a scenario: [scenario], [journeys], [users] and [departments.ID] tables",
+        ),
+        ("struct RawSettings", "the [scenario] table"),
+        ("struct RawJourneys", "the [journeys] table"),
+        ("struct RawUsers", "the [users] table"),
+        ("struct RawDiscounting", "the [discounting] table"),
+        ("struct RawOption", "an [options.ID] table"),
+        ("struct RawEffect", "an [[options.ID.effect]] table"),
+    ] {
+        message = message.replace(raw, table);
+    }
+    let fix = if message.contains("unknown field") {
+        "check the spelling against docs/scenario-format.md; misspelt keys are refused so they cannot silently become 0"
+    } else if message.contains("missing field") {
+        "add the missing key"
+    } else if message.contains("invalid type") {
+        "check the value's type: numbers bare, distributions in quotes, sections as [tables]"
+    } else {
+        "fix the TOML syntax at that position"
+    };
+    InputError {
+        origin: origin.into(),
+        location,
+        key: String::new(),
+        problem: message,
+        fix: fix.into(),
+    }
+    .into()
+}
+
+pub(super) fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::String(_) => "text",
+        Value::Integer(_) => "an integer",
+        Value::Float(_) => "a number",
+        Value::Boolean(_) => "true/false",
+        Value::Datetime(_) => "a date",
+        Value::Array(_) => "a list",
+        Value::Table(_) => "a table",
+    }
+}
