@@ -1,4 +1,4 @@
-//! The parameter catalogue (MODEL.md §2): every input's key, unit, domain and default.
+//! The parameter catalogue (docs/method.md §2): every input's key, unit, domain and default.
 //!
 //! One table drives loading, validation, `--set`, the assumptions register and option
 //! effects, so a parameter cannot be known to one of them and unknown to another.
@@ -66,7 +66,7 @@ pub struct ParamSpec {
 }
 
 impl DeptParam {
-    /// Every department parameter, in the order of MODEL.md §2.
+    /// Every department parameter, in the order of docs/method.md §2.
     pub const ALL: [DeptParam; DEPT_PARAM_COUNT] = [
         DeptParam::ContactsPerJourney,
         DeptParam::UserMinutes,

@@ -1,4 +1,4 @@
-//! The distribution language (MODEL.md §4): one parser for TOML strings, CSV cells and `--set`.
+//! The distribution language (docs/method.md §4): one parser for TOML strings, CSV cells and `--set`.
 //!
 //! A [`Dist`] is what the text says; a [`Sampler`] is a `Dist` checked against a parameter's
 //! [`Domain`], ready to draw from. Keeping the two apart means the text a user wrote can always

@@ -1,4 +1,4 @@
-//! The equations of MODEL.md §2–3 for one iteration: from the drawn inputs to every output.
+//! The equations of docs/method.md §2–3 for one iteration: from the drawn inputs to every output.
 //!
 //! Kept free of sampling and statistics so it can be read against the contract line by line
 //! and tested with fixed inputs. Nothing here allocates: callers pass scratch space.

@@ -1,4 +1,4 @@
-//! The CSV tables of a run (MODEL.md §6), written with the `csv` crate. Every text cell passes
+//! The CSV tables of a run (README, "What a run writes"), written with the `csv` crate. Every text cell passes
 //! through one guard against formula injection, here, and every number is written as the
 //! shortest text that reads back to the same value.
 

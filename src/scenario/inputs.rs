@@ -48,7 +48,7 @@ const OPTIMISM_BIAS_SOURCE: &str =
     "HM Treasury Green Book supplementary guidance on optimism bias (upper bound for capital)";
 
 /// Reads distribution text: a category name where the input takes them, else the language
-/// of MODEL.md §4.
+/// of docs/method.md §4.
 fn parse_text(text: &str, kind: &InputKind) -> std::result::Result<ReadValue, (String, String)> {
     if kind.optimism_bias_names {
         if let Some(category) = reference::optimism_bias(text.trim()) {

@@ -1,4 +1,4 @@
-//! Reading a scenario file (MODEL.md §4–5, docs/method.md §2–4) into a validated [`Model`].
+//! Reading a scenario file (docs/scenario-format.md; docs/method.md §2–4) into a validated [`Model`].
 //!
 //! Loading has three jobs, one file each: [`raw`] reads the TOML into shapes that refuse
 //! unknown keys and keep every value's position, and says what is wrong with a malformed file

@@ -2,6 +2,7 @@
 //! tolerances of 4 standard errors around values worked out by hand (see each module).
 
 mod analytic;
+mod api;
 mod appraisal;
 mod bad_input;
 mod charts;
