@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 
 use crate::engine::{self, CancelToken, Keep, Progress, RunConfig};
 use crate::error::{Error, Result};
-use crate::export::{self, format, ExportOptions};
+use crate::export::{self, ExportOptions};
+use crate::format;
 use crate::output::{self, Staging};
 use crate::scenario::{self, Model, Override};
 

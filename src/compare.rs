@@ -8,12 +8,9 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, InputError, Result};
-use crate::export::format::{md, money, money_range, percent, ratio};
-use crate::export::Exporter;
+use crate::export::{Exporter, RESULTS_FORMAT};
+use crate::format::{md, money, money_range, percent, ratio};
 use crate::outputs::{Bearer, Component, Metric};
-
-/// The version of the results folder layout; runs of another layout cannot be compared.
-pub const RESULTS_FORMAT: u64 = 1;
 
 /// What `compare` needs from one run.
 #[derive(Debug, Clone)]

@@ -7,6 +7,24 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, InputError, Result};
 
+/// One file's name (relative to the results folder, e.g. `charts/npsv-by-option.png`) and
+/// its bytes: what every exporter renders and a [`Staging`] folder writes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Artefact {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+impl Artefact {
+    /// An artefact of text.
+    pub fn text(name: impl Into<String>, text: String) -> Artefact {
+        Artefact {
+            name: name.into(),
+            bytes: text.into_bytes(),
+        }
+    }
+}
+
 /// A results folder being written.
 #[derive(Debug)]
 pub struct Staging {

@@ -11,7 +11,7 @@ use super::style::{
     GREEN, GREY, ORANGE, PURPLE, SERIES, SKY, VERMILLION,
 };
 use super::{ChartData, SIZE};
-use crate::export::format::{money, percent};
+use crate::format::{money, percent};
 
 pub(super) fn costs<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,

@@ -12,7 +12,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use crate::error::{Error, Result};
-use crate::export::{Artefact, Exporter};
+use crate::output::Artefact;
 use crate::outputs::{Bearer, Component, Metric, Scope, YearlyMetric};
 use crate::results::Results;
 use crate::sensitivity::Tornado;
@@ -282,17 +282,4 @@ pub fn render_all(data: &ChartData) -> Result<Vec<Artefact>> {
         files.extend(chart.render(data)?);
     }
     Ok(files)
-}
-
-/// `charts/`: every chart as PNG and SVG.
-pub struct ChartsPng;
-
-impl Exporter for ChartsPng {
-    fn name(&self) -> &'static str {
-        "charts/"
-    }
-
-    fn render(&self, r: &Results) -> Result<Vec<Artefact>> {
-        render_all(&ChartData::new(r))
-    }
 }

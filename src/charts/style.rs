@@ -9,7 +9,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::ChartData;
-use crate::export::format::money;
+use crate::format::money;
 
 pub(super) const FONT: &str = "sans-serif";
 

@@ -31,8 +31,7 @@ pub const BATCH: usize = 4096;
 /// would make every column contend for one set).
 const COLUMN: usize = BATCH + 8;
 
-/// The most iterations one run accepts.
-pub const MAX_ITERATIONS: u64 = 100_000_000;
+pub use crate::scenario::MAX_ITERATIONS;
 
 /// Asks a run to stop. Each run has its own token: cancelling one run leaves every other run,
 /// before or after it in the same process, alone. Clones share the flag.

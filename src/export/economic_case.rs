@@ -3,7 +3,6 @@
 
 use std::fmt::Write as _;
 
-use super::format::{describe_value, md, money, percent, ratio, thousands};
 use super::markdown::{
     component_table, department_table, detail_table, disjointed_share_sentence, mean_range,
     median_range,
@@ -11,6 +10,7 @@ use super::markdown::{
 use super::{Artefact, Exporter};
 use crate::dist::Family;
 use crate::error::Result;
+use crate::format::{describe_value, md, money, percent, ratio, thousands};
 use crate::outputs::{Bearer, Component, Metric, Scope};
 use crate::results::Results;
 use crate::scenario::{EffectKind, Input, Origin};

@@ -3,10 +3,10 @@
 
 use std::fmt::Write as _;
 
-use super::format::{md, money, money_range, percent, thousands};
 use super::{Artefact, Exporter};
 use crate::engine::Stats;
 use crate::error::Result;
+use crate::format::{md, money, money_range, percent, thousands};
 use crate::outputs::{Bearer, Component, Scope};
 use crate::results::Results;
 

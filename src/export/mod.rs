@@ -6,8 +6,8 @@
 //! decides where they go (a results folder through [`crate::output::Staging`], a test, a web
 //! page).
 
+mod charts;
 pub mod economic_case;
-pub mod format;
 mod markdown;
 mod run_json;
 mod samples;
@@ -20,23 +20,8 @@ use crate::results::Results;
 pub use markdown::{component_table, department_table, detail_table};
 pub use tables::{csv_table, AppraisalCsv, Cell, SummaryCsv};
 
-/// One file's name (relative to the results folder, e.g. `charts/npsv-by-option.png`) and
-/// its bytes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Artefact {
-    pub name: String,
-    pub bytes: Vec<u8>,
-}
-
-impl Artefact {
-    /// An artefact of text.
-    pub fn text(name: impl Into<String>, text: String) -> Artefact {
-        Artefact {
-            name: name.into(),
-            bytes: text.into_bytes(),
-        }
-    }
-}
+pub use crate::output::Artefact;
+pub use run_json::RESULTS_FORMAT;
 
 /// Turns results into files.
 pub trait Exporter: Sync {
@@ -84,7 +69,7 @@ pub fn registered(options: ExportOptions) -> Vec<Box<dyn Exporter>> {
         Box::new(tables::SwitchingCsv),
     ];
     if options.charts {
-        list.push(Box::new(crate::charts::ChartsPng));
+        list.push(Box::new(charts::ChartsPng));
     }
     if options.samples {
         list.push(Box::new(samples::SamplesParquet));

@@ -5,6 +5,9 @@ use super::{Artefact, Exporter};
 use crate::error::Result;
 use crate::results::Results;
 
+/// The version of the results folder layout; `compare` refuses runs of another layout.
+pub const RESULTS_FORMAT: u64 = 1;
+
 /// `run.json`.
 pub struct RunJson;
 
@@ -18,7 +21,7 @@ impl Exporter for RunJson {
         let s = m.settings();
         let value = serde_json::json!({
             "seams_version": env!("CARGO_PKG_VERSION"),
-            "results_format": crate::compare::RESULTS_FORMAT,
+            "results_format": RESULTS_FORMAT,
             "scenario": {
                 "path": m.path().display().to_string(),
                 "sha256": m.sha256(),

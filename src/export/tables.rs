@@ -2,9 +2,9 @@
 //! through one guard against formula injection, here, and every number is written as the
 //! shortest text that reads back to the same value.
 
-use super::format::{csv_number, csv_text};
 use super::{Artefact, Exporter};
 use crate::error::{Error, Result};
+use crate::format::{csv_number, csv_text};
 use crate::outputs::{Bearer, Component, Metric, Scope, YearlyMetric, STATISTICS};
 use crate::results::Results;
 use crate::sensitivity::{SwitchingValue, Tornado};

@@ -3,8 +3,8 @@
 
 use std::fmt::Write as _;
 
-use super::format::{money, percent, ratio, thousands};
 use super::markdown::mean_range;
+use crate::format::{money, percent, ratio, thousands};
 use crate::outputs::{Bearer, Component, Metric, Scope};
 use crate::results::Results;
 

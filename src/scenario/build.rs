@@ -10,7 +10,8 @@ use toml::{Spanned, Value};
 use super::inputs::{InputKind, Loader};
 use super::raw::{RawDepartment, RawDiscounting, RawEffect, RawOption, RawScenario, RawSettings};
 use super::{
-    Department, Effect, EffectKind, InputId, Model, OptionSpec, Origin, Settings, MAX_YEARS,
+    Department, Effect, EffectKind, InputId, Model, OptionSpec, Origin, Settings, MAX_ITERATIONS,
+    MAX_YEARS,
 };
 use crate::appraisal;
 use crate::dist::Domain;
@@ -99,7 +100,7 @@ impl Loader<'_> {
             "scenario.iterations",
             10_000,
             1,
-            crate::engine::MAX_ITERATIONS as i64,
+            MAX_ITERATIONS as i64,
             "use at least 1 iteration (10,000 or more for stable percentiles)",
         );
         let seed = int(

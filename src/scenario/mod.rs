@@ -24,6 +24,9 @@ use crate::params::{DeptParam, Unit, DEPT_PARAM_COUNT};
 /// The largest appraisal period seams accepts, in years.
 pub const MAX_YEARS: usize = 1000;
 
+/// The most iterations one run accepts.
+pub const MAX_ITERATIONS: u64 = 100_000_000;
+
 /// The largest scenario file seams reads.
 pub const MAX_SCENARIO_BYTES: u64 = 10_000_000;
 

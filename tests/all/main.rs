@@ -4,6 +4,7 @@
 mod analytic;
 mod api;
 mod appraisal;
+mod architecture;
 mod bad_input;
 mod charts;
 mod cli;
