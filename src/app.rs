@@ -99,6 +99,7 @@ pub fn load_model(plan: &RunPlan) -> Result<Model> {
 /// Bad input ([`Error::is_bad_input`]) before anything is written; a write or numeric
 /// failure, or a cancellation, leaves any previous results folder as it was.
 pub fn run(plan: &RunPlan) -> Result<RunOutcome> {
+    let started = std::time::Instant::now();
     let model = load_model(plan)?;
     let out = plan
         .out
@@ -129,7 +130,7 @@ pub fn run(plan: &RunPlan) -> Result<RunOutcome> {
         out,
         files: rendered.names,
         terminal: export::terminal::summary(&results),
-        wall_seconds: results.elapsed().as_secs_f64(),
+        wall_seconds: started.elapsed().as_secs_f64(),
     })
 }
 

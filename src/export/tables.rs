@@ -58,6 +58,18 @@ pub fn csv_table(
     writer.into_inner().map_err(|e| fail(&e))
 }
 
+/// One CSV file as the only artefact of its exporter.
+fn table_file(
+    name: &str,
+    header: &[&str],
+    rows: impl IntoIterator<Item = Vec<Cell>>,
+) -> Result<Vec<Artefact>> {
+    Ok(vec![Artefact {
+        name: name.into(),
+        bytes: csv_table(name, header, rows)?,
+    }])
+}
+
 /// The statistics cells of an output, or empty cells where it is undefined.
 fn statistics(s: Option<&crate::engine::Stats>) -> impl Iterator<Item = Cell> {
     let values = s.map(|s| [s.mean, s.sd, s.se, s.p5, s.p10, s.p50, s.p90, s.p95]);
@@ -95,15 +107,11 @@ impl Exporter for SummaryCsv {
                 })
             })
         });
-        let bytes = csv_table(
+        table_file(
             self.name(),
             &header(&["department", "component", "bearer"], &[]),
             rows,
-        )?;
-        Ok(vec![Artefact {
-            name: self.name().into(),
-            bytes,
-        }])
+        )
     }
 }
 
@@ -132,15 +140,11 @@ impl Exporter for AppraisalCsv {
                 row
             })
         });
-        let bytes = csv_table(
+        table_file(
             self.name(),
             &header(&["option", "metric"], &["p_positive"]),
             rows,
-        )?;
-        Ok(vec![Artefact {
-            name: self.name().into(),
-            bytes,
-        }])
+        )
     }
 }
 
@@ -178,15 +182,11 @@ impl Exporter for YearlyCsv {
                 .flat_map(|y| YearlyMetric::ALL.into_iter().map(move |m| (y, m)))
                 .map(move |(y, m)| row(&option.id, Some(o), y, m))
         });
-        let bytes = csv_table(
+        table_file(
             self.name(),
             &["option", "year", "metric", "mean", "p10", "p50", "p90"],
             bau.chain(options),
-        )?;
-        Ok(vec![Artefact {
-            name: self.name().into(),
-            bytes,
-        }])
+        )
     }
 }
 
@@ -211,7 +211,7 @@ impl Exporter for SensitivityCsv {
                 ]
             })
         });
-        let bytes = csv_table(
+        table_file(
             self.name(),
             &[
                 "output",
@@ -222,11 +222,7 @@ impl Exporter for SensitivityCsv {
                 "swing",
             ],
             rows,
-        )?;
-        Ok(vec![Artefact {
-            name: self.name().into(),
-            bytes,
-        }])
+        )
     }
 }
 
@@ -252,7 +248,7 @@ impl Exporter for SwitchingCsv {
                 Cell::text(v.within_p5_p95().to_string()),
             ]
         });
-        let bytes = csv_table(
+        table_file(
             self.name(),
             &[
                 "option",
@@ -263,10 +259,6 @@ impl Exporter for SwitchingCsv {
                 "within_p5_p95",
             ],
             rows,
-        )?;
-        Ok(vec![Artefact {
-            name: self.name().into(),
-            bytes,
-        }])
+        )
     }
 }
