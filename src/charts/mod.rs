@@ -2,7 +2,7 @@
 //! they render the same on a machine with no fonts installed.
 //!
 //! Each chart is built in two steps: [`ChartData`] gathers the series from the results (and is
-//! what the tests snapshot), then a drawing function in [`draw`] renders it onto any plotters
+//! what the tests snapshot), then a drawing function in `draw` renders it onto any plotters
 //! backend, so the PNG and the SVG are the same picture. Both are rendered in memory.
 
 mod draw;

@@ -1,10 +1,10 @@
 //! Reading a scenario file (docs/scenario-format.md; docs/method.md §2–4) into a validated [`Model`].
 //!
-//! Loading has three jobs, one file each: [`raw`] reads the TOML into shapes that refuse
+//! Loading has three jobs, one file each: `raw` reads the TOML into shapes that refuse
 //! unknown keys and keep every value's position, and says what is wrong with a malformed file
-//! in the scenario's own words; [`inputs`] turns each value into a checked distribution — the
+//! in the scenario's own words; `inputs` turns each value into a checked distribution — the
 //! scenario's value, an override (`--set`, an assumptions register) or the default, checked
-//! against its domain — along one path for every input; [`build`] assembles departments and
+//! against its domain — along one path for every input; `build` assembles departments and
 //! options and applies the rules that span fields (required minutes, effects naming
 //! departments that exist, live years inside the period). Every error names the file, line,
 //! key, problem and fix, and the engine only ever sees valid inputs.
