@@ -105,14 +105,15 @@ pub fn run(plan: &RunPlan) -> Result<RunOutcome> {
         .out
         .clone()
         .unwrap_or_else(|| default_out(&plan.scenario));
-    output::check_not_over_scenario(&out, &plan.scenario)?;
+    let register: Vec<&Path> = plan.assumptions.iter().map(PathBuf::as_path).collect();
+    output::check_not_over_inputs(&out, &plan.scenario, &register)?;
     output::check_target(&out)?;
     let config = plan.config();
     engine::check_iterations(config.iterations_for(&model))?;
     check_memory(&model, &config)?;
     // The temporary folder is made before the run, so an unwritable place fails at once; it is
     // removed again if anything below fails.
-    let staging = Staging::new(&out)?;
+    let mut staging = Staging::new(&out)?;
     let results = crate::run(&model, &config)?;
     let options = ExportOptions {
         charts: plan.charts,

@@ -8,6 +8,9 @@ use crate::error::{Error, InputError, Result};
 use crate::export::{csv_table, Cell};
 use crate::scenario::{Model, Origin, Override};
 
+/// The largest register seams reads.
+const MAX_REGISTER_BYTES: u64 = 10_000_000;
+
 /// The register's columns, in order.
 pub const COLUMNS: [&str; 7] = ["key", "distribution", "mean", "p5", "p95", "source", "note"];
 
@@ -58,25 +61,38 @@ fn row_error(origin: &str, key: &str, problem: impl Into<String>, fix: impl Into
 /// applied to the scenario, naming the same row.
 pub fn read_overrides(path: &Path, baseline: &Model) -> Result<Vec<Override>> {
     let file = path.display().to_string();
+    let bytes = crate::files::read_regular(path, "assumptions register", MAX_REGISTER_BYTES)?;
+    let text = crate::files::utf8(path, bytes, "register")?;
+    // A spreadsheet set to a European locale saves CSV with semicolons: read those as they are.
+    let first_line = text.lines().next().unwrap_or("");
+    let delimiter = if !first_line.contains(',') && first_line.contains(';') {
+        b';'
+    } else {
+        b','
+    };
     let mut reader = csv::ReaderBuilder::new()
         .flexible(false)
-        .from_path(path)
-        .map_err(|e| match e.kind() {
-            csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::NotFound => Error::Read {
-                path: path.to_path_buf(),
-                source: std::io::Error::new(io.kind(), io.to_string()),
-            },
-            _ => row_error(&file, "", e.to_string(), "save the register as CSV"),
-        })?;
+        .delimiter(delimiter)
+        .from_reader(text.as_bytes());
     let headers = reader
         .headers()
         .map_err(|e| row_error(&file, "", e.to_string(), "save the register as CSV (UTF-8)"))?
         .clone();
-    let column = |name: &str| {
-        headers
-            .iter()
-            .position(|h| h.trim().trim_start_matches('\u{feff}') == name)
-    };
+    let names: Vec<&str> = headers.iter().map(str::trim).collect();
+    if let Some(twice) = names
+        .iter()
+        .enumerate()
+        .find(|(i, n)| !n.is_empty() && names[..*i].contains(n))
+        .map(|(_, n)| n)
+    {
+        return Err(row_error(
+            &format!("{file} row 1"),
+            "",
+            format!("the column `{twice}` appears twice in the header"),
+            "keep one column of each name (delete the copy)",
+        ));
+    }
+    let column = |name: &str| names.iter().position(|h| *h == name);
     let (Some(key_column), Some(dist_column)) = (column("key"), column("distribution")) else {
         return Err(row_error(
             &format!("{file} row 1"),

@@ -34,7 +34,7 @@ enum Command {
 struct AssumptionsArgs {
     /// The scenario file (TOML).
     scenario: PathBuf,
-    /// Write the CSV here instead of to standard output.
+    /// Write the CSV here instead of to standard output (`-` for standard output).
     #[arg(long, short = 'o')]
     output: Option<PathBuf>,
 }
@@ -45,9 +45,9 @@ struct CompareArgs {
     a: PathBuf,
     /// The second results folder (B).
     b: PathBuf,
-    /// Where to write the comparison as Markdown.
-    #[arg(long, short = 'o', default_value = "compare.md")]
-    output: PathBuf,
+    /// Also write the comparison as Markdown to this file (`-` for standard output only).
+    #[arg(long, short = 'o')]
+    output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -149,20 +149,35 @@ pub fn execute(cli: Cli, cancel: CancelToken) -> anyhow::Result<String> {
         Command::Assumptions(args) => {
             let csv = app::assumptions(&args.scenario, &[])?;
             match args.output {
-                Some(path) => {
-                    seams::output::write_file(&path, csv.as_bytes())?;
+                Some(path) if path.as_os_str() != "-" => {
+                    seams::output::write_file(
+                        "--output",
+                        &path,
+                        csv.as_bytes(),
+                        &[&args.scenario],
+                    )?;
                     Ok(format!(
                         "Wrote the assumptions register to {}.\n",
                         path.display()
                     ))
                 }
-                None => Ok(csv),
+                _ => Ok(csv),
             }
         }
         Command::Compare(args) => {
             let text = seams::compare::compare(&args.a, &args.b)?;
-            seams::output::write_file(&args.output, text.as_bytes())?;
-            Ok(format!("{text}\nWrote {}.\n", args.output.display()))
+            match args.output {
+                Some(path) if path.as_os_str() != "-" => {
+                    seams::output::write_file(
+                        "--output",
+                        &path,
+                        text.as_bytes(),
+                        &[&args.a, &args.b],
+                    )?;
+                    Ok(format!("{text}\nWrote {}.\n", path.display()))
+                }
+                _ => Ok(text),
+            }
         }
     }
 }

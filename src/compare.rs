@@ -45,10 +45,66 @@ fn not_a_run(dir: &Path, problem: impl Into<String>) -> Error {
     .into()
 }
 
-fn read_csv(dir: &Path, name: &str) -> Result<Vec<BTreeMap<String, String>>> {
+/// The largest file of a results folder that `compare` reads.
+const MAX_RESULT_FILE: u64 = 100_000_000;
+
+/// `run.json` as seams writes it: every field typed, nothing unknown accepted.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)] // every field is checked by the schema; compare uses some of them
+struct RunJson {
+    format: String,
+    seams_version: String,
+    results_format: u64,
+    scenario: ScenarioJson,
+    seed: u64,
+    iterations: u64,
+    price_base_year: i32,
+    first_year: i32,
+    years: usize,
+    overrides: Vec<OverrideJson>,
+    inputs: Vec<InputJson>,
+    percentile_method: String,
+    wall_time_seconds: f64,
+    files: Vec<String>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct ScenarioJson {
+    path: String,
+    sha256: String,
+    name: String,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct OverrideJson {
+    key: String,
+    from: String,
+    to: String,
+    by: String,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct InputJson {
+    key: String,
+    distribution: String,
+}
+
+fn read_text(dir: &Path, name: &str) -> Result<String> {
     let path = dir.join(name);
-    let mut reader = csv::Reader::from_path(&path)
+    let bytes = crate::files::read_regular(&path, "results", MAX_RESULT_FILE)
         .map_err(|e| not_a_run(dir, format!("cannot read {name}: {e}")))?;
+    String::from_utf8(bytes).map_err(|_| not_a_run(dir, format!("{name} is not UTF-8 text")))
+}
+
+fn read_csv(dir: &Path, name: &str) -> Result<Vec<BTreeMap<String, String>>> {
+    let text = read_text(dir, name)?;
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
     let headers = reader
         .headers()
         .map_err(|e| not_a_run(dir, format!("{name}: {e}")))?
@@ -66,41 +122,52 @@ fn read_csv(dir: &Path, name: &str) -> Result<Vec<BTreeMap<String, String>>> {
         .collect()
 }
 
+/// A figure from a results table: present, a number, and finite (a NaN or infinity means the
+/// folder is damaged: seams never writes one).
 fn number(dir: &Path, row: &BTreeMap<String, String>, column: &str) -> Result<f64> {
-    row.get(column).and_then(|v| v.parse().ok()).ok_or_else(|| {
-        not_a_run(
-            dir,
-            format!("a figure in column {column} is missing or not a number"),
-        )
-    })
+    row.get(column)
+        .and_then(|v| v.parse::<f64>().ok())
+        .filter(|v| v.is_finite())
+        .ok_or_else(|| {
+            not_a_run(
+                dir,
+                format!(
+                    "a figure in column {column} is missing, not a number or not finite: the folder is damaged"
+                ),
+            )
+        })
 }
 
 impl Run {
     fn read(dir: &Path) -> Result<Run> {
-        let text = std::fs::read_to_string(dir.join("run.json"))
-            .map_err(|_| not_a_run(dir, "is not a seams results folder: it has no run.json"))?;
-        let json: serde_json::Value = serde_json::from_str(&text)
-            .map_err(|e| not_a_run(dir, format!("run.json is not valid JSON: {e}")))?;
-        let format = json["results_format"].as_u64();
-        if format != Some(RESULTS_FORMAT) {
-            let version = json["seams_version"]
-                .as_str()
-                .unwrap_or("an unknown version");
+        if crate::output::manifest(dir).is_none() && dir.join("run.json").is_file() {
+            // Say which version wrote it, where it says.
+            let text = read_text(dir, "run.json")?;
+            let version = serde_json::from_str::<serde_json::Value>(&text)
+                .ok()
+                .and_then(|v| v["seams_version"].as_str().map(String::from))
+                .unwrap_or_else(|| "an unknown version".into());
             return Err(not_a_run(dir, format!("was written by seams {version}, whose results this version ({}) cannot compare", env!("CARGO_PKG_VERSION"))));
         }
-        let inputs = json["inputs"]
-            .as_array()
-            .map(|list| {
-                list.iter()
-                    .filter_map(|i| {
-                        Some((
-                            i["key"].as_str()?.to_string(),
-                            i["distribution"].as_str()?.to_string(),
-                        ))
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
+        let text = read_text(dir, "run.json")
+            .map_err(|_| not_a_run(dir, "is not a seams results folder: it has no run.json"))?;
+        let json: RunJson = serde_json::from_str(&text)
+            .map_err(|e| not_a_run(dir, format!("run.json is damaged: {e}")))?;
+        if json.results_format != RESULTS_FORMAT {
+            return Err(not_a_run(
+                dir,
+                format!(
+                    "was written by seams {}, whose results this version ({}) cannot compare",
+                    json.seams_version,
+                    env!("CARGO_PKG_VERSION")
+                ),
+            ));
+        }
+        let inputs = json
+            .inputs
+            .into_iter()
+            .map(|i| (i.key, i.distribution))
+            .collect();
         let mut cost = BTreeMap::new();
         let summary = crate::export::SummaryCsv.name();
         for row in read_csv(dir, summary)? {
@@ -117,17 +184,22 @@ impl Run {
         }
         let mut options = BTreeMap::new();
         let appraisal = crate::export::AppraisalCsv.name();
-        if dir.join(appraisal).is_file() {
+        if json.files.iter().any(|f| f == appraisal) {
             let rows = read_csv(dir, appraisal)?;
             let metric = |r: &BTreeMap<String, String>, m: Metric| {
                 r.get("metric").map(String::as_str) == Some(m.name())
             };
             for row in rows.iter().filter(|r| metric(r, Metric::Npsv)) {
                 let id = row["option"].clone();
-                let bcr = rows
+                let bcr = match rows
                     .iter()
                     .find(|r| r.get("option") == Some(&id) && metric(r, Metric::Bcr))
-                    .and_then(|r| r.get("p50")?.parse().ok());
+                {
+                    Some(r) if r.get("p50").is_some_and(|v| !v.is_empty()) => {
+                        Some(number(dir, r, "p50")?)
+                    }
+                    _ => None,
+                };
                 let figures = OptionFigures {
                     npsv: [
                         number(dir, row, "p10")?,
@@ -142,13 +214,10 @@ impl Run {
         }
         Ok(Run {
             dir: dir.to_path_buf(),
-            name: json["scenario"]["name"].as_str().unwrap_or("").to_string(),
-            sha256: json["scenario"]["sha256"]
-                .as_str()
-                .unwrap_or("")
-                .to_string(),
-            iterations: json["iterations"].as_u64().unwrap_or(0),
-            seed: json["seed"].as_u64().unwrap_or(0),
+            name: json.scenario.name,
+            sha256: json.scenario.sha256,
+            iterations: json.iterations,
+            seed: json.seed,
             inputs,
             cost,
             options,

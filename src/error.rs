@@ -50,12 +50,9 @@ pub enum Error {
         problem: String,
         fix: String,
     },
-    /// A file that could not be read.
-    #[error("cannot read {}: {source}", path.display())]
-    Read {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    /// A file that could not be read (missing, or not readable).
+    #[error("cannot read {}: {problem}", path.display())]
+    Read { path: PathBuf, problem: String },
     /// A results folder or file that could not be written.
     #[error("cannot write {}: {problem}", path.display())]
     Write { path: PathBuf, problem: String },
@@ -72,8 +69,12 @@ impl Error {
     pub fn is_bad_input(&self) -> bool {
         match self {
             // A run whose numbers overflow is stopped by its inputs, which the user must change.
-            Error::Input(_) | Error::Inputs(_) | Error::Usage { .. } | Error::Numeric(_) => true,
-            Error::Read { source, .. } => source.kind() == std::io::ErrorKind::NotFound,
+            // A file the user named that cannot be read is theirs to fix too.
+            Error::Input(_)
+            | Error::Inputs(_)
+            | Error::Usage { .. }
+            | Error::Numeric(_)
+            | Error::Read { .. } => true,
             Error::Write { .. } | Error::Interrupted => false,
         }
     }

@@ -46,6 +46,7 @@ pub mod dist;
 pub mod engine;
 pub mod error;
 pub mod export;
+pub mod files;
 pub mod format;
 pub mod output;
 pub mod outputs;

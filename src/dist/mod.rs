@@ -21,6 +21,12 @@ use statrs::distribution::{Beta, LogNormal, Normal, Triangular, Uniform};
 /// The largest share of a distribution's probability that may fall outside its domain.
 pub const MAX_OUTSIDE_DOMAIN: f64 = 0.001;
 
+/// The largest magnitude of any number in a distribution: ±10¹⁵.
+pub const MAX_MAGNITUDE: f64 = 1e15;
+
+/// The range of beta shape parameters seams samples accurately and in bounded time.
+pub const BETA_SHAPES: (f64, f64) = (0.1, 1e6);
+
 /// The z-score of the 95th percentile, used by the `a to b` form.
 const Z95: f64 = 1.644_853_626_951_472_2;
 
@@ -125,6 +131,15 @@ impl Dist {
                 "write an ordinary number such as 42 or 1.5m",
             ));
         }
+        if let Some(x) = self.numbers().into_iter().find(|x| x.abs() > MAX_MAGNITUDE) {
+            return Err(dist_error(
+                format!(
+                    "{} is beyond ±10¹⁵, the largest magnitude seams accepts: no count, minute or pound in a public service comes near it, and figures that large overflow once multiplied",
+                    fmt_num(x)
+                ),
+                "check the units (k = thousand, m = million, bn = billion); the figure is probably mistyped",
+            ));
+        }
         match self.family {
             Family::Fixed(_) => {}
             Family::Uniform { low, high } => {
@@ -176,6 +191,7 @@ impl Dist {
                         "give two positive shape parameters, or beta(mean=…, sd=…)",
                     ));
                 }
+                check_beta_shapes(a, b, "")?;
             }
             Family::BetaMeanSd { mean, sd } => {
                 positive_sd("beta", sd)?;
@@ -192,6 +208,8 @@ impl Dist {
                         format!("choose sd below {} (sd² < mean·(1−mean)), or use another family", fmt_num(limit)),
                     ));
                 }
+                let nu = mean * (1.0 - mean) / (sd * sd) - 1.0;
+                check_beta_shapes(mean * nu, (1.0 - mean) * nu, " (from this mean and sd)")?;
             }
         }
         if let (Some(lo), Some(hi)) = (self.min, self.max) {
@@ -346,6 +364,30 @@ impl Dist {
             truncation,
         })
     }
+}
+
+/// Refuses beta shapes outside [`BETA_SHAPES`]: below it, draws underflow to exactly 0 or 1
+/// (and to 0/0); above it, the distribution is all but fixed and its CDF too slow to evaluate.
+fn check_beta_shapes(a: f64, b: f64, how: &str) -> Result<(), DistError> {
+    let (low, high) = BETA_SHAPES;
+    if [a, b].iter().all(|s| (low..=high).contains(s)) {
+        return Ok(());
+    }
+    let fix = if a.min(b) < low {
+        "a beta this U-shaped puts nearly everything at exactly 0 or 1: use a wider-spread family such as uniform(0, 1), or a larger sd-to-mean gap"
+    } else {
+        "a beta this narrow is all but a fixed value: write the value itself, or a pert or normal with a realistic spread"
+    };
+    Err(dist_error(
+        format!(
+            "the beta's shapes{how} are a = {} and b = {}; seams samples betas with shapes from {} to {}",
+            fmt_num(a),
+            fmt_num(b),
+            fmt_num(low),
+            fmt_num(high)
+        ),
+        fix,
+    ))
 }
 
 fn sorted3(a: f64, b: f64, c: f64) -> [f64; 3] {

@@ -25,7 +25,7 @@ impl Exporter for EconomicCaseMd {
         "economic-case.md"
     }
 
-    fn render(&self, r: &Results) -> Result<Vec<Artefact>> {
+    fn render(&self, r: &Results, _earlier: &[Artefact]) -> Result<Vec<Artefact>> {
         Ok(vec![Artefact::text(self.name(), render(r, self.charts))])
     }
 }

@@ -134,7 +134,7 @@ impl Exporter for SummaryMd {
         "summary.md"
     }
 
-    fn render(&self, r: &Results) -> Result<Vec<Artefact>> {
+    fn render(&self, r: &Results, _earlier: &[Artefact]) -> Result<Vec<Artefact>> {
         let mut out = format!(
             "# Cost of disjointed services: {}\n\n",
             md(&r.model().settings().name)

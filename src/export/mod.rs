@@ -28,13 +28,14 @@ pub trait Exporter: Sync {
     /// The file (or, ending in `/`, the folder) this exporter writes, as a run lists it.
     fn name(&self) -> &'static str;
 
-    /// The files, rendered in memory. An exporter with nothing to say for these results (an
-    /// appraisal table of a scenario with no options) returns no files.
+    /// The files, rendered in memory. `earlier` holds the files of the exporters registered
+    /// before this one (`run.json` lists them). An exporter with nothing to say for these
+    /// results (an appraisal table of a scenario with no options) returns no files.
     ///
     /// # Errors
     /// When an artefact cannot be rendered (a chart the backend refuses, a Parquet encoding
     /// failure).
-    fn render(&self, results: &Results) -> Result<Vec<Artefact>>;
+    fn render(&self, results: &Results, earlier: &[Artefact]) -> Result<Vec<Artefact>>;
 }
 
 /// Which optional artefacts to render.
@@ -86,7 +87,7 @@ pub fn registered(options: ExportOptions) -> Vec<Box<dyn Exporter>> {
 pub fn render_all(results: &Results, options: ExportOptions) -> Result<Rendered> {
     let mut rendered = Rendered::default();
     for exporter in registered(options) {
-        let files = exporter.render(results)?;
+        let files = exporter.render(results, &rendered.files)?;
         if !files.is_empty() {
             rendered.names.push(exporter.name().to_string());
             rendered.files.extend(files);

@@ -6,7 +6,7 @@ use crate::error::Result;
 use crate::results::Results;
 
 /// The version of the results folder layout; `compare` refuses runs of another layout.
-pub const RESULTS_FORMAT: u64 = 1;
+pub const RESULTS_FORMAT: u64 = 2;
 
 /// `run.json`.
 pub struct RunJson;
@@ -16,10 +16,16 @@ impl Exporter for RunJson {
         "run.json"
     }
 
-    fn render(&self, r: &Results) -> Result<Vec<Artefact>> {
+    fn render(&self, r: &Results, earlier: &[Artefact]) -> Result<Vec<Artefact>> {
         let m = r.model();
         let s = m.settings();
+        let files: Vec<&str> = earlier
+            .iter()
+            .map(|a| a.name.as_str())
+            .chain([self.name()])
+            .collect();
         let value = serde_json::json!({
+            "format": crate::output::FORMAT_ID,
             "seams_version": env!("CARGO_PKG_VERSION"),
             "results_format": RESULTS_FORMAT,
             "scenario": {
@@ -36,6 +42,7 @@ impl Exporter for RunJson {
             "inputs": m.inputs().iter().map(|i| serde_json::json!({"key": i.key, "distribution": i.text})).collect::<Vec<_>>(),
             "percentile_method": format!("nearest rank from a log-linear sketch, within {:.3}% of the exact order statistic", crate::engine::stats::SKETCH_RELATIVE_ERROR * 100.0),
             "wall_time_seconds": (r.elapsed().as_secs_f64() * 1000.0).round() / 1000.0,
+            "files": files,
         });
         let text = serde_json::to_string_pretty(&value).map_err(|e| crate::Error::Write {
             path: self.name().into(),

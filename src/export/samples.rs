@@ -15,7 +15,7 @@ impl Exporter for SamplesParquet {
         "samples.parquet"
     }
 
-    fn render(&self, r: &Results) -> Result<Vec<Artefact>> {
+    fn render(&self, r: &Results, _earlier: &[Artefact]) -> Result<Vec<Artefact>> {
         let Some(samples) = r.samples() else {
             return Ok(Vec::new());
         };

@@ -93,7 +93,7 @@ impl Exporter for SummaryCsv {
         "summary.csv"
     }
 
-    fn render(&self, r: &Results) -> Result<Vec<Artefact>> {
+    fn render(&self, r: &Results, _earlier: &[Artefact]) -> Result<Vec<Artefact>> {
         let departments = r.model().departments();
         let scopes = (0..departments.len())
             .map(|d| (Scope::Department(d), departments[d].id.as_str()))
@@ -123,7 +123,7 @@ impl Exporter for AppraisalCsv {
         "appraisal.csv"
     }
 
-    fn render(&self, r: &Results) -> Result<Vec<Artefact>> {
+    fn render(&self, r: &Results, _earlier: &[Artefact]) -> Result<Vec<Artefact>> {
         let options = r.model().options();
         if options.is_empty() {
             return Ok(Vec::new());
@@ -156,7 +156,7 @@ impl Exporter for YearlyCsv {
         "yearly.csv"
     }
 
-    fn render(&self, r: &Results) -> Result<Vec<Artefact>> {
+    fn render(&self, r: &Results, _earlier: &[Artefact]) -> Result<Vec<Artefact>> {
         let model = r.model();
         if model.options().is_empty() {
             return Ok(Vec::new());
@@ -198,7 +198,7 @@ impl Exporter for SensitivityCsv {
         "sensitivity.csv"
     }
 
-    fn render(&self, r: &Results) -> Result<Vec<Artefact>> {
+    fn render(&self, r: &Results, _earlier: &[Artefact]) -> Result<Vec<Artefact>> {
         let rows = r.tornadoes().iter().flat_map(|t: &Tornado| {
             t.drivers.iter().map(|d| {
                 vec![
@@ -234,7 +234,7 @@ impl Exporter for SwitchingCsv {
         "switching.csv"
     }
 
-    fn render(&self, r: &Results) -> Result<Vec<Artefact>> {
+    fn render(&self, r: &Results, _earlier: &[Artefact]) -> Result<Vec<Artefact>> {
         if r.model().options().is_empty() {
             return Ok(Vec::new());
         }

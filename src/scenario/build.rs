@@ -167,7 +167,13 @@ impl Loader<'_> {
         entries.sort_by_key(|(_, table)| table.span().start);
         entries
             .into_iter()
-            .filter_map(|(id, table)| self.department(id, table))
+            .filter_map(|(id, table)| {
+                let department = self.department(id.clone(), table);
+                if department.is_none() {
+                    self.failed_departments.insert(id);
+                }
+                department
+            })
             .collect()
     }
 
@@ -470,6 +476,8 @@ impl Loader<'_> {
     ) -> Option<Vec<usize>> {
         let key = format!("{prefix}.departments");
         let ids: Vec<String> = match raw.get_ref() {
+            // Departments that failed to load are reported already; the option waits on them.
+            Value::String(s) if s == "*" && !self.failed_departments.is_empty() => return None,
             Value::String(s) if s == "*" => return Some((0..departments.len()).collect()),
             Value::String(s) => vec![s.clone()],
             Value::Array(items) => items
@@ -485,6 +493,9 @@ impl Loader<'_> {
                 "expected a list of department ids or \"*\"".into(),
                 "write departments = [\"hmrc\", \"defra\"] or departments = \"*\"",
             );
+            return None;
+        }
+        if ids.iter().any(|id| self.failed_departments.contains(id)) {
             return None;
         }
         let mut targets = Vec::new();

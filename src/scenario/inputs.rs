@@ -95,6 +95,9 @@ pub(super) struct Loader<'t> {
     pub(super) inputs: Vec<Input>,
     pub(super) errors: Vec<InputError>,
     pub(super) applied: Vec<AppliedOverride>,
+    /// Departments whose errors are already reported: rules that name them stay quiet, so a
+    /// message reports a root cause, not its consequences.
+    pub(super) failed_departments: HashSet<String>,
 }
 
 impl<'t> Loader<'t> {
@@ -120,6 +123,7 @@ impl<'t> Loader<'t> {
             inputs: Vec::new(),
             errors: Vec::new(),
             applied: Vec::new(),
+            failed_departments: HashSet::new(),
         })
     }
 

@@ -287,27 +287,8 @@ impl Model {
 /// [`Error::Read`] when the file cannot be read; [`Error::Input`] or [`Error::Inputs`] naming
 /// the file, key, line, problem and fix for anything malformed.
 pub fn load(path: &Path, overrides: &[Override]) -> Result<Model> {
-    let read_error = |source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    };
     let origin = path.display().to_string();
-    let size = std::fs::metadata(path).map_err(read_error)?.len();
-    if size > MAX_SCENARIO_BYTES {
-        return Err(InputError {
-            origin,
-            location: None,
-            key: String::new(),
-            problem: format!(
-                "the file is {:.0} MB; a scenario is a small text file (at most {} MB)",
-                size as f64 / 1e6,
-                MAX_SCENARIO_BYTES / 1_000_000
-            ),
-            fix: "check that this is the scenario you meant to run".into(),
-        }
-        .into());
-    }
-    let bytes = std::fs::read(path).map_err(read_error)?;
+    let bytes = crate::files::read_regular(path, "scenario", MAX_SCENARIO_BYTES)?;
     let text = std::str::from_utf8(&bytes).map_err(|e| InputError {
         origin: origin.clone(),
         location: Some(line_column(

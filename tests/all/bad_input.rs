@@ -282,7 +282,7 @@ fn out_must_not_clobber_other_files() {
         ],
     );
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
-    assert!(stderr(&output).contains("not a seams results folder"));
+    assert!(stderr(&output).contains("is a folder that seams did not write"));
     assert_eq!(
         std::fs::read_to_string(precious.join("notes.txt")).unwrap(),
         "keep"

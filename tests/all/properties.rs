@@ -55,9 +55,14 @@ fn valid_dist() -> impl Strategy<Value = Dist> {
         (positive.clone(), positive.clone()).prop_map(|(mean, sd)| Family::LogNormal { mean, sd }),
         (positive.clone(), 1.001f64..100.0).prop_map(|(p5, r)| Family::Range90 { p5, p95: p5 * r }),
         (0.1f64..50.0, 0.1f64..50.0).prop_map(|(a, b)| Family::Beta { a, b }),
-        (share, 0.001f64..0.99).prop_map(|(mean, f)| Family::BetaMeanSd {
-            mean,
-            sd: f * (mean * (1.0 - mean)).sqrt()
+        // sd as a share of its largest feasible value, kept so both implied shapes are ≥ 0.1.
+        (share, 0.01f64..1.0).prop_map(|(mean, f)| {
+            let limit = (mean * (1.0 - mean)).sqrt();
+            let widest = limit * (1.0 / (1.0 + 0.1 / mean.min(1.0 - mean))).sqrt();
+            Family::BetaMeanSd {
+                mean,
+                sd: f * widest * 0.999,
+            }
         }),
     ];
     family.prop_map(|family| Dist {

@@ -120,7 +120,7 @@ fn results_never_land_over_or_among_the_scenarios() {
     std::fs::copy(fixture("small.toml"), &scenario).unwrap();
     for (out, fragment) in [
         (scenarios.join("results"), "inside the scenarios folder"),
-        (dir.path().to_path_buf(), "contains the scenario"),
+        (dir.path().to_path_buf(), "contains the input"),
     ] {
         let output = run_in(
             dir.path(),
