@@ -54,11 +54,12 @@ struct CompareArgs {
 struct RunArgs {
     /// The scenario file (TOML).
     scenario: PathBuf,
-    /// Monte Carlo iterations (default: the scenario's `iterations`).
-    #[arg(long, short = 'n')]
+    /// Monte Carlo iterations, e.g. 20000, 20k, 1m, 1e6 or 1,000,000 (default: the scenario's
+    /// `iterations`).
+    #[arg(long, short = 'n', allow_negative_numbers = true, value_parser = parse_iterations)]
     iterations: Option<u64>,
-    /// Random seed (default: the scenario's `seed`).
-    #[arg(long)]
+    /// Random seed, a whole number from 0 to 2⁶⁴−1 (default: the scenario's `seed`).
+    #[arg(long, allow_negative_numbers = true, value_parser = parse_seed)]
     seed: Option<u64>,
     /// Results folder (default: results/<scenario file stem>/).
     #[arg(long, short = 'o')]
@@ -88,6 +89,39 @@ struct CheckArgs {
     /// Override an input: KEY=DIST.
     #[arg(long = "set", value_name = "KEY=DIST")]
     set: Vec<String>,
+}
+
+/// An iteration count as people write one: `20000`, `20_000`, `20,000`, `20k`, `1m`, `1e6`.
+fn parse_iterations(text: &str) -> Result<u64, String> {
+    let refuse = || {
+        format!(
+            "iterations are a whole number from 1 to {}, e.g. 20000, 20k, 1m or 1e6",
+            seams::format::thousands(seams::scenario::MAX_ITERATIONS)
+        )
+    };
+    let plain: String = text
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, '_' | ','))
+        .collect();
+    let (digits, scale) = match plain.to_ascii_lowercase() {
+        t if t.ends_with('k') => (t[..t.len() - 1].to_string(), 1e3),
+        t if t.ends_with('m') => (t[..t.len() - 1].to_string(), 1e6),
+        t => (t, 1.0),
+    };
+    let value: f64 = digits.parse().map_err(|_| refuse())?;
+    let n = value * scale;
+    if !(1.0..=seams::scenario::MAX_ITERATIONS as f64).contains(&n) || n.fract() != 0.0 {
+        return Err(refuse());
+    }
+    Ok(n as u64)
+}
+
+/// A seed: a whole number from 0 to 2⁶⁴−1.
+fn parse_seed(text: &str) -> Result<u64, String> {
+    text.trim().replace('_', "").parse().map_err(|_| {
+        "a seed is a whole number from 0 to 2⁶⁴−1 (18446744073709551615), e.g. 2020".to_string()
+    })
 }
 
 fn overrides(set: &[String]) -> seams::Result<Vec<Override>> {

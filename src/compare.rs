@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, InputError, Result};
 use crate::export::{Exporter, RESULTS_FORMAT};
 use crate::format::{md, money, money_range, percent, ratio};
-use crate::outputs::{Bearer, Component, Metric};
+use crate::outputs::{Bearer, Component, Metric, STATISTICS};
 
 /// What `compare` needs from one run.
 #[derive(Debug, Clone)]
@@ -111,8 +111,23 @@ fn read_csv(dir: &Path, name: &str) -> Result<Vec<BTreeMap<String, String>>> {
         .clone();
     reader
         .records()
-        .map(|r| {
+        .enumerate()
+        .map(|(i, r)| {
             let r = r.map_err(|e| not_a_run(dir, format!("{name}: {e}")))?;
+            // Every figure seams writes is a finite number (or empty where undefined).
+            for (column, cell) in headers.iter().zip(r.iter()) {
+                let figure = STATISTICS.contains(&column) || column == "p_positive";
+                if figure && !cell.is_empty() && !cell.parse::<f64>().is_ok_and(f64::is_finite) {
+                    return Err(not_a_run(
+                        dir,
+                        format!(
+                            "{name} row {}: `{}` in column {column} is not a finite number: the folder is damaged",
+                            i + 2,
+                            crate::error::quote(cell)
+                        ),
+                    ));
+                }
+            }
             Ok(headers
                 .iter()
                 .zip(r.iter())

@@ -24,7 +24,7 @@ impl fmt::Display for InputError {
             write!(f, ":{line}:{column}")?;
         }
         if !self.key.is_empty() {
-            write!(f, ": {}", self.key)?;
+            write!(f, ": {}", quote(&self.key))?;
         }
         write!(f, ": {}", self.problem)?;
         if !self.fix.is_empty() {
@@ -86,6 +86,19 @@ impl From<InputError> for Error {
     }
 }
 
+/// The longest piece of a user's text quoted back in a message.
+pub const QUOTE_CHARS: usize = 80;
+
+/// Text from the user, shortened for a message: a 1 MB bad value is named, not echoed.
+pub fn quote(text: &str) -> String {
+    let count = text.chars().count();
+    if count <= QUOTE_CHARS {
+        return text.to_string();
+    }
+    let start: String = text.chars().take(QUOTE_CHARS - 1).collect();
+    format!("{start}… ({count} characters)")
+}
+
 /// The library's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -132,6 +145,15 @@ mod tests {
     fn line_column_counts_from_one() {
         assert_eq!(line_column("a\nbc\nd", 3), (2, 2));
         assert_eq!(line_column("abc", 0), (1, 1));
+    }
+
+    #[test]
+    fn long_text_is_quoted_short() {
+        assert_eq!(quote("pert(1, 2, 3)"), "pert(1, 2, 3)");
+        let long = "x".repeat(1_000_000);
+        let quoted = quote(&long);
+        assert!(quoted.chars().count() < 110, "{quoted}");
+        assert!(quoted.ends_with("(1000000 characters)"));
     }
 
     #[test]

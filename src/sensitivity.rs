@@ -313,7 +313,6 @@ struct Npsv<'m> {
     model: &'m Model,
     layout: Layout,
     scratch: Scratch,
-    outputs: Vec<f64>,
 }
 
 impl<'m> Npsv<'m> {
@@ -321,26 +320,33 @@ impl<'m> Npsv<'m> {
         let layout = Layout::new(model);
         Npsv {
             model,
-            outputs: vec![0.0; layout.len],
             scratch: Scratch::new(model),
             layout,
         }
     }
 
+    /// The NPSV of `option` alone (business as usual and that option are evaluated).
     fn at(&mut self, inputs: &[f64], option: usize) -> f64 {
-        let outputs = &mut self.outputs;
-        eval::evaluate(
+        let wanted = self.layout.appraisal(option, Metric::Npsv);
+        let mut npsv = f64::NAN;
+        eval::evaluate_options(
             self.model,
             &self.layout,
             inputs,
             &mut self.scratch,
-            |k, v| outputs[k] = v,
+            option..option + 1,
+            |k, v| {
+                if k == wanted {
+                    npsv = v;
+                }
+            },
         );
-        self.outputs[self.layout.appraisal(option, Metric::Npsv)]
+        npsv
     }
 }
 
-/// Switching values for every option and uncertain input.
+/// Switching values for every option and each uncertain input that can move its NPSV: the
+/// inputs of business as usual and the option's own (another option's inputs cannot).
 ///
 /// # Errors
 /// [`Error::Interrupted`] when `cancel` is cancelled between options.
@@ -353,7 +359,17 @@ pub fn switching_values(model: &Model, cancel: &CancelToken) -> Result<Vec<Switc
             return Err(Error::Interrupted);
         }
         let base_npsv = npsv.at(&base, o);
-        for id in engine::uncertain_inputs(model) {
+        let others: std::collections::HashSet<usize> = model
+            .options
+            .iter()
+            .enumerate()
+            .filter(|(k, _)| *k != o)
+            .flat_map(|(_, other)| other.inputs())
+            .collect();
+        for id in engine::uncertain_inputs(model)
+            .into_iter()
+            .filter(|id| !others.contains(id))
+        {
             let input = &model.inputs[id];
             let mut values = base.clone();
             let mut f = |x: f64| {

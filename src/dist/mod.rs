@@ -104,6 +104,17 @@ impl Dist {
         }
     }
 
+    /// A fixed value written as a bare number (a TOML number), checked as the language checks
+    /// a number in text: finite, and within ±[`MAX_MAGNITUDE`].
+    ///
+    /// # Errors
+    /// A [`DistError`] for a number out of range.
+    pub fn fixed_checked(value: f64) -> Result<Dist, DistError> {
+        let dist = Dist::fixed(value);
+        dist.check_parameters()?;
+        Ok(dist)
+    }
+
     /// Parses the distribution language, e.g. `pert(10, 20, 45)` or `35%`.
     ///
     /// # Errors

@@ -3,6 +3,7 @@
 //! every malformed text.
 
 use super::*;
+use crate::error::quote;
 
 /// A recursive-descent parser for one distribution.
 pub(super) struct Parser<'a> {
@@ -30,7 +31,10 @@ impl<'a> Parser<'a> {
         } else {
             format!("at character {}", self.text[..self.pos].chars().count() + 1)
         };
-        dist_error(format!("cannot read `{}`: {what} {at}", self.text), fix)
+        dist_error(
+            format!("cannot read `{}`: {what} {at}", quote(self.text)),
+            fix,
+        )
     }
 
     pub(super) fn parse(mut self) -> Result<Dist, DistError> {
@@ -95,8 +99,9 @@ impl<'a> Parser<'a> {
             };
             return Err(dist_error(
                 format!(
-                    "cannot read `{}`: `{name}` is not a distribution",
-                    self.text
+                    "cannot read `{}`: `{}` is not a distribution",
+                    quote(self.text),
+                    quote(&name)
                 ),
                 fix,
             ));
@@ -111,7 +116,7 @@ impl<'a> Parser<'a> {
         self.pos += 1;
         let (positional, named) = self.parse_arguments(&name)?;
         build_family(&name, &positional, &named).map_err(|e| DistError {
-            problem: format!("cannot read `{}`: {}", self.text, e.problem),
+            problem: format!("cannot read `{}`: {}", quote(self.text), e.problem),
             fix: e.fix,
         })
     }

@@ -193,6 +193,19 @@ pub fn evaluate(
     layout: &Layout,
     inputs: &[f64],
     scratch: &mut Scratch,
+    put: impl FnMut(usize, f64),
+) {
+    evaluate_options(model, layout, inputs, scratch, 0..model.options.len(), put);
+}
+
+/// As [`evaluate`], for business as usual and only the options in `options`: what switching
+/// values need when they move one option's inputs.
+pub fn evaluate_options(
+    model: &Model,
+    layout: &Layout,
+    inputs: &[f64],
+    scratch: &mut Scratch,
+    options: std::ops::Range<usize>,
     mut put: impl FnMut(usize, f64),
 ) {
     for (values, dept) in scratch.bau.iter_mut().zip(&model.departments) {
@@ -242,7 +255,13 @@ pub fn evaluate(
         v_y *= time_growth;
     }
 
-    for (o, option) in model.options.iter().enumerate() {
+    for (o, option) in model
+        .options
+        .iter()
+        .enumerate()
+        .skip(options.start)
+        .take(options.len())
+    {
         scratch.changed.copy_from_slice(&scratch.bau);
         for effect in &option.effects {
             let x = inputs[effect.value];

@@ -51,6 +51,16 @@ pub fn csv_table(
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer.write_record(header).map_err(|e| fail(&e))?;
     for row in rows {
+        // The last guard of "never NaN in a table": a figure that is not finite stops the run
+        // before anything is written.
+        if let Some((column, x)) = row.iter().enumerate().find_map(|(i, cell)| match cell {
+            Cell::Number(x) if !x.is_finite() => Some((header.get(i).copied().unwrap_or("?"), x)),
+            _ => None,
+        }) {
+            return Err(Error::Numeric(format!(
+                "{name}: a figure in column `{column}` is not a finite number ({x}); the inputs are too extreme to give a meaningful result"
+            )));
+        }
         writer
             .write_record(row.iter().map(Cell::render))
             .map_err(|e| fail(&e))?;

@@ -8,15 +8,15 @@ use std::path::PathBuf;
 use toml::{Spanned, Value};
 
 use super::inputs::{InputKind, Loader};
-use super::raw::{RawDepartment, RawDiscounting, RawEffect, RawOption, RawScenario, RawSettings};
-use super::{
-    Department, Effect, EffectKind, InputId, Model, OptionSpec, Origin, Settings, MAX_ITERATIONS,
-    MAX_YEARS,
-};
+use super::raw::{RawDepartment, RawDiscounting, RawScenario, RawSettings};
+use super::{Department, InputId, Model, Settings, MAX_ITERATIONS, MAX_YEARS};
 use crate::appraisal;
 use crate::dist::Domain;
-use crate::error::closest;
+use crate::error::{closest, quote};
 use crate::params::{self, DeptParam, GlobalParam, Unit, DEPT_PARAM_COUNT};
+
+/// The most a growth rate may multiply a figure by over the appraisal period.
+const MAX_GROWTH_FACTOR: f64 = 1e15;
 
 impl Loader<'_> {
     pub(super) fn build(&mut self, raw: RawScenario) -> Option<Model> {
@@ -33,6 +33,9 @@ impl Loader<'_> {
         let settings = settings?;
         let discount_rate = self.discount_rate(raw.discounting.as_ref());
         let options = self.options(raw.options, &departments, settings.years);
+        for growth in [journey_growth, value_of_time_growth].into_iter().flatten() {
+            self.check_compounding(growth, settings.years);
+        }
         Some(Model {
             path: PathBuf::from(&self.origin),
             sha256: String::new(),
@@ -48,6 +51,30 @@ impl Loader<'_> {
             options,
             overrides: Vec::new(),
         })
+    }
+
+    /// Refuses a growth rate that compounds past [`MAX_GROWTH_FACTOR`] over the period: the
+    /// year-by-year figures would overflow, or mean nothing.
+    fn check_compounding(&mut self, growth: InputId, years: usize) {
+        let input = &self.inputs[growth];
+        let high = input.sampler.quantile(0.9999);
+        let factor = (1.0 + high).powf(years.saturating_sub(1) as f64);
+        if factor <= MAX_GROWTH_FACTOR {
+            return;
+        }
+        let key = input.key.clone();
+        let problem = format!(
+            "growth of up to {:.1}% a year (its P99.99), compounded over the {} years of the appraisal, multiplies year 0 by about 10^{:.0}; seams refuses growth that compounds past 10^15",
+            high * 100.0,
+            years,
+            factor.log10().min(999.0)
+        );
+        self.error_at(
+            None,
+            &key,
+            problem,
+            "use a growth rate that fits the whole period, or a shorter appraisal period (scenario.years)",
+        );
     }
 
     fn settings(&mut self, raw: &RawSettings) -> Option<Settings> {
@@ -181,6 +208,15 @@ impl Loader<'_> {
         let prefix = format!("departments.{id}");
         let span = table.span();
         let table = table.into_inner();
+        if id.eq_ignore_ascii_case("total") {
+            self.error_at(
+                Some(span.clone()),
+                &prefix,
+                format!("`{}` is reserved for the row of all departments together (ids are compared ignoring case)", quote(&id)),
+                "give the department another id",
+            );
+            return None;
+        }
         let mut name = id.clone();
         let mut description = None;
         for (key, value) in &table {
@@ -256,302 +292,5 @@ impl Loader<'_> {
             description,
             params: ids,
         })
-    }
-
-    fn options(
-        &mut self,
-        raw: BTreeMap<String, Spanned<RawOption>>,
-        departments: &[Department],
-        years: usize,
-    ) -> Vec<OptionSpec> {
-        let mut entries: Vec<_> = raw.into_iter().collect();
-        entries.sort_by_key(|(_, o)| o.span().start);
-        entries
-            .into_iter()
-            .filter_map(|(id, raw)| self.option(id, raw, departments, years))
-            .collect()
-    }
-
-    fn option(
-        &mut self,
-        id: String,
-        raw: Spanned<RawOption>,
-        departments: &[Department],
-        years: usize,
-    ) -> Option<OptionSpec> {
-        let span = raw.span();
-        let raw = raw.into_inner();
-        let prefix = format!("options.{id}");
-        if id == "bau" {
-            self.error_at(
-                Some(span.clone()),
-                &prefix,
-                "`bau` is reserved for business as usual".into(),
-                "give the option another id",
-            );
-        }
-        let live = match &raw.live {
-            None => 0,
-            Some(v) if *v.get_ref() >= 0 && (*v.get_ref() as usize) < years => {
-                *v.get_ref() as usize
-            }
-            Some(v) => {
-                self.error_at(Some(v.span()), &format!("{prefix}.live"), format!("live = {} is outside the appraisal years 0…{}", v.get_ref(), years - 1), "live is the appraisal year (from 0) the option starts; it must be before the period ends");
-                0
-            }
-        };
-        let money = InputKind::new(Unit::Pounds, Domain::NON_NEGATIVE, "");
-        let capital = self.capital(&prefix, raw.capital.as_ref(), years, money);
-        let running = self.input(
-            &format!("{prefix}.running"),
-            raw.running.as_ref(),
-            InputKind {
-                describes: "running cost per year from live",
-                ..money
-            },
-            Some(0.0),
-        );
-        let adoption = self.adoption(&prefix, raw.adoption.as_ref());
-        let optimism_bias = self.optimism_bias(&prefix, raw.optimism_bias.as_ref());
-        let effects = raw
-            .effect
-            .iter()
-            .enumerate()
-            .filter_map(|(i, e)| self.effect(&format!("{prefix}.effect[{i}]"), e, departments))
-            .collect::<Vec<_>>();
-        if raw.effect.is_empty() {
-            self.error_at(Some(span), &prefix, "the option has no effect".into(), "add an [[options.ID.effect]] table naming departments, a parameter and reduce or set");
-        }
-        let complete = effects.len() == raw.effect.len();
-        Some(OptionSpec {
-            name: raw.name.clone().unwrap_or_else(|| id.clone()),
-            id,
-            description: raw.description.clone(),
-            live,
-            adoption: adoption?,
-            capital: capital?,
-            running: running?,
-            optimism_bias: optimism_bias?,
-            effects,
-        })
-        .filter(|_| complete)
-    }
-
-    fn capital(
-        &mut self,
-        prefix: &str,
-        raw: Option<&Spanned<Vec<Spanned<Value>>>>,
-        years: usize,
-        money: InputKind,
-    ) -> Option<Vec<InputId>> {
-        let entries = raw.map(|r| r.get_ref().as_slice()).unwrap_or_default();
-        if entries.len() > years {
-            self.error_at(
-                raw.map(|r| r.span()),
-                &format!("{prefix}.capital"),
-                format!(
-                    "{} capital entries for a {years}-year appraisal",
-                    entries.len()
-                ),
-                "capital is a list by appraisal year from year 0: give at most `years` entries",
-            );
-            return None;
-        }
-        let ids: Vec<_> = entries
-            .iter()
-            .enumerate()
-            .map(|(y, v)| {
-                self.input(
-                    &format!("{prefix}.capital[{y}]"),
-                    Some(v),
-                    InputKind {
-                        describes: "capital cost in this appraisal year",
-                        ..money
-                    },
-                    None,
-                )
-            })
-            .collect();
-        ids.into_iter().collect()
-    }
-
-    fn adoption(
-        &mut self,
-        prefix: &str,
-        raw: Option<&Spanned<Vec<Spanned<Value>>>>,
-    ) -> Option<Vec<InputId>> {
-        let kind = InputKind::new(
-            Unit::Share,
-            Domain::SHARE,
-            "share of journeys the option reaches",
-        );
-        let Some(raw) = raw else {
-            return self
-                .input(&format!("{prefix}.adoption[0]"), None, kind, Some(1.0))
-                .map(|i| vec![i]);
-        };
-        if raw.get_ref().is_empty() {
-            self.error_at(Some(raw.span()), &format!("{prefix}.adoption"), "the adoption list is empty".into(), "give at least one share, e.g. [0.4, 0.7, 0.9], or leave adoption out for full adoption");
-            return None;
-        }
-        let ids: Vec<_> = raw
-            .get_ref()
-            .iter()
-            .enumerate()
-            .map(|(i, v)| self.input(&format!("{prefix}.adoption[{i}]"), Some(v), kind, None))
-            .collect();
-        ids.into_iter().collect()
-    }
-
-    fn optimism_bias(&mut self, prefix: &str, raw: Option<&Spanned<Value>>) -> Option<InputId> {
-        let kind = InputKind {
-            optimism_bias_names: true,
-            ..InputKind::new(
-                Unit::Share,
-                Domain::NON_NEGATIVE,
-                "optimism-bias uplift on capital",
-            )
-        };
-        self.input(&format!("{prefix}.optimism_bias"), raw, kind, Some(0.0))
-    }
-
-    fn effect(
-        &mut self,
-        prefix: &str,
-        raw: &Spanned<RawEffect>,
-        departments: &[Department],
-    ) -> Option<Effect> {
-        let span = raw.span();
-        let raw = raw.get_ref();
-        let targets = self.effect_departments(prefix, &raw.departments, departments)?;
-        let Some(param) = DeptParam::from_key(raw.parameter.get_ref()) else {
-            let keys = DeptParam::ALL.iter().map(|p| p.spec().key);
-            let fix = match closest(raw.parameter.get_ref(), keys) {
-                Some(k) => format!("did you mean `{k}`?"),
-                None => "an effect changes one department parameter, e.g. repetition_rate or failure_demand".into(),
-            };
-            self.error_at(
-                Some(raw.parameter.span()),
-                &format!("{prefix}.parameter"),
-                format!(
-                    "`{}` is not a department parameter",
-                    raw.parameter.get_ref()
-                ),
-                fix,
-            );
-            return None;
-        };
-        let spec = param.spec();
-        let (kind, value, key) = match (&raw.reduce, &raw.set) {
-            (Some(v), None) => (EffectKind::Reduce, v, format!("{prefix}.reduce")),
-            (None, Some(v)) => (EffectKind::Set, v, format!("{prefix}.set")),
-            _ => {
-                self.error_at(Some(span), prefix, "an effect needs exactly one of `reduce` or `set`".into(), "write reduce = \"pert(60%, 80%, 95%)\" (multiplies by 1 − x) or set = … (replaces the value)");
-                return None;
-            }
-        };
-        if kind == EffectKind::Set {
-            self.check_set_has_minutes(prefix, param, &targets, departments, value.span())?;
-        }
-        let input_kind = match kind {
-            EffectKind::Reduce => {
-                InputKind::new(Unit::Share, Domain::SHARE, "reduction in the parameter")
-            }
-            EffectKind::Set => InputKind::new(spec.unit, spec.domain, "new value of the parameter"),
-        };
-        let value = self.input(&key, Some(value), input_kind, None)?;
-        Some(Effect {
-            departments: targets,
-            param,
-            kind,
-            value,
-        })
-    }
-
-    fn effect_departments(
-        &mut self,
-        prefix: &str,
-        raw: &Spanned<Value>,
-        departments: &[Department],
-    ) -> Option<Vec<usize>> {
-        let key = format!("{prefix}.departments");
-        let ids: Vec<String> = match raw.get_ref() {
-            // Departments that failed to load are reported already; the option waits on them.
-            Value::String(s) if s == "*" && !self.failed_departments.is_empty() => return None,
-            Value::String(s) if s == "*" => return Some((0..departments.len()).collect()),
-            Value::String(s) => vec![s.clone()],
-            Value::Array(items) => items
-                .iter()
-                .filter_map(|v| v.as_str().map(String::from))
-                .collect(),
-            _ => Vec::new(),
-        };
-        if ids.is_empty() {
-            self.error_at(
-                Some(raw.span()),
-                &key,
-                "expected a list of department ids or \"*\"".into(),
-                "write departments = [\"hmrc\", \"defra\"] or departments = \"*\"",
-            );
-            return None;
-        }
-        if ids.iter().any(|id| self.failed_departments.contains(id)) {
-            return None;
-        }
-        let mut targets = Vec::new();
-        for id in ids {
-            match departments.iter().position(|d| d.id == id) {
-                Some(i) => targets.push(i),
-                None => {
-                    let known: Vec<&str> = departments.iter().map(|d| d.id.as_str()).collect();
-                    self.error_at(
-                        Some(raw.span()),
-                        &key,
-                        format!("no department has the id `{id}`"),
-                        format!("the departments are {}", known.join(", ")),
-                    );
-                    return None;
-                }
-            }
-        }
-        Some(targets)
-    }
-
-    /// Setting a rate that was fixed at 0 needs the minutes that rate would have required.
-    fn check_set_has_minutes(
-        &mut self,
-        prefix: &str,
-        param: DeptParam,
-        targets: &[usize],
-        departments: &[Department],
-        span: std::ops::Range<usize>,
-    ) -> Option<()> {
-        let needs = match param {
-            DeptParam::RepetitionRate => {
-                [DeptParam::RepeatUserMinutes, DeptParam::RepeatStaffMinutes]
-            }
-            DeptParam::StuckRate => [DeptParam::StuckUserMinutes, DeptParam::StuckStaffMinutes],
-            _ => return Some(()),
-        };
-        for &d in targets {
-            let dept = &departments[d];
-            for n in needs {
-                if self.inputs[dept.params[n.index()]].origin == Origin::Default {
-                    self.error_at(
-                        Some(span.clone()),
-                        &format!("{prefix}.set"),
-                        format!("department `{}` has no {}", dept.id, n.spec().key),
-                        format!(
-                            "give departments.{}.{} so that setting {} has a cost to change",
-                            dept.id,
-                            n.spec().key,
-                            param.spec().key
-                        ),
-                    );
-                    return None;
-                }
-            }
-        }
-        Some(())
     }
 }

@@ -10,7 +10,7 @@ use super::raw::type_name;
 use super::{AppliedOverride, Input, InputId, Origin, Override};
 use crate::appraisal::reference;
 use crate::dist::{Dist, Domain};
-use crate::error::{closest, line_column, Error, InputError, Result};
+use crate::error::{closest, line_column, quote, Error, InputError, Result};
 use crate::params::{self, GlobalParam, Unit};
 
 /// A value as read from TOML: its text, distribution and evidence.
@@ -77,7 +77,10 @@ fn parse_text(text: &str, kind: &InputKind) -> std::result::Result<ReadValue, (S
                     .map(|c| c.category.as_str())
                     .collect();
                 (
-                    format!("`{text}` is not a Green Book optimism-bias category"),
+                    format!(
+                        "`{}` is not a Green Book optimism-bias category",
+                        quote(text)
+                    ),
                     format!("use one of {}, or a number such as 40%", names.join(", ")),
                 )
             } else {
@@ -185,13 +188,17 @@ impl<'t> Loader<'t> {
             note: None,
         };
         match value {
-            Value::Integer(i) => Ok(plain(i.to_string(), Dist::fixed(*i as f64))),
-            Value::Float(f) if f.is_finite() => Ok(plain(crate::dist::fmt_num(*f), Dist::fixed(*f))),
+            Value::Integer(i) => Dist::fixed_checked(*i as f64)
+                .map(|d| plain(i.to_string(), d))
+                .map_err(|e| (e.problem, e.fix)),
+            Value::Float(f) if f.is_finite() => Dist::fixed_checked(*f)
+                .map(|d| plain(crate::dist::fmt_num(*f), d))
+                .map_err(|e| (e.problem, e.fix)),
             Value::Float(f) => Err((format!("{f} is not a usable number"), "write a finite number".into())),
             Value::String(s) => parse_text(s, kind),
             Value::Table(t) => {
                 if let Some(k) = t.keys().find(|k| !matches!(k.as_str(), "value" | "source" | "note")) {
-                    return Err((format!("unknown key `{k}` in the value table"), "the table form is { value = …, source = \"…\", note = \"…\" }".into()));
+                    return Err((format!("unknown key `{}` in the value table", quote(k)), "the table form is { value = …, source = \"…\", note = \"…\" }".into()));
                 }
                 let inner = t.get("value").ok_or_else(|| ("the table has no `value`".to_string(), "write { value = \"pert(1, 2, 3)\", source = \"…\" }".to_string()))?;
                 if matches!(inner, Value::Table(_)) {
@@ -316,7 +323,7 @@ impl<'t> Loader<'t> {
         let sampler = match value.dist.sampler(kind.domain) {
             Ok(s) => s,
             Err(e) => {
-                let problem = format!("`{}`: {}", value.text, e.problem);
+                let problem = format!("`{}`: {}", quote(&value.text), e.problem);
                 match &origin {
                     Origin::Override { by, .. } => self.errors.push(InputError {
                         origin: by.clone(),

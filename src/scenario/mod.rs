@@ -11,6 +11,7 @@
 
 mod build;
 mod inputs;
+mod options;
 mod raw;
 
 use std::path::{Path, PathBuf};
@@ -129,6 +130,15 @@ pub struct OptionSpec {
 }
 
 impl OptionSpec {
+    /// Every input the option itself draws: adoption, capital, running cost, optimism bias and
+    /// its effects.
+    pub fn inputs(&self) -> Vec<InputId> {
+        let mut ids: Vec<InputId> = self.adoption.iter().chain(&self.capital).copied().collect();
+        ids.extend([self.running, self.optimism_bias]);
+        ids.extend(self.effects.iter().map(|e| e.value));
+        ids
+    }
+
     /// The input giving adoption in appraisal year `year`, or `None` before `live`.
     pub fn adoption_input(&self, year: usize) -> Option<InputId> {
         let since = year.checked_sub(self.live)?;

@@ -149,7 +149,7 @@ const CASES: &[Case] = &[
         from: "",
         to: "",
         args: &["--iterations", "0"],
-        expect: &["--iterations", "outside"],
+        expect: &["--iterations", "whole number from 1 to 100,000,000"],
     },
     Case {
         from: "",

@@ -18,6 +18,131 @@ struct Case {
     expect: Vec<String>,
 }
 
+/// The hostile cases (tests/bad-inputs/hostile.toml): a fixture with text replaced.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Hostile {
+    name: String,
+    #[serde(default = "small")]
+    base: String,
+    #[serde(default)]
+    replace: Vec<[String; 2]>,
+    #[serde(default)]
+    append: String,
+    register: Option<String>,
+    #[serde(default)]
+    args: Vec<String>,
+    expect: Vec<String>,
+    #[serde(default)]
+    reject: Vec<String>,
+    max_stderr: Option<usize>,
+}
+
+fn small() -> String {
+    "small.toml".into()
+}
+
+#[derive(serde::Deserialize)]
+struct HostileManifest {
+    case: Vec<Hostile>,
+}
+
+/// `{big}` stands for a long text in a hostile case: a megabyte in a file, 100,000 characters
+/// on the command line (where the kernel limits one argument to 128 KiB).
+fn expand(text: &str, length: usize) -> String {
+    text.replace("{big}", &"x".repeat(length))
+}
+
+/// Builds a hostile case in `dir` and checks its refusal; `Err` says what went wrong.
+fn check_hostile(case: &Hostile, dir: &Path) -> Result<(), String> {
+    let mut text = fixture_text(&case.base);
+    for [from, to] in &case.replace {
+        if !text.contains(from.as_str()) {
+            return Err(format!("{}: `{from}` is not in {}", case.name, case.base));
+        }
+        text = text.replacen(from.as_str(), &expand(to, 1_000_000), 1);
+    }
+    text.push_str(&case.append);
+    let scenario = dir.join(format!("{}.toml", case.name));
+    std::fs::write(&scenario, text).unwrap();
+    let register = dir.join("register.csv");
+    if let Some(csv) = &case.register {
+        std::fs::write(&register, csv).unwrap();
+    }
+    let args: Vec<String> = case
+        .args
+        .iter()
+        .map(|a| {
+            expand(
+                &a.replace("{register}", &register.display().to_string()),
+                100_000,
+            )
+        })
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let mut all = vec![
+        "run".to_string(),
+        scenario.display().to_string(),
+        "--out".into(),
+        out.display().to_string(),
+    ];
+    all.extend(args);
+    let all: Vec<&str> = all.iter().map(String::as_str).collect();
+    let output = run_in(dir.path(), &all);
+    let err = stderr(&output);
+    let name = &case.name;
+    let short: String = err.chars().take(3000).collect();
+    if output.status.code() != Some(2) {
+        return Err(format!("{name}: exit {:?}\n{short}", output.status.code()));
+    }
+    if let Some(missing) = case.expect.iter().find(|f| !err.contains(f.as_str())) {
+        return Err(format!("{name}: expected `{missing}` in\n{short}"));
+    }
+    if let Some(found) = case.reject.iter().find(|f| err.contains(f.as_str())) {
+        return Err(format!(
+            "{name}: a consequence, `{found}`, was reported too:\n{short}"
+        ));
+    }
+    if let Some(max) = case.max_stderr.filter(|&m| err.len() > m) {
+        return Err(format!(
+            "{name}: the message is {} bytes (at most {max})",
+            err.len()
+        ));
+    }
+    if err.contains("panicked")
+        || out.exists()
+        || std::fs::read_dir(dir.path()).unwrap().count() != 0
+    {
+        return Err(format!("{name}: a panic or files left behind\n{short}"));
+    }
+    Ok(())
+}
+
+#[test]
+fn every_hostile_case_is_refused_clearly() {
+    let text = std::fs::read_to_string(corpus().join("hostile.toml")).unwrap();
+    let manifest: HostileManifest = toml::from_str(&text).unwrap();
+    assert!(
+        manifest.case.len() >= 40,
+        "{} hostile cases",
+        manifest.case.len()
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let failures: Vec<String> = manifest
+        .case
+        .iter()
+        .filter_map(|case| check_hostile(case, dir.path()).err())
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "{} of {} hostile cases failed:\n\n{}",
+        failures.len(),
+        manifest.case.len(),
+        failures.join("\n\n")
+    );
+}
+
 fn corpus() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/bad-inputs")
 }

@@ -12,6 +12,7 @@ mod common;
 mod corpus;
 mod distributions;
 mod golden;
+mod nothing_lost;
 mod properties;
 mod reviewer;
 mod safety;

@@ -1,0 +1,331 @@
+//! Options and their effects: costs by year, adoption, optimism bias, and the rules that tie
+//! an effect to departments and parameters that exist.
+
+use std::collections::BTreeMap;
+
+use toml::{Spanned, Value};
+
+use super::inputs::{InputKind, Loader};
+use super::raw::{RawEffect, RawOption};
+use super::{Department, Effect, EffectKind, InputId, OptionSpec, Origin};
+use crate::dist::Domain;
+use crate::error::{closest, quote};
+use crate::params::{DeptParam, Unit};
+
+impl Loader<'_> {
+    pub(super) fn options(
+        &mut self,
+        raw: BTreeMap<String, Spanned<RawOption>>,
+        departments: &[Department],
+        years: usize,
+    ) -> Vec<OptionSpec> {
+        let mut entries: Vec<_> = raw.into_iter().collect();
+        entries.sort_by_key(|(_, o)| o.span().start);
+        entries
+            .into_iter()
+            .filter_map(|(id, raw)| self.option(id, raw, departments, years))
+            .collect()
+    }
+
+    fn option(
+        &mut self,
+        id: String,
+        raw: Spanned<RawOption>,
+        departments: &[Department],
+        years: usize,
+    ) -> Option<OptionSpec> {
+        let span = raw.span();
+        let raw = raw.into_inner();
+        let prefix = format!("options.{id}");
+        // `bau` names business as usual beside the options in every table, in any case.
+        if id.eq_ignore_ascii_case("bau") {
+            self.error_at(
+                Some(span.clone()),
+                &prefix,
+                format!(
+                    "`{}` is reserved for business as usual (ids are compared ignoring case)",
+                    quote(&id)
+                ),
+                "give the option another id",
+            );
+        }
+        let live = match &raw.live {
+            None => 0,
+            Some(v) if *v.get_ref() >= 0 && (*v.get_ref() as usize) < years => {
+                *v.get_ref() as usize
+            }
+            Some(v) => {
+                self.error_at(Some(v.span()), &format!("{prefix}.live"), format!("live = {} is outside the appraisal years 0…{}", v.get_ref(), years - 1), "live is the appraisal year (from 0) the option starts; it must be before the period ends");
+                0
+            }
+        };
+        let money = InputKind::new(Unit::Pounds, Domain::NON_NEGATIVE, "");
+        let capital = self.capital(&prefix, raw.capital.as_ref(), years, money);
+        let running = self.input(
+            &format!("{prefix}.running"),
+            raw.running.as_ref(),
+            InputKind {
+                describes: "running cost per year from live",
+                ..money
+            },
+            Some(0.0),
+        );
+        let adoption = self.adoption(&prefix, raw.adoption.as_ref(), years.saturating_sub(live));
+        let optimism_bias = self.optimism_bias(&prefix, raw.optimism_bias.as_ref());
+        let effects = raw
+            .effect
+            .iter()
+            .enumerate()
+            .filter_map(|(i, e)| self.effect(&format!("{prefix}.effect[{i}]"), e, departments))
+            .collect::<Vec<_>>();
+        if raw.effect.is_empty() {
+            self.error_at(Some(span), &prefix, "the option has no effect".into(), "add an [[options.ID.effect]] table naming departments, a parameter and reduce or set");
+        }
+        let complete = effects.len() == raw.effect.len();
+        Some(OptionSpec {
+            name: raw.name.clone().unwrap_or_else(|| id.clone()),
+            id,
+            description: raw.description.clone(),
+            live,
+            adoption: adoption?,
+            capital: capital?,
+            running: running?,
+            optimism_bias: optimism_bias?,
+            effects,
+        })
+        .filter(|_| complete)
+    }
+
+    fn capital(
+        &mut self,
+        prefix: &str,
+        raw: Option<&Spanned<Vec<Spanned<Value>>>>,
+        years: usize,
+        money: InputKind,
+    ) -> Option<Vec<InputId>> {
+        let entries = raw.map(|r| r.get_ref().as_slice()).unwrap_or_default();
+        if entries.len() > years {
+            self.error_at(
+                raw.map(|r| r.span()),
+                &format!("{prefix}.capital"),
+                format!(
+                    "{} capital entries for a {years}-year appraisal",
+                    entries.len()
+                ),
+                "capital is a list by appraisal year from year 0: give at most `years` entries",
+            );
+            return None;
+        }
+        let ids: Vec<_> = entries
+            .iter()
+            .enumerate()
+            .map(|(y, v)| {
+                self.input(
+                    &format!("{prefix}.capital[{y}]"),
+                    Some(v),
+                    InputKind {
+                        describes: "capital cost in this appraisal year",
+                        ..money
+                    },
+                    None,
+                )
+            })
+            .collect();
+        ids.into_iter().collect()
+    }
+
+    /// The adoption list, by appraisal year from `live`: at most `room` entries, the years
+    /// from `live` to the end of the period (the same rule as capital's, which starts at 0).
+    fn adoption(
+        &mut self,
+        prefix: &str,
+        raw: Option<&Spanned<Vec<Spanned<Value>>>>,
+        room: usize,
+    ) -> Option<Vec<InputId>> {
+        let kind = InputKind::new(
+            Unit::Share,
+            Domain::SHARE,
+            "share of journeys the option reaches",
+        );
+        let Some(raw) = raw else {
+            return self
+                .input(&format!("{prefix}.adoption[0]"), None, kind, Some(1.0))
+                .map(|i| vec![i]);
+        };
+        if raw.get_ref().is_empty() {
+            self.error_at(Some(raw.span()), &format!("{prefix}.adoption"), "the adoption list is empty".into(), "give at least one share, e.g. [0.4, 0.7, 0.9], or leave adoption out for full adoption");
+            return None;
+        }
+        if raw.get_ref().len() > room {
+            self.error_at(
+                Some(raw.span()),
+                &format!("{prefix}.adoption"),
+                format!(
+                    "{} adoption entries, but only {room} appraisal years run from live to the end of the period",
+                    raw.get_ref().len()
+                ),
+                "adoption is a list by year from live; give at most one entry per remaining year (the last value holds to the end)",
+            );
+            return None;
+        }
+        let ids: Vec<_> = raw
+            .get_ref()
+            .iter()
+            .enumerate()
+            .map(|(i, v)| self.input(&format!("{prefix}.adoption[{i}]"), Some(v), kind, None))
+            .collect();
+        ids.into_iter().collect()
+    }
+
+    fn optimism_bias(&mut self, prefix: &str, raw: Option<&Spanned<Value>>) -> Option<InputId> {
+        let kind = InputKind {
+            optimism_bias_names: true,
+            ..InputKind::new(
+                Unit::Share,
+                Domain::NON_NEGATIVE,
+                "optimism-bias uplift on capital",
+            )
+        };
+        self.input(&format!("{prefix}.optimism_bias"), raw, kind, Some(0.0))
+    }
+
+    fn effect(
+        &mut self,
+        prefix: &str,
+        raw: &Spanned<RawEffect>,
+        departments: &[Department],
+    ) -> Option<Effect> {
+        let span = raw.span();
+        let raw = raw.get_ref();
+        let targets = self.effect_departments(prefix, &raw.departments, departments)?;
+        let Some(param) = DeptParam::from_key(raw.parameter.get_ref()) else {
+            let keys = DeptParam::ALL.iter().map(|p| p.spec().key);
+            let fix = match closest(raw.parameter.get_ref(), keys) {
+                Some(k) => format!("did you mean `{k}`?"),
+                None => "an effect changes one department parameter, e.g. repetition_rate or failure_demand".into(),
+            };
+            self.error_at(
+                Some(raw.parameter.span()),
+                &format!("{prefix}.parameter"),
+                format!(
+                    "`{}` is not a department parameter",
+                    quote(raw.parameter.get_ref())
+                ),
+                fix,
+            );
+            return None;
+        };
+        let spec = param.spec();
+        let (kind, value, key) = match (&raw.reduce, &raw.set) {
+            (Some(v), None) => (EffectKind::Reduce, v, format!("{prefix}.reduce")),
+            (None, Some(v)) => (EffectKind::Set, v, format!("{prefix}.set")),
+            _ => {
+                self.error_at(Some(span), prefix, "an effect needs exactly one of `reduce` or `set`".into(), "write reduce = \"pert(60%, 80%, 95%)\" (multiplies by 1 − x) or set = … (replaces the value)");
+                return None;
+            }
+        };
+        if kind == EffectKind::Set {
+            self.check_set_has_minutes(prefix, param, &targets, departments, value.span())?;
+        }
+        let input_kind = match kind {
+            EffectKind::Reduce => {
+                InputKind::new(Unit::Share, Domain::SHARE, "reduction in the parameter")
+            }
+            EffectKind::Set => InputKind::new(spec.unit, spec.domain, "new value of the parameter"),
+        };
+        let value = self.input(&key, Some(value), input_kind, None)?;
+        Some(Effect {
+            departments: targets,
+            param,
+            kind,
+            value,
+        })
+    }
+
+    fn effect_departments(
+        &mut self,
+        prefix: &str,
+        raw: &Spanned<Value>,
+        departments: &[Department],
+    ) -> Option<Vec<usize>> {
+        let key = format!("{prefix}.departments");
+        let ids: Vec<String> = match raw.get_ref() {
+            // Departments that failed to load are reported already; the option waits on them.
+            Value::String(s) if s == "*" && !self.failed_departments.is_empty() => return None,
+            Value::String(s) if s == "*" => return Some((0..departments.len()).collect()),
+            Value::String(s) => vec![s.clone()],
+            Value::Array(items) => items
+                .iter()
+                .filter_map(|v| v.as_str().map(String::from))
+                .collect(),
+            _ => Vec::new(),
+        };
+        if ids.is_empty() {
+            self.error_at(
+                Some(raw.span()),
+                &key,
+                "expected a list of department ids or \"*\"".into(),
+                "write departments = [\"hmrc\", \"defra\"] or departments = \"*\"",
+            );
+            return None;
+        }
+        if ids.iter().any(|id| self.failed_departments.contains(id)) {
+            return None;
+        }
+        let mut targets = Vec::new();
+        for id in ids {
+            match departments.iter().position(|d| d.id == id) {
+                Some(i) => targets.push(i),
+                None => {
+                    let known: Vec<&str> = departments.iter().map(|d| d.id.as_str()).collect();
+                    self.error_at(
+                        Some(raw.span()),
+                        &key,
+                        format!("no department has the id `{}`", quote(&id)),
+                        format!("the departments are {}", known.join(", ")),
+                    );
+                    return None;
+                }
+            }
+        }
+        Some(targets)
+    }
+
+    /// Setting a rate that was fixed at 0 needs the minutes that rate would have required.
+    fn check_set_has_minutes(
+        &mut self,
+        prefix: &str,
+        param: DeptParam,
+        targets: &[usize],
+        departments: &[Department],
+        span: std::ops::Range<usize>,
+    ) -> Option<()> {
+        let needs = match param {
+            DeptParam::RepetitionRate => {
+                [DeptParam::RepeatUserMinutes, DeptParam::RepeatStaffMinutes]
+            }
+            DeptParam::StuckRate => [DeptParam::StuckUserMinutes, DeptParam::StuckStaffMinutes],
+            _ => return Some(()),
+        };
+        for &d in targets {
+            let dept = &departments[d];
+            for n in needs {
+                if self.inputs[dept.params[n.index()]].origin == Origin::Default {
+                    self.error_at(
+                        Some(span.clone()),
+                        &format!("{prefix}.set"),
+                        format!("department `{}` has no {}", dept.id, n.spec().key),
+                        format!(
+                            "give departments.{}.{} so that setting {} has a cost to change",
+                            dept.id,
+                            n.spec().key,
+                            param.spec().key
+                        ),
+                    );
+                    return None;
+                }
+            }
+        }
+        Some(())
+    }
+}
