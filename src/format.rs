@@ -72,7 +72,11 @@ fn in_unit(x: f64, (divisor, suffix): (f64, &str), decimals: usize) -> String {
 /// A probability as a whole percentage. A Monte Carlo estimate never shows 0% or 100%: the
 /// extremes read `<1%` and `>99%`.
 pub fn percent(share: f64) -> String {
-    if share < 0.005 {
+    if share == 0.0 {
+        "0%".into()
+    } else if share == 1.0 {
+        "100%".into()
+    } else if share < 0.005 {
         "<1%".into()
     } else if share >= 0.995 {
         ">99%".into()
@@ -230,6 +234,9 @@ mod tests {
         assert_eq!(csv_text("HMRC"), "HMRC");
         assert_eq!(thousands(1_000_000), "1,000,000");
         assert_eq!(percent(0.781), "78%");
+        assert_eq!(percent(0.0), "0%");
+        assert_eq!(percent(0.001), "<1%");
+        assert_eq!(percent(1.0), "100%");
         assert_eq!(ratio(2.345), "2.35");
     }
 }

@@ -129,11 +129,18 @@ pub enum Metric {
     Npsv,
     Bcr,
     NetPresentCostGovernment,
+    /// The part of the benefits to government that releases cash.
+    PvBenefitsCashReleasing,
+    /// The rest: staff time freed for other work.
+    PvBenefitsNonCashReleasing,
+    /// The calendar year from which the cumulative discounted net benefit stays ≥ 0;
+    /// undefined in an iteration that never pays back.
+    PaybackYear,
 }
 
 impl Metric {
     /// Every metric, in the order of `appraisal.csv`.
-    pub const ALL: [Metric; 7] = [
+    pub const ALL: [Metric; 10] = [
         Metric::PvBenefitsUsers,
         Metric::PvBenefitsGovernment,
         Metric::PvBenefits,
@@ -141,6 +148,9 @@ impl Metric {
         Metric::Npsv,
         Metric::Bcr,
         Metric::NetPresentCostGovernment,
+        Metric::PvBenefitsCashReleasing,
+        Metric::PvBenefitsNonCashReleasing,
+        Metric::PaybackYear,
     ];
 
     /// Position in [`Metric::ALL`].
@@ -158,6 +168,9 @@ impl Metric {
             Metric::Npsv => "npsv",
             Metric::Bcr => "bcr",
             Metric::NetPresentCostGovernment => "net_present_cost_government",
+            Metric::PvBenefitsCashReleasing => "pv_benefits_cash_releasing",
+            Metric::PvBenefitsNonCashReleasing => "pv_benefits_non_cash_releasing",
+            Metric::PaybackYear => "payback_year",
         }
     }
 }

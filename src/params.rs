@@ -50,10 +50,11 @@ pub enum DeptParam {
     StuckRate,
     StuckUserMinutes,
     StuckStaffMinutes,
+    CashReleasingShare,
 }
 
 /// Number of department parameters.
-pub const DEPT_PARAM_COUNT: usize = 15;
+pub const DEPT_PARAM_COUNT: usize = 16;
 
 /// The static description of a parameter.
 #[derive(Debug, Clone, Copy)]
@@ -83,6 +84,7 @@ impl DeptParam {
         DeptParam::StuckRate,
         DeptParam::StuckUserMinutes,
         DeptParam::StuckStaffMinutes,
+        DeptParam::CashReleasingShare,
     ];
 
     /// Position in a per-department value array.
@@ -204,6 +206,13 @@ impl DeptParam {
                 Domain::NON_NEGATIVE,
                 Default::RequiredIfNonZero(P::StuckRate),
                 "staff minutes lost per stuck journey",
+            ),
+            P::CashReleasingShare => (
+                "cash_releasing_share",
+                Share,
+                Domain::SHARE,
+                Default::Value(0.0),
+                "share of the staff-cost saving that releases cash",
             ),
         };
         ParamSpec {

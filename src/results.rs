@@ -116,6 +116,12 @@ impl Results {
         appraisal::payback(flows).map(|y| self.model.calendar_year(y))
     }
 
+    /// The share of iterations in which option `option` pays back within the period.
+    pub fn payback_share(&self, option: usize) -> f64 {
+        self.appraisal(option, Metric::PaybackYear)
+            .map_or(0.0, |s| s.n as f64 / self.iterations() as f64)
+    }
+
     /// Tornado sensitivity of every headline output.
     pub fn tornadoes(&self) -> &[Tornado] {
         &self.tornadoes

@@ -28,31 +28,50 @@ pub fn option_cost(capital: f64, optimism_bias: f64, running: f64, live: bool) -
     capital * (1.0 + optimism_bias) + if live { running } else { 0.0 }
 }
 
-/// Discounted sums of an option's flows over the appraisal period.
+/// Discounted sums of an option's flows over the appraisal period, year by year, with the
+/// payback year as the flows come in.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct PresentValues {
     pub benefits_users: f64,
     pub benefits_government: f64,
+    /// The cash-releasing part of the benefits to government.
+    pub benefits_cash: f64,
     pub costs: f64,
+    years: usize,
+    /// The year from which the cumulative discounted net benefit has stayed ≥ 0, if it has.
+    paid_back_since: Option<usize>,
 }
 
 impl PresentValues {
-    /// Adds one year's flows at discount factor `df`.
-    pub fn add_year(&mut self, df: f64, benefit_users: f64, benefit_government: f64, cost: f64) {
-        self.benefits_users += df * benefit_users;
-        self.benefits_government += df * benefit_government;
+    /// Adds the next year's flows at discount factor `df`: benefits to users, to government,
+    /// and the cash-releasing part of the latter; and the option's cost.
+    pub fn add_year(&mut self, df: f64, [users, government, cash]: [f64; 3], cost: f64) {
+        self.benefits_users += df * users;
+        self.benefits_government += df * government;
+        self.benefits_cash += df * cash;
         self.costs += df * cost;
+        let cumulative = self.benefits_users + self.benefits_government - self.costs;
+        if cumulative < 0.0 {
+            self.paid_back_since = None;
+        } else if self.paid_back_since.is_none() {
+            self.paid_back_since = Some(self.years);
+        }
+        self.years += 1;
     }
 
     /// Every appraisal metric, in the order of [`Metric::ALL`]. The BCR is NaN — undefined, and
-    /// left out of its statistics — when PV costs are not above 0.
-    pub fn metrics(&self) -> [f64; Metric::ALL.len()] {
+    /// left out of its statistics — when PV costs are not above 0; so is the payback year (a
+    /// calendar year, counting from `first_year`) when the option never pays back.
+    pub fn metrics(&self, first_year: i32) -> [f64; Metric::ALL.len()] {
         let benefits = self.benefits_users + self.benefits_government;
         let bcr = if self.costs > 0.0 {
             benefits / self.costs
         } else {
             f64::NAN
         };
+        let payback = self
+            .paid_back_since
+            .map_or(f64::NAN, |y| f64::from(first_year) + y as f64);
         [
             self.benefits_users,
             self.benefits_government,
@@ -61,6 +80,9 @@ impl PresentValues {
             benefits - self.costs,
             bcr,
             self.costs - self.benefits_government,
+            self.benefits_cash,
+            self.benefits_government - self.benefits_cash,
+            payback,
         ]
     }
 }
@@ -109,10 +131,25 @@ mod tests {
     #[test]
     fn metrics_by_hand() {
         let mut pv = PresentValues::default();
-        pv.add_year(1.0, 10.0, 20.0, 40.0);
-        pv.add_year(0.5, 10.0, 20.0, 0.0);
-        let m = pv.metrics();
-        assert_eq!(m, [15.0, 30.0, 45.0, 40.0, 5.0, 45.0 / 40.0, 10.0]);
-        assert!(PresentValues::default().metrics()[Metric::Bcr.index()].is_nan());
+        pv.add_year(1.0, [10.0, 20.0, 8.0], 40.0);
+        assert!(pv.metrics(2025)[Metric::PaybackYear.index()].is_nan());
+        pv.add_year(0.5, [10.0, 20.0, 8.0], 0.0);
+        let m = pv.metrics(2025);
+        assert_eq!(
+            m,
+            [
+                15.0,
+                30.0,
+                45.0,
+                40.0,
+                5.0,
+                45.0 / 40.0,
+                10.0,
+                12.0,
+                18.0,
+                2026.0
+            ]
+        );
+        assert!(PresentValues::default().metrics(2025)[Metric::Bcr.index()].is_nan());
     }
 }

@@ -118,6 +118,9 @@ struct PerJourney {
     user_minutes: [f64; 4],
     user_cash: [f64; 4],
     government: [f64; 4],
+    /// The part of the government cost whose saving releases cash: channel costs, and the
+    /// share h of staff costs (docs/method.md §3).
+    government_cash: f64,
 }
 
 fn per_journey(p: &[f64; DEPT_PARAM_COUNT]) -> PerJourney {
@@ -130,6 +133,14 @@ fn per_journey(p: &[f64; DEPT_PARAM_COUNT]) -> PerJourney {
     let stuck = get(DeptParam::StuckRate);
     let user_cost = get(DeptParam::UserCostPerContact);
     let channel = get(DeptParam::ChannelCostPerContact);
+    let government = [
+        c * (get(DeptParam::StaffMinutes) * staff_rate + channel),
+        repetitions * get(DeptParam::RepeatStaffMinutes) * staff_rate,
+        failures * (get(DeptParam::FailureStaffMinutes) * staff_rate + channel),
+        stuck * get(DeptParam::StuckStaffMinutes) * staff_rate,
+    ];
+    let channel_cost = (c + failures) * channel;
+    let staff_cost = government.iter().sum::<f64>() - channel_cost;
     PerJourney {
         user_minutes: [
             c * get(DeptParam::UserMinutes),
@@ -138,12 +149,8 @@ fn per_journey(p: &[f64; DEPT_PARAM_COUNT]) -> PerJourney {
             stuck * get(DeptParam::StuckUserMinutes),
         ],
         user_cash: [c * user_cost, 0.0, failures * user_cost, 0.0],
-        government: [
-            c * (get(DeptParam::StaffMinutes) * staff_rate + channel),
-            repetitions * get(DeptParam::RepeatStaffMinutes) * staff_rate,
-            failures * (get(DeptParam::FailureStaffMinutes) * staff_rate + channel),
-            stuck * get(DeptParam::StuckStaffMinutes) * staff_rate,
-        ],
+        government,
+        government_cash: channel_cost + get(DeptParam::CashReleasingShare) * staff_cost,
     }
 }
 
@@ -153,6 +160,7 @@ struct Totals {
     user_minutes: f64,
     user_cash: f64,
     government: f64,
+    government_cash: f64,
 }
 
 impl Totals {
@@ -160,7 +168,19 @@ impl Totals {
         self.user_minutes += j.user_minutes.iter().sum::<f64>();
         self.user_cash += j.user_cash.iter().sum::<f64>();
         self.government += j.government.iter().sum::<f64>();
+        self.government_cash += j.government_cash;
     }
+}
+
+/// Applies one effect's draw `x` to a parameter's value (docs/method.md §3): `reduce`
+/// multiplies by 1 − x, except on failure demand, where it cuts the failure contacts by the
+/// share x (the odds φ/(1−φ) times 1 − x); `set` replaces the value.
+fn apply_effect(value: &mut f64, param: DeptParam, kind: EffectKind, x: f64) {
+    *value = match (kind, param) {
+        (EffectKind::Reduce, DeptParam::FailureDemand) => *value * (1.0 - x) / (1.0 - *value * x),
+        (EffectKind::Reduce, _) => *value * (1.0 - x),
+        (EffectKind::Set, _) => x,
+    };
 }
 
 /// Scratch space for one iteration, allocated once per batch.
@@ -266,11 +286,19 @@ pub fn evaluate_options(
         for effect in &option.effects {
             let x = inputs[effect.value];
             for &d in &effect.departments {
-                let v = &mut scratch.changed[d][effect.param.index()];
-                *v = match effect.kind {
-                    EffectKind::Reduce => *v * (1.0 - x),
-                    EffectKind::Set => x,
-                };
+                let values = &mut scratch.changed[d];
+                apply_effect(
+                    &mut values[effect.param.index()],
+                    effect.param,
+                    effect.kind,
+                    x,
+                );
+                // Failure minutes left to default follow the minutes they default to.
+                for &(follower, leader) in &model.departments[d].follows {
+                    if leader == effect.param {
+                        apply_effect(&mut values[follower.index()], follower, effect.kind, x);
+                    }
+                }
             }
         }
         let mut with = Totals::default();
@@ -344,6 +372,7 @@ fn appraise(
         let saved_government = j_y * (bau.government - with.government);
         let benefit_users = adoption * saved_users;
         let benefit_government = adoption * saved_government;
+        let benefit_cash = adoption * j_y * (bau.government_cash - with.government_cash);
         let capital = option.capital.get(y).map_or(0.0, |&id| inputs[id]);
         let cost = appraisal::option_cost(capital, optimism_bias, running, y >= option.live);
         let net = benefit_users + benefit_government - cost;
@@ -360,9 +389,12 @@ fn appraise(
         for (metric, value) in YearlyMetric::ALL.into_iter().zip(row) {
             put(layout.yearly(Some(o), y, metric), value);
         }
-        pv.add_year(df, benefit_users, benefit_government, cost);
+        pv.add_year(df, [benefit_users, benefit_government, benefit_cash], cost);
     }
-    for (metric, value) in Metric::ALL.into_iter().zip(pv.metrics()) {
+    for (metric, value) in Metric::ALL
+        .into_iter()
+        .zip(pv.metrics(model.settings.first_year))
+    {
         put(layout.appraisal(o, metric), value);
     }
 }

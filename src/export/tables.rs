@@ -145,6 +145,7 @@ impl Exporter for AppraisalCsv {
                 row.extend(statistics(stats.as_ref()));
                 row.push(match (m, stats) {
                     (Metric::Npsv, Some(s)) => Cell::Number(s.p_positive),
+                    (Metric::PaybackYear, _) => Cell::Number(r.payback_share(o)),
                     _ => Cell::Empty,
                 });
                 row

@@ -251,6 +251,7 @@ impl Loader<'_> {
             }
         }
         let mut ids = [usize::MAX; DEPT_PARAM_COUNT];
+        let mut follows = Vec::new();
         let mut complete = true;
         for param in DeptParam::ALL {
             let spec = param.spec();
@@ -260,6 +261,7 @@ impl Loader<'_> {
             let overridden = self.overrides.contains_key(&key);
             let id = match spec.default {
                 params::Default::SameAs(other) if raw.is_none() && !overridden => {
+                    follows.push((param, other));
                     Some(ids[other.index()]).filter(|i| *i != usize::MAX)
                 }
                 params::Default::RequiredIfNonZero(rate) if raw.is_none() && !overridden => {
@@ -287,6 +289,7 @@ impl Loader<'_> {
             }
         }
         complete.then_some(Department {
+            follows,
             id,
             name,
             description,

@@ -94,6 +94,9 @@ pub struct Department {
     pub description: Option<String>,
     /// Indexed by [`DeptParam::index`]; a defaulted "same draw" parameter shares its input.
     pub params: [InputId; DEPT_PARAM_COUNT],
+    /// (follower, leader): parameters left to default to another's draw, which an option's
+    /// effect on the leader moves too (failure minutes follow value-contact minutes).
+    pub follows: Vec<(DeptParam, DeptParam)>,
 }
 
 /// How an effect changes a parameter.
@@ -127,6 +130,9 @@ pub struct OptionSpec {
     pub running: InputId,
     pub optimism_bias: InputId,
     pub effects: Vec<Effect>,
+    /// Benefits the model does not value (trust, wellbeing): listed beside the figures, never
+    /// added to them.
+    pub non_monetised: Vec<String>,
 }
 
 impl OptionSpec {

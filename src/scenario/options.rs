@@ -92,6 +92,7 @@ impl Loader<'_> {
             running: running?,
             optimism_bias: optimism_bias?,
             effects,
+            non_monetised: raw.non_monetised.clone(),
         })
         .filter(|_| complete)
     }

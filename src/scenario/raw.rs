@@ -72,6 +72,8 @@ pub(super) struct RawOption {
     pub(super) adoption: Option<Spanned<Vec<Spanned<Value>>>>,
     pub(super) optimism_bias: Option<Spanned<Value>>,
     #[serde(default)]
+    pub(super) non_monetised: Vec<String>,
+    #[serde(default)]
     pub(super) effect: Vec<Spanned<RawEffect>>,
 }
 

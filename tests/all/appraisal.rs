@@ -74,8 +74,9 @@ fn check_against(out: &std::path::Path, e: &Expected) {
 fn a_fixed_option_matches_the_hand_calculation() {
     let dir = tempfile::tempdir().unwrap();
     let out = run_scenario_text(dir.path(), &fixture_text("fixed-option.toml"), &[]);
-    // Effects in order: set repetition to 0.2, then halve failure demand (0.5 → 0.25).
-    check_against(&out, &by_hand(0.2, 0.25, None));
+    // Effects in order: set repetition to 0.2, then cut failure contacts by half: at φ = 0.5
+    // there is one failure contact per value contact, so half a one after, φ' = 1/3.
+    check_against(&out, &by_hand(0.2, 1.0 / 3.0, None));
     let rows = read_csv(&out.join("appraisal.csv"));
     let npsv = row(&rows, &[("option", "joined"), ("metric", "npsv")]);
     assert_eq!(num(npsv, "p_positive"), 1.0);
@@ -130,7 +131,7 @@ fn discounting_rate_replaces_the_green_book_schedule() {
     let dir = tempfile::tempdir().unwrap();
     let text = fixture_text("fixed-option.toml") + "\n[discounting]\nrate = \"10%\"\n";
     let out = run_scenario_text(dir.path(), &text, &[]);
-    check_against(&out, &by_hand(0.2, 0.25, Some(0.10)));
+    check_against(&out, &by_hand(0.2, 1.0 / 3.0, Some(0.10)));
 }
 
 #[test]

@@ -18,3 +18,4 @@ mod reviewer;
 mod safety;
 mod scenarios;
 mod snapshots;
+mod treasury;
