@@ -230,6 +230,16 @@ pub fn check(scenario: &Path, overrides: &[Override]) -> Result<String> {
             d(p95)
         );
     }
+    for input in model.inputs().iter().filter(|i| i.price_year.is_some()) {
+        let _ = writeln!(
+            out,
+            "price year: {} is written in {} prices; converted to {} prices with the GDP deflator, × {:.4}",
+            input.key,
+            input.price_year.unwrap_or_default(),
+            s.price_base_year,
+            input.price_factor
+        );
+    }
     for o in model.overrides() {
         let _ = writeln!(
             out,

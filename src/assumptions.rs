@@ -12,7 +12,16 @@ use crate::scenario::{Model, Origin, Override};
 const MAX_REGISTER_BYTES: u64 = 10_000_000;
 
 /// The register's columns, in order.
-pub const COLUMNS: [&str; 7] = ["key", "distribution", "mean", "p5", "p95", "source", "note"];
+pub const COLUMNS: [&str; 8] = [
+    "key",
+    "distribution",
+    "price_year",
+    "mean",
+    "p5",
+    "p95",
+    "source",
+    "note",
+];
 
 /// The register of every input: key, distribution as written, mean, P5, P95, source, note.
 ///
@@ -29,6 +38,9 @@ pub fn register_csv(model: &Model) -> Result<String> {
         vec![
             Cell::text(&input.key),
             Cell::text(&input.text),
+            input
+                .price_year
+                .map_or(Cell::Empty, |y| Cell::Number(f64::from(y))),
             Cell::Number(mean),
             Cell::Number(p5),
             Cell::Number(p95),
@@ -107,10 +119,11 @@ pub fn read_overrides(path: &Path, baseline: &Model) -> Result<Vec<Override>> {
             ),
         ));
     };
-    let scenario: HashMap<&str, &str> = baseline
+    let price_year_column = column("price_year");
+    let scenario: HashMap<&str, (&str, Option<i32>)> = baseline
         .inputs()
         .iter()
-        .map(|i| (i.key.as_str(), i.text.as_str()))
+        .map(|i| (i.key.as_str(), (i.text.as_str(), i.price_year)))
         .collect();
     let mut seen = HashMap::new();
     let mut overrides = Vec::new();
@@ -150,11 +163,22 @@ pub fn read_overrides(path: &Path, baseline: &Model) -> Result<Vec<Override>> {
                 "write a number or a distribution such as pert(10, 20, 45)",
             ));
         }
-        if scenario.get(key).map(|t| t.trim()) != Some(text) {
+        let price_year = match price_year_column.map(|c| record.get(c).unwrap_or("").trim()) {
+            None => None,
+            Some("") => Some(None),
+            Some(cell) => Some(Some(
+                crate::scenario::read_price_year(cell)
+                    .map_err(|(problem, fix)| row_error(&origin, key, problem, fix))?,
+            )),
+        };
+        let (was_text, was_year) = scenario.get(key).copied().unwrap_or(("", None));
+        let year_changed = price_year.is_some_and(|y| y != was_year);
+        if was_text.trim() != text || year_changed {
             overrides.push(Override {
                 key: key.to_string(),
                 text: text.to_string(),
                 by: origin,
+                price_year,
             });
         }
     }

@@ -6,6 +6,10 @@ use std::sync::OnceLock;
 
 const DISCOUNT_RATES_CSV: &str = include_str!("../../data/discount_rates.csv");
 const OPTIMISM_BIAS_CSV: &str = include_str!("../../data/optimism_bias.csv");
+const GDP_DEFLATOR_CSV: &str = include_str!("../../data/gdp_deflator.csv");
+
+/// Where the GDP deflator comes from, and its vintage.
+pub const GDP_DEFLATOR_SOURCE: &str = "HM Treasury, GDP deflators at market prices, and money GDP: December 2025 (Quarterly National Accounts), calendar years, 2024 = 100";
 
 /// One band of the Green Book discount schedule.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -71,6 +75,37 @@ pub fn green_book_rate(year: u32) -> f64 {
         .map_or(0.035, |b| b.rate)
 }
 
+#[derive(serde::Deserialize)]
+struct DeflatorRow {
+    year: i32,
+    deflator: f64,
+}
+
+/// The GDP deflator at market prices by calendar year (2024 = 100).
+pub fn gdp_deflators() -> &'static [(i32, f64)] {
+    static ROWS: OnceLock<Vec<(i32, f64)>> = OnceLock::new();
+    ROWS.get_or_init(|| {
+        read_rows::<DeflatorRow>(GDP_DEFLATOR_CSV)
+            .into_iter()
+            .map(|r| (r.year, r.deflator))
+            .collect()
+    })
+}
+
+/// The GDP deflator of a calendar year, where the table has it.
+pub fn gdp_deflator(year: i32) -> Option<f64> {
+    gdp_deflators()
+        .iter()
+        .find(|(y, _)| *y == year)
+        .map(|(_, d)| *d)
+}
+
+/// The first and last years of the deflator table.
+pub fn gdp_deflator_years() -> (i32, i32) {
+    let rows = gdp_deflators();
+    (rows[0].0, rows[rows.len() - 1].0)
+}
+
 /// The optimism-bias categories.
 pub fn optimism_bias_categories() -> &'static [OptimismBias] {
     static CATEGORIES: OnceLock<Vec<OptimismBias>> = OnceLock::new();
@@ -96,6 +131,15 @@ pub fn optimism_bias(category: &str) -> Option<&'static OptimismBias> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_deflator_table_is_read() {
+        assert_eq!(gdp_deflator_years(), (1990, 2024));
+        assert_eq!(gdp_deflator(2012), Some(71.9294));
+        assert_eq!(gdp_deflator(2024), Some(100.0));
+        assert_eq!(gdp_deflator(1989), None);
+        assert_eq!(gdp_deflators().len(), 35);
+    }
 
     #[test]
     fn later_bands_are_read() {

@@ -115,6 +115,47 @@ impl Dist {
         Ok(dist)
     }
 
+    /// The same distribution with every value multiplied by `factor` (> 0): a price-year
+    /// conversion. Every family scales linearly (a beta is a share, never a price: unchanged).
+    pub fn scaled(&self, factor: f64) -> Dist {
+        let f = factor;
+        let family = match self.family {
+            Family::Fixed(x) => Family::Fixed(x * f),
+            Family::Uniform { low, high } => Family::Uniform {
+                low: low * f,
+                high: high * f,
+            },
+            Family::Triangular { min, mode, max } => Family::Triangular {
+                min: min * f,
+                mode: mode * f,
+                max: max * f,
+            },
+            Family::Pert { min, mode, max } => Family::Pert {
+                min: min * f,
+                mode: mode * f,
+                max: max * f,
+            },
+            Family::Normal { mean, sd } => Family::Normal {
+                mean: mean * f,
+                sd: sd * f,
+            },
+            Family::LogNormal { mean, sd } => Family::LogNormal {
+                mean: mean * f,
+                sd: sd * f,
+            },
+            Family::Range90 { p5, p95 } => Family::Range90 {
+                p5: p5 * f,
+                p95: p95 * f,
+            },
+            beta @ (Family::Beta { .. } | Family::BetaMeanSd { .. }) => beta,
+        };
+        Dist {
+            family,
+            min: self.min.map(|x| x * f),
+            max: self.max.map(|x| x * f),
+        }
+    }
+
     /// Parses the distribution language, e.g. `pert(10, 20, 45)` or `35%`.
     ///
     /// # Errors

@@ -321,8 +321,23 @@ fn join_and(items: &[String]) -> String {
 
 /// A distribution in words, in the input's unit.
 pub fn words(input: &Input) -> String {
+    let Some(year) = input.price_year else {
+        return dist_words(input, &input.dist);
+    };
+    // As written, in its own prices, then what it is in the base year's.
+    let written = input.dist.scaled(1.0 / input.price_factor);
+    let base = describe_value(input.unit, input.sampler.mean());
+    format!(
+        "{} in {year} prices; mean {base} in base-year prices (GDP deflator ×{:.4})",
+        dist_words(input, &written),
+        input.price_factor
+    )
+}
+
+/// A distribution in words, in the input's unit.
+fn dist_words(input: &Input, dist: &crate::dist::Dist) -> String {
     let v = |x: f64| describe_value(input.unit, x);
-    let mut text = match input.dist.family {
+    let mut text = match dist.family {
         Family::Fixed(x) => v(x),
         Family::Uniform { low, high } => {
             format!("between {} and {}, all equally likely", v(low), v(high))
@@ -353,7 +368,7 @@ pub fn words(input: &Input) -> String {
             format!("about {}, give or take {} (beta)", v(mean), v(sd))
         }
     };
-    match (input.dist.min, input.dist.max) {
+    match (dist.min, dist.max) {
         (Some(lo), Some(hi)) => {
             let _ = write!(text, ", kept between {} and {}", v(lo), v(hi));
         }

@@ -21,6 +21,7 @@ const MAX_GROWTH_FACTOR: f64 = 1e15;
 impl Loader<'_> {
     pub(super) fn build(&mut self, raw: RawScenario) -> Option<Model> {
         let settings = self.settings(&raw.scenario);
+        self.price_base_year = *raw.scenario.price_base_year.get_ref() as i32;
         let journeys_per_year =
             self.global(GlobalParam::JourneysPerYear, raw.journeys.per_year.as_ref());
         let journey_growth = self.global(GlobalParam::JourneyGrowth, raw.journeys.growth.as_ref());

@@ -19,6 +19,35 @@ pub(super) struct ReadValue {
     pub(super) dist: Dist,
     pub(super) source: Option<String>,
     pub(super) note: Option<String>,
+    /// The price year the text is written in (money only), where given.
+    pub(super) price_year: Option<i32>,
+}
+
+/// Reads a price year: a calendar year (`2012`) or a financial year (`"2012-13"`, whose first
+/// calendar year is used), inside the GDP deflator table.
+pub(super) fn read_price_year(value: &Value) -> std::result::Result<i32, (String, String)> {
+    let (first, last) = reference::gdp_deflator_years();
+    let year = match value {
+        Value::Integer(y) => i32::try_from(*y).ok(),
+        Value::String(s) => s
+            .split(['-', '/'])
+            .next()
+            .and_then(|y| y.trim().parse::<i32>().ok()),
+        _ => None,
+    };
+    let fix = format!(
+        "write a calendar year such as 2012, or a financial year such as \"2012-13\", from {first} to {last}"
+    );
+    match year {
+        Some(y) if (first..=last).contains(&y) => Ok(y),
+        Some(y) => Err((
+            format!(
+                "price year {y} is outside the GDP deflator table, which holds {first}–{last} (data/gdp_deflator.csv)"
+            ),
+            fix,
+        )),
+        None => Err(("`price_year` is not a year".into(), fix)),
+    }
 }
 
 /// What kind of input is being read, for its domain and words.
@@ -57,6 +86,7 @@ fn parse_text(text: &str, kind: &InputKind) -> std::result::Result<ReadValue, (S
                 dist: Dist::fixed(category.upper),
                 source: Some(OPTIMISM_BIAS_SOURCE.into()),
                 note: None,
+                price_year: None,
             });
         }
     }
@@ -66,6 +96,7 @@ fn parse_text(text: &str, kind: &InputKind) -> std::result::Result<ReadValue, (S
             dist,
             source: None,
             note: None,
+            price_year: None,
         })
         .map_err(|e| {
             let looks_like_name = text.trim().starts_with(|c: char| c.is_ascii_alphabetic())
@@ -98,6 +129,8 @@ pub(super) struct Loader<'t> {
     pub(super) inputs: Vec<Input>,
     pub(super) errors: Vec<InputError>,
     pub(super) applied: Vec<AppliedOverride>,
+    /// `scenario.price_base_year`, once read: the year money inputs are converted to.
+    pub(super) price_base_year: i32,
     /// Departments whose errors are already reported: rules that name them stay quiet, so a
     /// message reports a root cause, not its consequences.
     pub(super) failed_departments: HashSet<String>,
@@ -127,6 +160,7 @@ impl<'t> Loader<'t> {
             errors: Vec::new(),
             applied: Vec::new(),
             failed_departments: HashSet::new(),
+            price_base_year: 0,
         })
     }
 
@@ -186,6 +220,7 @@ impl<'t> Loader<'t> {
             dist,
             source: None,
             note: None,
+            price_year: None,
         };
         match value {
             Value::Integer(i) => Dist::fixed_checked(*i as f64)
@@ -197,8 +232,8 @@ impl<'t> Loader<'t> {
             Value::Float(f) => Err((format!("{f} is not a usable number"), "write a finite number".into())),
             Value::String(s) => parse_text(s, kind),
             Value::Table(t) => {
-                if let Some(k) = t.keys().find(|k| !matches!(k.as_str(), "value" | "source" | "note")) {
-                    return Err((format!("unknown key `{}` in the value table", quote(k)), "the table form is { value = …, source = \"…\", note = \"…\" }".into()));
+                if let Some(k) = t.keys().find(|k| !matches!(k.as_str(), "value" | "source" | "note" | "price_year")) {
+                    return Err((format!("unknown key `{}` in the value table", quote(k)), "the table form is { value = …, source = \"…\", note = \"…\", price_year = 2012 }".into()));
                 }
                 let inner = t.get("value").ok_or_else(|| ("the table has no `value`".to_string(), "write { value = \"pert(1, 2, 3)\", source = \"…\" }".to_string()))?;
                 if matches!(inner, Value::Table(_)) {
@@ -214,6 +249,15 @@ impl<'t> Loader<'t> {
                 let mut read = Self::read_value(inner, kind)?;
                 read.source = text_of("source")?.or(read.source);
                 read.note = text_of("note")?;
+                if let Some(year) = t.get("price_year") {
+                    if kind.unit != Unit::Pounds {
+                        return Err((
+                            "`price_year` applies only to money inputs".into(),
+                            "remove price_year: this input is not in pounds".into(),
+                        ));
+                    }
+                    read.price_year = Some(read_price_year(year)?);
+                }
                 Ok(read)
             }
             other => Err((
@@ -250,12 +294,16 @@ impl<'t> Loader<'t> {
                         by: o.by.clone(),
                     });
                     let evidence = from_file.and_then(|r| r.ok());
+                    let price_year = o
+                        .price_year
+                        .unwrap_or_else(|| evidence.as_ref().and_then(|e| e.price_year));
                     Some((
                         ReadValue {
                             source: read
                                 .source
                                 .or_else(|| evidence.as_ref().and_then(|e| e.source.clone())),
                             note: evidence.and_then(|e| e.note),
+                            price_year,
                             ..read
                         },
                         Origin::Override {
@@ -290,6 +338,7 @@ impl<'t> Loader<'t> {
                             dist: Dist::fixed(d),
                             source: None,
                             note: None,
+                            price_year: None,
                         },
                         Origin::Default,
                         None,
@@ -320,27 +369,49 @@ impl<'t> Loader<'t> {
         span: Option<std::ops::Range<usize>>,
         kind: InputKind,
     ) -> Option<InputId> {
-        let sampler = match value.dist.sampler(kind.domain) {
+        let report_at = |loader: &mut Self, problem: String, fix: String| match &origin {
+            Origin::Override { by, .. } => loader.errors.push(InputError {
+                origin: by.clone(),
+                location: None,
+                key: key.into(),
+                problem,
+                fix,
+            }),
+            _ => loader.error_at(span.clone(), key, problem, fix),
+        };
+        let price_factor = match value.price_year {
+            None => 1.0,
+            Some(year) => {
+                let base = self.price_base_year;
+                match (reference::gdp_deflator(base), reference::gdp_deflator(year)) {
+                    (Some(to), Some(from)) => to / from,
+                    _ => {
+                        let (first, last) = reference::gdp_deflator_years();
+                        report_at(
+                            self,
+                            format!("prices cannot be converted to {base} prices: the GDP deflator table holds {first}–{last}"),
+                            format!("use a price_base_year from {first} to {last}, or drop price_year"),
+                        );
+                        return None;
+                    }
+                }
+            }
+        };
+        let dist = value.dist.scaled(price_factor);
+        let sampler = match dist.sampler(kind.domain) {
             Ok(s) => s,
             Err(e) => {
                 let problem = format!("`{}`: {}", quote(&value.text), e.problem);
-                match &origin {
-                    Origin::Override { by, .. } => self.errors.push(InputError {
-                        origin: by.clone(),
-                        location: None,
-                        key: key.into(),
-                        problem,
-                        fix: e.fix,
-                    }),
-                    _ => self.error_at(span, key, problem, e.fix),
-                }
+                report_at(self, problem, e.fix);
                 return None;
             }
         };
         self.inputs.push(Input {
             key: key.into(),
             text: value.text,
-            dist: value.dist,
+            dist,
+            price_year: value.price_year,
+            price_factor,
             sampler,
             unit: kind.unit,
             domain: kind.domain,

@@ -73,6 +73,11 @@ pub struct Input {
     /// Identifies the input's own random stream, so changing one input leaves the draws of
     /// every other input unchanged (common random numbers across runs).
     pub stream: u64,
+    /// The price year the distribution is written in, where it is not the base year's.
+    pub price_year: Option<i32>,
+    /// D(price_base_year) / D(price_year): what the written figures were multiplied by to put
+    /// them in base-year prices (1 without a price year). `dist` is already converted.
+    pub price_factor: f64,
 }
 
 impl Input {
@@ -159,6 +164,9 @@ pub struct Override {
     pub text: String,
     /// Where it came from, e.g. `--set` or `assumptions.csv row 4`.
     pub by: String,
+    /// The price year of the new text: `None` keeps the scenario's (as `--set` does);
+    /// `Some(None)` says the text is in base-year prices.
+    pub price_year: Option<Option<i32>>,
 }
 
 impl Override {
@@ -182,6 +190,7 @@ impl Override {
             key: key.trim().to_string(),
             text: text.trim().to_string(),
             by: "--set".into(),
+            price_year: None,
         })
     }
 }
@@ -295,6 +304,14 @@ impl Model {
     pub fn calendar_year(&self, y: usize) -> i32 {
         self.settings.first_year + y as i32
     }
+}
+
+/// Reads a price year written as text (`2012`, `2012-13`), as a register cell holds it.
+///
+/// # Errors
+/// A problem and fix when it is not a year inside the GDP deflator table.
+pub fn read_price_year(text: &str) -> std::result::Result<i32, (String, String)> {
+    inputs::read_price_year(&toml::Value::String(text.to_string()))
 }
 
 /// Reads and validates a scenario file, applying `overrides`.

@@ -121,3 +121,135 @@ fn payback_is_the_first_year_from_which_the_discounted_total_stays_positive() {
     assert_eq!(metric(&out, "payback_year", "mean"), "");
     assert_eq!(metric(&out, "payback_year", "p_positive"), "0");
 }
+
+#[test]
+fn money_in_an_older_price_year_is_converted_with_the_gdp_deflator() {
+    // £0.22 a contact in 2012 prices is 0.22 × 100 / 71.9294 in 2024 prices.
+    let text = fixture_text("fixed-option.toml").replace(
+        "channel_cost_per_contact = 2",
+        "channel_cost_per_contact = { value = 0.22, price_year = 2012, source = \"Digital Efficiency Report\" }",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_scenario_text(dir.path(), &text, &[]);
+    let rows = read_csv(&out.join("summary.csv"));
+    let value = row(
+        &rows,
+        &[
+            ("department", "a"),
+            ("component", "value"),
+            ("bearer", "government"),
+        ],
+    );
+    let k = 0.22 * 100.0 / 71.9294;
+    assert_relative(
+        "value demand",
+        num(value, "mean"),
+        1000.0 * (10.0 + k),
+        1e-9,
+    );
+    // A financial year uses its first calendar year: the same figures.
+    let financial = text.replace("price_year = 2012,", "price_year = \"2012-13\",");
+    let again = run_scenario_text(dir.path(), &financial, &[]);
+    assert_eq!(
+        std::fs::read(out.join("summary.csv")).unwrap(),
+        std::fs::read(again.join("summary.csv")).unwrap()
+    );
+    // `check` shows the factor, and the case says both prices.
+    let scenario = dir.path().join("scenario.toml");
+    let check = run_in(dir.path(), &["check", scenario.to_str().unwrap()]);
+    assert!(stdout(&check).contains("2012 prices") && stdout(&check).contains("× 1.3903"));
+    let case = std::fs::read_to_string(again.join("economic-case.md")).unwrap();
+    assert!(case.contains("£0.22 in 2012 prices"), "{case}");
+    assert!(case.contains("£0.31 in base-year prices"), "{case}");
+}
+
+#[test]
+fn a_price_year_outside_the_deflator_table_is_refused_with_its_range() {
+    for year in ["1989", "2025", "\"last year\""] {
+        let text = fixture_text("fixed-option.toml").replace(
+            "channel_cost_per_contact = 2",
+            &format!("channel_cost_per_contact = {{ value = 2, price_year = {year} }}"),
+        );
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("s.toml"), text).unwrap();
+        let output = run_in(dir.path(), &["check", "s.toml"]);
+        assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+        let err = stderr(&output);
+        assert!(
+            err.contains("departments.a.channel_cost_per_contact"),
+            "{err}"
+        );
+        assert!(err.contains("1990") && err.contains("2024"), "{err}");
+    }
+    // Only money has a price year.
+    let text = fixture_text("fixed-option.toml").replace(
+        "user_minutes = 30",
+        "user_minutes = { value = 30, price_year = 2012 }",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("s.toml"), text).unwrap();
+    let output = run_in(dir.path(), &["check", "s.toml"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("only to money inputs"));
+}
+
+#[test]
+fn the_price_year_round_trips_through_the_register() {
+    let text = fixture_text("fixed-option.toml").replace(
+        "channel_cost_per_contact = 2",
+        "channel_cost_per_contact = { value = 2, price_year = 2012 }",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_scenario_text(dir.path(), &text, &[]);
+    let scenario = dir.path().join("scenario.toml");
+    let register = dir.path().join("register.csv");
+    let output = run_in(
+        dir.path(),
+        &[
+            "assumptions",
+            scenario.to_str().unwrap(),
+            "-o",
+            register.to_str().unwrap(),
+        ],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let csv = std::fs::read_to_string(&register).unwrap();
+    assert!(csv.starts_with("key,distribution,price_year,"), "{csv}");
+    assert!(
+        csv.contains("departments.a.channel_cost_per_contact,2,2012,"),
+        "{csv}"
+    );
+    // Unchanged, it gives the same results; with the price year moved to 2024, the factor is 1.
+    let same = run_named(
+        dir.path(),
+        &scenario,
+        "same",
+        &["--assumptions", register.to_str().unwrap()],
+    );
+    assert_eq!(
+        std::fs::read(out.join("summary.csv")).unwrap(),
+        std::fs::read(same.join("summary.csv")).unwrap()
+    );
+    std::fs::write(&register, csv.replace(",2,2012,", ",2,2024,")).unwrap();
+    let moved = run_named(
+        dir.path(),
+        &scenario,
+        "moved",
+        &["--assumptions", register.to_str().unwrap()],
+    );
+    let rows = read_csv(&moved.join("summary.csv"));
+    let value = row(
+        &rows,
+        &[
+            ("department", "a"),
+            ("component", "value"),
+            ("bearer", "government"),
+        ],
+    );
+    assert_relative(
+        "2024 prices",
+        num(value, "mean"),
+        1000.0 * (10.0 + 2.0),
+        1e-12,
+    );
+}
