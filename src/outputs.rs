@@ -226,6 +226,40 @@ impl YearlyMetric {
     }
 }
 
+/// What an option means to one organisation (`organisations.csv`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum OrgMetric {
+    /// The option's costs it bears (it funds the option).
+    PvCosts,
+    /// The option's benefits to government that fall on it.
+    PvBenefitsGovernment,
+    /// Costs less benefits: negative where it gains.
+    NetPresentCost,
+}
+
+impl OrgMetric {
+    /// Every metric, in the order of `organisations.csv`.
+    pub const ALL: [OrgMetric; 3] = [
+        OrgMetric::PvCosts,
+        OrgMetric::PvBenefitsGovernment,
+        OrgMetric::NetPresentCost,
+    ];
+
+    /// Position in [`OrgMetric::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The name in `organisations.csv`.
+    pub fn name(self) -> &'static str {
+        match self {
+            OrgMetric::PvCosts => "pv_costs",
+            OrgMetric::PvBenefitsGovernment => "pv_benefits_government",
+            OrgMetric::NetPresentCost => "net_present_cost",
+        }
+    }
+}
+
 /// The statistics columns of every table (`mean,sd,se,p5,p10,p50,p90,p95`).
 pub const STATISTICS: [&str; 8] = ["mean", "sd", "se", "p5", "p10", "p50", "p90", "p95"];
 

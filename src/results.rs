@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use crate::appraisal;
 use crate::engine::{self, Outcome, RunConfig, Samples, Stats};
 use crate::error::Result;
-use crate::outputs::{Bearer, Component, Metric, Scope, YearlyMetric};
+use crate::outputs::{Bearer, Component, Metric, OrgMetric, Scope, YearlyMetric};
 use crate::scenario::Model;
 use crate::sensitivity::{SwitchingValue, Tornado};
 
@@ -98,6 +98,41 @@ impl Results {
     pub fn yearly(&self, option: Option<usize>, year: usize, metric: YearlyMetric) -> Stats {
         let k = self.outcome.layout.yearly(option, year, metric);
         self.outcome.stats[k].unwrap_or(UNDEFINED)
+    }
+
+    /// What option `option` means to an organisation: `slot` is a department's position, or
+    /// the number of departments for a funder that is no department (or unallocated costs).
+    pub fn organisation(&self, option: usize, slot: usize, metric: OrgMetric) -> Stats {
+        let k = self.outcome.layout.organisation(option, slot, metric);
+        self.outcome.stats[k].unwrap_or(UNDEFINED)
+    }
+
+    /// The organisations of option `option` that a reader sees, in order: the funder first
+    /// (unless it is one of the departments, or `not allocated` where none is named), then every
+    /// department; each as (slot, id, name).
+    pub fn organisations(&self, option: usize) -> Vec<(usize, String, String)> {
+        let model = &self.model;
+        let departments = model.departments();
+        let spec = &model.options()[option];
+        let mut list = Vec::new();
+        match &spec.funder {
+            Some(f) if f.department.is_none() => {
+                list.push((departments.len(), f.id.clone(), f.name.clone()))
+            }
+            None => list.push((
+                departments.len(),
+                "not allocated".to_string(),
+                "Costs not allocated to an organisation".to_string(),
+            )),
+            Some(_) => {}
+        }
+        list.extend(
+            departments
+                .iter()
+                .enumerate()
+                .map(|(d, dept)| (d, dept.id.clone(), dept.name.clone())),
+        );
+        list
     }
 
     /// The `p`-quantile of an appraisal metric, from its sketch (for distribution curves).

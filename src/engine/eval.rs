@@ -3,114 +3,11 @@
 //! Kept free of sampling and statistics so it can be read against the contract line by line
 //! and tested with fixed inputs. Nothing here allocates: callers pass scratch space.
 
+pub use super::layout::Layout;
 use crate::appraisal::{self, PresentValues};
-use crate::outputs::{Bearer, Component, Metric, Scope, YearlyMetric};
+use crate::outputs::{Bearer, Component, Metric, OrgMetric, Scope, YearlyMetric};
 use crate::params::{DeptParam, DEPT_PARAM_COUNT};
 use crate::scenario::{EffectKind, Model};
-
-/// Where each output lives in an iteration's output row: the summary costs (every department
-/// and the total × component × bearer), then each option's appraisal metrics, then the
-/// yearly flows of BAU and each option.
-#[derive(Debug, Clone)]
-pub struct Layout {
-    pub departments: usize,
-    pub options: usize,
-    pub years: usize,
-    appraisal_start: usize,
-    yearly_start: usize,
-    pub len: usize,
-}
-
-impl Layout {
-    pub fn new(model: &Model) -> Layout {
-        let departments = model.departments().len();
-        let options = model.options().len();
-        let years = model.settings().years;
-        let summary = (departments + 1) * Component::ALL.len() * Bearer::ALL.len();
-        let appraisal = options * Metric::ALL.len();
-        let yearly = years * (YearlyMetric::BAU.len() + options * YearlyMetric::ALL.len());
-        Layout {
-            departments,
-            options,
-            years,
-            appraisal_start: summary,
-            yearly_start: summary + appraisal,
-            len: summary + appraisal + yearly,
-        }
-    }
-
-    /// The year-0 cost of a scope, component and bearer.
-    pub fn summary(&self, scope: Scope, component: Component, bearer: Bearer) -> usize {
-        self.summary_at(self.scope_index(scope), component, bearer)
-    }
-
-    fn scope_index(&self, scope: Scope) -> usize {
-        match scope {
-            Scope::Department(d) => d,
-            Scope::Total => self.departments,
-        }
-    }
-
-    fn summary_at(&self, d: usize, component: Component, bearer: Bearer) -> usize {
-        (d * Component::ALL.len() + component.index()) * Bearer::ALL.len() + bearer.index()
-    }
-
-    /// Number of summary outputs.
-    pub fn summary_len(&self) -> usize {
-        self.appraisal_start
-    }
-
-    /// Index of the first yearly output: summary and appraisal outputs come before it.
-    pub fn yearly_start(&self) -> usize {
-        self.yearly_start
-    }
-
-    /// An appraisal metric of an option.
-    pub fn appraisal(&self, option: usize, metric: Metric) -> usize {
-        self.appraisal_start + option * Metric::ALL.len() + metric.index()
-    }
-
-    /// A yearly flow: `option` is `None` for business as usual.
-    pub fn yearly(&self, option: Option<usize>, year: usize, metric: YearlyMetric) -> usize {
-        let per_year = YearlyMetric::BAU.len() + self.options * YearlyMetric::ALL.len();
-        let within = match option {
-            None => metric.index(),
-            Some(o) => YearlyMetric::BAU.len() + o * YearlyMetric::ALL.len() + metric.index(),
-        };
-        self.yearly_start + year * per_year + within
-    }
-
-    /// A readable name for output `k`, e.g. `total_failure_users` or `share-data_npsv`.
-    pub fn output_name(&self, model: &Model, k: usize) -> String {
-        if k < self.summary_len() {
-            let per_dept = Component::ALL.len() * Bearer::ALL.len();
-            let component = Component::ALL[(k % per_dept) / Bearer::ALL.len()];
-            let bearer = Bearer::ALL[k % Bearer::ALL.len()];
-            let dept = model
-                .departments()
-                .get(k / per_dept)
-                .map_or("total", |d| d.id.as_str());
-            return format!("{dept}_{}_{}", component.name(), bearer.name());
-        }
-        if k < self.yearly_start {
-            let within = k - self.appraisal_start;
-            let option = &model.options()[within / Metric::ALL.len()];
-            let metric = Metric::ALL[within % Metric::ALL.len()];
-            return format!("{}_{}", option.id, metric.name());
-        }
-        let per_year = YearlyMetric::BAU.len() + self.options * YearlyMetric::ALL.len();
-        let within = k - self.yearly_start;
-        let year = model.calendar_year(within / per_year);
-        match (within % per_year).checked_sub(YearlyMetric::BAU.len()) {
-            None => format!("bau_{year}_{}", YearlyMetric::ALL[within % per_year].name()),
-            Some(i) => format!(
-                "{}_{year}_{}",
-                model.options()[i / YearlyMetric::ALL.len()].id,
-                YearlyMetric::ALL[i % YearlyMetric::ALL.len()].name()
-            ),
-        }
-    }
-}
 
 /// Per-journey cost of one department by component: user minutes, user cash, government £.
 #[derive(Debug, Clone, Copy, Default)]
@@ -188,6 +85,9 @@ fn apply_effect(value: &mut f64, param: DeptParam, kind: EffectKind, x: f64) {
 pub struct Scratch {
     bau: Vec<[f64; DEPT_PARAM_COUNT]>,
     changed: Vec<[f64; DEPT_PARAM_COUNT]>,
+    /// Government cost per journey of each department, in BAU and with the option.
+    bau_government: Vec<f64>,
+    saved_government: Vec<f64>,
     /// Journeys in each appraisal year.
     journeys: Vec<f64>,
     /// Value of a user minute in each appraisal year.
@@ -200,6 +100,8 @@ impl Scratch {
         Scratch {
             bau: vec![[0.0; DEPT_PARAM_COUNT]; d],
             changed: vec![[0.0; DEPT_PARAM_COUNT]; d],
+            bau_government: vec![0.0; d],
+            saved_government: vec![0.0; d],
             journeys: vec![0.0; model.settings.years],
             minute_value: vec![0.0; model.settings.years],
         }
@@ -243,6 +145,7 @@ pub fn evaluate_options(
     for (d, values) in scratch.bau.iter().enumerate() {
         let j = per_journey(values);
         bau.add(&j);
+        scratch.bau_government[d] = j.government.iter().sum();
         let mut by_component = [[0.0f64; 2]; 4];
         for c in 0..4 {
             by_component[c] = [
@@ -302,8 +205,11 @@ pub fn evaluate_options(
             }
         }
         let mut with = Totals::default();
-        for values in &scratch.changed {
-            with.add(&per_journey(values));
+        for (d, values) in scratch.changed.iter().enumerate() {
+            let j = per_journey(values);
+            with.add(&j);
+            scratch.saved_government[d] =
+                scratch.bau_government[d] - j.government.iter().sum::<f64>();
         }
         appraise(
             model,
@@ -312,6 +218,7 @@ pub fn evaluate_options(
             o,
             (&bau, &with),
             (&scratch.journeys, &scratch.minute_value),
+            &scratch.saved_government,
             &mut put,
         );
     }
@@ -358,12 +265,15 @@ fn appraise(
     o: usize,
     (bau, with): (&Totals, &Totals),
     (journeys, minute_value): (&[f64], &[f64]),
+    saved_government: &[f64],
     put: &mut impl FnMut(usize, f64),
 ) {
     let option = &model.options[o];
     let optimism_bias = inputs[option.optimism_bias];
     let running = inputs[option.running];
     let mut pv = PresentValues::default();
+    // Σ DF_y · a_y · J_y: a department's PV benefit is its saving per journey times this.
+    let mut reach = 0.0;
     for y in 0..layout.years {
         let (j_y, v_y) = (journeys[y], minute_value[y]);
         let adoption = option.adoption_input(y).map_or(0.0, |id| inputs[id]);
@@ -377,6 +287,7 @@ fn appraise(
         let cost = appraisal::option_cost(capital, optimism_bias, running, y >= option.live);
         let net = benefit_users + benefit_government - cost;
         let df = model.discount_factors[y];
+        reach += df * adoption * j_y;
         let row = [
             j_y * (v_y * bau.user_minutes + bau.user_cash) - benefit_users,
             j_y * bau.government - benefit_government,
@@ -396,5 +307,19 @@ fn appraise(
         .zip(pv.metrics(model.settings.first_year))
     {
         put(layout.appraisal(o, metric), value);
+    }
+    // Who pays and who benefits: each department receives its own saving; the funder bears
+    // the costs (the last slot when the funder is no department, or none is named).
+    let funder_slot = option
+        .funder
+        .as_ref()
+        .and_then(|f| f.department)
+        .unwrap_or(layout.departments);
+    for slot in 0..=layout.departments {
+        let costs = if slot == funder_slot { pv.costs } else { 0.0 };
+        let benefits = saved_government.get(slot).map_or(0.0, |s| reach * s);
+        for (metric, value) in [costs, benefits, costs - benefits].into_iter().enumerate() {
+            put(layout.organisation(o, slot, OrgMetric::ALL[metric]), value);
+        }
     }
 }

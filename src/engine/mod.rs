@@ -8,6 +8,7 @@
 //! worker, never per iteration.
 
 pub mod eval;
+mod layout;
 pub mod stats;
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};

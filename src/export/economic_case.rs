@@ -11,7 +11,7 @@ use super::{Artefact, Exporter};
 use crate::dist::Family;
 use crate::error::Result;
 use crate::format::{describe_value, md, money, percent, ratio, thousands};
-use crate::outputs::{Bearer, Component, Metric, Scope};
+use crate::outputs::{Bearer, Component, Metric, OrgMetric, Scope};
 use crate::results::Results;
 use crate::scenario::{EffectKind, Input, Origin};
 
@@ -257,7 +257,27 @@ fn options_section(r: &Results, charts: bool) -> String {
             );
         }
         out.push_str("\n\n");
+        out.push_str(&who_pays_table(r, o));
     }
+    out
+}
+
+/// Who pays and who benefits: each organisation's PV costs, PV benefits to government and net
+/// present cost, so a reader sees that one body pays and others save.
+fn who_pays_table(r: &Results, o: usize) -> String {
+    let mut out = String::from("| Organisation | PV costs borne | PV benefits received | Net present cost |\n|---|---:|---:|---:|\n");
+    for (slot, _, name) in r.organisations(o) {
+        let cell = |m: OrgMetric| mean_range(&r.organisation(o, slot, m));
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} |",
+            md(&name),
+            cell(OrgMetric::PvCosts),
+            cell(OrgMetric::PvBenefitsGovernment),
+            cell(OrgMetric::NetPresentCost)
+        );
+    }
+    out.push_str("\nMeans, with P10–P90. A negative net present cost is a net saving to that organisation.\n\n");
     out
 }
 

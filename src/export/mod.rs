@@ -67,6 +67,7 @@ pub fn registered(options: ExportOptions) -> Vec<Box<dyn Exporter>> {
         Box::new(tables::SensitivityCsv),
         Box::new(tables::AppraisalCsv),
         Box::new(tables::YearlyCsv),
+        Box::new(tables::OrganisationsCsv),
         Box::new(tables::SwitchingCsv),
     ];
     if options.charts {

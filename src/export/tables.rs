@@ -5,7 +5,7 @@
 use super::{Artefact, Exporter};
 use crate::error::{Error, Result};
 use crate::format::{csv_number, csv_text};
-use crate::outputs::{Bearer, Component, Metric, Scope, YearlyMetric, STATISTICS};
+use crate::outputs::{Bearer, Component, Metric, OrgMetric, Scope, YearlyMetric, STATISTICS};
 use crate::results::Results;
 use crate::sensitivity::{SwitchingValue, Tornado};
 
@@ -197,6 +197,54 @@ impl Exporter for YearlyCsv {
             self.name(),
             &["option", "year", "metric", "mean", "p10", "p50", "p90"],
             bau.chain(options),
+        )
+    }
+}
+
+/// `organisations.csv`: each option × organisation (the funder and every department) × who
+/// pays and who benefits.
+pub struct OrganisationsCsv;
+
+impl Exporter for OrganisationsCsv {
+    fn name(&self) -> &'static str {
+        "organisations.csv"
+    }
+
+    fn render(&self, r: &Results, _earlier: &[Artefact]) -> Result<Vec<Artefact>> {
+        let options = r.model().options();
+        if options.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows = options.iter().enumerate().flat_map(|(o, option)| {
+            r.organisations(o)
+                .into_iter()
+                .flat_map(move |(slot, id, _)| {
+                    OrgMetric::ALL.into_iter().map(move |m| {
+                        let s = r.organisation(o, slot, m);
+                        vec![
+                            Cell::text(&option.id),
+                            Cell::text(&id),
+                            Cell::text(m.name()),
+                            Cell::Number(s.mean),
+                            Cell::Number(s.p10),
+                            Cell::Number(s.p50),
+                            Cell::Number(s.p90),
+                        ]
+                    })
+                })
+        });
+        table_file(
+            self.name(),
+            &[
+                "option",
+                "organisation",
+                "metric",
+                "mean",
+                "p10",
+                "p50",
+                "p90",
+            ],
+            rows,
         )
     }
 }

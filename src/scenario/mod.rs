@@ -138,6 +138,19 @@ pub struct OptionSpec {
     /// Benefits the model does not value (trust, wellbeing): listed beside the figures, never
     /// added to them.
     pub non_monetised: Vec<String>,
+    /// The organisation whose budget bears the option's costs (`funded_by`), if named.
+    pub funder: Option<Funder>,
+}
+
+/// Who pays for an option.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Funder {
+    /// An organisation id: a department's, or any other (e.g. `gds`).
+    pub id: String,
+    /// The name a reader sees (`funder_name`, else the department's name, else the id).
+    pub name: String,
+    /// The department it is, where it is one.
+    pub department: Option<usize>,
 }
 
 impl OptionSpec {

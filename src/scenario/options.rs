@@ -7,7 +7,7 @@ use toml::{Spanned, Value};
 
 use super::inputs::{InputKind, Loader};
 use super::raw::{RawEffect, RawOption};
-use super::{Department, Effect, EffectKind, InputId, OptionSpec, Origin};
+use super::{Department, Effect, EffectKind, Funder, InputId, OptionSpec, Origin};
 use crate::dist::Domain;
 use crate::error::{closest, quote};
 use crate::params::{DeptParam, Unit};
@@ -93,8 +93,40 @@ impl Loader<'_> {
             optimism_bias: optimism_bias?,
             effects,
             non_monetised: raw.non_monetised.clone(),
+            funder: self.funder(&prefix, &raw, departments),
         })
         .filter(|_| complete)
+    }
+
+    /// The option's funder: `funded_by` names an organisation, a department or another.
+    fn funder(
+        &mut self,
+        prefix: &str,
+        raw: &RawOption,
+        departments: &[Department],
+    ) -> Option<Funder> {
+        let id = raw.funded_by.as_ref()?;
+        let text = id.get_ref().trim();
+        if text.is_empty() || text.eq_ignore_ascii_case("not allocated") {
+            self.error_at(
+                Some(id.span()),
+                &format!("{prefix}.funded_by"),
+                "names no organisation".into(),
+                "give the id of the organisation that pays, e.g. funded_by = \"gds\", or leave it out",
+            );
+            return None;
+        }
+        let department = departments.iter().position(|d| d.id == text);
+        let name = raw
+            .funder_name
+            .clone()
+            .or_else(|| department.map(|d| departments[d].name.clone()))
+            .unwrap_or_else(|| text.to_string());
+        Some(Funder {
+            id: text.to_string(),
+            name,
+            department,
+        })
     }
 
     fn capital(

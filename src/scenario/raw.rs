@@ -73,6 +73,8 @@ pub(super) struct RawOption {
     pub(super) optimism_bias: Option<Spanned<Value>>,
     #[serde(default)]
     pub(super) non_monetised: Vec<String>,
+    pub(super) funded_by: Option<Spanned<String>>,
+    pub(super) funder_name: Option<String>,
     #[serde(default)]
     pub(super) effect: Vec<Spanned<RawEffect>>,
 }

@@ -253,3 +253,99 @@ fn the_price_year_round_trips_through_the_register() {
         1e-12,
     );
 }
+
+fn organisations(out: &std::path::Path) -> Vec<std::collections::HashMap<String, String>> {
+    read_csv(&out.join("organisations.csv"))
+}
+
+fn org(rows: &[std::collections::HashMap<String, String>], o: &str, who: &str, m: &str) -> f64 {
+    num(
+        row(rows, &[("option", o), ("organisation", who), ("metric", m)]),
+        "mean",
+    )
+}
+
+#[test]
+fn one_body_pays_and_the_departments_save() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = fixture_text("fixed-option.toml").replace(
+        "name = \"Joined up\"",
+        "name = \"Joined up\"\nfunded_by = \"gds\"\nfunder_name = \"Government Digital Service\"",
+    );
+    let out = run_scenario_text(dir.path(), &text, &[]);
+    let rows = organisations(&out);
+    let pv_costs = mean(&out, "pv_costs");
+    let government = mean(&out, "pv_benefits_government");
+    assert_relative(
+        "gds pays",
+        org(&rows, "joined", "gds", "pv_costs"),
+        pv_costs,
+        1e-12,
+    );
+    assert_eq!(org(&rows, "joined", "gds", "pv_benefits_government"), 0.0);
+    assert_eq!(org(&rows, "joined", "a", "pv_costs"), 0.0);
+    assert_relative(
+        "department a saves",
+        org(&rows, "joined", "a", "pv_benefits_government"),
+        government,
+        1e-9,
+    );
+    let net: f64 = ["gds", "a"]
+        .iter()
+        .map(|who| org(&rows, "joined", who, "net_present_cost"))
+        .sum();
+    assert_relative(
+        "net present costs add up",
+        net,
+        mean(&out, "net_present_cost_government"),
+        1e-9,
+    );
+    let case = std::fs::read_to_string(out.join("economic-case.md")).unwrap();
+    assert!(case.contains("| Government Digital Service |"), "{case}");
+    // Without a funder, the costs are shown as not allocated.
+    let out = run_scenario_text(dir.path(), &fixture_text("fixed-option.toml"), &[]);
+    let rows = organisations(&out);
+    assert_relative(
+        "not allocated",
+        org(&rows, "joined", "not allocated", "pv_costs"),
+        pv_costs,
+        1e-12,
+    );
+}
+
+#[test]
+fn each_department_receives_its_own_benefit() {
+    // Two departments, uncertain inputs: the departments' benefits add up to the option's
+    // benefits to government, and the funder's costs to its costs, in the mean.
+    let dir = tempfile::tempdir().unwrap();
+    let text = fixture_text("small.toml").replace(
+        "name = \"Share data\"",
+        "name = \"Share data\"\nfunded_by = \"two\"",
+    );
+    let out = run_scenario_text(dir.path(), &text, &[]);
+    let rows = read_csv(&out.join("organisations.csv"));
+    let appraisal = read_csv(&out.join("appraisal.csv"));
+    let option = |m: &str| {
+        num(
+            row(&appraisal, &[("option", "share"), ("metric", m)]),
+            "mean",
+        )
+    };
+    let benefits = org(&rows, "share", "one", "pv_benefits_government")
+        + org(&rows, "share", "two", "pv_benefits_government");
+    assert_relative(
+        "benefits add up",
+        benefits,
+        option("pv_benefits_government"),
+        1e-9,
+    );
+    assert_relative(
+        "two pays",
+        org(&rows, "share", "two", "pv_costs"),
+        option("pv_costs"),
+        1e-12,
+    );
+    // Only department one's repetition is cut, so department two saves nothing.
+    assert_eq!(org(&rows, "share", "two", "pv_benefits_government"), 0.0);
+    assert!(!rows.iter().any(|r| r["organisation"] == "not allocated"));
+}
