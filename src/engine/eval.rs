@@ -211,16 +211,7 @@ pub fn evaluate_options(
             scratch.saved_government[d] =
                 scratch.bau_government[d] - j.government.iter().sum::<f64>();
         }
-        appraise(
-            model,
-            layout,
-            inputs,
-            o,
-            (&bau, &with),
-            (&scratch.journeys, &scratch.minute_value),
-            &scratch.saved_government,
-            &mut put,
-        );
+        appraise(model, layout, inputs, o, (&bau, &with), scratch, &mut put);
     }
 }
 
@@ -257,17 +248,19 @@ fn put_summary(
 }
 
 /// The yearly flows and present values of option `o`, given per-journey totals without and
-/// with its effects, and journeys and the value of a user minute by year.
+/// with its effects, and (in `scratch`) journeys and the value of a user minute by year and
+/// each department's saving per journey.
 fn appraise(
     model: &Model,
     layout: &Layout,
     inputs: &[f64],
     o: usize,
     (bau, with): (&Totals, &Totals),
-    (journeys, minute_value): (&[f64], &[f64]),
-    saved_government: &[f64],
+    scratch: &Scratch,
     put: &mut impl FnMut(usize, f64),
 ) {
+    let (journeys, minute_value) = (&scratch.journeys, &scratch.minute_value);
+    let saved_government = &scratch.saved_government;
     let option = &model.options[o];
     let optimism_bias = inputs[option.optimism_bias];
     let running = inputs[option.running];
