@@ -66,6 +66,7 @@ struct RunJson {
     inputs: Vec<InputJson>,
     percentile_method: String,
     wall_time_seconds: f64,
+    reference_tables: Vec<serde_json::Value>,
     files: Vec<String>,
 }
 

@@ -9,14 +9,35 @@ pub mod reference;
 
 use crate::outputs::Metric;
 
-/// Discount factors DF_0 … DF_{years−1}: DF_0 = 1 and DF_y = DF_{y−1} / (1 + rate of year y),
-/// at `rate` when given, else at the Green Book social time preference rate of each year.
-pub fn discount_factors(years: usize, rate: Option<f64>) -> Vec<f64> {
+/// How future years are discounted (docs/method.md §3).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Discounting {
+    /// The Green Book social time preference rate: 3.5 % for years 1–30, declining after.
+    GreenBook,
+    /// The Green Book health discount rate: 1.5 % for years 1–30, declining after.
+    Health,
+    /// One rate for every year (`discounting.rate`).
+    Fixed(f64),
+}
+
+impl Discounting {
+    /// The rate of appraisal year `year`.
+    pub fn rate(self, year: u32) -> f64 {
+        match self {
+            Discounting::GreenBook => reference::green_book_rate(year),
+            Discounting::Health => reference::green_book_health_rate(year),
+            Discounting::Fixed(rate) => rate,
+        }
+    }
+}
+
+/// Discount factors DF_0 … DF_{years−1}: DF_0 = 1 and DF_y = DF_{y−1} / (1 + rate of year y).
+pub fn discount_factors(years: usize, discounting: Discounting) -> Vec<f64> {
     let mut factors = Vec::with_capacity(years);
     let mut df = 1.0;
     for y in 0..years {
         if y > 0 {
-            df /= 1.0 + rate.unwrap_or_else(|| reference::green_book_rate(y as u32));
+            df /= 1.0 + discounting.rate(y as u32);
         }
         factors.push(df);
     }
@@ -109,13 +130,16 @@ mod tests {
 
     #[test]
     fn discount_factors_follow_the_green_book() {
-        let df = discount_factors(80, None);
+        let df = discount_factors(80, Discounting::GreenBook);
         assert_eq!(df[0], 1.0);
         assert!((df[10] - 1.0 / 1.035f64.powi(10)).abs() < 1e-12);
         assert!((df[31] - df[30] / 1.03).abs() < 1e-12);
         assert!((df[76] - df[75] / 1.025).abs() < 1e-12);
-        let flat = discount_factors(5, Some(0.05));
+        let flat = discount_factors(5, Discounting::Fixed(0.05));
         assert!((flat[4] - 1.0 / 1.05f64.powi(4)).abs() < 1e-12);
+        let health = discount_factors(40, Discounting::Health);
+        assert!((health[30] - 1.0 / 1.015f64.powi(30)).abs() < 1e-12);
+        assert!((health[31] - health[30] / 1.0129).abs() < 1e-12);
     }
 
     #[test]

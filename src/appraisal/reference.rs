@@ -18,7 +18,17 @@ pub struct DiscountBand {
     /// Inclusive; `None` for the open-ended last band.
     pub to_year: Option<u32>,
     pub rate: f64,
+    /// The Green Book rate for health effects over the same band.
+    pub health_rate: f64,
 }
+
+/// Where the discount schedules come from, and their vintage.
+pub const DISCOUNT_SOURCE: &str =
+    "HM Treasury, The Green Book (2022), Annex A6: social time preference rate and health discount rate, declining long-term schedules";
+
+/// Where the optimism-bias categories come from, and their vintage.
+pub const OPTIMISM_BIAS_TABLE_SOURCE: &str =
+    "HM Treasury, Green Book supplementary guidance: optimism bias (Mott MacDonald, Review of Large Public Procurement in the UK, 2002)";
 
 /// A Green Book optimism-bias category for capital costs.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,6 +43,7 @@ struct DiscountRow {
     from_year: u32,
     to_year: Option<u32>,
     rate: f64,
+    health_rate: f64,
 }
 
 #[derive(serde::Deserialize)]
@@ -60,19 +71,29 @@ pub fn green_book_schedule() -> &'static [DiscountBand] {
                 from_year: r.from_year,
                 to_year: r.to_year,
                 rate: r.rate,
+                health_rate: r.health_rate,
             })
             .collect()
     })
 }
 
-/// The Green Book rate for appraisal year `year`.
-pub fn green_book_rate(year: u32) -> f64 {
+/// The band of the Green Book schedule that holds appraisal year `year`.
+fn band(year: u32) -> &'static DiscountBand {
     let bands = green_book_schedule();
     bands
         .iter()
         .find(|b| year >= b.from_year && b.to_year.is_none_or(|to| year <= to))
-        .or(bands.last())
-        .map_or(0.035, |b| b.rate)
+        .unwrap_or(&bands[bands.len() - 1])
+}
+
+/// The Green Book social time preference rate for appraisal year `year`.
+pub fn green_book_rate(year: u32) -> f64 {
+    band(year).rate
+}
+
+/// The Green Book health discount rate for appraisal year `year`.
+pub fn green_book_health_rate(year: u32) -> f64 {
+    band(year).health_rate
 }
 
 #[derive(serde::Deserialize)]
@@ -143,6 +164,9 @@ mod tests {
 
     #[test]
     fn later_bands_are_read() {
+        assert_eq!(green_book_health_rate(10), 0.015);
+        assert_eq!(green_book_health_rate(50), 0.0129);
+        assert_eq!(green_book_health_rate(400), 0.0043);
         assert_eq!(green_book_rate(150), 0.02);
         assert_eq!(green_book_rate(250), 0.015);
         assert_eq!(green_book_rate(1000), 0.01);

@@ -58,9 +58,11 @@ fn caveat(r: &Results) -> String {
 }
 
 fn discount_words(r: &Results) -> String {
-    match r.model().discount_rate() {
-        Some(rate) => format!("a fixed discount rate of {}", describe_value(crate::params::Unit::Share, rate)),
-        None => "the Green Book social time preference rate (3.5% a year for the first 30 years, declining after)".into(),
+    use crate::appraisal::Discounting;
+    match r.model().discounting() {
+        Discounting::Fixed(rate) => format!("a fixed discount rate of {}", describe_value(crate::params::Unit::Share, rate)),
+        Discounting::GreenBook => "the Green Book social time preference rate (3.5% a year for the first 30 years, declining after)".into(),
+        Discounting::Health => "the Green Book health discount rate (1.5% a year for the first 30 years, declining after)".into(),
     }
 }
 

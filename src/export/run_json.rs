@@ -8,6 +8,46 @@ use crate::results::Results;
 /// The version of the results folder layout; `compare` refuses runs of another layout.
 pub const RESULTS_FORMAT: u64 = 2;
 
+/// Every reference table the run used, with its source and vintage.
+fn reference_tables(m: &crate::scenario::Model) -> Vec<serde_json::Value> {
+    use crate::appraisal::{reference, Discounting};
+    let mut tables = Vec::new();
+    let discounting = match m.discounting() {
+        Discounting::GreenBook => Some("Green Book social time preference rate"),
+        Discounting::Health => Some("Green Book health discount rate"),
+        Discounting::Fixed(_) => None,
+    };
+    if let Some(name) = discounting {
+        tables.push(serde_json::json!({
+            "table": name,
+            "file": "data/discount_rates.csv",
+            "source": reference::DISCOUNT_SOURCE,
+            "vintage": "2022",
+        }));
+    }
+    let categories = reference::optimism_bias_categories();
+    if m.inputs()
+        .iter()
+        .any(|i| categories.iter().any(|c| c.category == i.text))
+    {
+        tables.push(serde_json::json!({
+            "table": "optimism bias (capital, upper bounds)",
+            "file": "data/optimism_bias.csv",
+            "source": reference::OPTIMISM_BIAS_TABLE_SOURCE,
+            "vintage": "2002",
+        }));
+    }
+    if m.inputs().iter().any(|i| i.price_year.is_some()) {
+        tables.push(serde_json::json!({
+            "table": "GDP deflator at market prices",
+            "file": "data/gdp_deflator.csv",
+            "source": reference::GDP_DEFLATOR_SOURCE,
+            "vintage": "December 2025",
+        }));
+    }
+    tables
+}
+
 /// `run.json`.
 pub struct RunJson;
 
@@ -42,6 +82,7 @@ impl Exporter for RunJson {
             "inputs": m.inputs().iter().map(|i| serde_json::json!({"key": i.key, "distribution": i.text})).collect::<Vec<_>>(),
             "percentile_method": format!("nearest rank from a log-linear sketch, within {:.3}% of the exact order statistic", crate::engine::stats::SKETCH_RELATIVE_ERROR * 100.0),
             "wall_time_seconds": (r.elapsed().as_secs_f64() * 1000.0).round() / 1000.0,
+            "reference_tables": reference_tables(m),
             "files": files,
         });
         let text = serde_json::to_string_pretty(&value).map_err(|e| crate::Error::Write {

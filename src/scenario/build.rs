@@ -10,7 +10,7 @@ use toml::{Spanned, Value};
 use super::inputs::{InputKind, Loader};
 use super::raw::{RawDepartment, RawDiscounting, RawScenario, RawSettings};
 use super::{Department, InputId, Model, Settings, MAX_ITERATIONS, MAX_YEARS};
-use crate::appraisal;
+use crate::appraisal::{self, Discounting};
 use crate::dist::Domain;
 use crate::error::{closest, quote};
 use crate::params::{self, DeptParam, GlobalParam, Unit, DEPT_PARAM_COUNT};
@@ -32,7 +32,7 @@ impl Loader<'_> {
         );
         let departments = self.departments(raw.departments.unwrap_or_default());
         let settings = settings?;
-        let discount_rate = self.discount_rate(raw.discounting.as_ref());
+        let discounting = self.discounting(raw.discounting.as_ref());
         let options = self.options(raw.options, &departments, settings.years);
         for growth in [journey_growth, value_of_time_growth].into_iter().flatten() {
             self.check_compounding(growth, settings.years);
@@ -40,8 +40,11 @@ impl Loader<'_> {
         Some(Model {
             path: PathBuf::from(&self.origin),
             sha256: String::new(),
-            discount_factors: appraisal::discount_factors(settings.years, discount_rate.flatten()),
-            discount_rate: discount_rate?,
+            discount_factors: appraisal::discount_factors(
+                settings.years,
+                discounting.unwrap_or(Discounting::GreenBook),
+            ),
+            discounting: discounting?,
             settings,
             inputs: Vec::new(),
             journeys_per_year: journeys_per_year?,
@@ -148,6 +151,41 @@ impl Loader<'_> {
             iterations: iterations as u64,
             seed: seed as u64,
         })
+    }
+
+    /// `[discounting]`: the Green Book schedule (default), its health schedule
+    /// (`schedule = "health"`), or one fixed `rate`.
+    fn discounting(&mut self, raw: Option<&RawDiscounting>) -> Option<Discounting> {
+        let schedule = match raw.and_then(|r| r.schedule.as_ref()) {
+            None => Discounting::GreenBook,
+            Some(s) => match s.get_ref().as_str() {
+                "green-book" => Discounting::GreenBook,
+                "health" => Discounting::Health,
+                other => {
+                    self.error_at(
+                        Some(s.span()),
+                        "discounting.schedule",
+                        format!("`{}` is not a Green Book discount schedule", quote(other)),
+                        "use \"green-book\" (the default, 3.5% declining) or \"health\" (1.5% declining)",
+                    );
+                    return None;
+                }
+            },
+        };
+        let rate = self.discount_rate(raw)?;
+        match (rate, raw.and_then(|r| r.schedule.as_ref())) {
+            (Some(_), Some(s)) => {
+                self.error_at(
+                    Some(s.span()),
+                    "discounting",
+                    "gives both a schedule and a fixed rate".into(),
+                    "keep one: schedule = \"health\" or rate = 3.5%",
+                );
+                None
+            }
+            (Some(rate), None) => Some(Discounting::Fixed(rate)),
+            (None, _) => Some(schedule),
+        }
     }
 
     fn discount_rate(&mut self, raw: Option<&RawDiscounting>) -> Option<Option<f64>> {

@@ -231,8 +231,8 @@ pub struct Model {
     pub(crate) value_of_time_growth: InputId,
     pub(crate) departments: Vec<Department>,
     pub(crate) options: Vec<OptionSpec>,
-    /// `discounting.rate` when given; otherwise the Green Book schedule applies.
-    pub(crate) discount_rate: Option<f64>,
+    /// The Green Book schedule, its health schedule, or a fixed `discounting.rate`.
+    pub(crate) discounting: crate::appraisal::Discounting,
     pub(crate) discount_factors: Vec<f64>,
     pub(crate) overrides: Vec<AppliedOverride>,
 }
@@ -295,7 +295,15 @@ impl Model {
 
     /// `discounting.rate` when the scenario fixes one; `None` for the Green Book schedule.
     pub fn discount_rate(&self) -> Option<f64> {
-        self.discount_rate
+        match self.discounting {
+            crate::appraisal::Discounting::Fixed(rate) => Some(rate),
+            _ => None,
+        }
+    }
+
+    /// How future years are discounted.
+    pub fn discounting(&self) -> crate::appraisal::Discounting {
+        self.discounting
     }
 
     /// Discount factors by appraisal year.

@@ -57,6 +57,7 @@ pub(super) struct RawUsers {
 #[serde(deny_unknown_fields)]
 pub(super) struct RawDiscounting {
     pub(super) rate: Option<Spanned<Value>>,
+    pub(super) schedule: Option<Spanned<String>>,
     #[allow(dead_code)]
     pub(super) description: Option<String>,
 }

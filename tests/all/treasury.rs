@@ -349,3 +349,56 @@ fn each_department_receives_its_own_benefit() {
     assert_eq!(org(&rows, "share", "two", "pv_benefits_government"), 0.0);
     assert!(!rows.iter().any(|r| r["organisation"] == "not allocated"));
 }
+
+#[test]
+fn the_health_schedule_discounts_at_one_and_a_half_per_cent() {
+    // Years 1 and 2 at 1.5 %, against the same option under a fixed 1.5 % rate.
+    let dir = tempfile::tempdir().unwrap();
+    let base = fixture_text("fixed-option.toml");
+    let health = run_scenario_text(
+        dir.path(),
+        &(base.clone() + "\n[discounting]\nschedule = \"health\"\n"),
+        &[],
+    );
+    let fixed = run_named(
+        dir.path(),
+        &{
+            let path = dir.path().join("fixed.toml");
+            std::fs::write(&path, base.clone() + "\n[discounting]\nrate = \"1.5%\"\n").unwrap();
+            path
+        },
+        "fixed",
+        &[],
+    );
+    for m in ["pv_costs", "pv_benefits", "npsv"] {
+        assert_relative(m, mean(&health, m), mean(&fixed, m), 1e-12);
+    }
+    let costs = 1240.0 + 820.0 / 1.015 + 200.0 / (1.015 * 1.015);
+    assert_relative("pv costs by hand", mean(&health, "pv_costs"), costs, 1e-12);
+    let run: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(health.join("run.json")).unwrap()).unwrap();
+    let tables = run["reference_tables"].as_array().unwrap();
+    assert!(tables
+        .iter()
+        .any(|t| t["table"] == "Green Book health discount rate"
+            && t["vintage"] == "2022"
+            && t["source"].as_str().unwrap().contains("Green Book")));
+    // A schedule and a rate together, or an unknown schedule, are refused.
+    for discounting in [
+        "schedule = \"health\"\nrate = 0.02",
+        "schedule = \"wellbeing\"",
+    ] {
+        std::fs::write(
+            dir.path().join("bad.toml"),
+            base.clone() + "\n[discounting]\n" + discounting + "\n",
+        )
+        .unwrap();
+        let output = run_in(dir.path(), &["check", "bad.toml"]);
+        assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+        assert!(
+            stderr(&output).contains("discounting"),
+            "{}",
+            stderr(&output)
+        );
+    }
+}
