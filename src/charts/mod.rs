@@ -114,7 +114,16 @@ impl ChartData {
                 .tornadoes()
                 .iter()
                 .map(|t| Tornado {
-                    drivers: t.drivers.iter().take(TORNADO_BARS).cloned().collect(),
+                    // Bars are labelled as a reader names the input, not by its key path.
+                    drivers: t
+                        .drivers
+                        .iter()
+                        .take(TORNADO_BARS)
+                        .map(|d| crate::sensitivity::Driver {
+                            input: m.label(&d.input),
+                            ..d.clone()
+                        })
+                        .collect(),
                     ..t.clone()
                 })
                 .collect(),

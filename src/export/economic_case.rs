@@ -138,7 +138,7 @@ fn cost_section(r: &Results, charts: bool) -> String {
             .drivers
             .iter()
             .take(3)
-            .map(|d| format!("`{}`", d.input.replace('`', "'")))
+            .map(|d| md(&r.model().label(&d.input)))
             .collect();
         if !top.is_empty() {
             let _ = write!(
@@ -424,8 +424,8 @@ fn drivers_section(r: &Results, charts: bool) -> String {
         for d in tornado.drivers.iter().take(5) {
             let _ = writeln!(
                 out,
-                "| `{}` | {} | {} | {} |",
-                d.input.replace('`', "'"),
+                "| {} | {} | {} | {} |",
+                md(&r.model().label(&d.input)),
                 format!("{:.2}", d.spearman).replace('-', "−"),
                 money(d.mean_when_low),
                 money(d.mean_when_high)
@@ -485,9 +485,9 @@ fn switching_section(r: &Results) -> String {
         let flag = if s.within_p5_p95() { "**yes**" } else { "no" };
         let _ = writeln!(
             out,
-            "| {} | `{}` | {} | {} | {change} | {flag} |",
+            "| {} | {} | {} | {} | {change} | {flag} |",
             md(option),
-            s.input.replace('`', "'"),
+            md(&r.model().label(&s.input)),
             v(s.base_value),
             s.switching_value.map_or("none".to_string(), v)
         );
@@ -499,7 +499,7 @@ fn switching_section(r: &Results) -> String {
 fn assumptions_section(r: &Results) -> String {
     let mut out = String::from("## Key assumptions\n\nEvery input of the model as the scenario states it, with the mean and the 90% range (P5–P95) of its distribution. Inputs left at their defaults (zero, or full adoption) are not repeated here; `seams assumptions` on the scenario writes the full register, defaults included.\n\n");
     out.push_str(
-        "| Input | Assumption | Mean | P5–P95 | Source and note |\n|---|---|---:|---:|---|\n",
+        "| Input | Assumption | Mean | P5–P95 | Source and note | Key |\n|---|---|---:|---:|---|---|\n",
     );
     for input in r
         .model()
@@ -522,11 +522,12 @@ fn assumptions_section(r: &Results) -> String {
         };
         let _ = writeln!(
             out,
-            "| `{}` | {} | {} | {range} | {} |",
-            input.key.replace('`', "'"),
+            "| {} | {} | {} | {range} | {} | `{}` |",
+            md(&r.model().label(&input.key)),
             md(&words(input)),
             d(mean),
-            evidence
+            evidence,
+            input.key.replace('`', "'")
         );
     }
     if !r.model().overrides().is_empty() {

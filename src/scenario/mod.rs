@@ -11,6 +11,7 @@
 
 mod build;
 mod inputs;
+mod labels;
 mod options;
 mod raw;
 

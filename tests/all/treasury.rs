@@ -402,3 +402,33 @@ fn the_health_schedule_discounts_at_one_and_a_half_per_cent() {
         );
     }
 }
+
+#[test]
+fn charts_and_tables_name_inputs_as_a_reader_would() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_scenario_text(dir.path(), &fixture_text("small.toml"), &[]);
+    let svg = std::fs::read_to_string(out.join("charts/tornado-npsv-share.svg")).unwrap();
+    assert!(svg.contains("Share data: capital, year 0"), "{svg}");
+    assert!(svg.contains("Office One: repetition rate"), "{svg}");
+    assert!(
+        !svg.contains("departments.one."),
+        "key paths stay out of the charts"
+    );
+    let case = std::fs::read_to_string(out.join("economic-case.md")).unwrap();
+    let drivers = case
+        .split("## What drives the results")
+        .nth(1)
+        .and_then(|s| s.split("## Switching values").next())
+        .unwrap();
+    assert!(!drivers.contains("departments."), "{drivers}");
+    assert!(
+        drivers.contains("| Office One: repetition rate |"),
+        "{drivers}"
+    );
+    // The assumptions table keeps the key path in a column of its own.
+    assert!(case.contains("| Office One: failure demand |"));
+    assert!(case.contains("| `departments.one.failure_demand` |"));
+    // The CSV files keep key paths.
+    let sensitivity = std::fs::read_to_string(out.join("sensitivity.csv")).unwrap();
+    assert!(sensitivity.contains("departments.one.repetition_rate"));
+}

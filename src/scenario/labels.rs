@@ -1,0 +1,135 @@
+//! Inputs named as a reader would name them — "APHA: failure demand", "Share data: capital,
+//! year 0" — for charts and Markdown. Key paths stay in the CSV files and beside the labels in
+//! the assumptions table, where an analyst looks them up.
+
+use super::Model;
+
+impl Model {
+    /// A readable name for the input with this key path; the key itself where it is not one
+    /// of the model's.
+    pub fn label(&self, key: &str) -> String {
+        let parts: Vec<&str> = key.splitn(3, '.').collect();
+        match parts.as_slice() {
+            ["journeys", "per_year"] => "Journeys a year".into(),
+            ["journeys", "growth"] => "Growth in journeys".into(),
+            ["users", "value_of_time"] => "Value of users' time".into(),
+            ["users", "value_of_time_growth"] => "Growth in the value of users' time".into(),
+            ["discounting", "rate"] => "Discount rate".into(),
+            ["departments", id, param] if self.departments.iter().any(|d| d.id == *id) => {
+                format!("{}: {}", self.department_short_name(id), words(param))
+            }
+            ["options", id, rest] => match self.options.iter().find(|o| o.id == *id) {
+                Some(o) => format!("{}: {}", o.name, self.option_part(o, rest)),
+                None => key.into(),
+            },
+            _ => key.into(),
+        }
+    }
+
+    /// A department as a reader knows it: its name where short, else its id in capitals.
+    fn department_short_name(&self, id: &str) -> String {
+        let name = self
+            .departments
+            .iter()
+            .find(|d| d.id == id)
+            .map_or(id, |d| d.name.as_str());
+        short_name(name, id)
+    }
+
+    /// The part of an option an input is: `capital[0]` → "capital, year 0".
+    fn option_part(&self, option: &super::OptionSpec, part: &str) -> String {
+        if let Some(year) = part.strip_prefix("capital").and_then(|_| index(part)) {
+            return format!("capital, year {year}");
+        }
+        if let Some(k) = part.strip_prefix("adoption").and_then(|_| index(part)) {
+            return format!("adoption, year {}", option.live + k);
+        }
+        if let Some(effect) = part
+            .strip_prefix("effect")
+            .and_then(|_| index(part))
+            .and_then(|i| option.effects.get(i))
+        {
+            let departments: Vec<&str> = effect
+                .departments
+                .iter()
+                .map(|&d| self.departments[d].id.as_str())
+                .collect();
+            let verb = match effect.kind {
+                super::EffectKind::Reduce => "cut in",
+                super::EffectKind::Set => "new",
+            };
+            let at = if departments.len() == self.departments.len() && departments.len() > 1 {
+                String::new()
+            } else {
+                format!(
+                    " at {}",
+                    departments
+                        .iter()
+                        .map(|id| self.department_short_name(id))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            };
+            return format!("{verb} {}{at}", words(effect.param.spec().key));
+        }
+        match part {
+            "running" => "running cost a year".into(),
+            other => words(other),
+        }
+    }
+}
+
+/// The number in brackets of a key part: `capital[2]` → 2.
+fn index(part: &str) -> Option<usize> {
+    let (_, rest) = part.split_once('[')?;
+    rest.split(']').next()?.parse().ok()
+}
+
+/// A department as a reader knows it: its name where short, else its id in capitals (HMRC).
+fn short_name(name: &str, id: &str) -> String {
+    if name.chars().count() <= 24 {
+        name.to_string()
+    } else {
+        id.to_uppercase()
+    }
+}
+
+/// `failure_demand` → "failure demand".
+fn words(key: &str) -> String {
+    key.replace('_', " ")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn inputs_read_as_a_person_would_name_them() {
+        let model = crate::scenario::load_str(
+            include_str!("../../tests/fixtures/small.toml"),
+            "small.toml",
+            &[],
+        )
+        .unwrap();
+        assert_eq!(model.label("journeys.per_year"), "Journeys a year");
+        assert_eq!(
+            model.label("departments.one.failure_demand"),
+            "Office One: failure demand"
+        );
+        assert_eq!(
+            model.label("options.share.capital[0]"),
+            "Share data: capital, year 0"
+        );
+        assert_eq!(
+            model.label("options.share.adoption[1]"),
+            "Share data: adoption, year 2"
+        );
+        assert_eq!(
+            model.label("options.share.effect[0].reduce"),
+            "Share data: cut in repetition rate at Office One"
+        );
+        assert_eq!(
+            model.label("options.share.optimism_bias"),
+            "Share data: optimism bias"
+        );
+        assert_eq!(model.label("nothing.like.this"), "nothing.like.this");
+    }
+}
