@@ -28,6 +28,17 @@ fn pv_of(saving_per_journey: f64) -> f64 {
         .sum()
 }
 
+/// The option's PV benefits to users and government are these savings per journey reached.
+fn assert_benefits(out: &std::path::Path, users: f64, government: f64) {
+    assert_relative("users", mean(out, "pv_benefits_users"), pv_of(users), 1e-9);
+    assert_relative(
+        "government",
+        mean(out, "pv_benefits_government"),
+        pv_of(government),
+        1e-9,
+    );
+}
+
 #[test]
 fn reducing_failure_demand_cuts_failure_contacts_by_that_share() {
     // Only the failure-demand effect: reduce 30 % at φ = 0.5. Failure contacts go from
@@ -40,13 +51,7 @@ fn reducing_failure_demand_cuts_failure_contacts_by_that_share() {
     let failures_saved = 0.3;
     let users = failures_saved * 30.0 * 12.0 / 60.0; // failure user minutes default to u = 30
     let government = failures_saved * (10.0 * 30.0 / 60.0 + 2.0);
-    assert_relative("users", mean(&out, "pv_benefits_users"), pv_of(users), 1e-9);
-    assert_relative(
-        "government",
-        mean(&out, "pv_benefits_government"),
-        pv_of(government),
-        1e-9,
-    );
+    assert_benefits(&out, users, government);
 }
 
 #[test]
@@ -65,13 +70,7 @@ fn defaulted_failure_minutes_follow_an_effect_on_the_minutes_they_default_to() {
     let users = 30.0 * 12.0 / 60.0;
     // Government: value contact's staff time 20 → 10 minutes at £30/h; failure minutes stay.
     let government = 10.0 * 30.0 / 60.0;
-    assert_relative("users", mean(&out, "pv_benefits_users"), pv_of(users), 1e-9);
-    assert_relative(
-        "government",
-        mean(&out, "pv_benefits_government"),
-        pv_of(government),
-        1e-9,
-    );
+    assert_benefits(&out, users, government);
 }
 
 #[test]
