@@ -230,21 +230,21 @@ fn options_section(r: &Results, charts: bool) -> String {
                     out,
                     " It cuts failure contacts at {} by {}.",
                     join_and(&depts),
-                    words(value)
+                    words(value, r.model().settings().price_base_year)
                 ),
                 (EffectKind::Reduce, param) => write!(
                     out,
                     " It reduces the {} at {} by {}.",
                     param_label(param),
                     join_and(&depts),
-                    words(value)
+                    words(value, r.model().settings().price_base_year)
                 ),
                 (EffectKind::Set, param) => write!(
                     out,
                     " It sets the {} at {} to {}.",
                     param_label(param),
                     join_and(&depts),
-                    words(value)
+                    words(value, r.model().settings().price_base_year)
                 ),
             };
         }
@@ -342,7 +342,7 @@ fn join_and(items: &[String]) -> String {
 }
 
 /// A distribution in words, in the input's unit.
-pub fn words(input: &Input) -> String {
+pub fn words(input: &Input, base_year: i32) -> String {
     let Some(year) = input.price_year else {
         return dist_words(input, &input.dist);
     };
@@ -350,7 +350,7 @@ pub fn words(input: &Input) -> String {
     let written = input.dist.scaled(1.0 / input.price_factor);
     let base = describe_value(input.unit, input.sampler.mean());
     format!(
-        "{} in {year} prices; mean {base} in base-year prices (GDP deflator ×{:.4})",
+        "{} in {year} prices; mean {base} in {base_year} prices (GDP deflator ×{:.4})",
         dist_words(input, &written),
         input.price_factor
     )
@@ -524,7 +524,7 @@ fn assumptions_section(r: &Results) -> String {
             out,
             "| {} | {} | {} | {range} | {} | `{}` |",
             md(&r.model().label(&input.key)),
-            md(&words(input)),
+            md(&words(input, r.model().settings().price_base_year)),
             d(mean),
             evidence,
             input.key.replace('`', "'")
@@ -569,7 +569,7 @@ fn method_section(r: &Results) -> String {
             out,
             "- *{}*: optimism bias on capital {}; standard error of the mean NPSV {}.",
             md(&option.name),
-            words(bias),
+            words(bias, s.price_base_year),
             se
         );
     }

@@ -41,14 +41,20 @@ fn assert_benefits(out: &std::path::Path, users: f64, government: f64) {
 
 #[test]
 fn reducing_failure_demand_cuts_failure_contacts_by_that_share() {
-    // Only the failure-demand effect: reduce 30 % at φ = 0.5. Failure contacts go from
-    // φ/(1−φ) = 1 to 0.7 a journey; φ' = 0.5·0.7 / (1 − 0.15) = 0.35/0.85.
+    // Only the failure-demand effect: reduce 30 % at φ = 72 %. Failure contacts go from
+    // φ/(1−φ) = 0.72/0.28 a journey to 0.7 × that: 30 % fewer, as the case's sentence says.
     let text = fixture_text("fixed-option.toml")
         .replace("set = 0.2", "set = 0.5")
+        .replace("failure_demand = 0.5", "failure_demand = 0.72")
         .replace("reduce = 0.5", "reduce = 0.3");
     let dir = tempfile::tempdir().unwrap();
     let out = run_scenario_text(dir.path(), &text, &[]);
-    let failures_saved = 0.3;
+    let failures_saved = 0.3 * 0.72 / 0.28;
+    let case = std::fs::read_to_string(out.join("economic-case.md")).unwrap();
+    assert!(
+        case.contains("It cuts failure contacts at Department A by 30%."),
+        "{case}"
+    );
     let users = failures_saved * 30.0 * 12.0 / 60.0; // failure user minutes default to u = 30
     let government = failures_saved * (10.0 * 30.0 / 60.0 + 2.0);
     assert_benefits(&out, users, government);
@@ -159,7 +165,7 @@ fn money_in_an_older_price_year_is_converted_with_the_gdp_deflator() {
     assert!(stdout(&check).contains("2012 prices") && stdout(&check).contains("× 1.3903"));
     let case = std::fs::read_to_string(again.join("economic-case.md")).unwrap();
     assert!(case.contains("£0.22 in 2012 prices"), "{case}");
-    assert!(case.contains("£0.31 in base-year prices"), "{case}");
+    assert!(case.contains("£0.31 in 2024 prices"), "{case}");
 }
 
 #[test]
