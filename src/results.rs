@@ -91,7 +91,24 @@ impl Results {
     /// An appraisal metric of option `option`; `None` when it is undefined in every iteration
     /// (a BCR with no costs).
     pub fn appraisal(&self, option: usize, metric: Metric) -> Option<Stats> {
-        self.outcome.stats[self.outcome.layout.appraisal(option, metric)]
+        let stats = self.outcome.stats[self.outcome.layout.appraisal(option, metric)]?;
+        if metric != Metric::PaybackYear {
+            return Some(stats);
+        }
+        // The engine keeps the appraisal year (a small whole number, so the sketch's bins
+        // hold each year apart); report calendar years, percentiles as the whole years they
+        // are.
+        let first = f64::from(self.model.settings().first_year);
+        let year = |x: f64| first + x.round();
+        Some(Stats {
+            mean: first + stats.mean,
+            p5: year(stats.p5),
+            p10: year(stats.p10),
+            p50: year(stats.p50),
+            p90: year(stats.p90),
+            p95: year(stats.p95),
+            ..stats
+        })
     }
 
     /// A yearly flow in appraisal year `year`; `option` is `None` for business as usual.

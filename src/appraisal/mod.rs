@@ -81,18 +81,18 @@ impl PresentValues {
     }
 
     /// Every appraisal metric, in the order of [`Metric::ALL`]. The BCR is NaN — undefined, and
-    /// left out of its statistics — when PV costs are not above 0; so is the payback year (a
-    /// calendar year, counting from `first_year`) when the option never pays back.
-    pub fn metrics(&self, first_year: i32) -> [f64; Metric::ALL.len()] {
+    /// left out of its statistics — when PV costs are not above 0; so is the payback year when
+    /// the option never pays back. The payback year is given as the appraisal year (0, 1, …):
+    /// small whole numbers keep its percentiles exact, and [`crate::Results`] adds the first
+    /// calendar year when it reports them.
+    pub fn metrics(&self) -> [f64; Metric::ALL.len()] {
         let benefits = self.benefits_users + self.benefits_government;
         let bcr = if self.costs > 0.0 {
             benefits / self.costs
         } else {
             f64::NAN
         };
-        let payback = self
-            .paid_back_since
-            .map_or(f64::NAN, |y| f64::from(first_year) + y as f64);
+        let payback = self.paid_back_since.map_or(f64::NAN, |y| y as f64);
         [
             self.benefits_users,
             self.benefits_government,
@@ -156,9 +156,9 @@ mod tests {
     fn metrics_by_hand() {
         let mut pv = PresentValues::default();
         pv.add_year(1.0, [10.0, 20.0, 8.0], 40.0);
-        assert!(pv.metrics(2025)[Metric::PaybackYear.index()].is_nan());
+        assert!(pv.metrics()[Metric::PaybackYear.index()].is_nan());
         pv.add_year(0.5, [10.0, 20.0, 8.0], 0.0);
-        let m = pv.metrics(2025);
+        let m = pv.metrics();
         assert_eq!(
             m,
             [
@@ -171,9 +171,9 @@ mod tests {
                 10.0,
                 12.0,
                 18.0,
-                2026.0
+                1.0 // paid back from appraisal year 1
             ]
         );
-        assert!(PresentValues::default().metrics(2025)[Metric::Bcr.index()].is_nan());
+        assert!(PresentValues::default().metrics()[Metric::Bcr.index()].is_nan());
     }
 }

@@ -295,10 +295,7 @@ fn appraise(
         }
         pv.add_year(df, [benefit_users, benefit_government, benefit_cash], cost);
     }
-    for (metric, value) in Metric::ALL
-        .into_iter()
-        .zip(pv.metrics(model.settings.first_year))
-    {
+    for (metric, value) in Metric::ALL.into_iter().zip(pv.metrics()) {
         put(layout.appraisal(o, metric), value);
     }
     // Who pays and who benefits: each department receives its own saving; the funder bears

@@ -292,11 +292,14 @@ fn payback_sentence(r: &Results, o: usize) -> String {
         return " It does not pay back within the appraisal period in any iteration.".into();
     };
     let year = |x: f64| format!("{x:.0}");
+    let range = if payback.p10 == payback.p90 {
+        year(payback.p10)
+    } else {
+        format!("{}–{}", year(payback.p10), year(payback.p90))
+    };
     let mut text = format!(
-        " It pays back by {} (P10–P90: {}–{})",
-        year(payback.p50),
-        year(payback.p10),
-        year(payback.p90)
+        " It pays back by {} (P10–P90 of the iterations that pay back: {range})",
+        year(payback.p50)
     );
     if never > 0.0 {
         let _ = write!(

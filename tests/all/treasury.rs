@@ -437,3 +437,20 @@ fn charts_and_tables_name_inputs_as_a_reader_would() {
     let sensitivity = std::fs::read_to_string(out.join("sensitivity.csv")).unwrap();
     assert!(sensitivity.contains("departments.one.repetition_rate"));
 }
+
+#[test]
+fn payback_percentiles_are_whole_calendar_years() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = fixture_text("small.toml").replace(
+        "capital = [\"pert(100k, 150k, 250k)\"]",
+        "capital = [\"pert(1k, 2k, 5k)\"]",
+    );
+    let out = run_scenario_text(dir.path(), &text, &[]);
+    let rows = read_csv(&out.join("appraisal.csv"));
+    let payback = row(&rows, &[("option", "share"), ("metric", "payback_year")]);
+    for column in ["p5", "p10", "p50", "p90", "p95"] {
+        let year = num(payback, column);
+        assert_eq!(year.fract(), 0.0, "{column} = {year}");
+        assert!((2025.0..=2029.0).contains(&year), "{column} = {year}");
+    }
+}
