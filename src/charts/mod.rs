@@ -120,7 +120,7 @@ impl ChartData {
                         .iter()
                         .take(TORNADO_BARS)
                         .map(|d| crate::sensitivity::Driver {
-                            input: m.label(&d.input),
+                            input: own_label(&m.label(&d.input), &t.title),
                             ..d.clone()
                         })
                         .collect(),
@@ -128,6 +128,23 @@ impl ChartData {
                 })
                 .collect(),
         }
+    }
+}
+
+/// On an option's own chart, its inputs need not repeat its name: "Share data: capital, year
+/// 0" reads "Capital, year 0" under the title "What drives the NPSV of Share data".
+fn own_label(label: &str, option_name: &str) -> String {
+    match label
+        .strip_prefix(option_name)
+        .and_then(|l| l.strip_prefix(": "))
+    {
+        Some(rest) => {
+            let mut chars = rest.chars();
+            chars.next().map_or_else(String::new, |c| {
+                c.to_uppercase().chain(chars).collect::<String>()
+            })
+        }
+        None => label.to_string(),
     }
 }
 

@@ -70,7 +70,14 @@ impl Model {
                         .join(", ")
                 )
             };
-            return format!("{verb} {}{at}", words(effect.param.spec().key));
+            let what = match (effect.kind, effect.param) {
+                // Reducing failure demand cuts failure contacts by that share.
+                (super::EffectKind::Reduce, crate::params::DeptParam::FailureDemand) => {
+                    "failure contacts".to_string()
+                }
+                (_, param) => words(param.spec().key),
+            };
+            return format!("{verb} {what}{at}");
         }
         match part {
             "running" => "running cost a year".into(),
