@@ -114,8 +114,17 @@ pub fn thousands(n: u64) -> String {
 /// Text safe inside a GitHub-flavoured Markdown table cell or paragraph.
 pub fn md(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
+    let chars: Vec<char> = text.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        // An underscore inside a word (`civil_service_oncosts.csv`) is never emphasis in
+        // GitHub-flavoured Markdown: leave it bare, so the raw text pastes cleanly.
+        let inside_word = |i: usize| {
+            i > 0
+                && chars[i - 1].is_alphanumeric()
+                && chars.get(i + 1).is_some_and(|n| n.is_alphanumeric())
+        };
         match c {
+            '_' if inside_word(i) => out.push('_'),
             '|' => out.push_str("\\|"),
             '\\' | '*' | '_' | '`' | '[' | ']' | '#' => {
                 out.push('\\');
@@ -228,6 +237,14 @@ mod tests {
     #[test]
     fn escaping_protects_tables_and_spreadsheets() {
         assert_eq!(md("A | B\nC"), "A \\| B C");
+        assert_eq!(
+            md("data/civil_service_oncosts.csv"),
+            "data/civil_service_oncosts.csv"
+        );
+        assert_eq!(
+            md("_emphasis_ and snake_case"),
+            "\\_emphasis\\_ and snake_case"
+        );
         assert_eq!(md("<script>"), "&lt;script&gt;");
         assert_eq!(csv_text("=SUM(A1)"), "'=SUM(A1)");
         assert_eq!(csv_text("-2+3"), "'-2+3");

@@ -5,7 +5,6 @@ use std::fmt::Write as _;
 
 use super::markdown::{
     component_table, department_table, detail_table, disjointed_share_sentence, mean_range,
-    median_range,
 };
 use super::{Artefact, Exporter};
 use crate::dist::Family;
@@ -82,9 +81,9 @@ fn summary(r: &Results) -> String {
         };
         let _ = write!(
             out,
-            " *{}* has a net present social value of {} over {} years, with a {} chance of being positive.",
+            " *{}* has an expected net present social value of {} over {} years, with a {} chance of being positive.",
             md(&option.name),
-            median_range(&npsv),
+            mean_range(&npsv),
             s.years,
             percent(npsv.p_positive)
         );
@@ -167,7 +166,7 @@ fn cost_section(r: &Results, charts: bool) -> String {
 fn options_section(r: &Results, charts: bool) -> String {
     let s = &r.model().settings();
     let mut out = format!(
-        "## Options\n\nPresent values over {} years ({}–{}), in {} prices: medians with P10–P90. Benefits are the costs each option removes, against business as usual, on the same draws of every uncertain input.\n\n",
+        "## Options\n\nPresent values over {} years ({}–{}), in {} prices: expected values (means) with P10–P90. Benefits are the costs each option removes, against business as usual, on the same draws of every uncertain input.\n\n",
         s.years,
         s.first_year,
         r.model().calendar_year(s.years - 1),
@@ -179,7 +178,7 @@ fn options_section(r: &Results, charts: bool) -> String {
     for (o, option) in r.model().options().iter().enumerate() {
         let cell = |m: Metric| {
             r.appraisal(o, m)
-                .map_or("–".to_string(), |st| median_range(&st))
+                .map_or("–".to_string(), |st| mean_range(&st))
         };
         let bcr = r.appraisal(o, Metric::Bcr).map_or("–".to_string(), |st| {
             format!("{} ({}–{})", ratio(st.p50), ratio(st.p10), ratio(st.p90))
@@ -455,17 +454,19 @@ fn switching_section(r: &Results) -> String {
         .iter()
         .filter(|s| s.near_range())
         .collect();
-    for option in r.model().options() {
+    for (o, option) in r.model().options().iter().enumerate() {
         if let Some(base) = r.switching_values().iter().find(|s| s.option == option.id) {
+            let expected = r.appraisal(o, Metric::Npsv).map_or(0.0, |s| s.mean);
             let _ = writeln!(
                 out,
-                "- *{}*: NPSV in the base case (every input at its mean) is {}.",
+                "- *{}*: NPSV in the base case (every input at its mean) is {}, against an expected NPSV of {}.",
                 md(&option.name),
-                money(base.base_npsv)
+                money(base.base_npsv),
+                money(expected)
             );
         }
     }
-    out.push('\n');
+    out.push_str("\nThe base case differs from the expected value because NPSV is not a straight-line function of its inputs: it multiplies uncertain quantities together, and the mean of a product is not the product of the means when the inputs vary together or enter more than once.\n\n");
     if near.is_empty() {
         out.push_str("No input switches any option's decision within twice its plausible range. Every switching value is in `switching.csv`.\n\n");
         return out;

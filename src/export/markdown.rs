@@ -15,11 +15,6 @@ pub fn mean_range(s: &Stats) -> String {
     money_range(s.mean, s.p10, s.p90)
 }
 
-/// "median (P10–P90)" as money.
-pub fn median_range(s: &Stats) -> String {
-    money_range(s.p50, s.p10, s.p90)
-}
-
 /// The line stating prices, iterations and seed.
 pub fn basis_line(r: &Results) -> String {
     let s = r.model().settings();

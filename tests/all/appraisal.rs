@@ -201,3 +201,32 @@ reduce = "uniform(0.2, 0.6)"
     );
     assert_eq!(num(g, "mean"), 0.0);
 }
+
+#[test]
+fn the_central_npsv_is_the_mean_everywhere_it_stands_for_the_distribution() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_scenario_text(dir.path(), &fixture_text("small.toml"), &[]);
+    let rows = read_csv(&out.join("appraisal.csv"));
+    let mean = num(
+        row(&rows, &[("option", "share"), ("metric", "npsv")]),
+        "mean",
+    );
+    let central = seams::format::money(mean);
+    let case = std::fs::read_to_string(out.join("economic-case.md")).unwrap();
+    let summary = case
+        .split("## Summary")
+        .nth(1)
+        .and_then(|s| s.split("\n## ").next())
+        .unwrap();
+    assert!(
+        summary.contains(&format!("expected net present social value of {central} (")),
+        "{summary}"
+    );
+    let table_row = case
+        .lines()
+        .find(|l| l.starts_with("| Share data |"))
+        .unwrap();
+    let npsv_cell = table_row.split(" | ").nth(5).unwrap();
+    assert!(npsv_cell.starts_with(&central), "{table_row}");
+    assert!(case.contains(&format!("against an expected NPSV of {central}")));
+}
