@@ -130,9 +130,25 @@ pub fn run(plan: &RunPlan) -> Result<RunOutcome> {
     Ok(RunOutcome {
         out,
         files: rendered.names,
-        terminal: export::terminal::summary(&results),
+        terminal: export::terminal::summary(&results) + &applied_overrides(results.model()),
         wall_seconds: started.elapsed().as_secs_f64(),
     })
+}
+
+/// The overrides a run applied, one line each, so a reviewer sees which register rows and
+/// `--set` flags took effect.
+fn applied_overrides(model: &Model) -> String {
+    if model.overrides().is_empty() {
+        return String::new();
+    }
+    let mut out = format!(
+        "\nApplied {} change(s) to the scenario:\n",
+        model.overrides().len()
+    );
+    for o in model.overrides() {
+        let _ = writeln!(out, "  {}: {} = {} (was {})", o.by, o.key, o.to, o.from);
+    }
+    out
 }
 
 /// Refuses a run that would not fit in memory, saying how many iterations would.

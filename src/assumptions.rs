@@ -41,15 +41,20 @@ pub fn register_csv(model: &Model) -> Result<String> {
             input
                 .price_year
                 .map_or(Cell::Empty, |y| Cell::Number(f64::from(y))),
-            Cell::Number(mean),
-            Cell::Number(p5),
-            Cell::Number(p95),
+            Cell::Number(sensible(mean)),
+            Cell::Number(sensible(p5)),
+            Cell::Number(sensible(p95)),
             Cell::text(input.source.as_deref().unwrap_or("")),
             Cell::Text(note),
         ]
     });
     let bytes = csv_table("assumptions register", &COLUMNS, rows)?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// A computed figure at twelve significant figures: `100000`, not `100000.00000000001`.
+fn sensible(x: f64) -> f64 {
+    format!("{x:.11e}").parse().unwrap_or(x)
 }
 
 fn row_error(origin: &str, key: &str, problem: impl Into<String>, fix: impl Into<String>) -> Error {
@@ -120,10 +125,20 @@ pub fn read_overrides(path: &Path, baseline: &Model) -> Result<Vec<Override>> {
         ));
     };
     let price_year_column = column("price_year");
-    let scenario: HashMap<&str, (&str, Option<i32>)> = baseline
+    let computed: Vec<(&str, usize)> = ["mean", "p5", "p95"]
+        .into_iter()
+        .filter_map(|name| Some((name, column(name)?)))
+        .collect();
+    let scenario: HashMap<&str, (&str, Option<i32>, [f64; 3])> = baseline
         .inputs()
         .iter()
-        .map(|i| (i.key.as_str(), (i.text.as_str(), i.price_year)))
+        .map(|i| {
+            let (mean, p5, p95) = i.summary();
+            (
+                i.key.as_str(),
+                (i.text.as_str(), i.price_year, [mean, p5, p95]),
+            )
+        })
         .collect();
     let mut seen = HashMap::new();
     let mut overrides = Vec::new();
@@ -171,8 +186,34 @@ pub fn read_overrides(path: &Path, baseline: &Model) -> Result<Vec<Override>> {
                     .map_err(|(problem, fix)| row_error(&origin, key, problem, fix))?,
             )),
         };
-        let (was_text, was_year) = scenario.get(key).copied().unwrap_or(("", None));
+        let (was_text, was_year, figures) =
+            scenario
+                .get(key)
+                .copied()
+                .unwrap_or(("", None, [f64::NAN; 3]));
         let year_changed = price_year.is_some_and(|y| y != was_year);
+        // The mean, P5 and P95 are computed from the distribution: an edit to them alone would
+        // be silently lost, so it is refused (documented in docs/scenario-format.md).
+        if was_text.trim() == text && !year_changed {
+            for (name, c) in &computed {
+                let written = record.get(*c).unwrap_or("").trim();
+                let expected = figures[["mean", "p5", "p95"]
+                    .iter()
+                    .position(|n| n == name)
+                    .unwrap_or(0)];
+                let edited = written.parse::<f64>().map_or(!written.is_empty(), |x| {
+                    (x - expected).abs() > 1e-9 * expected.abs().max(1e-12)
+                });
+                if edited && expected.is_finite() {
+                    return Err(row_error(
+                        &origin,
+                        key,
+                        format!("the `{name}` cell was edited to {}, but {name} is computed from the distribution", crate::error::quote(written)),
+                        "edit the distribution instead (the mean is computed), e.g. shift pert(min, mode, max); or restore the cell",
+                    ));
+                }
+            }
+        }
         if was_text.trim() != text || year_changed {
             overrides.push(Override {
                 key: key.to_string(),

@@ -315,3 +315,74 @@ fn compare_refuses_folders_that_are_not_runs() {
     );
     assert!(!dir.path().join("compare.md").exists());
 }
+
+#[test]
+fn the_registers_computed_columns_are_not_edited_silently() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = fixture("small.toml");
+    let register = register(dir.path(), &scenario);
+    let text = std::fs::read_to_string(&register).unwrap();
+    // Figures at sensible precision: no 17-digit tails.
+    for line in text.lines().skip(1) {
+        for cell in line.split(',').filter(|c| c.parse::<f64>().is_ok()) {
+            let digits: String = cell.chars().filter(char::is_ascii_digit).collect();
+            let significant = digits.trim_start_matches('0').trim_end_matches('0');
+            assert!(significant.len() <= 12, "{cell} in {line}");
+        }
+    }
+    // Editing the mean alone is refused, naming the row and the fix.
+    let edited = text.replacen(
+        "journeys.growth,\"uniform(0%, 2%)\",,0.01,",
+        "journeys.growth,\"uniform(0%, 2%)\",,0.05,",
+        1,
+    );
+    assert_ne!(edited, text);
+    std::fs::write(&register, &edited).unwrap();
+    let out = dir.path().join("out");
+    let output = run_in(
+        dir.path(),
+        &[
+            "run",
+            scenario.to_str().unwrap(),
+            "--assumptions",
+            register.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("row 3: journeys.growth"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(
+        stderr(&output).contains("edit the distribution"),
+        "{}",
+        stderr(&output)
+    );
+    // Editing the distribution is applied, and the run says which rows it applied.
+    let applied = text.replacen(
+        "journeys.growth,\"uniform(0%, 2%)\"",
+        "journeys.growth,\"uniform(0%, 3%)\"",
+        1,
+    );
+    std::fs::write(&register, &applied).unwrap();
+    let output = run_in(
+        dir.path(),
+        &[
+            "run",
+            scenario.to_str().unwrap(),
+            "--assumptions",
+            register.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stdout(&output).contains("row 3: journeys.growth = uniform(0%, 3%) (was uniform(0%, 2%))"),
+        "{}",
+        stdout(&output)
+    );
+}
