@@ -28,6 +28,17 @@ enum Command {
     Assumptions(AssumptionsArgs),
     /// Compare two results folders: inputs that differ and how the headline figures moved.
     Compare(CompareArgs),
+    /// Write a commented starter scenario to fill in (it passes `seams check` as written).
+    New(NewArgs),
+}
+
+#[derive(Debug, Args)]
+struct NewArgs {
+    /// The new scenario file, e.g. scenarios/blue-badge.toml (`.toml` is added if missing).
+    path: PathBuf,
+    /// The journey's name (default: from the file name).
+    #[arg(long)]
+    name: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -197,6 +208,40 @@ pub fn execute(cli: Cli, cancel: CancelToken) -> anyhow::Result<String> {
                 }
                 _ => Ok(csv),
             }
+        }
+        Command::New(args) => {
+            let path = if args.path.extension().is_none() {
+                args.path.with_extension("toml")
+            } else {
+                args.path
+            };
+            if std::fs::symlink_metadata(&path).is_ok() {
+                anyhow::bail!(seams::Error::Usage {
+                    flag: "seams new".into(),
+                    problem: format!("{} already exists", path.display()),
+                    fix: "give a new file name; seams new never overwrites a file".into(),
+                });
+            }
+            let name = args.name.unwrap_or_else(|| {
+                let stem = path.file_stem().map_or("New journey".into(), |s| {
+                    s.to_string_lossy().replace(['-', '_'], " ")
+                });
+                let mut chars = stem.chars();
+                chars
+                    .next()
+                    .map_or(stem.clone(), |c| c.to_uppercase().chain(chars).collect())
+            });
+            seams::output::write_file(
+                "seams new",
+                &path,
+                seams::template::starter_scenario(&name).as_bytes(),
+                &[],
+            )?;
+            Ok(format!(
+                "Wrote {}: a starter scenario whose figures are all illustrations. Replace them with your evidence, then run `seams check {}`.\n",
+                path.display(),
+                path.display()
+            ))
         }
         Command::Compare(args) => {
             let text = seams::compare::compare(&args.a, &args.b)?;

@@ -186,3 +186,21 @@ fn samples_parquet_holds_every_iteration() {
     );
     assert_relative("samples mean", mean, summary, 1e-9);
 }
+
+#[test]
+fn seams_new_writes_a_starter_that_checks_and_runs_and_never_overwrites() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = run_in(dir.path(), &["new", "blue-badge"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let scenario = dir.path().join("blue-badge.toml");
+    let text = std::fs::read_to_string(&scenario).unwrap();
+    assert!(text.contains("name = \"Blue badge\""));
+    assert!(text.contains("ILLUSTRATION"));
+    let check = run_in(dir.path(), &["check", "blue-badge.toml"]);
+    assert!(check.status.success(), "{}", stderr(&check));
+    run_named(dir.path(), &scenario, "out", &["-n", "2000", "--no-charts"]);
+    let again = run_in(dir.path(), &["new", "blue-badge.toml"]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(stderr(&again).contains("already exists"));
+    assert_eq!(std::fs::read_to_string(&scenario).unwrap(), text);
+}
