@@ -12,7 +12,13 @@ use seams::{CancelToken, Progress};
 
 /// Cost of disjointed public services, and what joining them up would save.
 #[derive(Debug, Parser)]
-#[command(name = "seams", version, about, long_about = None)]
+#[command(
+    name = "seams",
+    version,
+    about,
+    long_about = None,
+    after_help = "Exit codes: 0 success; 1 a failure while running (a file could not be written); 2 bad input (the message names the file, key, problem and fix); 130 Ctrl-C; 143 SIGTERM.\n\nThe scenario format is in docs/scenario-format.md and the method in docs/method.md."
+)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -21,14 +27,29 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Run a scenario and write its results folder.
+    #[command(
+        after_help = "Examples:\n  seams run scenarios/border-exports.toml\n  seams run scenarios/border-exports.toml -n 1m --seed 7 -o results/big\n  seams run scenarios/hmrc-helpline.toml --set departments.hmrc.failure_demand=\"pert(60%, 70%, 76%)\"\n  seams run scenarios/border-exports.toml --assumptions register.csv\n\nExit codes: 0 success; 1 a failure while writing; 2 bad input; 130 Ctrl-C; 143 SIGTERM. See docs/scenario-format.md."
+    )]
     Run(RunArgs),
     /// Validate a scenario and list every input with its mean and P5–P95.
+    #[command(
+        after_help = "Examples:\n  seams check scenarios/border-exports.toml\n  seams check my-journey.toml --set journeys.per_year=\"100k to 150k\"\n\nExit code 2 means the scenario has a problem; the message names the line, key and fix."
+    )]
     Check(CheckArgs),
     /// Write the assumptions register: every input as CSV, to edit and pass to `run --assumptions`.
+    #[command(
+        after_help = "Examples:\n  seams assumptions scenarios/border-exports.toml -o register.csv\n  (edit the distribution cells in a spreadsheet, save as CSV UTF-8)\n  seams run scenarios/border-exports.toml --assumptions register.csv"
+    )]
     Assumptions(AssumptionsArgs),
     /// Compare two results folders: inputs that differ and how the headline figures moved.
+    #[command(
+        after_help = "Examples:\n  seams compare results/before results/after\n  seams compare results/before results/after -o comparison.md"
+    )]
     Compare(CompareArgs),
     /// Write a commented starter scenario to fill in (it passes `seams check` as written).
+    #[command(
+        after_help = "Examples:\n  seams new scenarios/blue-badge.toml\n  seams new my-journey --name \"Applying for a Blue Badge\""
+    )]
     New(NewArgs),
 }
 

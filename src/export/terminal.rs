@@ -43,15 +43,15 @@ pub fn options(r: &Results) -> String {
         return String::new();
     }
     let mut out = format!(
-        "\nOptions over {} years, present values in {} prices:\n  {:<24} {:>9} {:>9} {:>9} {:>10} {:>6}\n",
+        "\nOptions over {} years, present values in {} prices:\n  {:<24} {:>9} {:>9} {:>9} {:>10} {:>7}\n",
         model.settings().years,
         model.settings().price_base_year,
         "option",
-        "NPSV P10",
-        "P50",
+        "NPSV mean",
+        "P10",
         "P90",
         "P(NPSV>0)",
-        "BCR"
+        "BCR P50"
     );
     for (o, option) in model.options().iter().enumerate() {
         let Some(npsv) = r.appraisal(o, Metric::Npsv) else {
@@ -62,10 +62,10 @@ pub fn options(r: &Results) -> String {
             .map_or("–".to_string(), |s| ratio(s.p50));
         let _ = writeln!(
             out,
-            "  {:<24} {:>9} {:>9} {:>9} {:>10} {:>6}",
+            "  {:<24} {:>9} {:>9} {:>9} {:>10} {:>7}",
             truncate(&option.id, 24),
+            money(npsv.mean),
             money(npsv.p10),
-            money(npsv.p50),
             money(npsv.p90),
             percent(npsv.p_positive),
             bcr

@@ -204,3 +204,19 @@ fn seams_new_writes_a_starter_that_checks_and_runs_and_never_overwrites() {
     assert!(stderr(&again).contains("already exists"));
     assert_eq!(std::fs::read_to_string(&scenario).unwrap(), text);
 }
+
+#[test]
+fn every_command_helps_with_examples() {
+    let dir = tempfile::tempdir().unwrap();
+    for command in ["run", "check", "assumptions", "compare", "new"] {
+        let output = run_in(dir.path(), &[command, "--help"]);
+        assert!(output.status.success());
+        assert!(
+            stdout(&output).contains("Examples:"),
+            "{command}: {}",
+            stdout(&output)
+        );
+    }
+    let output = run_in(dir.path(), &["--help"]);
+    assert!(stdout(&output).contains("Exit codes") && stdout(&output).contains("docs/method.md"));
+}
