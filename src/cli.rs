@@ -51,6 +51,14 @@ enum Command {
         after_help = "Examples:\n  seams new scenarios/blue-badge.toml\n  seams new my-journey --name \"Applying for a Blue Badge\""
     )]
     New(NewArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish or powershell).
+    #[command(
+        after_help = "Examples:\n  seams completions bash > ~/.local/share/bash-completion/completions/seams\n  seams completions zsh > ~/.zfunc/_seams"
+    )]
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -229,6 +237,16 @@ pub fn execute(cli: Cli, cancel: CancelToken) -> anyhow::Result<String> {
                 }
                 _ => Ok(csv),
             }
+        }
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(
+                shell,
+                &mut <Cli as clap::CommandFactory>::command(),
+                "seams",
+                &mut script,
+            );
+            Ok(String::from_utf8_lossy(&script).into_owned())
         }
         Command::New(args) => {
             let path = if args.path.extension().is_none() {

@@ -208,7 +208,14 @@ fn seams_new_writes_a_starter_that_checks_and_runs_and_never_overwrites() {
 #[test]
 fn every_command_helps_with_examples() {
     let dir = tempfile::tempdir().unwrap();
-    for command in ["run", "check", "assumptions", "compare", "new"] {
+    for command in [
+        "run",
+        "check",
+        "assumptions",
+        "compare",
+        "new",
+        "completions",
+    ] {
         let output = run_in(dir.path(), &[command, "--help"]);
         assert!(output.status.success());
         assert!(
@@ -219,4 +226,20 @@ fn every_command_helps_with_examples() {
     }
     let output = run_in(dir.path(), &["--help"]);
     assert!(stdout(&output).contains("Exit codes") && stdout(&output).contains("docs/method.md"));
+}
+
+#[test]
+fn completions_are_printed_for_each_shell() {
+    let dir = tempfile::tempdir().unwrap();
+    for shell in ["bash", "zsh", "fish"] {
+        let output = run_in(dir.path(), &["completions", shell]);
+        assert!(output.status.success(), "{shell}: {}", stderr(&output));
+        let script = stdout(&output);
+        assert!(
+            script.contains("seams") && script.contains("assumptions"),
+            "{shell}"
+        );
+    }
+    let output = run_in(dir.path(), &["completions", "cmd"]);
+    assert_eq!(output.status.code(), Some(2));
 }
