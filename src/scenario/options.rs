@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use toml::{Spanned, Value};
 
 use super::inputs::{InputKind, Loader};
-use super::raw::{RawEffect, RawOption};
+use super::raw::{RawEffect, RawList, RawOption};
 use super::{Department, Effect, EffectKind, Funder, InputId, OptionSpec, Origin};
 use crate::dist::Domain;
 use crate::error::{closest, quote};
@@ -132,11 +132,11 @@ impl Loader<'_> {
     fn capital(
         &mut self,
         prefix: &str,
-        raw: Option<&Spanned<Vec<Spanned<Value>>>>,
+        raw: Option<&Spanned<RawList>>,
         years: usize,
         money: InputKind,
     ) -> Option<Vec<InputId>> {
-        let entries = raw.map(|r| r.get_ref().as_slice()).unwrap_or_default();
+        let entries = raw.map(|r| r.get_ref().items(r.span())).unwrap_or_default();
         if entries.len() > years {
             self.error_at(
                 raw.map(|r| r.span()),

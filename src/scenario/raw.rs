@@ -68,7 +68,7 @@ pub(super) struct RawOption {
     pub(super) name: Option<String>,
     pub(super) description: Option<String>,
     pub(super) live: Option<Spanned<i64>>,
-    pub(super) capital: Option<Spanned<Vec<Spanned<Value>>>>,
+    pub(super) capital: Option<Spanned<RawList>>,
     pub(super) running: Option<Spanned<Value>>,
     pub(super) adoption: Option<Spanned<Vec<Spanned<Value>>>>,
     pub(super) optimism_bias: Option<Spanned<Value>>,
@@ -89,6 +89,67 @@ pub(super) struct RawEffect {
     pub(super) set: Option<Spanned<Value>>,
     #[allow(dead_code)]
     pub(super) description: Option<String>,
+}
+
+/// A list by year that may also be written as one value (`capital = "pert(1m, 2m, 3m)"` is
+/// `capital = ["pert(1m, 2m, 3m)"]`): each element keeps its position for messages.
+pub(super) enum RawList {
+    Many(Vec<Spanned<Value>>),
+    One(Value),
+}
+
+impl RawList {
+    /// The elements; a single value takes the position of the whole, `span`.
+    pub(super) fn items(&self, span: std::ops::Range<usize>) -> Vec<Spanned<Value>> {
+        match self {
+            RawList::Many(items) => items.clone(),
+            RawList::One(value) => vec![Spanned::new(span, value.clone())],
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for RawList {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ListOrValue;
+        impl<'de> serde::de::Visitor<'de> for ListOrValue {
+            type Value = RawList;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a list by appraisal year, or one value for year 0")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<RawList, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element::<Spanned<Value>>()? {
+                    items.push(item);
+                }
+                Ok(RawList::Many(items))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RawList, E> {
+                Ok(RawList::One(Value::String(v.to_string())))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<RawList, E> {
+                Ok(RawList::One(Value::Integer(v)))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<RawList, E> {
+                i64::try_from(v)
+                    .map(|v| RawList::One(Value::Integer(v)))
+                    .map_err(|_| E::custom("the number is too large"))
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<RawList, E> {
+                Ok(RawList::One(Value::Float(v)))
+            }
+            fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<RawList, E> {
+                Ok(RawList::One(Value::Boolean(v)))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<RawList, A::Error> {
+                Value::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(RawList::One)
+            }
+        }
+        deserializer.deserialize_any(ListOrValue)
+    }
 }
 
 pub(super) fn toml_error(text: &str, origin: &str, e: &toml::de::Error) -> Error {

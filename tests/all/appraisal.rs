@@ -230,3 +230,48 @@ fn the_central_npsv_is_the_mean_everywhere_it_stands_for_the_distribution() {
     assert!(npsv_cell.starts_with(&central), "{table_row}");
     assert!(case.contains(&format!("against an expected NPSV of {central}")));
 }
+
+#[test]
+fn a_one_year_capital_may_be_written_as_a_plain_distribution() {
+    let dir = tempfile::tempdir().unwrap();
+    let list = run_scenario_text(dir.path(), &fixture_text("small.toml"), &[]);
+    let plain = fixture_text("small.toml").replace(
+        "capital = [\"pert(100k, 150k, 250k)\"]",
+        "capital = \"pert(100k, 150k, 250k)\"",
+    );
+    let path = dir.path().join("plain.toml");
+    std::fs::write(&path, plain).unwrap();
+    // Copied under the same name, so that the reports' paths match too.
+    let other = tempfile::tempdir().unwrap();
+    let scenario = other.path().join("scenario.toml");
+    std::fs::copy(&path, &scenario).unwrap();
+    let plain_out = run_named(other.path(), &scenario, "out", &[]);
+    for file in ["summary.csv", "appraisal.csv", "yearly.csv"] {
+        assert_eq!(
+            std::fs::read(list.join(file)).unwrap(),
+            std::fs::read(plain_out.join(file)).unwrap(),
+            "{file}"
+        );
+    }
+    // A table with its evidence works the same way; a wrong type says what is expected.
+    let table = fixture_text("small.toml").replace(
+        "capital = [\"pert(100k, 150k, 250k)\"]",
+        "capital = { value = \"pert(100k, 150k, 250k)\", source = \"illustration\" }",
+    );
+    std::fs::write(&scenario, table).unwrap();
+    let check = run_in(other.path(), &["check", "scenario.toml"]);
+    assert!(check.status.success(), "{}", stderr(&check));
+    assert!(stdout(&check).contains("options.share.capital[0]"));
+    let wrong = fixture_text("small.toml").replace(
+        "capital = [\"pert(100k, 150k, 250k)\"]",
+        "capital = 2025-01-01",
+    );
+    std::fs::write(&scenario, wrong).unwrap();
+    let check = run_in(other.path(), &["check", "scenario.toml"]);
+    assert_eq!(check.status.code(), Some(2));
+    assert!(
+        stderr(&check).contains("options.share.capital") || stderr(&check).contains("capital"),
+        "{}",
+        stderr(&check)
+    );
+}
