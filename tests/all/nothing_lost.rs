@@ -201,34 +201,14 @@ fn a_full_disk_is_an_error_and_keeps_the_previous_results() {
                 "a partial folder was left:\n{text}"
             );
         }
-        None => {
-            // No namespaces here: the same failure injected through the test hook.
-            let out = dir.path().join("out");
-            assert!(run_into(dir.path(), &out, &["--no-charts"])
-                .status
-                .success());
-            let before = std::fs::read(out.join("summary.csv")).unwrap();
-            let output = seams()
-                .current_dir(dir.path())
-                .env("SEAMS_TEST_FAIL_WRITE", "economic-case.md")
-                .args([
-                    "run",
-                    fixture("small.toml").to_str().unwrap(),
-                    "-o",
-                    "out",
-                    "-q",
-                ])
-                .output()
-                .unwrap();
-            assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
-            assert_eq!(std::fs::read(out.join("summary.csv")).unwrap(), before);
-            assert_eq!(names(dir.path()), ["out"]);
-        }
+        // No namespaces here: the same failure injected through the test hook.
+        None => fails_to_write_keeping_the_previous_results("economic-case.md"),
     }
 }
 
-#[test]
-fn a_simulated_write_failure_keeps_the_previous_results() {
+/// A run whose write of `file` fails (through the test hook) exits 1 and leaves the previous
+/// results as they were, with no temporary folder.
+fn fails_to_write_keeping_the_previous_results(file: &str) {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     assert!(run_into(dir.path(), &out, &["--no-charts", "-n", "2000"])
@@ -237,7 +217,7 @@ fn a_simulated_write_failure_keeps_the_previous_results() {
     let before = std::fs::read(out.join("run.json")).unwrap();
     let output = seams()
         .current_dir(dir.path())
-        .env("SEAMS_TEST_FAIL_WRITE", "run.json")
+        .env("SEAMS_TEST_FAIL_WRITE", file)
         .args([
             "run",
             fixture("small.toml").to_str().unwrap(),
@@ -251,6 +231,11 @@ fn a_simulated_write_failure_keeps_the_previous_results() {
     assert!(stderr(&output).contains("no space left on device"));
     assert_eq!(std::fs::read(out.join("run.json")).unwrap(), before);
     assert_eq!(names(dir.path()), ["out"]);
+}
+
+#[test]
+fn a_simulated_write_failure_keeps_the_previous_results() {
+    fails_to_write_keeping_the_previous_results("run.json");
 }
 
 /// Waits for a child at most `limit`, killing it if it takes longer: a hang detector, not a
