@@ -82,9 +82,8 @@ pub fn run_scenario_text(dir: &Path, text: &str, extra: &[&str]) -> PathBuf {
     run_named(dir, &scenario, "out", extra)
 }
 
-/// Runs a scenario file into `dir/name` (quietly), asserting success; returns the folder.
-pub fn run_named(dir: &Path, scenario: &Path, name: &str, extra: &[&str]) -> PathBuf {
-    let out = dir.join(name);
+/// Runs `seams run SCENARIO -o OUT -q EXTRA…` in `dir`, success or not.
+pub fn run_scenario(dir: &Path, scenario: &Path, out: &Path, extra: &[&str]) -> Output {
     let mut args = vec![
         "run",
         scenario.to_str().unwrap(),
@@ -93,7 +92,13 @@ pub fn run_named(dir: &Path, scenario: &Path, name: &str, extra: &[&str]) -> Pat
         "-q",
     ];
     args.extend_from_slice(extra);
-    let output = run_in(dir, &args);
+    run_in(dir, &args)
+}
+
+/// Runs a scenario file into `dir/name` (quietly), asserting success; returns the folder.
+pub fn run_named(dir: &Path, scenario: &Path, name: &str, extra: &[&str]) -> PathBuf {
+    let out = dir.join(name);
+    let output = run_scenario(dir, scenario, &out, extra);
     assert!(output.status.success(), "{}", stderr(&output));
     out
 }

@@ -9,16 +9,7 @@ use std::time::{Duration, Instant};
 use super::common::*;
 
 fn run_into(dir: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
-    let scenario = fixture("small.toml");
-    let mut args = vec![
-        "run",
-        scenario.to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-        "-q",
-    ];
-    args.extend_from_slice(extra);
-    run_in(dir, &args)
+    run_scenario(dir, &fixture("small.toml"), out, extra)
 }
 
 fn names(dir: &Path) -> Vec<String> {

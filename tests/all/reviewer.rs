@@ -339,16 +339,11 @@ fn the_registers_computed_columns_are_not_edited_silently() {
     assert_ne!(edited, text);
     std::fs::write(&register, &edited).unwrap();
     let out = dir.path().join("out");
-    let output = run_in(
+    let output = run_scenario(
         dir.path(),
-        &[
-            "run",
-            scenario.to_str().unwrap(),
-            "--assumptions",
-            register.to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-        ],
+        &scenario,
+        &out,
+        &["--assumptions", register.to_str().unwrap()],
     );
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
     assert!(
@@ -368,6 +363,7 @@ fn the_registers_computed_columns_are_not_edited_silently() {
         1,
     );
     std::fs::write(&register, &applied).unwrap();
+    // Not quiet: the run lists what it applied on the terminal.
     let output = run_in(
         dir.path(),
         &[
