@@ -348,12 +348,12 @@ pub fn words(input: &Input, base_year: i32) -> String {
     let Some(year) = input.price_year else {
         return dist_words(input, &input.dist);
     };
-    // As written, in its own prices, then what it is in the base year's.
+    // As written, in its own prices, then the same distribution in the base year's.
     let written = input.dist.scaled(1.0 / input.price_factor);
-    let base = describe_value(input.unit, input.sampler.mean());
     format!(
-        "{} in {year} prices; mean {base} in {base_year} prices (GDP deflator ×{:.4})",
+        "{} in {year} prices ({} in {base_year} prices, GDP deflator ×{:.4})",
         dist_words(input, &written),
+        dist_words(input, &input.dist),
         input.price_factor
     )
 }
