@@ -348,7 +348,7 @@ pub(super) fn costs_benefits<DB: DrawingBackend>(
             .y_labels(8)
             .y_label_formatter(&money_axis)
             .y_desc(format!(
-                "Present value (£, {} prices); medians with P10–P90",
+                "Present value (£, {} prices); means with P10–P90",
                 data.price_base_year
             ));
     })?;

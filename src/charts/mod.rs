@@ -59,7 +59,7 @@ pub struct OptionSeries {
     /// Per calendar year: cumulative discounted net benefit (mean).
     pub cumulative_discounted: Vec<(i32, f64)>,
     pub payback_year: Option<i32>,
-    /// PV costs, PV benefits to users, PV benefits to government (median, P10–P90).
+    /// PV costs, PV benefits to users, PV benefits to government (mean, P10–P90).
     pub present_values: [Range; 3],
 }
 
@@ -148,8 +148,9 @@ fn own_label(label: &str, option_name: &str) -> String {
     }
 }
 
-/// A median with its P10–P90, or zeros where the figure is undefined.
-fn median_range(stats: Option<crate::engine::Stats>) -> Range {
+/// A central value (chosen by `central`) with its P10–P90, or zeros where the figure is
+/// undefined.
+fn range(stats: Option<crate::engine::Stats>, central: fn(&crate::engine::Stats) -> f64) -> Range {
     stats.map_or(
         Range {
             central: 0.0,
@@ -157,11 +158,16 @@ fn median_range(stats: Option<crate::engine::Stats>) -> Range {
             p90: 0.0,
         },
         |s| Range {
-            central: s.p50,
+            central: central(&s),
             p10: s.p10,
             p90: s.p90,
         },
     )
+}
+
+/// The median with its P10–P90: the centre of a fan or a distribution curve.
+fn median_range(stats: Option<crate::engine::Stats>) -> Range {
+    range(stats, |s| s.p50)
 }
 
 fn option_series(r: &Results, o: usize) -> OptionSeries {
@@ -198,7 +204,8 @@ fn option_series(r: &Results, o: usize) -> OptionSeries {
             Metric::PvBenefitsUsers,
             Metric::PvBenefitsGovernment,
         ]
-        .map(|metric| median_range(r.appraisal(o, metric))),
+        // Bars of present values show the expected value, as the options table does.
+        .map(|metric| range(r.appraisal(o, metric), |s| s.mean)),
     }
 }
 
