@@ -156,19 +156,24 @@ fn number(dir: &Path, row: &BTreeMap<String, String>, column: &str) -> Result<f6
 
 impl Run {
     fn read(dir: &Path) -> Result<Run> {
-        if crate::output::manifest(dir).is_none() && dir.join("run.json").is_file() {
-            // Say which version wrote it, where it says.
-            let text = read_text(dir, "run.json")?;
-            let version = serde_json::from_str::<serde_json::Value>(&text)
-                .ok()
-                .and_then(|v| v["seams_version"].as_str().map(String::from))
-                .unwrap_or_else(|| "an unknown version".into());
-            return Err(not_a_run(dir, format!("was written by seams {version}, whose results this version ({}) cannot compare", env!("CARGO_PKG_VERSION"))));
-        }
         let text = read_text(dir, "run.json")
             .map_err(|_| not_a_run(dir, "is not a seams results folder: it has no run.json"))?;
-        let json: RunJson = serde_json::from_str(&text)
-            .map_err(|e| not_a_run(dir, format!("run.json is damaged: {e}")))?;
+        let json: RunJson = serde_json::from_str(&text).map_err(|e| {
+            // A run.json without this version's marker was written by another version (say
+            // which, where it says); one with the marker but the wrong shape is damaged.
+            let value = serde_json::from_str::<serde_json::Value>(&text).ok();
+            let marked = value.as_ref().is_some_and(|v| {
+                v["format"] == crate::output::FORMAT_ID && v["files"].is_array()
+            });
+            if marked {
+                return not_a_run(dir, format!("run.json is damaged: {e}"));
+            }
+            let version = value
+                .as_ref()
+                .and_then(|v| v["seams_version"].as_str().map(String::from))
+                .unwrap_or_else(|| "an unknown version".into());
+            not_a_run(dir, format!("was written by seams {version}, whose results this version ({}) cannot compare", env!("CARGO_PKG_VERSION")))
+        })?;
         if json.results_format != RESULTS_FORMAT {
             return Err(not_a_run(
                 dir,

@@ -420,6 +420,13 @@ fn compare_refuses_damaged_folders_and_never_writes_over_its_inputs() {
             damage("appraisal.csv", &|t| t.replacen(",npsv,", ",npsv,inf", 1)),
             "damaged",
         ),
+        // Without this version's format marker: written by another version.
+        (
+            damage("run.json", &|t| {
+                t.replacen("\"format\": \"seams-results\",", "", 1)
+            }),
+            "cannot compare",
+        ),
     ];
     for (b, fragment) in cases {
         let output = compare(&b, &[]);
