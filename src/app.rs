@@ -246,6 +246,23 @@ pub fn check(scenario: &Path, overrides: &[Override]) -> Result<String> {
             d(p95)
         );
     }
+    for (d, dept) in model.departments().iter().enumerate() {
+        if dept.channels.is_empty() {
+            continue;
+        }
+        let shares: Vec<String> = dept
+            .channels
+            .iter()
+            .zip(model.channel_shares(d))
+            .map(|(c, share)| format!("{} {}", c.id, format::percent(share)))
+            .collect();
+        let _ = writeln!(
+            out,
+            "channels: {} {} (mean shares after normalising to 100%)",
+            dept.id,
+            shares.join(", ")
+        );
+    }
     for input in model.inputs().iter().filter(|i| i.price_year.is_some()) {
         let _ = writeln!(
             out,

@@ -287,3 +287,36 @@ mod tests {
         );
     }
 }
+
+/// A figure of `transactions.csv` (docs/method.md §2a): the GDS cost per transaction and its
+/// companions, for one department (or the total) in business as usual or an option in full
+/// effect, in year-0 volumes and prices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TransactionMetric {
+    /// Year-0 government cost ÷ journeys: the total cost to serve one completed transaction.
+    CostPerTransaction,
+    /// Year-0 cost to users (time and cash) ÷ journeys.
+    UserCostPerJourney,
+    /// Value and failure contacts a year.
+    Contacts,
+    /// Contacts a year through one channel (an index into the run's channel ids).
+    ChannelContacts(usize),
+    /// Government's year-0 cost of the value and failure contacts through one channel.
+    ChannelCost(usize),
+    /// The digital channels' share of the contacts of departments with channels.
+    DigitalTakeUp,
+}
+
+impl TransactionMetric {
+    /// The name in `transactions.csv`: `contacts:online` for a channel's contacts.
+    pub fn name(self, channel_ids: &[String]) -> String {
+        match self {
+            TransactionMetric::CostPerTransaction => "cost_per_transaction".into(),
+            TransactionMetric::UserCostPerJourney => "user_cost_per_journey".into(),
+            TransactionMetric::Contacts => "contacts".into(),
+            TransactionMetric::ChannelContacts(c) => format!("contacts:{}", channel_ids[c]),
+            TransactionMetric::ChannelCost(c) => format!("cost:{}", channel_ids[c]),
+            TransactionMetric::DigitalTakeUp => "digital_take_up".into(),
+        }
+    }
+}

@@ -97,6 +97,13 @@ impl DeptParam {
         DeptParam::ALL.into_iter().find(|p| p.spec().key == key)
     }
 
+    /// The channel parameter a department with channels gives this one by (docs/method.md §2a).
+    pub fn channel_param(self) -> Option<ChannelParam> {
+        ChannelParam::MIXED
+            .into_iter()
+            .find(|c| c.department_param() == Some(self))
+    }
+
     /// Its key, unit, domain and default.
     pub fn spec(self) -> ParamSpec {
         use DeptParam as P;
@@ -282,5 +289,83 @@ impl GlobalParam {
             default,
             describes,
         }
+    }
+}
+
+/// A channel's parameter (docs/method.md §2a): its weight among the department's contacts, and
+/// the four per-contact values that the department's own are share-weighted means of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ChannelParam {
+    Share,
+    UserMinutes,
+    StaffMinutes,
+    ChannelCostPerContact,
+    UserCostPerContact,
+}
+
+/// Number of channel parameters.
+pub const CHANNEL_PARAM_COUNT: usize = 5;
+
+impl ChannelParam {
+    /// Every channel parameter, share first.
+    pub const ALL: [ChannelParam; CHANNEL_PARAM_COUNT] = [
+        ChannelParam::Share,
+        ChannelParam::UserMinutes,
+        ChannelParam::StaffMinutes,
+        ChannelParam::ChannelCostPerContact,
+        ChannelParam::UserCostPerContact,
+    ];
+
+    /// The four per-contact parameters a channel gives in place of its department.
+    pub const MIXED: [ChannelParam; 4] = [
+        ChannelParam::UserMinutes,
+        ChannelParam::StaffMinutes,
+        ChannelParam::ChannelCostPerContact,
+        ChannelParam::UserCostPerContact,
+    ];
+
+    /// Position in a per-channel value array.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The parameter with this key inside a channel's table.
+    pub fn from_key(key: &str) -> Option<ChannelParam> {
+        ChannelParam::ALL.into_iter().find(|p| p.spec().key == key)
+    }
+
+    /// The department parameter this one is the per-channel form of (none for `share`).
+    pub fn department_param(self) -> Option<DeptParam> {
+        match self {
+            ChannelParam::Share => None,
+            ChannelParam::UserMinutes => Some(DeptParam::UserMinutes),
+            ChannelParam::StaffMinutes => Some(DeptParam::StaffMinutes),
+            ChannelParam::ChannelCostPerContact => Some(DeptParam::ChannelCostPerContact),
+            ChannelParam::UserCostPerContact => Some(DeptParam::UserCostPerContact),
+        }
+    }
+
+    /// Its key, unit, domain and default: those of the department parameter it stands for,
+    /// with "through this channel" in its words.
+    pub fn spec(self) -> ParamSpec {
+        let Some(param) = self.department_param() else {
+            return ParamSpec {
+                key: "share",
+                unit: Unit::Share,
+                domain: Domain::NON_NEGATIVE,
+                default: Default::Required,
+                describes: "weight of the channel among the department's contacts",
+            };
+        };
+        let spec = param.spec();
+        let describes = match self {
+            ChannelParam::UserMinutes => "user minutes per value contact through this channel",
+            ChannelParam::StaffMinutes => "staff minutes per value contact through this channel",
+            ChannelParam::ChannelCostPerContact => {
+                "£ non-staff cost to government per contact through this channel"
+            }
+            _ => "£ the user pays per contact through this channel",
+        };
+        ParamSpec { describes, ..spec }
     }
 }

@@ -11,7 +11,9 @@ use std::time::{Duration, Instant};
 use crate::appraisal;
 use crate::engine::{self, Outcome, RunConfig, Samples, Stats};
 use crate::error::Result;
-use crate::outputs::{Bearer, Component, Metric, OrgMetric, Scope, YearlyMetric};
+use crate::outputs::{
+    Bearer, Component, Metric, OrgMetric, Scope, TransactionMetric, YearlyMetric,
+};
 use crate::scenario::Model;
 use crate::sensitivity::{SwitchingValue, Tornado};
 
@@ -150,6 +152,49 @@ impl Results {
                 .map(|(d, dept)| (d, dept.id.clone(), dept.name.clone())),
         );
         list
+    }
+
+    /// The transaction figures of a scope (docs/method.md §2a) for business as usual (`option`
+    /// `None`) or an option in full effect: each metric with its statistics, in the order of
+    /// `transactions.csv`.
+    pub fn transactions(
+        &self,
+        option: Option<usize>,
+        scope: Scope,
+    ) -> Vec<(TransactionMetric, Stats)> {
+        let layout = &self.outcome.layout;
+        let place = match scope {
+            Scope::Department(d) => d,
+            Scope::Total => layout.departments,
+        };
+        layout.transaction_metrics[place]
+            .iter()
+            .enumerate()
+            .map(|(k, &metric)| {
+                let stats = self.outcome.stats[layout.transaction(option, scope, k)];
+                (metric, stats.unwrap_or(UNDEFINED))
+            })
+            .collect()
+    }
+
+    /// One transaction figure, where the scope has it (a channel's figures exist only where
+    /// the scope has that channel; digital take-up only where it has channels).
+    pub fn transaction(
+        &self,
+        option: Option<usize>,
+        scope: Scope,
+        metric: TransactionMetric,
+    ) -> Option<Stats> {
+        self.transactions(option, scope)
+            .into_iter()
+            .find(|(m, _)| *m == metric)
+            .map(|(_, s)| s)
+    }
+
+    /// Every channel id of the scenario, in the order first written: what
+    /// [`TransactionMetric::ChannelContacts`] and [`TransactionMetric::ChannelCost`] index.
+    pub fn channel_ids(&self) -> &[String] {
+        &self.outcome.layout.channel_ids
     }
 
     /// The `p`-quantile of an appraisal metric, from its sketch (for distribution curves).

@@ -320,7 +320,7 @@ impl<'m> Npsv<'m> {
         let layout = Layout::new(model);
         Npsv {
             model,
-            scratch: Scratch::new(model),
+            scratch: Scratch::new(model, &layout),
             layout,
         }
     }

@@ -5,6 +5,7 @@
 //! what the tests snapshot), then a drawing function in `draw` renders it onto any plotters
 //! backend, so the PNG and the SVG are the same picture. Both are rendered in memory.
 
+mod channel_chart;
 mod draw;
 mod style;
 
@@ -13,7 +14,7 @@ use plotters::prelude::*;
 
 use crate::error::{Error, Result};
 use crate::output::Artefact;
-use crate::outputs::{Bearer, Component, Metric, Scope, YearlyMetric};
+use crate::outputs::{Bearer, Component, Metric, Scope, TransactionMetric, YearlyMetric};
 use crate::results::Results;
 use crate::sensitivity::Tornado;
 
@@ -25,6 +26,7 @@ pub const COSTS: &str = "cost-by-department";
 pub const NPSV_CURVES: &str = "npsv-by-option";
 pub const OVER_TIME: &str = "benefits-over-time";
 pub const COSTS_BENEFITS: &str = "costs-and-benefits";
+pub const CHANNELS: &str = "contacts-and-cost-by-channel";
 
 /// A P10–P90 range and a central value.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
@@ -73,6 +75,25 @@ pub struct ChartData {
     pub options: Vec<OptionSeries>,
     /// Tornado sensitivity, top drivers only.
     pub tornadoes: Vec<crate::sensitivity::Tornado>,
+    /// Contacts and cost by channel, where the scenario has channels.
+    pub channels: Option<ChannelChart>,
+}
+
+/// Contacts and government cost a year by channel, over every department, in business as
+/// usual and with each option in full effect (docs/method.md §2a).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ChannelChart {
+    /// "Business as usual", then each option's name.
+    pub cases: Vec<String>,
+    pub channels: Vec<ChannelBars>,
+}
+
+/// One channel's bars: per case, contacts a year and government cost a year (mean, P10–P90).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ChannelBars {
+    pub channel: String,
+    pub contacts: Vec<Range>,
+    pub cost: Vec<Range>,
 }
 
 impl ChartData {
@@ -105,6 +126,7 @@ impl ChartData {
             .map(|o| option_series(r, o))
             .collect();
         ChartData {
+            channels: channel_chart(r),
             scenario: m.settings().name.clone(),
             price_base_year: m.settings().price_base_year,
             first_year: m.settings().first_year,
@@ -129,6 +151,41 @@ impl ChartData {
                 .collect(),
         }
     }
+}
+
+/// Contacts and cost by channel in total, for BAU and each option in full effect; `None`
+/// when no department has channels.
+fn channel_chart(r: &Results) -> Option<ChannelChart> {
+    if r.channel_ids().is_empty() {
+        return None;
+    }
+    let options = r.model().options();
+    let cases: Vec<Option<usize>> = std::iter::once(None)
+        .chain((0..options.len()).map(Some))
+        .collect();
+    let figure = |metric| {
+        cases
+            .iter()
+            .map(|&case| range(r.transaction(case, Scope::Total, metric), |s| s.mean))
+            .collect()
+    };
+    let channels = (0..r.channel_ids().len())
+        .map(|c| ChannelBars {
+            channel: r.channel_ids()[c].clone(),
+            contacts: figure(TransactionMetric::ChannelContacts(c)),
+            cost: figure(TransactionMetric::ChannelCost(c)),
+        })
+        .collect();
+    Some(ChannelChart {
+        cases: std::iter::once("Business as usual".to_string())
+            .chain(
+                options
+                    .iter()
+                    .map(|o| format!("{} (in full effect)", o.name)),
+            )
+            .collect(),
+        channels,
+    })
 }
 
 /// On an option's own chart, its inputs need not repeat its name: "Share data: capital, year
@@ -235,6 +292,7 @@ enum Chart {
     Npsv,
     OverTime,
     CostsBenefits,
+    Channels,
     Tornado(usize),
 }
 
@@ -245,6 +303,7 @@ impl Chart {
             Chart::Npsv => NPSV_CURVES.into(),
             Chart::OverTime => OVER_TIME.into(),
             Chart::CostsBenefits => COSTS_BENEFITS.into(),
+            Chart::Channels => CHANNELS.into(),
             Chart::Tornado(i) => tornado_stem(&data.tornadoes[i].output),
         }
     }
@@ -259,6 +318,10 @@ impl Chart {
             Chart::Npsv => draw::npsv(root, data),
             Chart::OverTime => draw::over_time(root, data),
             Chart::CostsBenefits => draw::costs_benefits(root, data),
+            Chart::Channels => match &data.channels {
+                Some(channels) => channel_chart::draw(root, data, channels),
+                None => Ok(()),
+            },
             Chart::Tornado(i) => draw::tornado(root, data, &data.tornadoes[i]),
         }?;
         root.present().map_err(style::err)
@@ -308,6 +371,9 @@ pub fn render_all(data: &ChartData) -> Result<Vec<Artefact>> {
     let mut charts = vec![Chart::Costs];
     if !data.options.is_empty() {
         charts.extend([Chart::Npsv, Chart::OverTime, Chart::CostsBenefits]);
+    }
+    if data.channels.is_some() {
+        charts.push(Chart::Channels);
     }
     charts.extend((0..data.tornadoes.len()).map(Chart::Tornado));
     let mut files = Vec::new();

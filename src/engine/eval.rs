@@ -3,24 +3,26 @@
 //! Kept free of sampling and statistics so it can be read against the contract line by line
 //! and tested with fixed inputs. Nothing here allocates: callers pass scratch space.
 
+use super::channels::{self, ChannelValues};
 pub use super::layout::Layout;
+use super::transactions::{put_transactions, Moment};
 use crate::appraisal::{self, PresentValues};
 use crate::outputs::{Bearer, Component, Metric, OrgMetric, Scope, YearlyMetric};
-use crate::params::{DeptParam, DEPT_PARAM_COUNT};
-use crate::scenario::{EffectKind, Model};
+use crate::params::{ChannelParam, DeptParam, CHANNEL_PARAM_COUNT, DEPT_PARAM_COUNT};
+use crate::scenario::{Department, EffectKind, Model, Target};
 
 /// Per-journey cost of one department by component: user minutes, user cash, government £.
 #[derive(Debug, Clone, Copy, Default)]
-struct PerJourney {
-    user_minutes: [f64; 4],
-    user_cash: [f64; 4],
-    government: [f64; 4],
+pub(super) struct PerJourney {
+    pub(super) user_minutes: [f64; 4],
+    pub(super) user_cash: [f64; 4],
+    pub(super) government: [f64; 4],
     /// The part of the government cost whose saving releases cash: channel costs, and the
     /// share h of staff costs (docs/method.md §3).
     government_cash: f64,
 }
 
-fn per_journey(p: &[f64; DEPT_PARAM_COUNT]) -> PerJourney {
+pub(super) fn per_journey(p: &[f64; DEPT_PARAM_COUNT]) -> PerJourney {
     let get = |q: DeptParam| p[q.index()];
     let c = get(DeptParam::ContactsPerJourney);
     let staff_rate = get(DeptParam::StaffCostPerHour) / 60.0;
@@ -85,6 +87,13 @@ fn apply_effect(value: &mut f64, param: DeptParam, kind: EffectKind, x: f64) {
 pub struct Scratch {
     bau: Vec<[f64; DEPT_PARAM_COUNT]>,
     changed: Vec<[f64; DEPT_PARAM_COUNT]>,
+    /// Every department's channels, one after another: department d's are
+    /// `channel_start[d]..channel_start[d + 1]`.
+    bau_channels: Vec<ChannelValues>,
+    changed_channels: Vec<ChannelValues>,
+    channel_start: Vec<usize>,
+    /// Contacts and government cost a year by channel id, over all departments.
+    channel_totals: Vec<[f64; 2]>,
     /// Government cost per journey of each department, in BAU and with the option.
     bau_government: Vec<f64>,
     saved_government: Vec<f64>,
@@ -95,16 +104,53 @@ pub struct Scratch {
 }
 
 impl Scratch {
-    pub fn new(model: &Model) -> Scratch {
+    pub fn new(model: &Model, layout: &Layout) -> Scratch {
         let d = model.departments.len();
+        let mut channel_start = vec![0];
+        for dept in &model.departments {
+            channel_start.push(channel_start[channel_start.len() - 1] + dept.channels.len());
+        }
+        let channels = channel_start[d];
         Scratch {
             bau: vec![[0.0; DEPT_PARAM_COUNT]; d],
             changed: vec![[0.0; DEPT_PARAM_COUNT]; d],
+            bau_channels: vec![[0.0; CHANNEL_PARAM_COUNT]; channels],
+            changed_channels: vec![[0.0; CHANNEL_PARAM_COUNT]; channels],
+            channel_start,
+            channel_totals: vec![[0.0; 2]; layout.channel_ids.len()],
             bau_government: vec![0.0; d],
             saved_government: vec![0.0; d],
             journeys: vec![0.0; model.settings.years],
             minute_value: vec![0.0; model.settings.years],
         }
+    }
+}
+
+impl Scratch {
+    /// Writes the transaction figures of business as usual (`option` `None`, from the drawn
+    /// values) or of an option in full effect (from the values its effects changed).
+    fn put_transactions(
+        &mut self,
+        model: &Model,
+        layout: &Layout,
+        option: Option<usize>,
+        at: Moment,
+        put: &mut impl FnMut(usize, f64),
+    ) {
+        let (values, channels) = match option {
+            None => (&self.bau, &self.bau_channels),
+            Some(_) => (&self.changed, &self.changed_channels),
+        };
+        let drawn = (&values[..], &channels[..], &self.channel_start[..]);
+        put_transactions(
+            model,
+            layout,
+            option,
+            drawn,
+            at,
+            &mut self.channel_totals,
+            put,
+        );
     }
 }
 
@@ -130,11 +176,7 @@ pub fn evaluate_options(
     options: std::ops::Range<usize>,
     mut put: impl FnMut(usize, f64),
 ) {
-    for (values, dept) in scratch.bau.iter_mut().zip(&model.departments) {
-        for (v, &id) in values.iter_mut().zip(&dept.params) {
-            *v = inputs[id];
-        }
-    }
+    load_departments(model, inputs, scratch);
     let journeys = inputs[model.journeys_per_year];
     let value_of_time = inputs[model.value_of_time];
     let minute_value = value_of_time / 60.0;
@@ -158,6 +200,11 @@ pub fn evaluate_options(
         put_summary(layout, Scope::Department(d), &by_component, &mut put);
     }
     put_summary(layout, Scope::Total, &total, &mut put);
+    let at = Moment {
+        journeys,
+        minute_value,
+    };
+    scratch.put_transactions(model, layout, None, at, &mut put);
 
     // J_y = J·(1+g)^y and v_y = v·(1+gv)^y, by repeated multiplication.
     let growth = 1.0 + inputs[model.journey_growth];
@@ -186,22 +233,34 @@ pub fn evaluate_options(
         .take(options.len())
     {
         scratch.changed.copy_from_slice(&scratch.bau);
+        scratch
+            .changed_channels
+            .copy_from_slice(&scratch.bau_channels);
         for effect in &option.effects {
             let x = inputs[effect.value];
-            for &d in &effect.departments {
-                let values = &mut scratch.changed[d];
-                apply_effect(
-                    &mut values[effect.param.index()],
-                    effect.param,
+            for (i, &d) in effect.departments.iter().enumerate() {
+                let dept = &model.departments[d];
+                let range = scratch.channel_start[d]..scratch.channel_start[d + 1];
+                let channels = &mut scratch.changed_channels[range];
+                apply_to_department(
+                    dept,
+                    &effect.target,
+                    i,
                     effect.kind,
                     x,
+                    &mut scratch.changed[d],
+                    channels,
                 );
-                // Failure minutes left to default follow the minutes they default to.
-                for &(follower, leader) in &model.departments[d].follows {
-                    if leader == effect.param {
-                        apply_effect(&mut values[follower.index()], follower, effect.kind, x);
-                    }
-                }
+            }
+        }
+        for (d, dept) in model.departments.iter().enumerate() {
+            if !dept.channels.is_empty() {
+                let range = scratch.channel_start[d]..scratch.channel_start[d + 1];
+                channels::mix(
+                    &scratch.changed_channels[range],
+                    &mut scratch.changed[d],
+                    &dept.follows,
+                );
             }
         }
         let mut with = Totals::default();
@@ -212,6 +271,83 @@ pub fn evaluate_options(
                 scratch.bau_government[d] - j.government.iter().sum::<f64>();
         }
         appraise(model, layout, inputs, o, (&bau, &with), scratch, &mut put);
+        scratch.put_transactions(model, layout, Some(o), at, &mut put);
+    }
+}
+
+/// Reads each department's drawn values, and its channels', from the iteration's inputs; in a
+/// department with channels, normalises the shares and mixes the per-contact values.
+fn load_departments(model: &Model, inputs: &[f64], scratch: &mut Scratch) {
+    for (d, dept) in model.departments.iter().enumerate() {
+        let values = &mut scratch.bau[d];
+        for (v, id) in values.iter_mut().zip(&dept.params) {
+            *v = id.map_or(0.0, |i| inputs[i]);
+        }
+        if dept.channels.is_empty() {
+            continue;
+        }
+        let channels =
+            &mut scratch.bau_channels[scratch.channel_start[d]..scratch.channel_start[d + 1]];
+        for (drawn, channel) in channels.iter_mut().zip(&dept.channels) {
+            for (v, &i) in drawn.iter_mut().zip(&channel.inputs) {
+                *v = inputs[i];
+            }
+        }
+        channels::normalise(channels);
+        channels::mix(channels, values, &dept.follows);
+    }
+}
+
+/// Applies one effect's draw `x` to department `dept`, the `i`-th the effect names. A
+/// department-level effect on a value its channels give acts on every channel's value (so the
+/// mixed value moves by the same reduce or set); failure minutes left to default follow the
+/// minutes they default to. The caller mixes a department with channels again afterwards.
+fn apply_to_department(
+    dept: &Department,
+    target: &Target,
+    i: usize,
+    kind: EffectKind,
+    x: f64,
+    values: &mut [f64; DEPT_PARAM_COUNT],
+    channels: &mut [ChannelValues],
+) {
+    match target {
+        Target::Department(param) => match param.channel_param() {
+            Some(per_channel) if !channels.is_empty() => {
+                for channel in channels.iter_mut() {
+                    apply_effect(&mut channel[per_channel.index()], *param, kind, x);
+                }
+            }
+            _ => {
+                apply_effect(&mut values[param.index()], *param, kind, x);
+                if dept.channels.is_empty() {
+                    for &(follower, leader) in &dept.follows {
+                        if leader == *param {
+                            apply_effect(&mut values[follower.index()], follower, kind, x);
+                        }
+                    }
+                }
+            }
+        },
+        Target::Channel {
+            param: ChannelParam::Share,
+            at,
+            ..
+        } => {
+            let share = &mut channels[at[i]][ChannelParam::Share.index()];
+            let mut new = *share;
+            apply_effect(&mut new, DeptParam::ContactsPerJourney, kind, x);
+            channels::shift(channels, at[i], new);
+        }
+        Target::Channel { param, at, .. } => {
+            // Channel values are plain values: reduce multiplies, set replaces.
+            apply_effect(
+                &mut channels[at[i]][param.index()],
+                DeptParam::ContactsPerJourney,
+                kind,
+                x,
+            );
+        }
     }
 }
 

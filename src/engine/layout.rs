@@ -1,12 +1,15 @@
 //! Where each output lives in an iteration's output row, addressed by meaning: the engine
 //! writes through it, [`crate::Results`] reads through it.
 
-use crate::outputs::{Bearer, Component, Metric, OrgMetric, Scope, YearlyMetric};
+use crate::outputs::{
+    Bearer, Component, Metric, OrgMetric, Scope, TransactionMetric, YearlyMetric,
+};
 use crate::scenario::Model;
 
 /// Where each output lives in an iteration's output row: the summary costs (every department
 /// and the total × component × bearer), then each option's appraisal metrics, then the
-/// yearly flows of BAU and each option.
+/// yearly flows of BAU and each option, what each option means to each organisation, and the
+/// transaction figures of BAU and each option in full effect.
 #[derive(Debug, Clone)]
 pub struct Layout {
     pub departments: usize,
@@ -15,6 +18,17 @@ pub struct Layout {
     appraisal_start: usize,
     yearly_start: usize,
     organisations_start: usize,
+    /// Every channel id of the scenario, in the order first written.
+    pub channel_ids: Vec<String>,
+    /// Per department, each of its channels' index into `channel_ids`.
+    pub channel_index: Vec<Vec<usize>>,
+    /// The transaction metrics of each scope (every department, then the total), in the
+    /// order they are written.
+    pub transaction_metrics: Vec<Vec<TransactionMetric>>,
+    /// Where each scope's transaction metrics start within one block (BAU or an option).
+    transaction_offsets: Vec<usize>,
+    transactions_start: usize,
+    transaction_block: usize,
     pub len: usize,
 }
 
@@ -27,6 +41,18 @@ impl Layout {
         let appraisal = options * Metric::ALL.len();
         let yearly = years * (YearlyMetric::BAU.len() + options * YearlyMetric::ALL.len());
         let organisations = options * (departments + 1) * OrgMetric::ALL.len();
+        let (channel_ids, channel_index) = channel_ids(model);
+        let transaction_metrics = transaction_metrics(&channel_index, channel_ids.len());
+        let transaction_offsets: Vec<usize> = transaction_metrics
+            .iter()
+            .scan(0, |start, metrics| {
+                let here = *start;
+                *start += metrics.len();
+                Some(here)
+            })
+            .collect();
+        let transaction_block = transaction_metrics.iter().map(Vec::len).sum::<usize>();
+        let transactions_start = summary + appraisal + yearly + organisations;
         Layout {
             departments,
             options,
@@ -34,8 +60,24 @@ impl Layout {
             appraisal_start: summary,
             yearly_start: summary + appraisal,
             organisations_start: summary + appraisal + yearly,
-            len: summary + appraisal + yearly + organisations,
+            channel_ids,
+            channel_index,
+            transaction_metrics,
+            transaction_offsets,
+            transactions_start,
+            transaction_block,
+            len: transactions_start + (options + 1) * transaction_block,
         }
+    }
+
+    /// The `k`-th transaction metric of a scope (see `transaction_metrics`), for business as
+    /// usual (`option` `None`) or an option in full effect.
+    pub fn transaction(&self, option: Option<usize>, scope: Scope, k: usize) -> usize {
+        let block = option.map_or(0, |o| o + 1);
+        self.transactions_start
+            + block * self.transaction_block
+            + self.transaction_offsets[self.scope_index(scope)]
+            + k
     }
 
     /// The year-0 cost of a scope, component and bearer.
@@ -105,6 +147,25 @@ impl Layout {
             let metric = Metric::ALL[within % Metric::ALL.len()];
             return format!("{}_{}", option.id, metric.name());
         }
+        if k >= self.transactions_start {
+            let within = k - self.transactions_start;
+            let block = within / self.transaction_block.max(1);
+            let mut at = within % self.transaction_block.max(1);
+            let option = block
+                .checked_sub(1)
+                .map_or("bau", |o| model.options()[o].id.as_str());
+            for (scope, metrics) in self.transaction_metrics.iter().enumerate() {
+                if at < metrics.len() {
+                    let place = model
+                        .departments()
+                        .get(scope)
+                        .map_or("total", |d| d.id.as_str());
+                    let metric = metrics[at].name(&self.channel_ids);
+                    return format!("{option}_{place}_{metric}");
+                }
+                at -= metrics.len();
+            }
+        }
         if k >= self.organisations_start {
             let within = k - self.organisations_start;
             let per_option = (self.departments + 1) * OrgMetric::ALL.len();
@@ -129,4 +190,56 @@ impl Layout {
             ),
         }
     }
+}
+
+/// Every channel id of the model in the order first written, and each department's channels'
+/// indices into that list.
+fn channel_ids(model: &Model) -> (Vec<String>, Vec<Vec<usize>>) {
+    let mut ids: Vec<String> = Vec::new();
+    let index = model
+        .departments()
+        .iter()
+        .map(|dept| {
+            dept.channels
+                .iter()
+                .map(
+                    |channel| match ids.iter().position(|id| *id == channel.id) {
+                        Some(i) => i,
+                        None => {
+                            ids.push(channel.id.clone());
+                            ids.len() - 1
+                        }
+                    },
+                )
+                .collect()
+        })
+        .collect();
+    (ids, index)
+}
+
+/// The transaction metrics of each department and then the total: cost per transaction, cost
+/// per journey to users and contacts; then, where there are channels, contacts and cost by
+/// channel and digital take-up.
+fn transaction_metrics(
+    channel_index: &[Vec<usize>],
+    channels: usize,
+) -> Vec<Vec<TransactionMetric>> {
+    let all: Vec<usize> = (0..channels).collect();
+    channel_index
+        .iter()
+        .chain(std::iter::once(&all))
+        .map(|ids| {
+            let mut metrics = vec![
+                TransactionMetric::CostPerTransaction,
+                TransactionMetric::UserCostPerJourney,
+                TransactionMetric::Contacts,
+            ];
+            if !ids.is_empty() {
+                metrics.extend(ids.iter().map(|&c| TransactionMetric::ChannelContacts(c)));
+                metrics.extend(ids.iter().map(|&c| TransactionMetric::ChannelCost(c)));
+                metrics.push(TransactionMetric::DigitalTakeUp);
+            }
+            metrics
+        })
+        .collect()
 }

@@ -7,9 +7,11 @@
 //! columns, then folds each column into mergeable accumulators; buffers are allocated once per
 //! worker, never per iteration.
 
+mod channels;
 pub mod eval;
 mod layout;
 pub mod stats;
+mod transactions;
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
@@ -454,7 +456,7 @@ impl<'m> Worker<'m> {
             input_columns: vec![0.0; model.inputs.len() * COLUMN],
             output_columns: vec![0.0; layout.len * COLUMN],
             row: vec![0.0; model.inputs.len()],
-            scratch: eval::Scratch::new(model),
+            scratch: eval::Scratch::new(model, layout),
             sketches: vec![Sketch::default(); layout.len],
             batch_moments: Vec::new(),
             overflow: None,

@@ -6,13 +6,13 @@ use std::fmt::Write as _;
 use super::markdown::{
     component_table, department_table, detail_table, disjointed_share_sentence, mean_range,
 };
+use super::words::{effect_sentence, join_and, words};
 use super::{Artefact, Exporter};
-use crate::dist::Family;
 use crate::error::Result;
 use crate::format::{describe_value, md, money, percent, ratio, thousands};
 use crate::outputs::{Bearer, Component, Metric, OrgMetric, Scope};
 use crate::results::Results;
-use crate::scenario::{EffectKind, Input, Origin};
+use crate::scenario::Origin;
 
 /// `economic-case.md`; `charts` says whether the charts are drawn beside it (and linked).
 pub struct EconomicCaseMd {
@@ -35,6 +35,8 @@ pub fn render(r: &Results, charts: bool) -> String {
     out.push_str(&caveat(r));
     out.push_str(&summary(r));
     out.push_str(&cost_section(r, charts));
+    let channel_chart = chart(charts, crate::charts::CHANNELS, "Bar charts of contacts a year and of the cost to government a year through each channel, in business as usual and with each option in full effect, with P10–P90 ranges");
+    out.push_str(&super::transactions_md::section(r, &channel_chart));
     if !r.model().options().is_empty() {
         out.push_str(&options_section(r, charts));
         out.push_str(&drivers_section(r, charts));
@@ -216,36 +218,8 @@ fn options_section(r: &Results, charts: bool) -> String {
             option.live
         );
         for effect in &option.effects {
-            let value = &r.model().inputs()[effect.value];
-            let depts: Vec<String> = effect
-                .departments
-                .iter()
-                .map(|&d| md(&r.model().departments()[d].name))
-                .collect();
-            let _ = match (effect.kind, effect.param) {
-                // A reader takes "reduces failure demand by 30%" to mean 30% fewer failure
-                // contacts, which is what the model does.
-                (EffectKind::Reduce, crate::params::DeptParam::FailureDemand) => write!(
-                    out,
-                    " It cuts failure contacts at {} by {}.",
-                    join_and(&depts),
-                    words(value, r.model().settings().price_base_year)
-                ),
-                (EffectKind::Reduce, param) => write!(
-                    out,
-                    " It reduces the {} at {} by {}.",
-                    param_label(param),
-                    join_and(&depts),
-                    words(value, r.model().settings().price_base_year)
-                ),
-                (EffectKind::Set, param) => write!(
-                    out,
-                    " It sets the {} at {} to {}.",
-                    param_label(param),
-                    join_and(&depts),
-                    words(value, r.model().settings().price_base_year)
-                ),
-            };
+            out.push(' ');
+            out.push_str(&effect_sentence(r.model(), effect));
         }
         out.push_str(&payback_sentence(r, o));
         out.push_str(&cash_sentence(r, o));
@@ -328,90 +302,6 @@ fn cash_sentence(r: &Results, o: usize) -> String {
         money(cash.mean),
         percent(cash.mean / government.mean)
     )
-}
-
-/// A parameter's key as words: `failure_demand` → `failure demand`.
-fn param_label(param: crate::params::DeptParam) -> String {
-    param.spec().key.replace('_', " ")
-}
-
-fn join_and(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
-    }
-}
-
-/// A distribution in words, in the input's unit.
-pub fn words(input: &Input, base_year: i32) -> String {
-    let Some(year) = input.price_year else {
-        return dist_words(input, &input.dist);
-    };
-    // As written, in its own prices, then the same distribution in the base year's.
-    let written = input.dist.scaled(1.0 / input.price_factor);
-    format!(
-        "{} in {year} prices ({} in {base_year} prices, GDP deflator ×{:.4})",
-        dist_words(input, &written),
-        dist_words(input, &input.dist),
-        input.price_factor
-    )
-}
-
-/// A distribution in words, in the input's unit.
-fn dist_words(input: &Input, dist: &crate::dist::Dist) -> String {
-    let v = |x: f64| describe_value(input.unit, x);
-    let mut text = match dist.family {
-        Family::Fixed(x) => v(x),
-        Family::Uniform { low, high } => {
-            format!("between {} and {}, all equally likely", v(low), v(high))
-        }
-        Family::Triangular { min, mode, max } => format!(
-            "between {} and {}, most likely {} (triangular)",
-            v(min),
-            v(max),
-            v(mode)
-        ),
-        Family::Pert { min, mode, max } => {
-            format!("between {} and {}, most likely {}", v(min), v(max), v(mode))
-        }
-        Family::Normal { mean, sd } => {
-            format!("about {}, give or take {} (normal)", v(mean), v(sd))
-        }
-        Family::LogNormal { mean, sd } => {
-            format!("about {}, give or take {} (lognormal)", v(mean), v(sd))
-        }
-        Family::Range90 { p5, p95 } => format!("90% likely between {} and {}", v(p5), v(p95)),
-        Family::Beta { a, b } => format!(
-            "beta({}, {}), mean {}",
-            crate::dist::fmt_num(a),
-            crate::dist::fmt_num(b),
-            v(a / (a + b))
-        ),
-        Family::BetaMeanSd { mean, sd } => {
-            format!("about {}, give or take {} (beta)", v(mean), v(sd))
-        }
-    };
-    match (dist.min, dist.max) {
-        (Some(lo), Some(hi)) => {
-            let _ = write!(text, ", kept between {} and {}", v(lo), v(hi));
-        }
-        (Some(lo), None) => {
-            let _ = write!(text, ", kept above {}", v(lo));
-        }
-        (None, Some(hi)) => {
-            let _ = write!(text, ", kept below {}", v(hi));
-        }
-        (None, None) => {}
-    }
-    if let Some(category) = crate::appraisal::reference::optimism_bias(&input.text) {
-        text = format!(
-            "{} (Green Book {} upper bound)",
-            v(category.upper),
-            category.category
-        );
-    }
-    text
 }
 
 fn drivers_section(r: &Results, charts: bool) -> String {

@@ -13,6 +13,8 @@ mod run_json;
 mod samples;
 mod tables;
 pub mod terminal;
+mod transactions_md;
+mod words;
 
 use crate::error::Result;
 use crate::results::Results;
@@ -68,6 +70,7 @@ pub fn registered(options: ExportOptions) -> Vec<Box<dyn Exporter>> {
         Box::new(tables::AppraisalCsv),
         Box::new(tables::YearlyCsv),
         Box::new(tables::OrganisationsCsv),
+        Box::new(tables::TransactionsCsv),
         Box::new(tables::SwitchingCsv),
     ];
     if options.charts {

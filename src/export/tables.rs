@@ -159,6 +159,13 @@ impl Exporter for AppraisalCsv {
     }
 }
 
+/// A row of three naming cells and the short statistics `mean,p10,p50,p90`.
+fn short_stats_row(names: [Cell; 3], s: &crate::engine::Stats) -> Vec<Cell> {
+    let mut row = names.to_vec();
+    row.extend([s.mean, s.p10, s.p50, s.p90].map(Cell::Number));
+    row
+}
+
 /// `yearly.csv`: BAU and each option × calendar year × metric.
 pub struct YearlyCsv;
 
@@ -174,16 +181,11 @@ impl Exporter for YearlyCsv {
         }
         let years = model.settings().years;
         let row = |id: &str, option: Option<usize>, y: usize, m: YearlyMetric| {
-            let s = r.yearly(option, y, m);
-            vec![
-                Cell::text(id),
-                Cell::Number(f64::from(model.calendar_year(y))),
-                Cell::text(m.name()),
-                Cell::Number(s.mean),
-                Cell::Number(s.p10),
-                Cell::Number(s.p50),
-                Cell::Number(s.p90),
-            ]
+            let year = Cell::Number(f64::from(model.calendar_year(y)));
+            short_stats_row(
+                [Cell::text(id), year, Cell::text(m.name())],
+                &r.yearly(option, y, m),
+            )
         };
         let bau = (0..years)
             .flat_map(|y| YearlyMetric::BAU.into_iter().map(move |m| (y, m)))
@@ -220,16 +222,12 @@ impl Exporter for OrganisationsCsv {
                 .into_iter()
                 .flat_map(move |(slot, id, _)| {
                     OrgMetric::ALL.into_iter().map(move |m| {
-                        let s = r.organisation(o, slot, m);
-                        vec![
+                        let names = [
                             Cell::text(&option.id),
                             Cell::text(&id),
                             Cell::text(m.name()),
-                            Cell::Number(s.mean),
-                            Cell::Number(s.p10),
-                            Cell::Number(s.p50),
-                            Cell::Number(s.p90),
-                        ]
+                        ];
+                        short_stats_row(names, &r.organisation(o, slot, m))
                     })
                 })
         });
@@ -238,6 +236,62 @@ impl Exporter for OrganisationsCsv {
             &[
                 "option",
                 "organisation",
+                "metric",
+                "mean",
+                "p10",
+                "p50",
+                "p90",
+            ],
+            rows,
+        )
+    }
+}
+
+/// `transactions.csv` (docs/method.md §6): cost per transaction, cost per journey to users,
+/// contacts (and by channel) and digital take-up, per department and in total, for business as
+/// usual and each option in full effect.
+pub struct TransactionsCsv;
+
+impl Exporter for TransactionsCsv {
+    fn name(&self) -> &'static str {
+        "transactions.csv"
+    }
+
+    fn render(&self, r: &Results, _earlier: &[Artefact]) -> Result<Vec<Artefact>> {
+        let model = r.model();
+        let blocks = std::iter::once((None, "bau")).chain(
+            model
+                .options()
+                .iter()
+                .enumerate()
+                .map(|(o, option)| (Some(o), option.id.as_str())),
+        );
+        let scopes: Vec<(Scope, &str)> = model
+            .departments()
+            .iter()
+            .enumerate()
+            .map(|(d, dept)| (Scope::Department(d), dept.id.as_str()))
+            .chain([(Scope::Total, "total")])
+            .collect();
+        let rows = blocks.flat_map(|(option, name)| {
+            scopes.iter().flat_map(move |&(scope, place)| {
+                r.transactions(option, scope)
+                    .into_iter()
+                    .map(move |(metric, s)| {
+                        let names = [
+                            Cell::text(name),
+                            Cell::text(place),
+                            Cell::text(metric.name(r.channel_ids())),
+                        ];
+                        short_stats_row(names, &s)
+                    })
+            })
+        });
+        table_file(
+            self.name(),
+            &[
+                "option",
+                "department",
                 "metric",
                 "mean",
                 "p10",

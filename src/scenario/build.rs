@@ -33,6 +33,7 @@ impl Loader<'_> {
         let departments = self.departments(raw.departments.unwrap_or_default());
         let settings = settings?;
         let discounting = self.discounting(raw.discounting.as_ref());
+        self.check_digital_channels(raw.scenario.digital_channels.as_ref(), &departments);
         let options = self.options(raw.options, &departments, settings.years);
         for growth in [journey_growth, value_of_time_growth].into_iter().flatten() {
             self.check_compounding(growth, settings.years);
@@ -55,6 +56,35 @@ impl Loader<'_> {
             options,
             overrides: Vec::new(),
         })
+    }
+
+    /// Each channel named in `digital_channels` must be one a department has: a misspelt id
+    /// would silently count nothing as digital.
+    fn check_digital_channels(
+        &mut self,
+        raw: Option<&Spanned<Vec<String>>>,
+        departments: &[Department],
+    ) {
+        let Some(raw) = raw else { return };
+        let known: Vec<&str> = departments
+            .iter()
+            .flat_map(|d| d.channels.iter().map(|c| c.id.as_str()))
+            .collect();
+        for id in raw.get_ref() {
+            if !known.contains(&id.as_str()) {
+                let fix = match closest(id, known.iter().copied()) {
+                    Some(k) => format!("did you mean `{k}`?"),
+                    None if known.is_empty() => "no department has channels: give them under [departments.ID.channels.CHANNEL], or remove digital_channels".into(),
+                    None => format!("the channels are {}", known.join(", ")),
+                };
+                self.error_at(
+                    Some(raw.span()),
+                    "scenario.digital_channels",
+                    format!("no department has a channel `{}`", quote(id)),
+                    fix,
+                );
+            }
+        }
     }
 
     /// Refuses a growth rate that compounds past [`MAX_GROWTH_FACTOR`] over the period: the
@@ -150,6 +180,10 @@ impl Loader<'_> {
             years: years as usize,
             iterations: iterations as u64,
             seed: seed as u64,
+            digital_channels: raw
+                .digital_channels
+                .as_ref()
+                .map_or_else(|| vec!["online".to_string()], |d| d.get_ref().clone()),
         })
     }
 
@@ -270,12 +304,14 @@ impl Loader<'_> {
                         format!("write {key} = \"…\""),
                     ),
                 },
+                "channels" => {}
                 _ if DeptParam::from_key(key).is_some() => {}
                 _ => {
-                    let keys = DeptParam::ALL
-                        .iter()
-                        .map(|p| p.spec().key)
-                        .chain(["name", "description"]);
+                    let keys = DeptParam::ALL.iter().map(|p| p.spec().key).chain([
+                        "name",
+                        "description",
+                        "channels",
+                    ]);
                     let fix = match closest(key, keys) {
                         Some(k) => format!("did you mean `{k}`? Misspelt keys are refused so they cannot silently become 0"),
                         None => "see docs/scenario-format.md for the department parameters".into(),
@@ -289,23 +325,41 @@ impl Loader<'_> {
                 }
             }
         }
-        let mut ids = [usize::MAX; DEPT_PARAM_COUNT];
+        let channels = match table.get("channels") {
+            Some(raw) => self.channels(&prefix, raw),
+            None => Some(Vec::new()),
+        };
+        let has_channels = channels.as_ref().is_none_or(|c| !c.is_empty());
+        let mut ids: [Option<InputId>; DEPT_PARAM_COUNT] = [None; DEPT_PARAM_COUNT];
         let mut follows = Vec::new();
-        let mut complete = true;
+        let mut complete = channels.is_some();
         for param in DeptParam::ALL {
             let spec = param.spec();
             let key = format!("{prefix}.{}", spec.key);
             let raw = table.get(spec.key);
+            if has_channels && param.channel_param().is_some() {
+                if let Some(raw) = raw {
+                    self.error_at(
+                        Some(raw.span()),
+                        &key,
+                        format!("is given for the department and also by its channels (departments.{id}.channels.*.{})", spec.key),
+                        format!("give {} in each channel's table and remove it here: with channels, the department's value is their share-weighted mean", spec.key),
+                    );
+                    complete = false;
+                }
+                continue;
+            }
             let kind = InputKind::new(spec.unit, spec.domain, spec.describes);
             let overridden = self.overrides.contains_key(&key);
             let id = match spec.default {
                 params::Default::SameAs(other) if raw.is_none() && !overridden => {
                     follows.push((param, other));
-                    Some(ids[other.index()]).filter(|i| *i != usize::MAX)
+                    ids[param.index()] = ids[other.index()];
+                    continue;
                 }
                 params::Default::RequiredIfNonZero(rate) if raw.is_none() && !overridden => {
-                    let rate_is_zero = ids[rate.index()] != usize::MAX
-                        && self.inputs[ids[rate.index()]].dist.fixed_value() == Some(0.0);
+                    let rate_is_zero = ids[rate.index()]
+                        .is_some_and(|r| self.inputs[r].dist.fixed_value() == Some(0.0));
                     if rate_is_zero {
                         self.input(&key, None, kind, Some(0.0))
                     } else {
@@ -323,16 +377,17 @@ impl Loader<'_> {
                 _ => self.input(&key, raw, kind, None),
             };
             match id {
-                Some(i) => ids[param.index()] = i,
+                Some(i) => ids[param.index()] = Some(i),
                 None => complete = false,
             }
         }
-        complete.then_some(Department {
+        complete.then(|| Department {
             follows,
             id,
             name,
             description,
             params: ids,
+            channels: channels.unwrap_or_default(),
         })
     }
 }

@@ -16,7 +16,11 @@ impl Model {
             ["users", "value_of_time_growth"] => "Growth in the value of users' time".into(),
             ["discounting", "rate"] => "Discount rate".into(),
             ["departments", id, param] if self.departments.iter().any(|d| d.id == *id) => {
-                format!("{}: {}", self.department_short_name(id), words(param))
+                let param = match param.strip_prefix("channels.") {
+                    Some(rest) => words(&rest.replacen('.', " ", 1)),
+                    None => words(param),
+                };
+                format!("{}: {}", self.department_short_name(id), param)
             }
             ["options", id, rest] => match self.options.iter().find(|o| o.id == *id) {
                 Some(o) => format!("{}: {}", o.name, self.option_part(o, rest)),
@@ -70,12 +74,16 @@ impl Model {
                         .join(", ")
                 )
             };
-            let what = match (effect.kind, effect.param) {
+            let what = match (effect.kind, &effect.target) {
                 // Reducing failure demand cuts failure contacts by that share.
-                (super::EffectKind::Reduce, crate::params::DeptParam::FailureDemand) => {
-                    "failure contacts".to_string()
+                (
+                    super::EffectKind::Reduce,
+                    super::Target::Department(crate::params::DeptParam::FailureDemand),
+                ) => "failure contacts".to_string(),
+                (_, super::Target::Department(param)) => words(param.spec().key),
+                (_, super::Target::Channel { id, param, .. }) => {
+                    format!("{} {}", words(id), words(param.spec().key))
                 }
-                (_, param) => words(param.spec().key),
             };
             return format!("{verb} {what}{at}");
         }

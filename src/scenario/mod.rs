@@ -10,6 +10,8 @@
 //! key, problem and fix, and the engine only ever sees valid inputs.
 
 mod build;
+mod channels;
+mod effects;
 mod inputs;
 mod labels;
 mod options;
@@ -21,7 +23,7 @@ use sha2::{Digest, Sha256};
 
 use crate::dist::{Dist, Domain, Sampler};
 use crate::error::{line_column, Error, InputError, Result};
-use crate::params::{DeptParam, Unit, DEPT_PARAM_COUNT};
+use crate::params::{ChannelParam, DeptParam, Unit, CHANNEL_PARAM_COUNT, DEPT_PARAM_COUNT};
 
 /// The largest appraisal period seams accepts, in years.
 pub const MAX_YEARS: usize = 1000;
@@ -45,6 +47,8 @@ pub struct Settings {
     pub years: usize,
     pub iterations: u64,
     pub seed: u64,
+    /// Channel ids counted as digital in digital take-up (`digital_channels`, default online).
+    pub digital_channels: Vec<String>,
 }
 
 /// Where an input's distribution came from.
@@ -99,10 +103,42 @@ pub struct Department {
     pub name: String,
     pub description: Option<String>,
     /// Indexed by [`DeptParam::index`]; a defaulted "same draw" parameter shares its input.
-    pub params: [InputId; DEPT_PARAM_COUNT],
+    /// `None` where the value is not drawn but mixed from the channels (docs/method.md §2a):
+    /// the four per-contact parameters of a department with channels, and failure minutes
+    /// that default to them.
+    pub params: [Option<InputId>; DEPT_PARAM_COUNT],
     /// (follower, leader): parameters left to default to another's draw, which an option's
     /// effect on the leader moves too (failure minutes follow value-contact minutes).
     pub follows: Vec<(DeptParam, DeptParam)>,
+    /// The department's channels, in the order written; empty when it has none.
+    pub channels: Vec<Channel>,
+}
+
+impl Department {
+    /// The input behind a parameter, where it is drawn rather than mixed from channels.
+    pub fn input(&self, param: DeptParam) -> Option<InputId> {
+        self.params[param.index()]
+    }
+
+    /// The position of the channel with this id.
+    pub fn channel(&self, id: &str) -> Option<usize> {
+        self.channels.iter().position(|c| c.id == id)
+    }
+}
+
+/// One channel of a department (online, phone, post…) and the inputs behind its parameters.
+#[derive(Debug, Clone)]
+pub struct Channel {
+    pub id: String,
+    /// Indexed by [`ChannelParam::index`].
+    pub inputs: [InputId; CHANNEL_PARAM_COUNT],
+}
+
+impl Channel {
+    /// The input behind one of the channel's parameters.
+    pub fn input(&self, param: ChannelParam) -> InputId {
+        self.inputs[param.index()]
+    }
 }
 
 /// How an effect changes a parameter.
@@ -115,11 +151,34 @@ pub enum EffectKind {
     Set,
 }
 
+/// What an effect changes: a department parameter, or a parameter of one channel.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Target {
+    Department(DeptParam),
+    Channel {
+        /// The channel id, e.g. `online`.
+        id: String,
+        param: ChannelParam,
+        /// The channel's position in each of the effect's departments, in their order.
+        at: Vec<usize>,
+    },
+}
+
+impl Target {
+    /// The parameter as written in the effect: `failure_demand`, `channels.online.share`.
+    pub fn key(&self) -> String {
+        match self {
+            Target::Department(param) => param.spec().key.to_string(),
+            Target::Channel { id, param, .. } => format!("channels.{id}.{}", param.spec().key),
+        }
+    }
+}
+
 /// One effect of an option on a parameter of some departments.
 #[derive(Debug, Clone)]
 pub struct Effect {
     pub departments: Vec<usize>,
-    pub param: DeptParam,
+    pub target: Target,
     pub kind: EffectKind,
     pub value: InputId,
 }

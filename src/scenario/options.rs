@@ -6,11 +6,11 @@ use std::collections::BTreeMap;
 use toml::{Spanned, Value};
 
 use super::inputs::{InputKind, Loader};
-use super::raw::{RawEffect, RawList, RawOption};
-use super::{Department, Effect, EffectKind, Funder, InputId, OptionSpec, Origin};
+use super::raw::{RawList, RawOption};
+use super::{Department, Funder, InputId, OptionSpec};
 use crate::dist::Domain;
-use crate::error::{closest, quote};
-use crate::params::{DeptParam, Unit};
+use crate::error::quote;
+use crate::params::Unit;
 
 impl Loader<'_> {
     pub(super) fn options(
@@ -220,145 +220,5 @@ impl Loader<'_> {
             )
         };
         self.input(&format!("{prefix}.optimism_bias"), raw, kind, Some(0.0))
-    }
-
-    fn effect(
-        &mut self,
-        prefix: &str,
-        raw: &Spanned<RawEffect>,
-        departments: &[Department],
-    ) -> Option<Effect> {
-        let span = raw.span();
-        let raw = raw.get_ref();
-        let targets = self.effect_departments(prefix, &raw.departments, departments)?;
-        let Some(param) = DeptParam::from_key(raw.parameter.get_ref()) else {
-            let keys = DeptParam::ALL.iter().map(|p| p.spec().key);
-            let fix = match closest(raw.parameter.get_ref(), keys) {
-                Some(k) => format!("did you mean `{k}`?"),
-                None => "an effect changes one department parameter, e.g. repetition_rate or failure_demand".into(),
-            };
-            self.error_at(
-                Some(raw.parameter.span()),
-                &format!("{prefix}.parameter"),
-                format!(
-                    "`{}` is not a department parameter",
-                    quote(raw.parameter.get_ref())
-                ),
-                fix,
-            );
-            return None;
-        };
-        let spec = param.spec();
-        let (kind, value, key) = match (&raw.reduce, &raw.set) {
-            (Some(v), None) => (EffectKind::Reduce, v, format!("{prefix}.reduce")),
-            (None, Some(v)) => (EffectKind::Set, v, format!("{prefix}.set")),
-            _ => {
-                self.error_at(Some(span), prefix, "an effect needs exactly one of `reduce` or `set`".into(), "write reduce = \"pert(60%, 80%, 95%)\" (multiplies by 1 − x) or set = … (replaces the value)");
-                return None;
-            }
-        };
-        if kind == EffectKind::Set {
-            self.check_set_has_minutes(prefix, param, &targets, departments, value.span())?;
-        }
-        let input_kind = match kind {
-            EffectKind::Reduce => {
-                InputKind::new(Unit::Share, Domain::SHARE, "reduction in the parameter")
-            }
-            EffectKind::Set => InputKind::new(spec.unit, spec.domain, "new value of the parameter"),
-        };
-        let value = self.input(&key, Some(value), input_kind, None)?;
-        Some(Effect {
-            departments: targets,
-            param,
-            kind,
-            value,
-        })
-    }
-
-    fn effect_departments(
-        &mut self,
-        prefix: &str,
-        raw: &Spanned<Value>,
-        departments: &[Department],
-    ) -> Option<Vec<usize>> {
-        let key = format!("{prefix}.departments");
-        let ids: Vec<String> = match raw.get_ref() {
-            // Departments that failed to load are reported already; the option waits on them.
-            Value::String(s) if s == "*" && !self.failed_departments.is_empty() => return None,
-            Value::String(s) if s == "*" => return Some((0..departments.len()).collect()),
-            Value::String(s) => vec![s.clone()],
-            Value::Array(items) => items
-                .iter()
-                .filter_map(|v| v.as_str().map(String::from))
-                .collect(),
-            _ => Vec::new(),
-        };
-        if ids.is_empty() {
-            self.error_at(
-                Some(raw.span()),
-                &key,
-                "expected a list of department ids or \"*\"".into(),
-                "write departments = [\"hmrc\", \"defra\"] or departments = \"*\"",
-            );
-            return None;
-        }
-        if ids.iter().any(|id| self.failed_departments.contains(id)) {
-            return None;
-        }
-        let mut targets = Vec::new();
-        for id in ids {
-            match departments.iter().position(|d| d.id == id) {
-                Some(i) => targets.push(i),
-                None => {
-                    let known: Vec<&str> = departments.iter().map(|d| d.id.as_str()).collect();
-                    self.error_at(
-                        Some(raw.span()),
-                        &key,
-                        format!("no department has the id `{}`", quote(&id)),
-                        format!("the departments are {}", known.join(", ")),
-                    );
-                    return None;
-                }
-            }
-        }
-        Some(targets)
-    }
-
-    /// Setting a rate that was fixed at 0 needs the minutes that rate would have required.
-    fn check_set_has_minutes(
-        &mut self,
-        prefix: &str,
-        param: DeptParam,
-        targets: &[usize],
-        departments: &[Department],
-        span: std::ops::Range<usize>,
-    ) -> Option<()> {
-        let needs = match param {
-            DeptParam::RepetitionRate => {
-                [DeptParam::RepeatUserMinutes, DeptParam::RepeatStaffMinutes]
-            }
-            DeptParam::StuckRate => [DeptParam::StuckUserMinutes, DeptParam::StuckStaffMinutes],
-            _ => return Some(()),
-        };
-        for &d in targets {
-            let dept = &departments[d];
-            for n in needs {
-                if self.inputs[dept.params[n.index()]].origin == Origin::Default {
-                    self.error_at(
-                        Some(span.clone()),
-                        &format!("{prefix}.set"),
-                        format!("department `{}` has no {}", dept.id, n.spec().key),
-                        format!(
-                            "give departments.{}.{} so that setting {} has a cost to change",
-                            dept.id,
-                            n.spec().key,
-                            param.spec().key
-                        ),
-                    );
-                    return None;
-                }
-            }
-        }
-        Some(())
     }
 }

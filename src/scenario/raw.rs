@@ -33,6 +33,7 @@ pub(super) struct RawSettings {
     pub(super) years: Option<Spanned<i64>>,
     pub(super) iterations: Option<Spanned<i64>>,
     pub(super) seed: Option<Spanned<i64>>,
+    pub(super) digital_channels: Option<Spanned<Vec<String>>>,
 }
 
 #[derive(Deserialize)]

@@ -6,10 +6,12 @@
 use super::common::*;
 
 /// The files whose bytes are pinned.
-const PINNED: [&str; 5] = [
+const PINNED: [&str; 7] = [
     "summary.csv",
     "appraisal.csv",
     "yearly.csv",
+    "organisations.csv",
+    "transactions.csv",
     "sensitivity.csv",
     "switching.csv",
 ];
