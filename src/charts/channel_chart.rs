@@ -45,7 +45,14 @@ pub(super) fn draw<DB: DrawingBackend>(
         "Cost to government a year (£, {} prices); means with P10–P90",
         data.price_base_year
     );
-    panel(root, &right, chart, &costs, &cost_label, &money_axis, false)
+    panel(root, &right, chart, &costs, &cost_label, &money_axis, false)?;
+    let note = "Options in full effect (every journey reached), in year-0 volumes; value and failure contacts";
+    root.draw(&Text::new(
+        note,
+        (40, super::SIZE.1 as i32 - 30),
+        text_style(20, &GREY),
+    ))
+    .map_err(err)
 }
 
 /// A count for an axis: `120k`, `1.5m`.
@@ -100,7 +107,7 @@ fn panel<DB: DrawingBackend>(
     })?;
     if with_legend {
         for (k, case) in chart.cases.iter().enumerate() {
-            swatch(&mut plot, &shorten(case, 60), colour(k))?;
+            swatch(&mut plot, &shorten(case, 64), colour(k))?;
         }
     }
     let width = 0.8 / cases as f64;

@@ -83,7 +83,7 @@ pub struct ChartData {
 /// usual and with each option in full effect (docs/method.md §2a).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ChannelChart {
-    /// "Business as usual", then each option's name.
+    /// "Business as usual", then each option's name (each option in full effect).
     pub cases: Vec<String>,
     pub channels: Vec<ChannelBars>,
 }
@@ -178,11 +178,7 @@ fn channel_chart(r: &Results) -> Option<ChannelChart> {
         .collect();
     Some(ChannelChart {
         cases: std::iter::once("Business as usual".to_string())
-            .chain(
-                options
-                    .iter()
-                    .map(|o| format!("{} (in full effect)", o.name)),
-            )
+            .chain(options.iter().map(|o| o.name.clone()))
             .collect(),
         channels,
     })

@@ -81,18 +81,20 @@ pub fn section(r: &Results, chart: &str) -> String {
                 percent(st.p90)
             )
         };
-        let _ = writeln!(
-            out,
-            "| Digital take-up ({}) | {} |",
-            digital_words(r),
-            row(
+        if !model.settings().digital_channels.is_empty() {
+            let take_up = row(
                 r,
                 &cases,
                 Scope::Total,
                 TransactionMetric::DigitalTakeUp,
-                &share
-            )
-        );
+                &share,
+            );
+            let _ = writeln!(
+                out,
+                "| Digital take-up ({}) | {take_up} |",
+                digital_words(r)
+            );
+        }
         out.push('\n');
         out.push_str("Contacts and the cost to government of the contacts through each channel (value and failure contacts, staff time and channel costs), in business as usual and with each option in full effect:\n\n");
         out.push_str(chart);

@@ -44,7 +44,7 @@ pub fn effect_sentence(model: &Model, effect: &Effect) -> String {
                 .map(|(&d, &p)| percent(model.channel_shares(d)[p]))
                 .collect();
             format!(
-                "It moves the {} share at {at} from {} (mean, today) to {value}, the other channels' shares shrinking in proportion.",
+                "It moves the {} share at {at} from {} today (mean) to {value}, the other channels' shares shrinking in proportion.",
                 md(&key_words(id)),
                 join_and(&from)
             )
