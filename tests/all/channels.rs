@@ -160,3 +160,88 @@ fn check_lists_each_channel_s_mean_share() {
         stdout(&output)
     );
 }
+
+#[test]
+fn the_channel_chart_is_drawn_with_its_channels_and_linked_from_the_case() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_scenario_text(dir.path(), &fixture_text("channels.toml"), &[]);
+    let stem = "contacts-and-cost-by-channel";
+    let image = image::open(out.join(format!("charts/{stem}.png"))).unwrap();
+    assert_eq!((image.width(), image.height()), seams::charts::SIZE);
+    let svg = std::fs::read_to_string(out.join(format!("charts/{stem}.svg"))).unwrap();
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let text: Vec<&str> = doc.descendants().filter_map(|n| n.text()).collect();
+    for wanted in ["online", "phone", "Business as usual", "Shift online"] {
+        assert!(
+            text.iter().any(|t| t.contains(wanted)),
+            "no `{wanted}` in {text:?}"
+        );
+    }
+    let case = std::fs::read_to_string(out.join("economic-case.md")).unwrap();
+    assert!(case.contains(&format!("](charts/{stem}.png)")));
+    assert!(
+        case.contains("| **All departments (one journey)** | £4.75 | £3.25 |"),
+        "{case}"
+    );
+    assert!(case.contains("It moves the online share at Test booking from 75% today (mean) to 90%"));
+    // The chart's data: contacts by channel, business as usual then the option.
+    let model = Model::from_path(fixture("channels.toml"), &[]).unwrap();
+    let data = seams::charts::ChartData::new(&seams::run(&model, &RunConfig::default()).unwrap());
+    let channels = data.channels.expect("a chart of channels");
+    assert_eq!(channels.channels[0].channel, "online");
+    assert_relative(
+        "online contacts",
+        channels.channels[0].contacts[1].central,
+        1125.0,
+        TIGHT,
+    );
+    assert_relative(
+        "phone cost",
+        channels.channels[1].cost[0].central,
+        2812.5,
+        TIGHT,
+    );
+}
+
+#[test]
+fn channel_inputs_are_rows_of_the_register_and_read_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = fixture("channels.toml");
+    let register = dir.path().join("register.csv");
+    let output = run_in(
+        dir.path(),
+        &[
+            "assumptions",
+            scenario.to_str().unwrap(),
+            "-o",
+            register.to_str().unwrap(),
+        ],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = std::fs::read_to_string(&register).unwrap();
+    let edited = text.replace(
+        "departments.dvsa.channels.online.share,3,",
+        "departments.dvsa.channels.online.share,1,",
+    );
+    assert_ne!(text, edited, "no share row in {text}");
+    std::fs::write(&register, edited).unwrap();
+    let out = dir.path().join("out");
+    let output = run_scenario(
+        dir.path(),
+        &scenario,
+        &out,
+        &["--assumptions", register.to_str().unwrap()],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    // Weights 1:1 are half online: the transactions file says so.
+    let rows = read_csv(&out.join("transactions.csv"));
+    let take_up = row(
+        &rows,
+        &[
+            ("option", "bau"),
+            ("department", "dvsa"),
+            ("metric", "digital_take_up"),
+        ],
+    );
+    assert_relative("digital take-up", num(take_up, "mean"), 0.5, TIGHT);
+}
