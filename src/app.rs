@@ -159,9 +159,11 @@ fn check_memory(model: &Model, config: &RunConfig) -> Result<()> {
     if needed <= available {
         return Ok(());
     }
-    let per_iteration = engine::memory_estimate(model, 2_000_000, config.keep)
-        .saturating_sub(engine::memory_estimate(model, 1_000_000, config.keep))
-        / 1_000_000;
+    // Memory grows with iterations only up to the kept iterations.
+    let kept = config.keep.iterations_kept(iterations).max(1);
+    let per_iteration = engine::memory_estimate(model, kept, config.keep)
+        .saturating_sub(engine::memory_estimate(model, 0, config.keep))
+        / kept;
     let fixed = engine::memory_estimate(model, 0, config.keep);
     let feasible = available.saturating_sub(fixed) / per_iteration.max(1);
     let gib = |b: u64| b as f64 / (1u64 << 30) as f64;

@@ -10,24 +10,28 @@
 mod channels;
 pub mod eval;
 mod layout;
+mod samples;
 pub mod stats;
 mod transactions;
+mod worker;
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 
-use rand::rngs::Xoshiro256PlusPlus;
-use rand::SeedableRng;
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
-use crate::outputs::{Bearer, Component, Metric, Scope};
 use crate::scenario::Model;
 pub use eval::Layout;
+pub use samples::{total_disjointed, uncertain_inputs, Keep, Samples, KEPT_ITERATIONS};
 use stats::{Moments, Sketch};
+use worker::Worker;
 
 /// Iterations per batch.
 pub const BATCH: usize = 4096;
+
+/// Batches per round: statistics are merged, and the precision target tested, after each.
+pub const ROUND: usize = 64;
 
 /// Distance between columns in a worker's buffers: a batch plus one cache line, so that the
 /// same row of different columns does not fall in the same cache set (a power-of-two stride
@@ -135,91 +139,6 @@ impl Stats {
     }
 }
 
-/// Which per-iteration values a run keeps.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Keep {
-    /// Nothing: statistics only (no sensitivity analysis).
-    Nothing,
-    /// Uncertain inputs and the outputs sensitivity analysis needs: the total annual cost of
-    /// disjointedness and each option's NPSV. The default: every report needs them.
-    #[default]
-    Sensitivity,
-    /// Uncertain inputs and every summary and appraisal output (`--samples`).
-    Everything,
-}
-
-impl Keep {
-    /// The output indices kept.
-    pub fn outputs(self, layout: &Layout) -> Vec<usize> {
-        match self {
-            Keep::Nothing => Vec::new(),
-            Keep::Sensitivity => std::iter::once(total_disjointed(layout))
-                .chain((0..layout.options).map(|o| layout.appraisal(o, Metric::Npsv)))
-                .collect(),
-            Keep::Everything => (0..layout.yearly_start()).collect(),
-        }
-    }
-}
-
-/// The output index of the total annual cost of disjointedness (users and government).
-pub fn total_disjointed(layout: &Layout) -> usize {
-    layout.summary(Scope::Total, Component::Disjointed, Bearer::All)
-}
-
-/// Every iteration's uncertain inputs and kept outputs. They are stored batch by batch, as the
-/// workers wrote them (each batch a block of columns of [`BATCH`] values), so that keeping them
-/// costs no copy; a column is gathered into iteration order when it is read.
-#[derive(Debug, Clone, Default)]
-pub struct Samples {
-    input_ids: Vec<usize>,
-    output_ids: Vec<usize>,
-    iterations: usize,
-    data: Vec<f64>,
-}
-
-impl Samples {
-    fn columns(&self) -> usize {
-        self.input_ids.len() + self.output_ids.len()
-    }
-
-    /// Column `c` in iteration order.
-    fn column(&self, c: usize) -> Vec<f64> {
-        let stride = self.columns() * BATCH;
-        let mut out = Vec::with_capacity(self.iterations);
-        for (b, block) in self.data.chunks(stride).enumerate() {
-            let len = (self.iterations - b * BATCH).min(BATCH);
-            out.extend_from_slice(&block[c * BATCH..c * BATCH + len]);
-        }
-        out
-    }
-
-    /// (input id, column) of every kept input.
-    pub fn inputs(&self) -> Vec<(usize, usize)> {
-        self.input_ids
-            .iter()
-            .copied()
-            .enumerate()
-            .map(|(c, id)| (id, c))
-            .collect()
-    }
-
-    /// The draws of the kept input in column `c` (from [`Samples::inputs`]).
-    pub fn input_column(&self, c: usize) -> Vec<f64> {
-        self.column(c)
-    }
-
-    /// The kept output indices.
-    pub fn output_ids(&self) -> &[usize] {
-        &self.output_ids
-    }
-
-    /// The values of output `k`, if kept.
-    pub fn output(&self, k: usize) -> Option<Vec<f64>> {
-        let c = self.output_ids.iter().position(|&i| i == k)?;
-        Some(self.column(self.input_ids.len() + c))
-    }
-}
-
 /// The statistics of every output of a run, by position in its [`Layout`]; read them through
 /// [`crate::Results`], which addresses them by meaning.
 #[derive(Debug, Clone)]
@@ -245,6 +164,10 @@ struct Plan<'c> {
 
 /// Runs the model: every iteration's outputs, folded into statistics.
 ///
+/// Batches run in rounds of [`ROUND`]: within a round in parallel, each batch's moments merged
+/// pairwise in batch order, and the rounds merged in order, so the statistics are the same
+/// bits for any number of threads while memory holds one round's moments at a time.
+///
 /// # Errors
 /// [`Error::Usage`] for an iteration count out of range; [`Error::Interrupted`] when the run's
 /// token is cancelled; [`Error::Numeric`] when an output is not finite (the inputs overflow),
@@ -260,95 +183,154 @@ pub fn run(model: &Model, config: &RunConfig) -> Result<Outcome> {
     check_iterations(plan.iterations)?;
     let layout = Layout::new(model);
     let batches = plan.iterations.div_ceil(BATCH as u64) as usize;
-    let done = AtomicU64::new(0);
+    let kept_iterations = plan.keep.iterations_kept(plan.iterations);
+    let kept_batches = kept_iterations.div_ceil(BATCH as u64) as usize;
     let kept_inputs = if plan.keep == Keep::Nothing {
         Vec::new()
     } else {
         uncertain_inputs(model)
     };
     let kept_outputs = plan.keep.outputs(&layout);
-    // Each batch writes its kept columns straight into its own block of this buffer.
+    // Each kept batch writes its columns straight into its own block of this buffer.
     let stride = (kept_inputs.len() + kept_outputs.len()) * BATCH;
-    let mut kept = vec![
-        0.0;
-        if stride == 0 {
-            batches
-        } else {
-            batches * stride
+    let mut kept = vec![0.0; kept_batches * stride];
+    let mut totals = Totals::new(layout.len);
+    let done = AtomicU64::new(0);
+    // One worker per thread for the whole run, so buffers and sketches are allocated once;
+    // each takes a contiguous share of every round.
+    let threads = rayon::current_num_threads().max(1);
+    let mut workers: Vec<Worker> = (0..threads)
+        .map(|_| Worker::new(model, &layout, &plan))
+        .collect();
+    for start in (0..batches).step_by(ROUND) {
+        let end = (start + ROUND).min(batches);
+        let mut blocks: Vec<Option<&mut [f64]>> = Vec::with_capacity(end - start);
+        if stride > 0 {
+            blocks.extend(
+                kept.chunks_mut(stride)
+                    .skip(start)
+                    .take(end - start)
+                    .map(Some),
+            );
         }
-    ];
-    let worker = kept
-        .par_chunks_mut(stride.max(1))
-        .enumerate()
-        .with_min_len(4)
-        .fold(
-            || Worker::new(model, &layout, &plan),
-            |mut w, (b, block)| {
-                if !plan.cancel.is_cancelled() {
+        blocks.resize_with(end - start, || None);
+        let share = (end - start).div_ceil(threads);
+        let mut shares: Vec<Vec<Option<&mut [f64]>>> = Vec::with_capacity(threads);
+        let mut rest = blocks.into_iter();
+        for _ in 0..threads {
+            shares.push(rest.by_ref().take(share).collect());
+        }
+        workers
+            .par_iter_mut()
+            .zip(shares)
+            .enumerate()
+            .for_each(|(t, (w, share_blocks))| {
+                for (i, block) in share_blocks.into_iter().enumerate() {
+                    if plan.cancel.is_cancelled() {
+                        return;
+                    }
+                    let b = start + t * share + i;
                     w.run_batch(b);
-                    w.keep_samples(b, block, &kept_inputs, &kept_outputs);
+                    if let Some(block) = block {
+                        w.keep_samples(b, block, &kept_inputs, &kept_outputs);
+                    }
                     let len = w.batch_len(b) as u64;
                     let so_far = done.fetch_add(len, Ordering::Relaxed) + len;
                     if let Some(progress) = plan.progress {
                         progress(so_far, plan.iterations);
                     }
                 }
-                w
-            },
-        )
-        .reduce_with(|mut a, b| {
-            a.absorb(b);
-            a
-        });
-    if plan.cancel.is_cancelled() {
-        return Err(Error::Interrupted);
+            });
+        if plan.cancel.is_cancelled() {
+            return Err(Error::Interrupted);
+        }
+        totals.absorb_round(&mut workers);
     }
-    let Some(mut worker) = worker else {
-        return Err(Error::Numeric("no iterations were run".into()));
-    };
-    worker.batch_moments.sort_by_key(|(b, _)| *b);
-    let stats = (0..layout.len)
-        .map(|k| {
-            let per_batch: Vec<Moments> = worker.batch_moments.iter().map(|(_, m)| m[k]).collect();
-            let moments = Moments::merge_pairwise(&per_batch);
-            if !moments.mean.is_finite() || !moments.m2.is_finite() {
-                let message = worker.overflow.as_ref().map_or_else(
-                    || {
-                        format!(
-                            "{} is not a finite number: the inputs overflow",
-                            layout.output_name(model, k)
-                        )
-                    },
-                    |o| o.describe(model, &layout),
-                );
-                return Err(Error::Numeric(message));
-            }
-            Ok(Stats::from_accumulators(&moments, &worker.sketches[k]))
-        })
-        .collect::<Result<Vec<_>>>()?;
+    totals.absorb_sketches(workers);
+    let stats = totals.stats(model, &layout)?;
     let samples = (plan.keep != Keep::Nothing).then_some(Samples {
         input_ids: kept_inputs,
         output_ids: kept_outputs,
-        iterations: plan.iterations as usize,
+        iterations: kept_iterations as usize,
         data: kept,
     });
-    let sketches = std::mem::take(&mut worker.sketches);
-    drop(worker);
     Ok(Outcome {
         layout,
         iterations: plan.iterations,
         seed: plan.seed,
         stats,
-        sketches,
+        sketches: totals.sketches,
         samples,
     })
 }
 
-/// The inputs worth keeping per iteration: the uncertain ones.
-pub fn uncertain_inputs(model: &Model) -> Vec<usize> {
-    (0..model.inputs.len())
-        .filter(|&i| !model.inputs[i].sampler.is_fixed())
-        .collect()
+/// The accumulators of the rounds run so far.
+struct Totals {
+    moments: Vec<Moments>,
+    sketches: Vec<Sketch>,
+    /// The earliest iteration whose outputs overflowed, if any.
+    overflow: Option<worker::Overflow>,
+}
+
+impl Totals {
+    fn new(outputs: usize) -> Totals {
+        Totals {
+            moments: vec![Moments::default(); outputs],
+            sketches: vec![Sketch::default(); outputs],
+            overflow: None,
+        }
+    }
+
+    /// Folds one round in: its batches' moments merged pairwise in batch order, then onto the
+    /// rounds before it; the earliest overflow kept.
+    fn absorb_round(&mut self, workers: &mut [Worker]) {
+        let mut batch_moments: Vec<(usize, Vec<Moments>)> = workers
+            .iter_mut()
+            .flat_map(|w| std::mem::take(&mut w.batch_moments))
+            .collect();
+        batch_moments.sort_by_key(|(b, _)| *b);
+        for (k, total) in self.moments.iter_mut().enumerate() {
+            let per_batch: Vec<Moments> = batch_moments.iter().map(|(_, m)| m[k]).collect();
+            *total = total.merge(&Moments::merge_pairwise(&per_batch));
+        }
+        if self.overflow.is_none() {
+            self.overflow = workers
+                .iter_mut()
+                .filter_map(|w| w.overflow.take())
+                .min_by_key(|o| o.iteration);
+        }
+    }
+
+    /// Merges the workers' sketches (exact counts: the order does not matter).
+    fn absorb_sketches(&mut self, workers: Vec<Worker>) {
+        for worker in &workers {
+            for (mine, theirs) in self.sketches.iter_mut().zip(&worker.sketches) {
+                mine.merge(theirs);
+            }
+        }
+    }
+
+    /// The statistics of every output, or the error naming the first that is not finite.
+    fn stats(&self, model: &Model, layout: &Layout) -> Result<Vec<Option<Stats>>> {
+        (0..layout.len)
+            .map(|k| {
+                let moments = &self.moments[k];
+                if !moments.mean.is_finite() || !moments.m2.is_finite() {
+                    let message = self.overflow.as_ref().map_or_else(
+                        || {
+                            format!(
+                                "{} is not a finite number: the inputs overflow",
+                                layout.output_name(model, k)
+                            )
+                        },
+                        |o| o.describe(model, layout),
+                    );
+                    return Err(Error::Numeric(message));
+                }
+                Ok(Stats::from_accumulators(moments, &self.sketches[k]))
+            })
+            .collect()
+    }
 }
 
 /// Checks an iteration count against 1 … [`MAX_ITERATIONS`].
@@ -377,178 +359,7 @@ pub fn memory_estimate(model: &Model, iterations: u64, keep: Keep) -> u64 {
     let per_worker =
         ((model.inputs.len() + layout.len) * COLUMN * 8 + layout.len * 48 * 1024) as u64;
     let threads = rayon::current_num_threads().max(1) as u64;
-    // The kept columns are joined after the run, one column at a time, so one extra column.
-    kept_columns * iterations * 8 + iterations * 8 + per_worker * (threads + 2) + 64 * 1024 * 1024
-}
-
-/// SplitMix64: a strong 64-bit mixer for deriving stream seeds.
-fn splitmix(mut z: u64) -> u64 {
-    z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
-}
-
-/// The random stream of one input in one batch.
-fn stream_rng(seed: u64, batch: usize, stream: u64) -> Xoshiro256PlusPlus {
-    Xoshiro256PlusPlus::seed_from_u64(splitmix(seed ^ splitmix(batch as u64 ^ splitmix(stream))))
-}
-
-/// One worker's buffers and accumulators; several are merged at the end.
-struct Worker<'m> {
-    model: &'m Model,
-    layout: &'m Layout,
-    plan: &'m Plan<'m>,
-    input_columns: Vec<f64>,
-    output_columns: Vec<f64>,
-    row: Vec<f64>,
-    scratch: eval::Scratch,
-    sketches: Vec<Sketch>,
-    batch_moments: Vec<(usize, Vec<Moments>)>,
-    /// The earliest iteration whose outputs overflowed, if any.
-    overflow: Option<Overflow>,
-}
-
-/// An iteration whose outputs were not finite numbers.
-#[derive(Debug, Clone)]
-struct Overflow {
-    iteration: u64,
-    output: usize,
-    inputs: Vec<f64>,
-}
-
-impl Overflow {
-    /// A message naming the output and the largest inputs drawn in that iteration.
-    fn describe(&self, model: &Model, layout: &Layout) -> String {
-        let mut order: Vec<usize> = (0..self.inputs.len()).collect();
-        order.sort_by(|&a, &b| self.inputs[b].abs().total_cmp(&self.inputs[a].abs()));
-        let named: Vec<String> = order
-            .iter()
-            .take(3)
-            .map(|&i| {
-                let x = self.inputs[i];
-                let value = if x.abs() < 1e15 {
-                    crate::dist::fmt_num(x)
-                } else {
-                    format!("{x:e}")
-                };
-                format!(
-                    "{} = {value} (`{}`)",
-                    model.inputs[i].key, model.inputs[i].text
-                )
-            })
-            .collect();
-        format!(
-            "{} is not a finite number in iteration {}: the inputs multiply to overflow. The largest inputs drawn there: {}",
-            layout.output_name(model, self.output),
-            self.iteration + 1,
-            named.join("; ")
-        )
-    }
-}
-
-impl<'m> Worker<'m> {
-    fn new(model: &'m Model, layout: &'m Layout, plan: &'m Plan<'m>) -> Worker<'m> {
-        Worker {
-            model,
-            layout,
-            plan,
-            input_columns: vec![0.0; model.inputs.len() * COLUMN],
-            output_columns: vec![0.0; layout.len * COLUMN],
-            row: vec![0.0; model.inputs.len()],
-            scratch: eval::Scratch::new(model, layout),
-            sketches: vec![Sketch::default(); layout.len],
-            batch_moments: Vec::new(),
-            overflow: None,
-        }
-    }
-
-    fn batch_len(&self, b: usize) -> usize {
-        let start = (b * BATCH) as u64;
-        (self.plan.iterations - start).min(BATCH as u64) as usize
-    }
-
-    fn run_batch(&mut self, b: usize) {
-        let len = self.batch_len(b);
-        for (i, input) in self.model.inputs.iter().enumerate() {
-            let column = &mut self.input_columns[i * COLUMN..i * COLUMN + len];
-            let mut rng = stream_rng(self.plan.seed, b, input.stream);
-            input.sampler.fill(&mut rng, column);
-        }
-        let n_inputs = self.model.inputs.len();
-        let Worker {
-            model,
-            layout,
-            input_columns,
-            output_columns,
-            row,
-            scratch,
-            ..
-        } = self;
-        for j in 0..len {
-            for (i, x) in row.iter_mut().enumerate().take(n_inputs) {
-                *x = input_columns[i * COLUMN + j];
-            }
-            eval::evaluate(model, layout, row, scratch, |k, v| {
-                output_columns[k * COLUMN + j] = v
-            });
-        }
-        let moments: Vec<Moments> = (0..self.layout.len)
-            .map(|k| {
-                stats::accumulate(
-                    &self.output_columns[k * COLUMN..k * COLUMN + len],
-                    &mut self.sketches[k],
-                )
-            })
-            .collect();
-        if self.overflow.is_none() {
-            self.overflow = self.find_overflow(b, len, &moments);
-        }
-        self.batch_moments.push((b, moments));
-    }
-
-    /// The first iteration of this batch with an output that is not a finite number, with the
-    /// output and the inputs drawn for it. (A BCR is left undefined on purpose and skipped.)
-    fn find_overflow(&self, b: usize, len: usize, moments: &[Moments]) -> Option<Overflow> {
-        let k = moments
-            .iter()
-            .position(|m| !m.mean.is_finite() || !m.m2.is_finite())?;
-        let column = &self.output_columns[k * COLUMN..k * COLUMN + len];
-        let j = column.iter().position(|v| !v.is_finite()).unwrap_or(0);
-        let inputs = (0..self.model.inputs.len())
-            .map(|i| self.input_columns[i * COLUMN + j])
-            .collect();
-        Some(Overflow {
-            iteration: (b * BATCH + j) as u64,
-            output: k,
-            inputs,
-        })
-    }
-
-    /// Copies the kept columns of batch `b` into its block of the samples buffer.
-    fn keep_samples(&self, b: usize, block: &mut [f64], inputs: &[usize], outputs: &[usize]) {
-        let len = self.batch_len(b);
-        let sources = inputs
-            .iter()
-            .map(|&i| &self.input_columns[i * COLUMN..i * COLUMN + len])
-            .chain(
-                outputs
-                    .iter()
-                    .map(|&k| &self.output_columns[k * COLUMN..k * COLUMN + len]),
-            );
-        for (c, source) in sources.enumerate() {
-            block[c * BATCH..c * BATCH + len].copy_from_slice(source);
-        }
-    }
-
-    fn absorb(&mut self, other: Worker) {
-        for (mine, theirs) in self.sketches.iter_mut().zip(&other.sketches) {
-            mine.merge(theirs);
-        }
-        self.batch_moments.extend(other.batch_moments);
-        self.overflow = match (self.overflow.take(), other.overflow) {
-            (Some(a), Some(b)) => Some(if a.iteration <= b.iteration { a } else { b }),
-            (a, b) => a.or(b),
-        };
-    }
+    // The kept iterations are joined after the run, one column at a time: one extra column.
+    let kept = keep.iterations_kept(iterations);
+    kept_columns * kept * 8 + kept * 8 + per_worker * (threads + 2) + 64 * 1024 * 1024
 }

@@ -147,3 +147,19 @@ fn a_model_runs_from_text() {
     let b = seams::run(&from_file, &config(4_096)).unwrap();
     assert_eq!(summary_csv(&a), summary_csv(&b));
 }
+
+#[test]
+fn only_the_first_million_iterations_are_kept_for_sensitivity() {
+    // Memory stays bounded whatever the iteration count: statistics cover every iteration,
+    // the per-iteration values only the first KEPT_ITERATIONS.
+    let model = Model::from_path(fixture("fixed-option.toml"), &[]).unwrap();
+    let iterations = seams::engine::KEPT_ITERATIONS + 5_000;
+    let results = seams::run(&model, &config(iterations)).unwrap();
+    assert_eq!(results.iterations(), iterations);
+    let samples = results.samples().expect("samples kept for sensitivity");
+    assert_eq!(samples.len() as u64, seams::engine::KEPT_ITERATIONS);
+    let npsv = results.appraisal(0, Metric::Npsv).unwrap();
+    assert_eq!(npsv.n, iterations);
+    let kept = samples.output(samples.output_ids()[1]).unwrap();
+    assert_eq!(kept.len() as u64, seams::engine::KEPT_ITERATIONS);
+}

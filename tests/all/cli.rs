@@ -75,8 +75,9 @@ fn the_same_seed_gives_identical_results_on_any_thread_count() {
                 fixture("small.toml").to_str().unwrap(),
                 "--out",
                 out.to_str().unwrap(),
+                // More than one round of batches, shared unevenly between three threads.
                 "-n",
-                "30000",
+                "280000",
                 "--seed",
                 seed,
                 "-q",
@@ -89,6 +90,7 @@ fn the_same_seed_gives_identical_results_on_any_thread_count() {
     let one = run("1", "5");
     let two = run("2", "5");
     assert_eq!(one, two, "results differ between 1 and 2 threads");
+    assert_eq!(one, run("3", "5"), "results differ between 1 and 3 threads");
     let other_seed = run("2", "6");
     assert_ne!(one[0], other_seed[0], "another seed gave the same summary");
 }

@@ -1,0 +1,123 @@
+//! What a run keeps of each iteration: the uncertain inputs and the outputs that sensitivity
+//! analysis (or `--samples`) needs, for at most the first [`KEPT_ITERATIONS`] iterations, so
+//! that memory stays bounded whatever the iteration count (docs/method.md §5).
+
+use super::{Layout, BATCH};
+use crate::outputs::{Bearer, Component, Metric, Scope};
+use crate::scenario::Model;
+
+/// The most iterations whose values are kept: enough for rank correlations to about ±0.001.
+pub const KEPT_ITERATIONS: u64 = 1_000_000;
+
+/// Which per-iteration values a run keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Keep {
+    /// Nothing: statistics only (no sensitivity analysis).
+    Nothing,
+    /// Uncertain inputs and the outputs sensitivity analysis needs: the total annual cost of
+    /// disjointedness and each option's NPSV. The default: every report needs them.
+    #[default]
+    Sensitivity,
+    /// Uncertain inputs and every summary and appraisal output (`--samples`).
+    Everything,
+}
+
+impl Keep {
+    /// How many of a run's first iterations are kept: at most [`KEPT_ITERATIONS`] for
+    /// sensitivity, every one for `--samples` (whose memory the run checks before it starts).
+    pub fn iterations_kept(self, iterations: u64) -> u64 {
+        match self {
+            Keep::Nothing => 0,
+            Keep::Sensitivity => iterations.min(KEPT_ITERATIONS),
+            Keep::Everything => iterations,
+        }
+    }
+
+    /// The output indices kept.
+    pub fn outputs(self, layout: &Layout) -> Vec<usize> {
+        match self {
+            Keep::Nothing => Vec::new(),
+            Keep::Sensitivity => std::iter::once(total_disjointed(layout))
+                .chain((0..layout.options).map(|o| layout.appraisal(o, Metric::Npsv)))
+                .collect(),
+            Keep::Everything => (0..layout.yearly_start()).collect(),
+        }
+    }
+}
+
+/// The output index of the total annual cost of disjointedness (users and government).
+pub fn total_disjointed(layout: &Layout) -> usize {
+    layout.summary(Scope::Total, Component::Disjointed, Bearer::All)
+}
+
+/// Every iteration's uncertain inputs and kept outputs. They are stored batch by batch, as the
+/// workers wrote them (each batch a block of columns of [`BATCH`] values), so that keeping them
+/// costs no copy; a column is gathered into iteration order when it is read.
+#[derive(Debug, Clone, Default)]
+pub struct Samples {
+    pub(super) input_ids: Vec<usize>,
+    pub(super) output_ids: Vec<usize>,
+    /// Iterations kept: the first `min(iterations, KEPT_ITERATIONS)`.
+    pub(super) iterations: usize,
+    pub(super) data: Vec<f64>,
+}
+
+impl Samples {
+    /// Iterations kept (the first of the run, at most [`KEPT_ITERATIONS`]).
+    pub fn len(&self) -> usize {
+        self.iterations
+    }
+
+    /// Whether no iteration is kept.
+    pub fn is_empty(&self) -> bool {
+        self.iterations == 0
+    }
+
+    pub(super) fn columns(&self) -> usize {
+        self.input_ids.len() + self.output_ids.len()
+    }
+
+    /// Column `c` in iteration order.
+    fn column(&self, c: usize) -> Vec<f64> {
+        let stride = self.columns() * BATCH;
+        let mut out = Vec::with_capacity(self.iterations);
+        for (b, block) in self.data.chunks(stride).enumerate() {
+            let len = (self.iterations - b * BATCH).min(BATCH);
+            out.extend_from_slice(&block[c * BATCH..c * BATCH + len]);
+        }
+        out
+    }
+
+    /// (input id, column) of every kept input.
+    pub fn inputs(&self) -> Vec<(usize, usize)> {
+        self.input_ids
+            .iter()
+            .copied()
+            .enumerate()
+            .map(|(c, id)| (id, c))
+            .collect()
+    }
+
+    /// The draws of the kept input in column `c` (from [`Samples::inputs`]).
+    pub fn input_column(&self, c: usize) -> Vec<f64> {
+        self.column(c)
+    }
+
+    /// The kept output indices.
+    pub fn output_ids(&self) -> &[usize] {
+        &self.output_ids
+    }
+
+    /// The values of output `k`, if kept.
+    pub fn output(&self, k: usize) -> Option<Vec<f64>> {
+        let c = self.output_ids.iter().position(|&i| i == k)?;
+        Some(self.column(self.input_ids.len() + c))
+    }
+}
+
+/// The uncertain inputs: the ones worth keeping per iteration.
+pub fn uncertain_inputs(model: &Model) -> Vec<usize> {
+    (0..model.inputs.len())
+        .filter(|&i| !model.inputs[i].sampler.is_fixed())
+        .collect()
+}

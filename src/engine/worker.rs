@@ -1,0 +1,178 @@
+//! One worker's share of a round: it draws a batch's inputs column by column, evaluates every
+//! iteration into output columns, and folds each column into mergeable accumulators. Buffers
+//! are allocated once per worker, never per iteration.
+
+use rand::rngs::Xoshiro256PlusPlus;
+use rand::SeedableRng;
+
+use super::eval;
+use super::stats::{self, Moments, Sketch};
+use super::{Layout, Plan, BATCH, COLUMN};
+use crate::scenario::Model;
+
+/// SplitMix64: a strong 64-bit mixer for deriving stream seeds.
+fn splitmix(mut z: u64) -> u64 {
+    z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// The random stream of one input in one batch.
+fn stream_rng(seed: u64, batch: usize, stream: u64) -> Xoshiro256PlusPlus {
+    Xoshiro256PlusPlus::seed_from_u64(splitmix(seed ^ splitmix(batch as u64 ^ splitmix(stream))))
+}
+
+/// One worker's buffers and accumulators; several are merged at the end.
+pub(super) struct Worker<'m> {
+    model: &'m Model,
+    layout: &'m Layout,
+    plan: &'m Plan<'m>,
+    input_columns: Vec<f64>,
+    output_columns: Vec<f64>,
+    row: Vec<f64>,
+    scratch: eval::Scratch,
+    pub(super) sketches: Vec<Sketch>,
+    pub(super) batch_moments: Vec<(usize, Vec<Moments>)>,
+    /// The earliest iteration whose outputs overflowed, if any.
+    pub(super) overflow: Option<Overflow>,
+}
+
+/// An iteration whose outputs were not finite numbers.
+#[derive(Debug, Clone)]
+pub(super) struct Overflow {
+    pub(super) iteration: u64,
+    output: usize,
+    inputs: Vec<f64>,
+}
+
+impl Overflow {
+    /// A message naming the output and the largest inputs drawn in that iteration.
+    pub(super) fn describe(&self, model: &Model, layout: &Layout) -> String {
+        let mut order: Vec<usize> = (0..self.inputs.len()).collect();
+        order.sort_by(|&a, &b| self.inputs[b].abs().total_cmp(&self.inputs[a].abs()));
+        let named: Vec<String> = order
+            .iter()
+            .take(3)
+            .map(|&i| {
+                let x = self.inputs[i];
+                let value = if x.abs() < 1e15 {
+                    crate::dist::fmt_num(x)
+                } else {
+                    format!("{x:e}")
+                };
+                format!(
+                    "{} = {value} (`{}`)",
+                    model.inputs[i].key, model.inputs[i].text
+                )
+            })
+            .collect();
+        format!(
+            "{} is not a finite number in iteration {}: the inputs multiply to overflow. The largest inputs drawn there: {}",
+            layout.output_name(model, self.output),
+            self.iteration + 1,
+            named.join("; ")
+        )
+    }
+}
+
+impl<'m> Worker<'m> {
+    pub(super) fn new(model: &'m Model, layout: &'m Layout, plan: &'m Plan<'m>) -> Worker<'m> {
+        Worker {
+            model,
+            layout,
+            plan,
+            input_columns: vec![0.0; model.inputs.len() * COLUMN],
+            output_columns: vec![0.0; layout.len * COLUMN],
+            row: vec![0.0; model.inputs.len()],
+            scratch: eval::Scratch::new(model, layout),
+            sketches: vec![Sketch::default(); layout.len],
+            batch_moments: Vec::new(),
+            overflow: None,
+        }
+    }
+
+    pub(super) fn batch_len(&self, b: usize) -> usize {
+        let start = (b * BATCH) as u64;
+        (self.plan.iterations - start).min(BATCH as u64) as usize
+    }
+
+    pub(super) fn run_batch(&mut self, b: usize) {
+        let len = self.batch_len(b);
+        for (i, input) in self.model.inputs.iter().enumerate() {
+            let column = &mut self.input_columns[i * COLUMN..i * COLUMN + len];
+            let mut rng = stream_rng(self.plan.seed, b, input.stream);
+            input.sampler.fill(&mut rng, column);
+        }
+        let n_inputs = self.model.inputs.len();
+        let Worker {
+            model,
+            layout,
+            input_columns,
+            output_columns,
+            row,
+            scratch,
+            ..
+        } = self;
+        for j in 0..len {
+            for (i, x) in row.iter_mut().enumerate().take(n_inputs) {
+                *x = input_columns[i * COLUMN + j];
+            }
+            eval::evaluate(model, layout, row, scratch, |k, v| {
+                output_columns[k * COLUMN + j] = v
+            });
+        }
+        let moments: Vec<Moments> = (0..self.layout.len)
+            .map(|k| {
+                stats::accumulate(
+                    &self.output_columns[k * COLUMN..k * COLUMN + len],
+                    &mut self.sketches[k],
+                )
+            })
+            .collect();
+        if self.overflow.is_none() {
+            self.overflow = self.find_overflow(b, len, &moments);
+        }
+        self.batch_moments.push((b, moments));
+    }
+
+    /// The first iteration of this batch with an output that is not a finite number, with the
+    /// output and the inputs drawn for it. (A BCR is left undefined on purpose and skipped.)
+    fn find_overflow(&self, b: usize, len: usize, moments: &[Moments]) -> Option<Overflow> {
+        let k = moments
+            .iter()
+            .position(|m| !m.mean.is_finite() || !m.m2.is_finite())?;
+        let column = &self.output_columns[k * COLUMN..k * COLUMN + len];
+        let j = column.iter().position(|v| !v.is_finite()).unwrap_or(0);
+        let inputs = (0..self.model.inputs.len())
+            .map(|i| self.input_columns[i * COLUMN + j])
+            .collect();
+        Some(Overflow {
+            iteration: (b * BATCH + j) as u64,
+            output: k,
+            inputs,
+        })
+    }
+
+    /// Copies the kept columns of batch `b` into its block of the samples buffer.
+    pub(super) fn keep_samples(
+        &self,
+        b: usize,
+        block: &mut [f64],
+        inputs: &[usize],
+        outputs: &[usize],
+    ) {
+        let len = self.batch_len(b);
+        let sources = inputs
+            .iter()
+            .map(|&i| &self.input_columns[i * COLUMN..i * COLUMN + len])
+            .chain(
+                outputs
+                    .iter()
+                    .map(|&k| &self.output_columns[k * COLUMN..k * COLUMN + len]),
+            );
+        for (c, source) in sources.enumerate() {
+            block[c * BATCH..c * BATCH + len].copy_from_slice(source);
+        }
+    }
+}
