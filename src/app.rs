@@ -25,6 +25,9 @@ pub struct RunPlan {
     pub assumptions: Option<PathBuf>,
     pub samples: bool,
     pub charts: bool,
+    /// The sampling method and precision target, where the command line gives them.
+    pub sampling: Option<crate::scenario::Sampling>,
+    pub precision: Option<f64>,
     /// Stops the run; the binary cancels it on Ctrl-C.
     pub cancel: CancelToken,
     /// Told of the run's progress, if given.
@@ -43,6 +46,8 @@ impl RunPlan {
             assumptions: None,
             samples: false,
             charts: true,
+            sampling: None,
+            precision: None,
             cancel: CancelToken::new(),
             progress: None,
         }
@@ -52,6 +57,8 @@ impl RunPlan {
         RunConfig {
             iterations: self.iterations,
             seed: self.seed,
+            sampling: self.sampling,
+            precision: self.precision,
             keep: if self.samples {
                 Keep::Everything
             } else {
@@ -273,6 +280,22 @@ pub fn check(scenario: &Path, overrides: &[Override]) -> Result<String> {
             input.price_year.unwrap_or_default(),
             s.price_base_year,
             input.price_factor
+        );
+    }
+    if s.sampling != scenario::Sampling::MonteCarlo || s.precision.is_some() {
+        let precision = s.precision.map_or(String::new(), |p| {
+            format!(
+                ", until every headline mean is known to ±{}",
+                format::describe_value(crate::params::Unit::Share, p)
+            )
+        });
+        let _ = writeln!(out, "sampling: {}{precision}", s.sampling.name());
+    }
+    for c in model.correlations() {
+        let _ = writeln!(
+            out,
+            "correlation: {} & {}: rank {} ({})",
+            c.inputs[0], c.inputs[1], c.rank, c.by
         );
     }
     for o in model.overrides() {

@@ -48,7 +48,21 @@ pub fn register_csv(model: &Model) -> Result<String> {
             Cell::Text(note),
         ]
     });
-    let bytes = csv_table("assumptions register", &COLUMNS, rows)?;
+    // Each correlation is a row too: its ρ can be edited, and a row `correlation:KEY,KEY`
+    // added, then read back like any other (docs/scenario-format.md).
+    let correlations = model.correlations().iter().map(|c| {
+        vec![
+            Cell::text(c.key()),
+            Cell::text(c.rank.to_string()),
+            Cell::Empty,
+            Cell::Empty,
+            Cell::Empty,
+            Cell::Empty,
+            Cell::text(if c.by == "scenario" { "" } else { &c.by }),
+            Cell::text("Spearman rank correlation between the two inputs (−1 < ρ < 1)"),
+        ]
+    });
+    let bytes = csv_table("assumptions register", &COLUMNS, rows.chain(correlations))?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
@@ -129,6 +143,11 @@ pub fn read_overrides(path: &Path, baseline: &Model) -> Result<Vec<Override>> {
         .into_iter()
         .filter_map(|name| Some((name, column(name)?)))
         .collect();
+    let correlation_keys: Vec<(String, String)> = baseline
+        .correlations()
+        .iter()
+        .map(|c| (c.key(), c.rank.to_string()))
+        .collect();
     let scenario: HashMap<&str, (&str, Option<i32>, [f64; 3])> = baseline
         .inputs()
         .iter()
@@ -139,6 +158,11 @@ pub fn read_overrides(path: &Path, baseline: &Model) -> Result<Vec<Override>> {
                 (i.text.as_str(), i.price_year, [mean, p5, p95]),
             )
         })
+        .chain(
+            correlation_keys
+                .iter()
+                .map(|(key, rank)| (key.as_str(), (rank.as_str(), None, [f64::NAN; 3]))),
+        )
         .collect();
     let mut seen = HashMap::new();
     let mut overrides = Vec::new();

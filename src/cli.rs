@@ -7,7 +7,7 @@ use std::sync::Arc;
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use seams::app::{self, RunPlan};
-use seams::scenario::Override;
+use seams::scenario::{Override, Sampling};
 use seams::{CancelToken, Progress};
 
 /// Cost of disjointed public services, and what joining them up would save.
@@ -107,6 +107,17 @@ struct RunArgs {
     /// Override an input: KEY=DIST, e.g. departments.hmrc.repetition_rate="pert(20%, 30%, 50%)".
     #[arg(long = "set", value_name = "KEY=DIST")]
     set: Vec<String>,
+    /// Correlate two inputs: KEY,KEY=ρ (Spearman's rank correlation, −1 < ρ < 1), e.g.
+    /// "departments.hmrc.staff_minutes,departments.defra.staff_minutes=0.6".
+    #[arg(long, value_name = "KEY,KEY=RHO")]
+    correlate: Vec<String>,
+    /// Sampling method: monte-carlo or latin-hypercube (default: the scenario's `sampling`).
+    #[arg(long, value_parser = parse_sampling)]
+    sampling: Option<Sampling>,
+    /// Run until every headline mean's 95% half-width is within this share of it, e.g. 0.5%
+    /// (up to --iterations; default: the scenario's `precision`).
+    #[arg(long, value_parser = parse_precision)]
+    precision: Option<f64>,
     /// Apply an edited assumptions register (from `seams assumptions`): rows whose distribution
     /// differs from the scenario override it.
     #[arg(long, value_name = "FILE")]
@@ -168,6 +179,18 @@ fn overrides(set: &[String]) -> seams::Result<Vec<Override>> {
     set.iter().map(|s| Override::parse_set(s)).collect()
 }
 
+/// `monte-carlo` or `latin-hypercube`.
+fn parse_sampling(text: &str) -> Result<Sampling, String> {
+    Sampling::from_name(text.trim())
+        .ok_or_else(|| "use monte-carlo (the default) or latin-hypercube".to_string())
+}
+
+/// A precision target: a share such as 0.5% or 0.005.
+fn parse_precision(text: &str) -> Result<f64, String> {
+    seams::scenario::read_precision(&toml::Value::String(text.trim().to_string()))
+        .map_err(|problem| format!("{problem}: give a share of each headline mean, e.g. 0.5%"))
+}
+
 /// A progress bar on stderr for long runs, drawn only when stderr is a terminal.
 fn progress_bar() -> (ProgressBar, Progress) {
     let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
@@ -193,8 +216,14 @@ pub fn execute(cli: Cli, cancel: CancelToken) -> anyhow::Result<String> {
         Command::Run(args) => {
             let show_progress = !args.quiet && std::io::stderr().is_terminal();
             let (bar, progress) = progress_bar();
+            let mut all = overrides(&args.set)?;
+            for pair in &args.correlate {
+                all.push(Override::parse_correlate(pair)?);
+            }
             let plan = RunPlan {
-                overrides: overrides(&args.set)?,
+                overrides: all,
+                sampling: args.sampling,
+                precision: args.precision,
                 scenario: args.scenario,
                 assumptions: args.assumptions,
                 iterations: args.iterations,

@@ -74,6 +74,16 @@ impl Results {
         self.outcome.iterations
     }
 
+    /// How a precision target was met, where the run had one (docs/method.md §5).
+    pub fn precision(&self) -> Option<&crate::engine::Precision> {
+        self.outcome.precision.as_ref()
+    }
+
+    /// How the run drew its inputs.
+    pub fn sampling(&self) -> crate::scenario::Sampling {
+        self.outcome.sampling
+    }
+
     /// The seed of the run.
     pub fn seed(&self) -> u64 {
         self.outcome.seed

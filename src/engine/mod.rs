@@ -11,6 +11,7 @@ mod channels;
 pub mod eval;
 mod layout;
 mod samples;
+mod sampling;
 pub mod stats;
 mod transactions;
 mod worker;
@@ -21,7 +22,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
-use crate::scenario::Model;
+use crate::scenario::{Model, Sampling};
 pub use eval::Layout;
 pub use samples::{total_disjointed, uncertain_inputs, Keep, Samples, KEPT_ITERATIONS};
 use stats::{Moments, Sketch};
@@ -32,6 +33,73 @@ pub const BATCH: usize = 4096;
 
 /// Batches per round: statistics are merged, and the precision target tested, after each.
 pub const ROUND: usize = 64;
+
+/// Batches per round under a precision target: finer steps, so a run stops soon after the
+/// target is met (32,768 iterations).
+pub const PRECISION_ROUND: usize = 8;
+
+/// How a run with a precision target ended (docs/method.md §5): whether every headline mean's
+/// 95% half-width (1.96·se) came within the target share of its absolute value, and the
+/// headline furthest from it (which governed the stop).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Precision {
+    /// The target, a share of each headline mean.
+    pub target: f64,
+    pub converged: bool,
+    /// The headline that governed: the one whose half-width was the largest share of its mean.
+    pub governing: String,
+    /// That headline's half-width as a share of its absolute mean.
+    pub achieved: f64,
+}
+
+/// The precision check after a round, by output index.
+struct PrecisionCheck {
+    target: f64,
+    converged: bool,
+    governing: usize,
+    achieved: f64,
+}
+
+impl PrecisionCheck {
+    /// Checks the headline means — the annual cost of disjointedness and each option's NPSV.
+    fn of(moments: &[Moments], layout: &Layout, target: f64) -> PrecisionCheck {
+        let headlines = std::iter::once(total_disjointed(layout))
+            .chain((0..layout.options).map(|o| layout.appraisal(o, crate::outputs::Metric::Npsv)));
+        let (governing, achieved) = headlines
+            .map(|k| {
+                let m = &moments[k];
+                let half_width = 1.96 * m.se();
+                // A mean of exactly 0 with no spread is known exactly; with spread, never.
+                let share = if half_width == 0.0 {
+                    0.0
+                } else if m.mean == 0.0 {
+                    f64::INFINITY
+                } else {
+                    half_width / m.mean.abs()
+                };
+                (k, share)
+            })
+            .fold(
+                (0, -1.0),
+                |best, next| if next.1 > best.1 { next } else { best },
+            );
+        PrecisionCheck {
+            target,
+            converged: achieved <= target,
+            governing,
+            achieved,
+        }
+    }
+
+    fn named(self, model: &Model, layout: &Layout) -> Precision {
+        Precision {
+            target: self.target,
+            converged: self.converged,
+            governing: layout.output_name(model, self.governing),
+            achieved: self.achieved,
+        }
+    }
+}
 
 /// Distance between columns in a worker's buffers: a batch plus one cache line, so that the
 /// same row of different columns does not fall in the same cache set (a power-of-two stride
@@ -73,6 +141,10 @@ pub struct RunConfig {
     pub iterations: Option<u64>,
     /// Random seed; `None` for the scenario's own `seed`.
     pub seed: Option<u64>,
+    /// Sampling method; `None` for the scenario's own `sampling`.
+    pub sampling: Option<Sampling>,
+    /// Precision target (a share of each headline mean); `None` for the scenario's own.
+    pub precision: Option<f64>,
     /// Which per-iteration values to keep, for sensitivity and `samples.parquet`.
     pub keep: Keep,
     /// Cancels this run.
@@ -86,6 +158,8 @@ impl std::fmt::Debug for RunConfig {
         f.debug_struct("RunConfig")
             .field("iterations", &self.iterations)
             .field("seed", &self.seed)
+            .field("sampling", &self.sampling)
+            .field("precision", &self.precision)
             .field("keep", &self.keep)
             .field("cancel", &self.cancel)
             .field("progress", &self.progress.is_some())
@@ -102,6 +176,16 @@ impl RunConfig {
     /// The seed this config gives `model`.
     pub fn seed_for(&self, model: &Model) -> u64 {
         self.seed.unwrap_or(model.settings().seed)
+    }
+
+    /// The sampling method this config gives `model`.
+    pub fn sampling_for(&self, model: &Model) -> Sampling {
+        self.sampling.unwrap_or(model.settings().sampling)
+    }
+
+    /// The precision target this config gives `model`, if any.
+    pub fn precision_for(&self, model: &Model) -> Option<f64> {
+        self.precision.or(model.settings().precision)
     }
 }
 
@@ -144,7 +228,12 @@ impl Stats {
 #[derive(Debug, Clone)]
 pub struct Outcome {
     pub layout: Layout,
+    /// Iterations run: all that were asked for, or fewer where a precision target was met.
     pub iterations: u64,
+    /// How the precision target was met (or not), where the run had one.
+    pub precision: Option<Precision>,
+    /// How the inputs were drawn.
+    pub sampling: Sampling,
     pub seed: u64,
     /// Indexed like [`Layout`]; `None` where an output is undefined in every iteration.
     pub stats: Vec<Option<Stats>>,
@@ -157,6 +246,8 @@ pub struct Outcome {
 struct Plan<'c> {
     iterations: u64,
     seed: u64,
+    sampling: Sampling,
+    precision: Option<f64>,
     keep: Keep,
     cancel: &'c CancelToken,
     progress: Option<&'c Progress>,
@@ -176,6 +267,8 @@ pub fn run(model: &Model, config: &RunConfig) -> Result<Outcome> {
     let plan = Plan {
         iterations: config.iterations_for(model),
         seed: config.seed_for(model),
+        sampling: config.sampling_for(model),
+        precision: config.precision_for(model),
         keep: config.keep,
         cancel: &config.cancel,
         progress: config.progress.as_ref(),
@@ -202,8 +295,15 @@ pub fn run(model: &Model, config: &RunConfig) -> Result<Outcome> {
     let mut workers: Vec<Worker> = (0..threads)
         .map(|_| Worker::new(model, &layout, &plan))
         .collect();
-    for start in (0..batches).step_by(ROUND) {
-        let end = (start + ROUND).min(batches);
+    let round = if plan.precision.is_some() {
+        PRECISION_ROUND
+    } else {
+        ROUND
+    };
+    let mut batches_run = 0;
+    let mut precision = None;
+    for start in (0..batches).step_by(round) {
+        let end = (start + round).min(batches);
         let mut blocks: Vec<Option<&mut [f64]>> = Vec::with_capacity(end - start);
         if stride > 0 {
             blocks.extend(
@@ -245,8 +345,20 @@ pub fn run(model: &Model, config: &RunConfig) -> Result<Outcome> {
             return Err(Error::Interrupted);
         }
         totals.absorb_round(&mut workers);
+        batches_run = end;
+        if let Some(target) = plan.precision {
+            let check = PrecisionCheck::of(&totals.moments, &layout, target);
+            let converged = check.converged;
+            precision = Some(check);
+            if converged {
+                break;
+            }
+        }
     }
     totals.absorb_sketches(workers);
+    let iterations_run = (batches_run as u64 * BATCH as u64).min(plan.iterations);
+    let kept_iterations = kept_iterations.min(iterations_run);
+    kept.truncate(kept_iterations.div_ceil(BATCH as u64) as usize * stride);
     let stats = totals.stats(model, &layout)?;
     let samples = (plan.keep != Keep::Nothing).then_some(Samples {
         input_ids: kept_inputs,
@@ -254,9 +366,12 @@ pub fn run(model: &Model, config: &RunConfig) -> Result<Outcome> {
         iterations: kept_iterations as usize,
         data: kept,
     });
+    let precision = precision.map(|p| p.named(model, &layout));
     Ok(Outcome {
         layout,
-        iterations: plan.iterations,
+        iterations: iterations_run,
+        precision,
+        sampling: plan.sampling,
         seed: plan.seed,
         stats,
         sketches: totals.sketches,

@@ -5,10 +5,11 @@
 use rand::rngs::Xoshiro256PlusPlus;
 use rand::SeedableRng;
 
-use super::eval;
 use super::stats::{self, Moments, Sketch};
+use super::{eval, sampling};
 use super::{Layout, Plan, BATCH, COLUMN};
 use crate::scenario::Model;
+use crate::scenario::Sampling;
 
 /// SplitMix64: a strong 64-bit mixer for deriving stream seeds.
 fn splitmix(mut z: u64) -> u64 {
@@ -32,6 +33,12 @@ pub(super) struct Worker<'m> {
     output_columns: Vec<f64>,
     row: Vec<f64>,
     scratch: eval::Scratch,
+    /// Which inputs are drawn as uniforms and mapped through their quantile functions (Latin
+    /// hypercube sampling, or a correlated input); the rest draw directly.
+    via_uniforms: Vec<bool>,
+    /// Scratch space for a stratified column's order and a copula's normal scores.
+    order: Vec<usize>,
+    scores: Vec<f64>,
     pub(super) sketches: Vec<Sketch>,
     pub(super) batch_moments: Vec<(usize, Vec<Moments>)>,
     /// The earliest iteration whose outputs overflowed, if any.
@@ -86,6 +93,9 @@ impl<'m> Worker<'m> {
             output_columns: vec![0.0; layout.len * COLUMN],
             row: vec![0.0; model.inputs.len()],
             scratch: eval::Scratch::new(model, layout),
+            via_uniforms: via_uniforms(model, plan.sampling),
+            order: Vec::with_capacity(BATCH),
+            scores: vec![0.0; model.copula().map_or(0, |c| c.inputs.len())],
             sketches: vec![Sketch::default(); layout.len],
             batch_moments: Vec::new(),
             overflow: None,
@@ -99,11 +109,7 @@ impl<'m> Worker<'m> {
 
     pub(super) fn run_batch(&mut self, b: usize) {
         let len = self.batch_len(b);
-        for (i, input) in self.model.inputs.iter().enumerate() {
-            let column = &mut self.input_columns[i * COLUMN..i * COLUMN + len];
-            let mut rng = stream_rng(self.plan.seed, b, input.stream);
-            input.sampler.fill(&mut rng, column);
-        }
+        self.draw_inputs(b, len);
         let n_inputs = self.model.inputs.len();
         let Worker {
             model,
@@ -134,6 +140,35 @@ impl<'m> Worker<'m> {
             self.overflow = self.find_overflow(b, len, &moments);
         }
         self.batch_moments.push((b, moments));
+    }
+
+    /// Draws every input's column of batch `b` from its own stream (docs/method.md §5).
+    fn draw_inputs(&mut self, b: usize, len: usize) {
+        let stratified = self.plan.sampling == Sampling::LatinHypercube;
+        for (i, input) in self.model.inputs.iter().enumerate() {
+            let column = &mut self.input_columns[i * COLUMN..i * COLUMN + len];
+            let mut rng = stream_rng(self.plan.seed, b, input.stream);
+            if self.via_uniforms[i] {
+                sampling::fill_uniforms(&mut rng, column, stratified, &mut self.order);
+            } else {
+                input.sampler.fill(&mut rng, column);
+            }
+        }
+        if let Some(copula) = self.model.copula() {
+            sampling::correlate(
+                copula,
+                &mut self.input_columns,
+                COLUMN,
+                len,
+                &mut self.scores,
+            );
+        }
+        for (i, input) in self.model.inputs.iter().enumerate() {
+            if self.via_uniforms[i] {
+                let column = &mut self.input_columns[i * COLUMN..i * COLUMN + len];
+                sampling::to_quantiles(&input.sampler, column);
+            }
+        }
     }
 
     /// The first iteration of this batch with an output that is not a finite number, with the
@@ -175,4 +210,16 @@ impl<'m> Worker<'m> {
             block[c * BATCH..c * BATCH + len].copy_from_slice(source);
         }
     }
+}
+
+/// Which inputs go through uniforms and their quantile functions: every uncertain input under
+/// Latin hypercube sampling, and every correlated one.
+fn via_uniforms(model: &Model, sampling: Sampling) -> Vec<bool> {
+    let correlated = model.copula().map_or(&[][..], |c| &c.inputs[..]);
+    (0..model.inputs.len())
+        .map(|i| {
+            !model.inputs[i].sampler.is_fixed()
+                && (sampling == Sampling::LatinHypercube || correlated.contains(&i))
+        })
+        .collect()
 }

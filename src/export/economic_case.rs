@@ -454,6 +454,7 @@ fn method_section(r: &Results) -> String {
         m.calendar_year(s.years - 1),
         discount_words(r)
     );
+    out.push_str(&sampling_lines(r));
     for (o, option) in m.options().iter().enumerate() {
         let bias = &m.inputs()[option.optimism_bias];
         let se = r
@@ -474,5 +475,44 @@ fn method_section(r: &Results) -> String {
         env!("CARGO_PKG_VERSION"),
         m.sha256()
     );
+    out
+}
+
+/// The method's lines on sampling: Latin hypercube, correlated inputs and a precision target,
+/// where the run used them.
+fn sampling_lines(r: &Results) -> String {
+    let m = r.model();
+    let mut out = String::new();
+    if r.sampling() == crate::scenario::Sampling::LatinHypercube {
+        out.push_str("- Sampling: Latin hypercube — each input's draws are stratified within each batch of 4,096 iterations (one draw in each of 4,096 equal-probability strata), which narrows the sampling error of the means.\n");
+    }
+    if !m.correlations().is_empty() {
+        let pairs: Vec<String> = m
+            .correlations()
+            .iter()
+            .map(|c| {
+                format!(
+                    "{} and {}: {}",
+                    md(&m.label(&c.inputs[0])),
+                    md(&m.label(&c.inputs[1])),
+                    c.rank
+                )
+            })
+            .collect();
+        let _ = writeln!(
+            out,
+            "- Correlated inputs (Spearman rank correlation, realised by a Gaussian copula so that each input keeps its own distribution; every other pair is independent): {}.",
+            pairs.join("; ")
+        );
+    }
+    if let Some(p) = r.precision() {
+        let target = crate::format::describe_value(crate::params::Unit::Share, p.target);
+        let achieved = crate::format::describe_value(crate::params::Unit::Share, p.achieved);
+        if p.converged {
+            let _ = writeln!(out, "- Precision target ±{target}: the run stopped after {} iterations, when the 95% confidence half-width of every headline mean (the annual cost of disjointedness and each option's NPSV) was within {target} of it; the widest was `{}` at {achieved}.", thousands(r.iterations()), p.governing);
+        } else {
+            let _ = writeln!(out, "- Precision target ±{target} **not reached** in {} iterations: `{}`'s 95% half-width is still {achieved} of its mean. Run more iterations before relying on it.", thousands(r.iterations()), p.governing);
+        }
+    }
     out
 }

@@ -6,7 +6,7 @@ use crate::error::Result;
 use crate::results::Results;
 
 /// The version of the results folder layout; `compare` refuses runs of another layout.
-pub const RESULTS_FORMAT: u64 = 2;
+pub const RESULTS_FORMAT: u64 = 3;
 
 /// Every reference table the run used, with its source and vintage.
 fn reference_tables(m: &crate::scenario::Model) -> Vec<serde_json::Value> {
@@ -75,6 +75,9 @@ impl Exporter for RunJson {
             },
             "seed": r.seed(),
             "iterations": r.iterations(),
+            "sampling": r.sampling().name(),
+            "precision": r.precision(),
+            "correlations": m.correlations(),
             "price_base_year": s.price_base_year,
             "first_year": s.first_year,
             "years": s.years,

@@ -8,9 +8,35 @@ use crate::format::{money, percent, ratio, thousands};
 use crate::outputs::{Bearer, Component, Metric, Scope};
 use crate::results::Results;
 
-/// The headline and, where there are options, the options table.
+/// The headline and, where there are options, the options table; then how a precision
+/// target ended, where the run had one.
 pub fn summary(r: &Results) -> String {
-    format!("{}{}", headline(r), options(r))
+    format!("{}{}{}", headline(r), options(r), precision(r))
+}
+
+/// One line on the precision target: where the run stopped and which figure governed.
+fn precision(r: &Results) -> String {
+    let Some(p) = r.precision() else {
+        return String::new();
+    };
+    let share = |x: f64| crate::format::describe_value(crate::params::Unit::Share, x);
+    if p.converged {
+        format!(
+            "\nPrecision ±{} reached after {} iterations (the widest 95% half-width: {} at {}).\n",
+            share(p.target),
+            thousands(r.iterations()),
+            p.governing,
+            share(p.achieved)
+        )
+    } else {
+        format!(
+            "\nPrecision ±{} NOT reached in {} iterations: {} is still ±{}. Raise --iterations.\n",
+            share(p.target),
+            thousands(r.iterations()),
+            p.governing,
+            share(p.achieved)
+        )
+    }
 }
 
 /// The cost of disjointedness, for users, government and in total.

@@ -9,7 +9,7 @@ use toml::{Spanned, Value};
 
 use super::inputs::{InputKind, Loader};
 use super::raw::{RawDepartment, RawDiscounting, RawScenario, RawSettings};
-use super::{Department, InputId, Model, Settings, MAX_ITERATIONS, MAX_YEARS};
+use super::{Department, InputId, Model, Sampling, Settings, MAX_ITERATIONS, MAX_YEARS};
 use crate::appraisal::{self, Discounting};
 use crate::dist::Domain;
 use crate::error::{closest, quote};
@@ -38,6 +38,7 @@ impl Loader<'_> {
         for growth in [journey_growth, value_of_time_growth].into_iter().flatten() {
             self.check_compounding(growth, settings.years);
         }
+        let (correlations, copula) = self.correlations(&raw.correlation);
         Some(Model {
             path: PathBuf::from(&self.origin),
             sha256: String::new(),
@@ -55,6 +56,8 @@ impl Loader<'_> {
             departments,
             options,
             overrides: Vec::new(),
+            correlations,
+            copula,
         })
     }
 
@@ -172,6 +175,8 @@ impl Loader<'_> {
             i64::MAX,
             "use a non-negative whole number",
         );
+        let sampling = self.sampling(raw.sampling.as_ref())?;
+        let precision = self.precision(raw.precision.as_ref())?;
         ok.then(|| Settings {
             name: raw.name.clone(),
             description: raw.description.clone(),
@@ -184,7 +189,45 @@ impl Loader<'_> {
                 .digital_channels
                 .as_ref()
                 .map_or_else(|| vec!["online".to_string()], |d| d.get_ref().clone()),
+            sampling,
+            precision,
         })
+    }
+
+    /// `sampling`: "monte-carlo" (the default) or "latin-hypercube".
+    fn sampling(&mut self, raw: Option<&Spanned<String>>) -> Option<Sampling> {
+        let Some(raw) = raw else {
+            return Some(Sampling::MonteCarlo);
+        };
+        let found = Sampling::from_name(raw.get_ref());
+        if found.is_none() {
+            self.error_at(
+                Some(raw.span()),
+                "scenario.sampling",
+                format!("`{}` is not a sampling method", quote(raw.get_ref())),
+                "use \"monte-carlo\" (the default) or \"latin-hypercube\"",
+            );
+        }
+        found
+    }
+
+    /// `precision`: a share such as "0.5%" (or 0.005), in (0, 50%].
+    fn precision(&mut self, raw: Option<&Spanned<Value>>) -> Option<Option<f64>> {
+        let Some(raw) = raw else {
+            return Some(None);
+        };
+        match read_precision(raw.get_ref()) {
+            Ok(share) => Some(Some(share)),
+            Err(problem) => {
+                self.error_at(
+                    Some(raw.span()),
+                    "scenario.precision",
+                    problem,
+                    "give the target as a share of each headline mean, e.g. precision = \"0.5%\"",
+                );
+                None
+            }
+        }
     }
 
     /// `[discounting]`: the Green Book schedule (default), its health schedule
@@ -389,5 +432,25 @@ impl Loader<'_> {
             params: ids,
             channels: channels.unwrap_or_default(),
         })
+    }
+}
+
+/// Reads a precision target: a share in (0, 50%], written "0.5%" or 0.005.
+pub fn read_precision(value: &Value) -> std::result::Result<f64, String> {
+    let share = match value {
+        Value::Float(f) => Some(*f),
+        Value::Integer(i) => Some(*i as f64),
+        Value::String(s) => crate::dist::Dist::parse(s)
+            .ok()
+            .and_then(|d| d.fixed_value()),
+        _ => None,
+    };
+    match share {
+        Some(s) if s > 0.0 && s <= 0.5 => Ok(s),
+        Some(s) => Err(format!(
+            "{} is outside 0 < precision ≤ 50%",
+            crate::dist::fmt_num(s)
+        )),
+        None => Err("is not a share".into()),
     }
 }

@@ -11,6 +11,7 @@
 
 mod build;
 mod channels;
+pub mod correlation;
 mod effects;
 mod inputs;
 mod labels;
@@ -49,6 +50,38 @@ pub struct Settings {
     pub seed: u64,
     /// Channel ids counted as digital in digital take-up (`digital_channels`, default online).
     pub digital_channels: Vec<String>,
+    /// How each batch's uniforms are drawn.
+    pub sampling: Sampling,
+    /// Stop once every headline mean's 95% half-width is within this share of its value.
+    pub precision: Option<f64>,
+}
+
+/// How the engine draws each batch of an input (docs/method.md §5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Sampling {
+    /// Independent draws (the default).
+    #[default]
+    MonteCarlo,
+    /// Each input's uniforms stratified within each batch.
+    LatinHypercube,
+}
+
+impl Sampling {
+    /// The name in a scenario file and on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Sampling::MonteCarlo => "monte-carlo",
+            Sampling::LatinHypercube => "latin-hypercube",
+        }
+    }
+
+    /// The sampling with this name.
+    pub fn from_name(name: &str) -> Option<Sampling> {
+        [Sampling::MonteCarlo, Sampling::LatinHypercube]
+            .into_iter()
+            .find(|s| s.name() == name)
+    }
 }
 
 /// Where an input's distribution came from.
@@ -268,6 +301,34 @@ impl Override {
     }
 }
 
+impl Override {
+    /// Parses `KEY,KEY=ρ` as given to `--correlate`.
+    ///
+    /// # Errors
+    /// When there is no `=` or no comma between two keys.
+    pub fn parse_correlate(arg: &str) -> Result<Override> {
+        let parsed = arg
+            .rsplit_once('=')
+            .and_then(|(keys, rho)| keys.split_once(',').map(|(a, b)| (a, b, rho)));
+        let Some((a, b, rho)) = parsed else {
+            return Err(InputError {
+                origin: "--correlate".into(),
+                location: None,
+                key: arg.into(),
+                problem: "expected KEY,KEY=ρ".into(),
+                fix: "write e.g. --correlate \"departments.hmrc.staff_minutes,departments.defra.staff_minutes=0.6\"".into(),
+            }
+            .into());
+        };
+        Ok(Override {
+            key: format!("{}{},{}", correlation::OVERRIDE_PREFIX, a.trim(), b.trim()),
+            text: rho.trim().to_string(),
+            by: "--correlate".into(),
+            price_year: None,
+        })
+    }
+}
+
 /// An override that changed an input, for provenance.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AppliedOverride {
@@ -295,6 +356,9 @@ pub struct Model {
     pub(crate) discounting: crate::appraisal::Discounting,
     pub(crate) discount_factors: Vec<f64>,
     pub(crate) overrides: Vec<AppliedOverride>,
+    /// Rank correlations between inputs, and the copula that realises them.
+    pub(crate) correlations: Vec<correlation::Correlation>,
+    pub(crate) copula: Option<correlation::Copula>,
 }
 
 impl Model {
@@ -371,6 +435,16 @@ impl Model {
         &self.discount_factors
     }
 
+    /// The rank correlations between inputs (docs/method.md §5).
+    pub fn correlations(&self) -> &[correlation::Correlation] {
+        &self.correlations
+    }
+
+    /// The Gaussian copula realising the correlations, if there are any.
+    pub fn copula(&self) -> Option<&correlation::Copula> {
+        self.copula.as_ref()
+    }
+
     /// The overrides that changed an input, in the order applied.
     pub fn overrides(&self) -> &[AppliedOverride] {
         &self.overrides
@@ -391,6 +465,8 @@ impl Model {
 ///
 /// # Errors
 /// A problem and fix when it is not a year inside the GDP deflator table.
+pub use build::read_precision;
+
 pub fn read_price_year(text: &str) -> std::result::Result<i32, (String, String)> {
     inputs::read_price_year(&toml::Value::String(text.to_string()))
 }

@@ -21,6 +21,17 @@ pub(super) struct RawScenario {
     #[serde(default)]
     pub(super) options: BTreeMap<String, Spanned<RawOption>>,
     pub(super) discounting: Option<RawDiscounting>,
+    #[serde(default)]
+    pub(super) correlation: Vec<Spanned<RawCorrelation>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawCorrelation {
+    pub(super) inputs: Spanned<Vec<String>>,
+    pub(super) rank: Spanned<f64>,
+    #[allow(dead_code)]
+    pub(super) description: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -34,6 +45,8 @@ pub(super) struct RawSettings {
     pub(super) iterations: Option<Spanned<i64>>,
     pub(super) seed: Option<Spanned<i64>>,
     pub(super) digital_channels: Option<Spanned<Vec<String>>>,
+    pub(super) sampling: Option<Spanned<String>>,
+    pub(super) precision: Option<Spanned<Value>>,
 }
 
 #[derive(Deserialize)]

@@ -17,6 +17,7 @@ mod nothing_lost;
 mod properties;
 mod reviewer;
 mod safety;
+mod sampling;
 mod scenarios;
 mod snapshots;
 mod treasury;

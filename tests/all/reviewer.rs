@@ -300,7 +300,10 @@ fn compare_refuses_folders_that_are_not_runs() {
     let json = std::fs::read_to_string(out.join("run.json")).unwrap();
     std::fs::write(
         out.join("run.json"),
-        json.replace("\"results_format\": 2", "\"results_format\": 99"),
+        json.replace(
+            &format!("\"results_format\": {}", seams::export::RESULTS_FORMAT),
+            "\"results_format\": 99",
+        ),
     )
     .unwrap();
     let output = run_in(

@@ -1,0 +1,85 @@
+//! Drawing a batch of one input through its quantile function (docs/method.md §5): uniforms
+//! from the input's own stream — independent, or stratified for Latin hypercube sampling —
+//! correlated through the Gaussian copula where the scenario asks, then mapped through the
+//! input's quantile function, truncation included, so every input keeps exactly its own
+//! distribution. Inputs that need neither draw directly, as fast as before.
+
+use rand::Rng;
+use statrs::distribution::{ContinuousCDF, Normal};
+
+use crate::dist::Sampler;
+use crate::scenario::correlation::Copula;
+
+/// A uniform draw in the open interval (0, 1): never 0 or 1, whose quantiles may be infinite.
+#[inline]
+fn open_uniform<R: Rng + ?Sized>(rng: &mut R) -> f64 {
+    ((rng.next_u64() >> 11) as f64 + 0.5) * (1.0 / (1u64 << 53) as f64)
+}
+
+/// Fills `column` with uniforms in (0, 1): independent, or `stratified` — one in each of the
+/// column's equal strata, in random order (`order` is scratch space).
+pub fn fill_uniforms<R: Rng + ?Sized>(
+    rng: &mut R,
+    column: &mut [f64],
+    stratified: bool,
+    order: &mut Vec<usize>,
+) {
+    if !stratified {
+        column.iter_mut().for_each(|u| *u = open_uniform(rng));
+        return;
+    }
+    let n = column.len();
+    order.clear();
+    order.extend(0..n);
+    // Fisher–Yates shuffle of the strata.
+    for i in (1..n).rev() {
+        let j = (rng.next_u64() % (i as u64 + 1)) as usize;
+        order.swap(i, j);
+    }
+    for (u, &stratum) in column.iter_mut().zip(order.iter()) {
+        *u = (stratum as f64 + open_uniform(rng)) / n as f64;
+    }
+}
+
+/// Correlates the copula's inputs iteration by iteration: each uniform becomes a normal score
+/// z = Φ⁻¹(u), the scores are mixed by the Cholesky factor (z' = L·z), and each becomes a
+/// uniform again, u' = Φ(z'). `columns` holds every input's column at `stride` apart.
+pub fn correlate(copula: &Copula, columns: &mut [f64], stride: usize, len: usize, z: &mut [f64]) {
+    let standard = Normal::standard();
+    let n = copula.inputs.len();
+    for j in 0..len {
+        for (k, &input) in copula.inputs.iter().enumerate() {
+            z[k] = standard.inverse_cdf(columns[input * stride + j]);
+        }
+        for (row, &input) in copula.inputs.iter().enumerate() {
+            let mixed: f64 = (0..=row).map(|k| copula.lower[row * n + k] * z[k]).sum();
+            // Keep u' inside (0, 1): the far tails of Φ round to 0 or 1.
+            let u = standard
+                .cdf(mixed)
+                .clamp(f64::MIN_POSITIVE, 1.0 - f64::EPSILON / 2.0);
+            columns[input * stride + j] = u;
+        }
+    }
+}
+
+/// Maps each uniform of `column` through the input's quantile function, in place.
+pub fn to_quantiles(sampler: &Sampler, column: &mut [f64]) {
+    column.iter_mut().for_each(|u| *u = sampler.quantile(*u));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+
+    #[test]
+    fn stratified_uniforms_fall_one_in_each_stratum() {
+        let mut rng = rand::rngs::Xoshiro256PlusPlus::seed_from_u64(3);
+        let mut column = vec![0.0; 1000];
+        fill_uniforms(&mut rng, &mut column, true, &mut Vec::new());
+        let mut strata: Vec<usize> = column.iter().map(|u| (u * 1000.0) as usize).collect();
+        strata.sort_unstable();
+        assert_eq!(strata, (0..1000).collect::<Vec<_>>());
+        assert!(column.iter().all(|&u| u > 0.0 && u < 1.0));
+    }
+}
