@@ -25,6 +25,10 @@ pub const COST_OUTPUT: &str = "cost_of_disjointedness";
 pub struct Driver {
     pub input: String,
     pub spearman: f64,
+    /// The input's first-order share of the output's variance: the variance of the output's
+    /// means within equal-probability classes of the input, over the output's variance
+    /// (bias-corrected, so an input with no effect reads about 0).
+    pub variance_share: f64,
     pub mean_when_low: f64,
     pub mean_when_high: f64,
     pub swing: f64,
@@ -126,11 +130,19 @@ struct Target<'a> {
     mean: f64,
 }
 
+/// Equal-probability classes of an input for its share of an output's variance: 50, or one
+/// per hundred iterations in a shorter run (at least 2).
+fn variance_classes(n: usize) -> usize {
+    (n / 100).clamp(2, 50)
+}
+
 /// Running sums for one input against one output.
 #[derive(Clone, Copy, Default)]
 struct Sums {
     xy: f64,
     yy: f64,
+    /// Σ (y − mean)² over the iterations.
+    total_squares: f64,
     low: f64,
     low_n: usize,
     high: f64,
@@ -147,17 +159,28 @@ fn drivers(
     deciles: (f64, f64),
     targets: &[Target],
 ) -> Vec<Driver> {
-    let centre = (draws.len() as f64 + 1.0) / 2.0;
+    let n = draws.len();
+    let centre = (n as f64 + 1.0) / 2.0;
+    let classes = variance_classes(n);
     let mut xx = 0.0;
     let mut sums = vec![Sums::default(); targets.len()];
-    for i in 0..draws.len() {
+    // Per output, per class of the input: the count and sum of the output's deviations.
+    let mut class_sums = vec![(0usize, 0.0f64); targets.len() * classes];
+    for i in 0..n {
         let dx = f64::from(input_ranks[i]) - centre;
         xx += dx * dx;
         let (low, high) = (draws[i] <= deciles.0, draws[i] >= deciles.1);
-        for (sum, target) in sums.iter_mut().zip(targets) {
+        let class = (((f64::from(input_ranks[i]) - 1.0) * classes as f64 / n as f64) as usize)
+            .min(classes - 1);
+        for (t, (sum, target)) in sums.iter_mut().zip(targets).enumerate() {
             let dy = f64::from(target.ranks[i]) - centre;
             sum.xy += dx * dy;
             sum.yy += dy * dy;
+            let deviation = target.values[i] - target.mean;
+            sum.total_squares += deviation * deviation;
+            let cell = &mut class_sums[t * classes + class];
+            cell.0 += 1;
+            cell.1 += deviation;
             if low {
                 sum.low += target.values[i];
                 sum.low_n += 1;
@@ -170,7 +193,10 @@ fn drivers(
     }
     sums.iter()
         .zip(targets)
-        .map(|(sum, target)| {
+        .enumerate()
+        .map(|(t, (sum, target))| {
+            let cells = &class_sums[t * classes..(t + 1) * classes];
+            let variance_share = variance_share(cells, sum.total_squares, n);
             let spearman = if xx > 0.0 && sum.yy > 0.0 {
                 sum.xy / (xx * sum.yy).sqrt()
             } else {
@@ -190,12 +216,31 @@ fn drivers(
             Driver {
                 input: key.to_string(),
                 spearman,
+                variance_share,
                 mean_when_low,
                 mean_when_high,
                 swing: mean_when_high - mean_when_low,
             }
         })
         .collect()
+}
+
+/// The first-order share of variance from class sums of deviations (count, Σ(y − ȳ)): the
+/// between-class sum of squares, less what classes of pure noise would give ((B − 1) times
+/// the within-class mean square), over the total sum of squares; 0 when it is negative or
+/// the output does not vary.
+fn variance_share(cells: &[(usize, f64)], total_squares: f64, n: usize) -> f64 {
+    if total_squares <= 0.0 || n <= cells.len() {
+        return 0.0;
+    }
+    let between: f64 = cells
+        .iter()
+        .filter(|(count, _)| *count > 0)
+        .map(|&(count, sum)| sum * sum / count as f64)
+        .sum();
+    let groups = cells.iter().filter(|(count, _)| *count > 0).count();
+    let within_mean_square = (total_squares - between).max(0.0) / (n - groups) as f64;
+    ((between - (groups as f64 - 1.0) * within_mean_square) / total_squares).clamp(0.0, 1.0)
 }
 
 /// An order-preserving 32-bit key for a value (its single-precision bits, sign-flipped).

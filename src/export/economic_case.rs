@@ -305,20 +305,21 @@ fn cash_sentence(r: &Results, o: usize) -> String {
 }
 
 fn drivers_section(r: &Results, charts: bool) -> String {
-    let mut out = String::from("## What drives the results\n\nFor each option, the five inputs whose uncertainty moves its NPSV most, from the same Monte Carlo iterations: the rank correlation between input and NPSV, and the mean NPSV in the iterations where the input is at or below its own P10 and at or above its P90. Every input is listed in `sensitivity.csv`.\n\n");
+    let mut out = String::from("## What drives the results\n\nFor each option, the five inputs whose uncertainty moves its NPSV most, from the same Monte Carlo iterations: the rank correlation between input and NPSV, the share of the NPSV's variance the input accounts for on its own (its first-order share: how much the NPSV's mean moves across equal-probability slices of the input), and the mean NPSV in the iterations where the input is at or below its own P10 and at or above its P90. Every input is listed in `sensitivity.csv`.\n\n");
     for tornado in r
         .tornadoes()
         .iter()
         .filter(|t| t.output.starts_with("npsv."))
     {
         let _ = writeln!(out, "### {}\n", md(&tornado.title));
-        out.push_str("| Input | Rank correlation | NPSV when low (≤ P10) | NPSV when high (≥ P90) |\n|---|---:|---:|---:|\n");
+        out.push_str("| Input | Rank correlation | Share of variance | NPSV when low (≤ P10) | NPSV when high (≥ P90) |\n|---|---:|---:|---:|---:|\n");
         for d in tornado.drivers.iter().take(5) {
             let _ = writeln!(
                 out,
-                "| {} | {} | {} | {} |",
+                "| {} | {} | {} | {} | {} |",
                 md(&r.model().label(&d.input)),
                 format!("{:.2}", d.spearman).replace('-', "−"),
+                percent(d.variance_share),
                 money(d.mean_when_low),
                 money(d.mean_when_high)
             );
