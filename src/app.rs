@@ -5,6 +5,7 @@
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::engine::{self, CancelToken, Keep, Progress, RunConfig};
 use crate::error::{Error, Result};
@@ -59,11 +60,10 @@ impl RunPlan {
             seed: self.seed,
             sampling: self.sampling,
             precision: self.precision,
-            keep: if self.samples {
-                Keep::Everything
-            } else {
-                Keep::Sensitivity
-            },
+            // `--samples` streams every iteration to the results folder as the run goes; only
+            // what sensitivity needs is kept in memory.
+            keep: Keep::Sensitivity,
+            stream: None,
             cancel: self.cancel.clone(),
             progress: self.progress.clone(),
         }
@@ -78,6 +78,9 @@ pub struct RunOutcome {
     pub terminal: String,
     pub wall_seconds: f64,
 }
+
+/// The file `--samples` streams into the results folder.
+const SAMPLES: &str = "samples.parquet";
 
 /// The default results folder: `results/<scenario file stem>/`.
 pub fn default_out(scenario: &Path) -> PathBuf {
@@ -118,15 +121,41 @@ pub fn run(plan: &RunPlan) -> Result<RunOutcome> {
     let config = plan.config();
     engine::check_iterations(config.iterations_for(&model))?;
     check_memory(&model, &config)?;
+    if plan.samples {
+        let place = out
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        check_disk(&model, config.iterations_for(&model), place)?;
+    }
     // The temporary folder is made before the run, so an unwritable place fails at once; it is
     // removed again if anything below fails.
     let mut staging = Staging::new(&out)?;
-    let results = crate::run(&model, &config)?;
+    let mut config = config;
+    let stream = match plan.samples {
+        true => {
+            let file = staging.create(SAMPLES)?;
+            let (_, _, names) = engine::stream_columns(&model);
+            let stream = Arc::new(export::ParquetStream::new(file, names)?);
+            config.stream = Some(stream.clone());
+            Some(stream)
+        }
+        false => None,
+    };
+    let mut results = crate::run(&model, &config)?;
+    if let Some(stream) = stream {
+        stream.finish()?;
+        results.add_streamed_file(SAMPLES);
+    }
     let options = ExportOptions {
         charts: plan.charts,
-        samples: plan.samples,
+        samples: false,
     };
-    let rendered = export::render_all(&results, options)?;
+    let mut rendered = export::render_all(&results, options)?;
+    if plan.samples {
+        let at = rendered.names.len().saturating_sub(1);
+        rendered.names.insert(at, SAMPLES.to_string());
+    }
     for artefact in &rendered.files {
         staging.write(&artefact.name, &artefact.bytes)?;
     }
@@ -183,10 +212,54 @@ fn check_memory(model: &Model, config: &RunConfig) -> Result<()> {
             gib(available)
         ),
         fix: format!(
-            "use at most --iterations {} here (without --samples, fewer columns are kept)",
+            "use at most --iterations {} here",
             format::thousands(feasible)
         ),
     })
+}
+
+/// Refuses `--samples` when the file it would stream cannot fit on the disk: every iteration
+/// writes 8 bytes per column.
+fn check_disk(model: &Model, iterations: u64, place: &Path) -> Result<()> {
+    let (_, _, names) = engine::stream_columns(model);
+    let per_iteration = names.len() as u64 * 8;
+    let needed = iterations.saturating_mul(per_iteration);
+    let Some(free) = disk_free(place) else {
+        return Ok(());
+    };
+    room_for_samples(needed, free, per_iteration, iterations)
+}
+
+/// The check behind [`check_disk`], on figures alone (with a tenth of the free space spared).
+pub fn room_for_samples(needed: u64, free: u64, per_iteration: u64, iterations: u64) -> Result<()> {
+    let usable = free - free / 10;
+    if needed <= usable {
+        return Ok(());
+    }
+    let gib = |b: u64| b as f64 / (1u64 << 30) as f64;
+    Err(Error::Usage {
+        flag: "--samples".into(),
+        problem: format!(
+            "{} iterations would write about {:.1} GiB to samples.parquet; {:.1} GiB is free there",
+            format::thousands(iterations),
+            gib(needed),
+            gib(free)
+        ),
+        fix: format!(
+            "use at most --iterations {} with --samples, or leave --samples out (the other files need little room)",
+            format::thousands(usable / per_iteration.max(1))
+        ),
+    })
+}
+
+/// Free space on the disk holding `place` (or its nearest existing parent).
+fn disk_free(place: &Path) -> Option<u64> {
+    let existing = place
+        .ancestors()
+        .find(|p| !p.as_os_str().is_empty() && p.exists())
+        .unwrap_or(Path::new("."));
+    let stats = rustix::fs::statvfs(existing).ok()?;
+    Some(stats.f_bavail.saturating_mul(stats.f_frsize))
 }
 
 /// The memory this machine has available, from /proc/meminfo where there is one.

@@ -24,7 +24,9 @@ use rayon::prelude::*;
 use crate::error::{Error, Result};
 use crate::scenario::{Model, Sampling};
 pub use eval::Layout;
-pub use samples::{total_disjointed, uncertain_inputs, Keep, Samples, KEPT_ITERATIONS};
+pub use samples::{
+    stream_columns, total_disjointed, uncertain_inputs, Keep, SampleSink, Samples, KEPT_ITERATIONS,
+};
 use stats::{Moments, Sketch};
 use worker::Worker;
 
@@ -147,6 +149,8 @@ pub struct RunConfig {
     pub precision: Option<f64>,
     /// Which per-iteration values to keep, for sensitivity and `samples.parquet`.
     pub keep: Keep,
+    /// Where to stream every iteration's values as the run goes (`--samples`), if anywhere.
+    pub stream: Option<Arc<dyn SampleSink>>,
     /// Cancels this run.
     pub cancel: CancelToken,
     /// Told of progress, if given.
@@ -161,6 +165,7 @@ impl std::fmt::Debug for RunConfig {
             .field("sampling", &self.sampling)
             .field("precision", &self.precision)
             .field("keep", &self.keep)
+            .field("stream", &self.stream.is_some())
             .field("cancel", &self.cancel)
             .field("progress", &self.progress.is_some())
             .finish()
@@ -251,6 +256,7 @@ struct Plan<'c> {
     keep: Keep,
     cancel: &'c CancelToken,
     progress: Option<&'c Progress>,
+    stream: Option<&'c dyn SampleSink>,
 }
 
 /// Runs the model: every iteration's outputs, folded into statistics.
@@ -272,6 +278,7 @@ pub fn run(model: &Model, config: &RunConfig) -> Result<Outcome> {
         keep: config.keep,
         cancel: &config.cancel,
         progress: config.progress.as_ref(),
+        stream: config.stream.as_deref(),
     };
     check_iterations(plan.iterations)?;
     let layout = Layout::new(model);
@@ -295,11 +302,26 @@ pub fn run(model: &Model, config: &RunConfig) -> Result<Outcome> {
     let mut workers: Vec<Worker> = (0..threads)
         .map(|_| Worker::new(model, &layout, &plan))
         .collect();
-    let round = if plan.precision.is_some() {
+    // Finer rounds under a precision target (to stop soon after it is met) and when
+    // streaming (to buffer little).
+    let round = if plan.precision.is_some() || plan.stream.is_some() {
         PRECISION_ROUND
     } else {
         ROUND
     };
+    let (stream_inputs, stream_outputs, _) = match plan.stream {
+        Some(_) => stream_columns(model),
+        None => Default::default(),
+    };
+    let stream_stride = (stream_inputs.len() + stream_outputs.len()) * BATCH;
+    let mut streamed = vec![
+        0.0;
+        if plan.stream.is_some() {
+            round * stream_stride
+        } else {
+            0
+        }
+    ];
     let mut batches_run = 0;
     let mut precision = None;
     for start in (0..batches).step_by(round) {
@@ -314,9 +336,19 @@ pub fn run(model: &Model, config: &RunConfig) -> Result<Outcome> {
             );
         }
         blocks.resize_with(end - start, || None);
+        let mut stream_blocks: Vec<Option<&mut [f64]>> = Vec::with_capacity(end - start);
+        if stream_stride > 0 {
+            stream_blocks.extend(
+                streamed
+                    .chunks_mut(stream_stride)
+                    .take(end - start)
+                    .map(Some),
+            );
+        }
+        stream_blocks.resize_with(end - start, || None);
         let share = (end - start).div_ceil(threads);
-        let mut shares: Vec<Vec<Option<&mut [f64]>>> = Vec::with_capacity(threads);
-        let mut rest = blocks.into_iter();
+        let mut shares: Vec<Vec<BatchBlocks>> = Vec::with_capacity(threads);
+        let mut rest = blocks.into_iter().zip(stream_blocks);
         for _ in 0..threads {
             shares.push(rest.by_ref().take(share).collect());
         }
@@ -325,7 +357,7 @@ pub fn run(model: &Model, config: &RunConfig) -> Result<Outcome> {
             .zip(shares)
             .enumerate()
             .for_each(|(t, (w, share_blocks))| {
-                for (i, block) in share_blocks.into_iter().enumerate() {
+                for (i, (block, stream_block)) in share_blocks.into_iter().enumerate() {
                     if plan.cancel.is_cancelled() {
                         return;
                     }
@@ -333,6 +365,9 @@ pub fn run(model: &Model, config: &RunConfig) -> Result<Outcome> {
                     w.run_batch(b);
                     if let Some(block) = block {
                         w.keep_samples(b, block, &kept_inputs, &kept_outputs);
+                    }
+                    if let Some(block) = stream_block {
+                        w.keep_samples(b, block, &stream_inputs, &stream_outputs);
                     }
                     let len = w.batch_len(b) as u64;
                     let so_far = done.fetch_add(len, Ordering::Relaxed) + len;
@@ -346,6 +381,11 @@ pub fn run(model: &Model, config: &RunConfig) -> Result<Outcome> {
         }
         totals.absorb_round(&mut workers);
         batches_run = end;
+        if let Some(sink) = plan.stream {
+            let columns = stream_inputs.len() + stream_outputs.len();
+            let lens = (start..end).map(|b| batch_len(plan.iterations, b));
+            sink.write(gather_round(&streamed, columns, lens))?;
+        }
         if let Some(target) = plan.precision {
             let check = PrecisionCheck::of(&totals.moments, &layout, target);
             let converged = check.converged;
@@ -377,6 +417,35 @@ pub fn run(model: &Model, config: &RunConfig) -> Result<Outcome> {
         sketches: totals.sketches,
         samples,
     })
+}
+
+/// Where one batch writes the values it keeps (for sensitivity) and those it streams, if any.
+type BatchBlocks<'a> = (Option<&'a mut [f64]>, Option<&'a mut [f64]>);
+
+/// Iterations in batch `b` of a run of `iterations`.
+fn batch_len(iterations: u64, b: usize) -> usize {
+    (iterations - (b * BATCH) as u64).min(BATCH as u64) as usize
+}
+
+/// A round's streamed values, column by column in iteration order, from the blocks the
+/// batches wrote (each block `columns` columns of [`BATCH`] values).
+fn gather_round(
+    blocks: &[f64],
+    columns: usize,
+    lens: impl Iterator<Item = usize>,
+) -> Vec<Vec<f64>> {
+    let lens: Vec<usize> = lens.collect();
+    let total: usize = lens.iter().sum();
+    (0..columns)
+        .map(|c| {
+            let mut column = Vec::with_capacity(total);
+            for (i, &len) in lens.iter().enumerate() {
+                let at = i * columns * BATCH + c * BATCH;
+                column.extend_from_slice(&blocks[at..at + len]);
+            }
+            column
+        })
+        .collect()
 }
 
 /// The accumulators of the rounds run so far.

@@ -121,3 +121,28 @@ pub fn uncertain_inputs(model: &Model) -> Vec<usize> {
         .filter(|&i| !model.inputs[i].sampler.is_fixed())
         .collect()
 }
+
+/// Receives every iteration's uncertain inputs and summary and appraisal outputs as a run
+/// goes (`--samples`), a round of batches at a time in iteration order, so that nothing of
+/// them need stay in memory whatever the iteration count.
+pub trait SampleSink: Send + Sync {
+    /// One round's iterations: `columns[c]` holds column `c` of [`stream_columns`].
+    ///
+    /// # Errors
+    /// When the values cannot be written; the run stops with this error.
+    fn write(&self, columns: Vec<Vec<f64>>) -> crate::error::Result<()>;
+}
+
+/// The columns a [`SampleSink`] receives, in order: (input ids, output indices, names) —
+/// every uncertain input by its key, then every summary and appraisal output by its name.
+pub fn stream_columns(model: &Model) -> (Vec<usize>, Vec<usize>, Vec<String>) {
+    let layout = Layout::new(model);
+    let inputs = uncertain_inputs(model);
+    let outputs: Vec<usize> = (0..layout.yearly_start()).collect();
+    let names = inputs
+        .iter()
+        .map(|&i| model.inputs[i].key.clone())
+        .chain(outputs.iter().map(|&k| layout.output_name(model, k)))
+        .collect();
+    (inputs, outputs, names)
+}

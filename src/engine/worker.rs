@@ -103,8 +103,7 @@ impl<'m> Worker<'m> {
     }
 
     pub(super) fn batch_len(&self, b: usize) -> usize {
-        let start = (b * BATCH) as u64;
-        (self.plan.iterations - start).min(BATCH as u64) as usize
+        super::batch_len(self.plan.iterations, b)
     }
 
     pub(super) fn run_batch(&mut self, b: usize) {

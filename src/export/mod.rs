@@ -20,6 +20,7 @@ use crate::error::Result;
 use crate::results::Results;
 
 pub use markdown::{component_table, department_table, detail_table};
+pub use samples::ParquetStream;
 pub use tables::{csv_table, AppraisalCsv, Cell, SummaryCsv};
 
 pub use crate::output::Artefact;

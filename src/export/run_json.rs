@@ -62,6 +62,7 @@ impl Exporter for RunJson {
         let files: Vec<&str> = earlier
             .iter()
             .map(|a| a.name.as_str())
+            .chain(r.streamed_files().iter().map(String::as_str))
             .chain([self.name()])
             .collect();
         let value = serde_json::json!({

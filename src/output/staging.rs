@@ -66,6 +66,28 @@ impl Staging {
         Ok(())
     }
 
+    /// Creates one file to be written as a stream (`samples.parquet`, written batch by batch
+    /// during a run), moved into the target with the rest at [`Staging::commit`].
+    ///
+    /// # Errors
+    /// When the name is not a plain relative path or the file cannot be created.
+    pub fn create(&mut self, name: &str) -> Result<fs::File> {
+        if !is_plain_relative(name) {
+            return Err(write_error(
+                &self.target.join(name),
+                "not a plain name inside the results folder",
+            ));
+        }
+        let path = self.temp.join(name);
+        let file = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .map_err(|e| write_error(&self.target.join(name), e))?;
+        self.written.push(name.to_string());
+        Ok(file)
+    }
+
     /// Moves the written files into the target, replacing the files seams wrote there before
     /// and leaving every other file alone.
     ///

@@ -163,3 +163,19 @@ fn only_the_first_million_iterations_are_kept_for_sensitivity() {
     let kept = samples.output(samples.output_ids()[1]).unwrap();
     assert_eq!(kept.len() as u64, seams::engine::KEPT_ITERATIONS);
 }
+
+#[test]
+fn samples_that_would_not_fit_on_the_disk_are_refused_before_the_run() {
+    // 100,000,000 iterations of 100 columns is 80 GB; with 50 GiB free, at most 90% of it is
+    // used: 45 GiB / 800 bytes an iteration.
+    let gib = 1u64 << 30;
+    let refused = seams::app::room_for_samples(80_000_000_000, 50 * gib, 800, 100_000_000);
+    let message = refused.unwrap_err().to_string();
+    assert!(message.contains("--samples"), "{message}");
+    assert!(message.contains("74.5 GiB"), "{message}");
+    assert!(
+        message.contains("use at most --iterations 60,397,977"),
+        "{message}"
+    );
+    assert!(seams::app::room_for_samples(8_000_000, 50 * gib, 800, 10_000).is_ok());
+}
