@@ -96,6 +96,39 @@ fn the_same_seed_gives_identical_results_on_any_thread_count() {
 }
 
 #[test]
+fn latin_hypercube_correlation_and_a_precision_target_give_the_same_results_on_any_thread_count() {
+    let run = |threads: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let output = seams()
+            .env("RAYON_NUM_THREADS", threads)
+            .args([
+                "run",
+                fixture("small.toml").to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+                "-n",
+                "1m",
+                "--sampling",
+                "latin-hypercube",
+                "--precision",
+                "0.4%",
+                "--correlate",
+                "departments.one.user_minutes,departments.one.staff_minutes=0.5",
+                "--no-charts",
+                "-q",
+            ])
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", stderr(&output));
+        ["summary.csv", "appraisal.csv", "sensitivity.csv"]
+            .map(|f| std::fs::read(out.join(f)).unwrap())
+    };
+    let one = run("1");
+    assert_eq!(one, run("3"), "results differ between 1 and 3 threads");
+}
+
+#[test]
 fn set_overrides_an_input_and_is_recorded() {
     let dir = tempfile::tempdir().unwrap();
     let base = run_scenario_text(dir.path(), &fixture_text("small.toml"), &[]);
