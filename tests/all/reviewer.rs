@@ -275,14 +275,18 @@ fn compare_shows_nothing_for_a_copy_and_exactly_the_change_after_set() {
     .status
     .success());
     let text = std::fs::read_to_string(&report).unwrap();
-    let differing: Vec<&str> = text.lines().filter(|l| l.starts_with("| `")).collect();
+    let inputs_section = text.split("## Annual cost").next().unwrap();
+    let differing: Vec<&str> = inputs_section
+        .lines()
+        .filter(|l| l.starts_with("| `"))
+        .collect();
     assert_eq!(differing.len(), 1, "{text}");
     assert!(
         differing[0].contains("departments.two.user_minutes")
             && differing[0].contains("uniform(10, 20)")
     );
     // Only value demand moved: the disjointed cost and the options are unchanged.
-    assert!(text.contains("| share | NPSV P50 |") && text.contains("no change"));
+    assert!(text.contains("| share | NPSV (mean) |") && text.contains("no change"));
 }
 
 #[test]
@@ -384,4 +388,72 @@ fn the_registers_computed_columns_are_not_edited_silently() {
         "{}",
         stdout(&output)
     );
+}
+
+#[test]
+fn compare_explains_each_changed_input_s_share_of_a_change_worked_by_hand() {
+    // The cost of disjointedness is 1000 × (£0.20 × X + £0.50 × Y) a year, X and Y the user and
+    // staff minutes per repetition. A has X = 2, Y = 4 (£2,400); B has X = 3, Y = 6 (£3,600):
+    // +£1,200, of which X accounts for £200 and Y for £1,000, with nothing left over. The
+    // option halves repetitions for one year at a cost of £100, so its NPSV moves by half.
+    let text = r#"
+[scenario]
+name = "Attribution"
+price_base_year = 2024
+years = 1
+iterations = 100
+seed = 3
+
+[journeys]
+per_year = 1000
+
+[users]
+value_of_time = 12
+
+[departments.a]
+user_minutes = 1
+staff_minutes = 1
+staff_cost_per_hour = 30
+repetition_rate = 1
+repeat_user_minutes = 2
+repeat_staff_minutes = 4
+
+[options.half]
+capital = [100]
+[[options.half.effect]]
+departments = ["a"]
+parameter = "repetition_rate"
+reduce = "50%"
+"#;
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("attribution.toml");
+    std::fs::write(&scenario, text).unwrap();
+    let a = run_named(dir.path(), &scenario, "a", &["--no-charts"]);
+    let b = run_named(
+        dir.path(),
+        &scenario,
+        "b",
+        &[
+            "--no-charts",
+            "--set",
+            "departments.a.repeat_user_minutes=3",
+            "--set",
+            "departments.a.repeat_staff_minutes=6",
+        ],
+    );
+    let output = run_in(
+        dir.path(),
+        &["compare", a.to_str().unwrap(), b.to_str().unwrap()],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let report = stdout(&output);
+    for line in [
+        "| **Change in the mean, A to B** | +£1.2k | +£600 |",
+        "| `departments.a.repeat_staff_minutes` | +£1.0k | +£500 |",
+        "| `departments.a.repeat_user_minutes` | +£200 | +£100 |",
+        "| Interaction and other | £0 | £0 |",
+        "| half | PV costs (mean) | £100 | £100 | no change |",
+    ] {
+        assert!(report.contains(line), "no `{line}` in\n{report}");
+    }
 }

@@ -3,6 +3,8 @@
 //! scenarios, or made on different machines, can be compared. It reads them through the same
 //! names that wrote them ([`crate::outputs`] and the exporters' file names).
 
+mod attribution;
+
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -17,9 +19,14 @@ use crate::outputs::{Bearer, Component, Metric, STATISTICS};
 struct Run {
     dir: PathBuf,
     name: String,
+    /// The scenario file the run read, and the SHA-256 of its bytes then.
+    scenario: PathBuf,
     sha256: String,
     iterations: u64,
     seed: u64,
+    sampling: String,
+    /// The overrides the run applied: (key, distribution, by).
+    overrides: Vec<(String, String, String)>,
     inputs: BTreeMap<String, String>,
     /// (bearer) → (mean, p10, p90) of the annual cost of disjointedness.
     cost: BTreeMap<String, [f64; 3]>,
@@ -29,7 +36,11 @@ struct Run {
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct OptionFigures {
+    /// Mean, P10 and P90 of the NPSV.
     npsv: [f64; 3],
+    /// Means of PV costs and of the net present cost to government.
+    pv_costs: f64,
+    net_cost_government: f64,
     bcr: Option<f64>,
     p_positive: f64,
 }
@@ -224,12 +235,29 @@ impl Run {
                     }
                     _ => None,
                 };
+                let mean_of = |m: Metric| -> Result<f64> {
+                    let found = rows
+                        .iter()
+                        .find(|r| r.get("option") == Some(&id) && metric(r, m))
+                        .ok_or_else(|| {
+                            not_a_run(
+                                dir,
+                                format!(
+                                    "appraisal.csv has no {} row for {id}: the folder is damaged",
+                                    m.name()
+                                ),
+                            )
+                        })?;
+                    number(dir, found, "mean")
+                };
                 let figures = OptionFigures {
                     npsv: [
+                        number(dir, row, "mean")?,
                         number(dir, row, "p10")?,
-                        number(dir, row, "p50")?,
                         number(dir, row, "p90")?,
                     ],
+                    pv_costs: mean_of(Metric::PvCosts)?,
+                    net_cost_government: mean_of(Metric::NetPresentCostGovernment)?,
                     bcr,
                     p_positive: number(dir, row, "p_positive")?,
                 };
@@ -239,9 +267,16 @@ impl Run {
         Ok(Run {
             dir: dir.to_path_buf(),
             name: json.scenario.name,
+            scenario: PathBuf::from(json.scenario.path),
             sha256: json.scenario.sha256,
             iterations: json.iterations,
             seed: json.seed,
+            sampling: json.sampling,
+            overrides: json
+                .overrides
+                .into_iter()
+                .map(|o| (o.key, o.to, o.by))
+                .collect(),
             inputs,
             cost,
             options,
@@ -322,6 +357,7 @@ pub fn compare(a: &Path, b: &Path) -> Result<String> {
     }
     out.push('\n');
     out.push_str(&options_section(&a, &b));
+    out.push_str(&attribution::section(&a, &b));
     Ok(out)
 }
 
@@ -363,14 +399,25 @@ fn options_section(a: &Run, b: &Run) -> String {
     for id in ids {
         match (a.options.get(id), b.options.get(id)) {
             (Some(x), Some(y)) => {
-                for (i, label) in ["NPSV P10", "NPSV P50", "NPSV P90"].iter().enumerate() {
+                let rows = [
+                    ("NPSV (mean)", x.npsv[0], y.npsv[0]),
+                    ("NPSV P10", x.npsv[1], y.npsv[1]),
+                    ("NPSV P90", x.npsv[2], y.npsv[2]),
+                    ("PV costs (mean)", x.pv_costs, y.pv_costs),
+                    (
+                        "Net present cost to government (mean)",
+                        x.net_cost_government,
+                        y.net_cost_government,
+                    ),
+                ];
+                for (label, p, q) in rows {
                     let _ = writeln!(
                         out,
                         "| {} | {label} | {} | {} | {} |",
                         md(id),
-                        money(x.npsv[i]),
-                        money(y.npsv[i]),
-                        money_change(x.npsv[i], y.npsv[i])
+                        money(p),
+                        money(q),
+                        money_change(p, q)
                     );
                 }
                 let bcr = |v: Option<f64>| v.map_or("–".to_string(), ratio);
