@@ -7,8 +7,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::style::{
-    axis_range, err, header, legend, mesh, money_axis, shorten, swatch, text_style, whisker, BLUE,
-    GREEN, GREY, ORANGE, PURPLE, SERIES, SKY, VERMILLION,
+    axis_range, err, header, legend, mesh, money_axis, shorten, swatch, swatch_mixed, text_style,
+    whisker, BLUE, GREEN, GREY, ORANGE, PURPLE, SERIES, SKY, VERMILLION,
 };
 use super::{ChartData, SIZE};
 use crate::format::{money, percent};
@@ -59,6 +59,7 @@ pub(super) fn costs<DB: DrawingBackend>(
     for (i, name) in ["Repetition", "Failure demand", "Stuck"].iter().enumerate() {
         swatch(&mut chart, name, colours[i])?;
     }
+    swatch_mixed(&mut chart, "Lighter shades: cost to government", colours)?;
     let label_font = text_style(22, &BLACK);
     let value_font = text_style(20, &GREY);
     for (i, bar) in data.costs.iter().enumerate() {
@@ -115,7 +116,7 @@ pub(super) fn costs<DB: DrawingBackend>(
         ))
         .map_err(err)?;
     }
-    legend(&mut chart, SeriesLabelPosition::LowerRight, 22)?;
+    legend(&mut chart, SeriesLabelPosition::UpperRight, 22)?;
     Ok(())
 }
 
@@ -213,13 +214,24 @@ pub(super) fn over_time<DB: DrawingBackend>(
     let rows = n.div_ceil(columns);
     let panels = lower.split_evenly((rows, columns));
     // One shared y scale, so options can be compared by eye.
-    let values = data.options.iter().flat_map(|o| {
-        o.net_by_year
-            .iter()
-            .flat_map(|(_, r)| [r.p10, r.p90])
-            .chain(o.cumulative_discounted.iter().map(|c| c.1))
-    });
+    let values = data
+        .options
+        .iter()
+        .flat_map(|o| o.net_by_year.iter().flat_map(|(_, r)| [r.p10, r.p90]));
     let (lo, hi) = axis_range(values, true);
+    // Room below for the legend.
+    let lo = lo - (hi - lo) * 0.3;
+    // The cumulative discounted total has its own axis on the right, scaled so that both
+    // zeros fall on one line.
+    let (cumulative_lo, cumulative_hi) = axis_range(
+        data.options
+            .iter()
+            .flat_map(|o| o.cumulative_discounted.iter().map(|c| c.1)),
+        true,
+    );
+    let scale = (cumulative_hi / hi)
+        .max(cumulative_lo / lo)
+        .max(f64::MIN_POSITIVE);
     let years = data.options.first().map_or(1, |o| o.net_by_year.len()) as i32;
     let (x0, x1) = (
         data.first_year as f64 - 0.5,
@@ -235,17 +247,34 @@ pub(super) fn over_time<DB: DrawingBackend>(
             .margin(16)
             .x_label_area_size(if small { 50 } else { 70 })
             .y_label_area_size(100)
+            .right_y_label_area_size(100)
             .build_cartesian_2d(x0..x1, lo..hi)
-            .map_err(err)?;
+            .map_err(err)?
+            .set_secondary_coord(x0..x1, lo * scale..hi * scale);
         mesh(&mut chart, |m| {
             m.x_labels((years as usize).min(if columns == 1 { 12 } else { 6 }))
                 .y_labels(6)
                 .x_label_formatter(&|x| format!("{:.0}", x))
                 .y_label_formatter(&money_axis)
-                .y_desc(format!("£ a year, {} prices", data.price_base_year))
+                .y_desc(format!(
+                    "Net benefit, £ a year, {} prices",
+                    data.price_base_year
+                ))
                 .label_style(text_style(20, &BLACK))
                 .axis_desc_style(text_style(22, &BLACK));
         })?;
+        chart
+            .configure_secondary_axes()
+            .y_labels(6)
+            .y_label_formatter(&money_axis)
+            .y_desc(format!(
+                "Cumulative discounted net benefit, £, {} prices",
+                data.price_base_year
+            ))
+            .label_style(text_style(20, &VERMILLION))
+            .axis_desc_style(text_style(22, &VERMILLION))
+            .draw()
+            .map_err(err)?;
         let band: Vec<(f64, f64)> = option
             .net_by_year
             .iter()
@@ -279,9 +308,9 @@ pub(super) fn over_time<DB: DrawingBackend>(
             .map(|(y, v)| (*y as f64, *v))
             .collect();
         chart
-            .draw_series(LineSeries::new(cumulative, VERMILLION.stroke_width(3)))
+            .draw_secondary_series(LineSeries::new(cumulative, VERMILLION.stroke_width(3)))
             .map_err(err)?
-            .label("Cumulative discounted net benefit (mean)")
+            .label("Cumulative discounted net benefit (mean; right-hand axis)")
             .legend(|(x, y)| {
                 PathElement::new(vec![(x, y), (x + 22, y)], VERMILLION.stroke_width(3))
             });
@@ -311,11 +340,14 @@ pub(super) fn over_time<DB: DrawingBackend>(
                 );
             chart.draw_series(std::iter::once(label)).map_err(err)?;
         }
-        legend(
-            &mut chart,
-            SeriesLabelPosition::LowerRight,
-            if small { 16 } else { 19 },
-        )?;
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::LowerRight)
+            .label_font(text_style(if small { 16 } else { 19 }, &BLACK))
+            .background_style(WHITE.mix(0.9))
+            .border_style(BLACK.mix(0.3))
+            .draw()
+            .map_err(err)?;
     }
     Ok(())
 }

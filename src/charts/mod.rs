@@ -100,9 +100,8 @@ impl ChartData {
     /// Gathers the series from the results.
     pub fn new(r: &Results) -> ChartData {
         let m = r.model();
-        let disjointed = |d| r.cost(Scope::Department(d), Component::Disjointed, Bearer::All);
-        let mut order: Vec<usize> = (0..m.departments().len()).collect();
-        order.sort_by(|&a, &b| disjointed(b).mean.total_cmp(&disjointed(a).mean));
+        // Departments in the scenario's order, as the tables beside the chart list them.
+        let order = 0..m.departments().len();
         let mut costs = Vec::new();
         for d in order {
             let scope = Scope::Department(d);

@@ -80,6 +80,28 @@ pub(super) fn swatch<DB: DrawingBackend>(
     Ok(())
 }
 
+/// A legend entry whose swatch shows the lighter shade of each of `colours`, side by side.
+pub(super) fn swatch_mixed<'a, DB: DrawingBackend + 'a>(
+    chart: &mut Plot<'a, DB>,
+    label: &str,
+    colours: [RGBColor; 3],
+) -> std::result::Result<(), String> {
+    chart
+        .draw_series(std::iter::empty::<Rectangle<(f64, f64)>>())
+        .map_err(err)?
+        .label(label)
+        .legend(move |(x, y)| {
+            let third = |k: i32| {
+                Rectangle::new(
+                    [(x + k * 8, y - 9), (x + k * 8 + 7, y + 9)],
+                    colours[k as usize].mix(0.55).filled(),
+                )
+            };
+            EmptyElement::at((0, 0)) + third(0) + third(1) + third(2)
+        });
+    Ok(())
+}
+
 /// A P10–P90 whisker from `from` to `to`, with a cap at each end reaching `cap` either side.
 pub(super) fn whisker<'a, DB: DrawingBackend + 'a>(
     chart: &mut Plot<'a, DB>,
