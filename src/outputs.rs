@@ -136,11 +136,15 @@ pub enum Metric {
     /// The calendar year from which the cumulative discounted net benefit stays ≥ 0;
     /// undefined in an iteration that never pays back.
     PaybackYear,
+    /// The parts of the PV costs: capital, its optimism-bias uplift, and running costs.
+    PvCapital,
+    PvOptimismBias,
+    PvRunning,
 }
 
 impl Metric {
     /// Every metric, in the order of `appraisal.csv`.
-    pub const ALL: [Metric; 10] = [
+    pub const ALL: [Metric; 13] = [
         Metric::PvBenefitsUsers,
         Metric::PvBenefitsGovernment,
         Metric::PvBenefits,
@@ -151,6 +155,9 @@ impl Metric {
         Metric::PvBenefitsCashReleasing,
         Metric::PvBenefitsNonCashReleasing,
         Metric::PaybackYear,
+        Metric::PvCapital,
+        Metric::PvOptimismBias,
+        Metric::PvRunning,
     ];
 
     /// Position in [`Metric::ALL`].
@@ -171,6 +178,9 @@ impl Metric {
             Metric::PvBenefitsCashReleasing => "pv_benefits_cash_releasing",
             Metric::PvBenefitsNonCashReleasing => "pv_benefits_non_cash_releasing",
             Metric::PaybackYear => "payback_year",
+            Metric::PvCapital => "pv_capital",
+            Metric::PvOptimismBias => "pv_optimism_bias",
+            Metric::PvRunning => "pv_running",
         }
     }
 }

@@ -45,8 +45,25 @@ pub fn discount_factors(years: usize, discounting: Discounting) -> Vec<f64> {
 }
 
 /// Option cost in one year: capital with its optimism-bias uplift, plus running cost once live.
-pub fn option_cost(capital: f64, optimism_bias: f64, running: f64, live: bool) -> f64 {
-    capital * (1.0 + optimism_bias) + if live { running } else { 0.0 }
+pub fn option_cost(capital: f64, optimism_bias: f64, running: f64, live: bool) -> OptionCost {
+    let running = if live { running } else { 0.0 };
+    OptionCost {
+        total: capital * (1.0 + optimism_bias) + running,
+        capital,
+        optimism_bias: capital * optimism_bias,
+        running,
+    }
+}
+
+/// An option's cost in one year, in its three parts.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct OptionCost {
+    /// Capital × (1 + optimism bias) + running cost.
+    pub total: f64,
+    pub capital: f64,
+    /// The optimism-bias uplift on the capital.
+    pub optimism_bias: f64,
+    pub running: f64,
 }
 
 /// Discounted sums of an option's flows over the appraisal period, year by year, with the
@@ -58,6 +75,8 @@ pub struct PresentValues {
     /// The cash-releasing part of the benefits to government.
     pub benefits_cash: f64,
     pub costs: f64,
+    /// The parts of the costs: capital, its optimism-bias uplift, and running costs.
+    pub cost_parts: [f64; 3],
     years: usize,
     /// The year from which the cumulative discounted net benefit has stayed ≥ 0, if it has.
     paid_back_since: Option<usize>,
@@ -66,11 +85,15 @@ pub struct PresentValues {
 impl PresentValues {
     /// Adds the next year's flows at discount factor `df`: benefits to users, to government,
     /// and the cash-releasing part of the latter; and the option's cost.
-    pub fn add_year(&mut self, df: f64, [users, government, cash]: [f64; 3], cost: f64) {
+    pub fn add_year(&mut self, df: f64, [users, government, cash]: [f64; 3], cost: OptionCost) {
         self.benefits_users += df * users;
         self.benefits_government += df * government;
         self.benefits_cash += df * cash;
-        self.costs += df * cost;
+        self.costs += df * cost.total;
+        let parts = [cost.capital, cost.optimism_bias, cost.running];
+        for (sum, part) in self.cost_parts.iter_mut().zip(parts) {
+            *sum += df * part;
+        }
         let cumulative = self.benefits_users + self.benefits_government - self.costs;
         if cumulative < 0.0 {
             self.paid_back_since = None;
@@ -104,6 +127,9 @@ impl PresentValues {
             self.benefits_cash,
             self.benefits_government - self.benefits_cash,
             payback,
+            self.cost_parts[0],
+            self.cost_parts[1],
+            self.cost_parts[2],
         ]
     }
 }
@@ -155,9 +181,10 @@ mod tests {
     #[test]
     fn metrics_by_hand() {
         let mut pv = PresentValues::default();
-        pv.add_year(1.0, [10.0, 20.0, 8.0], 40.0);
+        // Capital of 20 with 50% optimism bias, and 10 of running cost: 40 in year 0.
+        pv.add_year(1.0, [10.0, 20.0, 8.0], option_cost(20.0, 0.5, 10.0, true));
         assert!(pv.metrics()[Metric::PaybackYear.index()].is_nan());
-        pv.add_year(0.5, [10.0, 20.0, 8.0], 0.0);
+        pv.add_year(0.5, [10.0, 20.0, 8.0], OptionCost::default());
         let m = pv.metrics();
         assert_eq!(
             m,
@@ -171,7 +198,10 @@ mod tests {
                 10.0,
                 12.0,
                 18.0,
-                1.0 // paid back from appraisal year 1
+                1.0, // paid back from appraisal year 1
+                20.0,
+                10.0,
+                10.0
             ]
         );
         assert!(PresentValues::default().metrics()[Metric::Bcr.index()].is_nan());

@@ -7,8 +7,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::style::{
-    axis_range, err, header, legend, mesh, money_axis, shorten, swatch, swatch_mixed, text_style,
-    whisker, BLUE, GREEN, GREY, ORANGE, PURPLE, SERIES, SKY, VERMILLION,
+    axis_range, err, header, legend, mesh, money_axis, shorten, swatch, swatch_colour,
+    swatch_mixed, text_style, whisker, BLUE, GREEN, GREY, ORANGE, PURPLE, SERIES, SKY, VERMILLION,
 };
 use super::{ChartData, SIZE};
 use crate::format::{money, percent};
@@ -367,7 +367,7 @@ pub(super) fn costs_benefits<DB: DrawingBackend>(
         true,
     );
     // Head room for the legend above the tallest whisker.
-    let hi = hi + (hi - lo) * 0.22;
+    let hi = hi + (hi - lo) * 0.45;
     let mut chart = ChartBuilder::on(&area)
         .margin(24)
         .x_label_area_size(110)
@@ -384,14 +384,22 @@ pub(super) fn costs_benefits<DB: DrawingBackend>(
                 data.price_base_year
             ));
     })?;
-    let names = [
-        "PV costs",
-        "PV benefits to users",
-        "PV benefits to government",
+    // The costs bar is stacked from its parts; the benefits bars are one colour each.
+    let cost_colours = [VERMILLION.mix(1.0), VERMILLION.mix(0.5), PURPLE.mix(1.0)];
+    let cost_names = [
+        "PV costs: capital",
+        "PV costs: optimism bias on capital",
+        "PV costs: running",
     ];
+    for (name, colour) in cost_names.iter().zip(cost_colours) {
+        swatch_colour(&mut chart, name, colour)?;
+    }
     let colours = [VERMILLION, SKY, GREEN];
-    for (k, name) in names.iter().enumerate() {
-        swatch(&mut chart, name, colours[k])?;
+    for (k, name) in ["PV benefits to users", "PV benefits to government"]
+        .iter()
+        .enumerate()
+    {
+        swatch(&mut chart, name, colours[k + 1])?;
     }
     let name_length = (110 / n.max(1)).clamp(14, 60);
     for (i, option) in data.options.iter().enumerate() {
@@ -399,12 +407,25 @@ pub(super) fn costs_benefits<DB: DrawingBackend>(
             let left = i as f64 + 0.12 + k as f64 * 0.26;
             let right = left + 0.22;
             let mid = (left + right) / 2.0;
-            chart
-                .draw_series(std::iter::once(Rectangle::new(
-                    [(left, 0.0), (right, r.central)],
-                    colours[k].filled(),
-                )))
-                .map_err(err)?;
+            if k == 0 {
+                let mut bottom = 0.0;
+                for (part, colour) in option.cost_parts.iter().zip(cost_colours) {
+                    chart
+                        .draw_series(std::iter::once(Rectangle::new(
+                            [(left, bottom), (right, bottom + part)],
+                            colour.filled(),
+                        )))
+                        .map_err(err)?;
+                    bottom += part;
+                }
+            } else {
+                chart
+                    .draw_series(std::iter::once(Rectangle::new(
+                        [(left, 0.0), (right, r.central)],
+                        colours[k].filled(),
+                    )))
+                    .map_err(err)?;
+            }
             whisker(&mut chart, (mid, r.p10), (mid, r.p90), (0.04, 0.0))?;
         }
         let (px, py) = chart.backend_coord(&(i as f64 + 0.5, lo));

@@ -63,6 +63,8 @@ pub struct OptionSeries {
     pub payback_year: Option<i32>,
     /// PV costs, PV benefits to users, PV benefits to government (mean, P10–P90).
     pub present_values: [Range; 3],
+    /// The mean PV costs in their parts: capital, optimism bias on it, running costs.
+    pub cost_parts: [f64; 3],
 }
 
 /// Everything the charts show, gathered from the results.
@@ -258,6 +260,8 @@ fn option_series(r: &Results, o: usize) -> OptionSeries {
         ]
         // Bars of present values show the expected value, as the options table does.
         .map(|metric| range(r.appraisal(o, metric), |s| s.mean)),
+        cost_parts: [Metric::PvCapital, Metric::PvOptimismBias, Metric::PvRunning]
+            .map(|metric| r.appraisal(o, metric).map_or(0.0, |s| s.mean)),
     }
 }
 

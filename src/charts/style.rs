@@ -80,6 +80,20 @@ pub(super) fn swatch<DB: DrawingBackend>(
     Ok(())
 }
 
+/// A legend entry with a swatch of any colour (a mixed shade included).
+pub(super) fn swatch_colour<'a, DB: DrawingBackend + 'a>(
+    chart: &mut Plot<'a, DB>,
+    label: &str,
+    colour: RGBAColor,
+) -> std::result::Result<(), String> {
+    chart
+        .draw_series(std::iter::empty::<Rectangle<(f64, f64)>>())
+        .map_err(err)?
+        .label(label)
+        .legend(move |(x, y)| Rectangle::new([(x, y - 9), (x + 22, y + 9)], colour.filled()));
+    Ok(())
+}
+
 /// A legend entry whose swatch shows the lighter shade of each of `colours`, side by side.
 pub(super) fn swatch_mixed<'a, DB: DrawingBackend + 'a>(
     chart: &mut Plot<'a, DB>,

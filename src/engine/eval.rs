@@ -414,7 +414,7 @@ fn appraise(
         let benefit_cash = adoption * j_y * (bau.government_cash - with.government_cash);
         let capital = option.capital.get(y).map_or(0.0, |&id| inputs[id]);
         let cost = appraisal::option_cost(capital, optimism_bias, running, y >= option.live);
-        let net = benefit_users + benefit_government - cost;
+        let net = benefit_users + benefit_government - cost.total;
         let df = model.discount_factors[y];
         reach += df * adoption * j_y;
         let row = [
@@ -422,7 +422,7 @@ fn appraise(
             j_y * bau.government - benefit_government,
             benefit_users,
             benefit_government,
-            cost,
+            cost.total,
             net,
             df * net,
         ];

@@ -201,6 +201,7 @@ fn options_section(r: &Results, charts: bool) -> String {
         );
     }
     out.push_str("\nA negative net present cost to government means the option saves government more than it costs.\n\n");
+    out.push_str(&cost_parts_table(r));
     out.push_str(&chart(charts, crate::charts::COSTS_BENEFITS, "Bar chart of each option's present value of costs and of benefits to users and to government, with P10–P90 ranges"));
     out.push_str("How sure can we be? The curves show, for each option, the chance that its NPSV is at most a given value; where a curve crosses the dashed zero line is the chance the option does not pay off.\n\n");
     out.push_str(&chart(charts, crate::charts::NPSV_CURVES, "Cumulative distribution curves of each option's net present social value, with the zero line"));
@@ -234,6 +235,29 @@ fn options_section(r: &Results, charts: bool) -> String {
         out.push_str("\n\n");
         out.push_str(&who_pays_table(r, o));
     }
+    out
+}
+
+/// PV costs in their three parts — capital, the optimism-bias uplift on it, and running
+/// costs — so a reviewer sees how much of each option's cost is the Green Book's uplift.
+fn cost_parts_table(r: &Results) -> String {
+    let mut out = String::from("The present value of costs in its parts (means, with P10–P90):\n\n| Option | PV capital | Optimism bias on capital | PV running costs | PV costs |\n|---|---:|---:|---:|---:|\n");
+    for (o, option) in r.model().options().iter().enumerate() {
+        let cell = |m: Metric| {
+            r.appraisal(o, m)
+                .map_or("–".to_string(), |st| mean_range(&st))
+        };
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} |",
+            md(&option.name),
+            cell(Metric::PvCapital),
+            cell(Metric::PvOptimismBias),
+            cell(Metric::PvRunning),
+            cell(Metric::PvCosts)
+        );
+    }
+    out.push('\n');
     out
 }
 

@@ -275,3 +275,14 @@ fn a_one_year_capital_may_be_written_as_a_plain_distribution() {
         stderr(&check)
     );
 }
+
+#[test]
+fn pv_costs_are_the_sum_of_capital_optimism_bias_and_running_costs() {
+    let model = seams::Model::from_path(fixture("small.toml"), &[]).unwrap();
+    let r = seams::run(&model, &seams::RunConfig::default()).unwrap();
+    use seams::outputs::Metric;
+    let mean = |m: Metric| r.appraisal(0, m).unwrap().mean;
+    let parts = mean(Metric::PvCapital) + mean(Metric::PvOptimismBias) + mean(Metric::PvRunning);
+    assert_relative("PV costs", parts, mean(Metric::PvCosts), 1e-12);
+    assert!(mean(Metric::PvOptimismBias) > 0.0 && mean(Metric::PvRunning) > 0.0);
+}

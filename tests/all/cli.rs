@@ -48,7 +48,7 @@ fn summary_csv_has_the_contract_columns_and_rows() {
         appraisal.lines().next().unwrap(),
         "option,metric,mean,sd,se,p5,p10,p50,p90,p95,p_positive"
     );
-    assert_eq!(appraisal.lines().count(), 1 + 10);
+    assert_eq!(appraisal.lines().count(), 1 + 13);
     let yearly = std::fs::read_to_string(out.join("yearly.csv")).unwrap();
     assert_eq!(
         yearly.lines().next().unwrap(),
