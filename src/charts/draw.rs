@@ -7,8 +7,9 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::style::{
-    axis_range, err, header, legend, mesh, money_axis, shorten, swatch, swatch_colour,
-    swatch_mixed, text_style, whisker, BLUE, GREEN, GREY, ORANGE, PURPLE, SERIES, SKY, VERMILLION,
+    axis_range, draw_wrapped, err, header, legend, mesh, money_axis, shorten, swatch,
+    swatch_colour, swatch_mixed, text_style, whisker, wrap, BLUE, GREEN, GREY, ORANGE, PURPLE,
+    SERIES, SKY, VERMILLION,
 };
 use super::{ChartData, SIZE};
 use crate::format::{money, percent};
@@ -170,7 +171,7 @@ pub(super) fn npsv<DB: DrawingBackend>(
         points.push((hi, 1.0));
         let label = format!(
             "{} (chance NPSV > 0: {})",
-            shorten(&option.name, 48),
+            shorten(&option.name, 90),
             percent(option.p_positive)
         );
         chart
@@ -239,11 +240,30 @@ pub(super) fn over_time<DB: DrawingBackend>(
     );
     let small = n > 2;
     for (option, panel) in data.options.iter().zip(panels.iter()) {
-        let mut chart = ChartBuilder::on(panel)
-            .caption(
-                shorten(&option.name, if columns == 1 { 90 } else { 48 }),
-                text_style(if small { 24 } else { 28 }, &BLACK),
-            )
+        // The option's name above its panel, wrapped onto a second line if long.
+        let (width, size) = (
+            if columns == 1 { 90 } else { 48 },
+            if small { 24 } else { 28 },
+        );
+        // Every panel keeps room for the longest name, so the panels line up.
+        let lines = data
+            .options
+            .iter()
+            .map(|o| wrap(&o.name, width).len())
+            .max()
+            .unwrap_or(1) as u32;
+        let (caption, panel) = panel.split_vertically(16 + lines * (size * 5 / 4));
+        let (panel_width, _) = caption.dim_in_pixel();
+        let centred = text_style(size, &BLACK).pos(Pos::new(HPos::Center, VPos::Top));
+        draw_wrapped(
+            &caption,
+            &option.name,
+            width,
+            (panel_width as i32 / 2, 12),
+            &centred,
+            size,
+        )?;
+        let mut chart = ChartBuilder::on(&panel)
             .margin(16)
             .x_label_area_size(if small { 50 } else { 70 })
             .y_label_area_size(100)
@@ -429,12 +449,8 @@ pub(super) fn costs_benefits<DB: DrawingBackend>(
             whisker(&mut chart, (mid, r.p10), (mid, r.p90), (0.04, 0.0))?;
         }
         let (px, py) = chart.backend_coord(&(i as f64 + 0.5, lo));
-        root.draw(&Text::new(
-            shorten(&option.name, name_length),
-            (px, py + 16),
-            text_style(22, &BLACK).pos(Pos::new(HPos::Center, VPos::Top)),
-        ))
-        .map_err(err)?;
+        let style = text_style(22, &BLACK).pos(Pos::new(HPos::Center, VPos::Top));
+        draw_wrapped(root, &option.name, name_length, (px, py + 16), &style, 22)?;
     }
     chart
         .draw_series(std::iter::once(PathElement::new(
@@ -455,7 +471,7 @@ pub(super) fn tornado<DB: DrawingBackend>(
     let what = if is_cost {
         "What drives the annual cost of disjointedness".to_string()
     } else {
-        format!("What drives the NPSV of {}", shorten(&tornado.title, 40))
+        format!("What drives the NPSV of {}", tornado.title)
     };
     let area = header(root, data, &what)?;
     let n = tornado.drivers.len().max(1);
@@ -503,15 +519,11 @@ pub(super) fn tornado<DB: DrawingBackend>(
         let (px, py) = chart.backend_coord(&(lo, y + 0.5));
         let label = format!(
             "{} (ρ = {})",
-            shorten(&d.input, 44),
+            d.input,
             format!("{:.2}", d.spearman).replace('-', "−")
         );
-        root.draw(&Text::new(
-            label,
-            (px - 12, py),
-            text_style(22, &BLACK).pos(Pos::new(HPos::Right, VPos::Center)),
-        ))
-        .map_err(err)?;
+        let style = text_style(22, &BLACK).pos(Pos::new(HPos::Right, VPos::Center));
+        draw_wrapped(root, &label, 46, (px - 12, py), &style, 22)?;
     }
     chart
         .draw_series(std::iter::once(PathElement::new(

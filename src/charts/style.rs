@@ -47,6 +47,62 @@ pub fn shorten(text: &str, max: usize) -> String {
     }
 }
 
+/// Breaks text into lines of at most `width` characters at spaces (a word longer than the
+/// width gets a line of its own): long names are wrapped, never cut.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let flat: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in flat.split_whitespace() {
+        let fits = line.chars().count() + 1 + word.chars().count() <= width;
+        if line.is_empty() {
+            line = word.to_string();
+        } else if fits {
+            line.push(' ');
+            line.push_str(word);
+        } else {
+            lines.push(std::mem::take(&mut line));
+            line = word.to_string();
+        }
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// Draws text wrapped at `width` characters, its lines `size × 1.25` apart, the first at
+/// `at` with `style`'s anchor; `up` stacks the lines upwards from `at` instead (for text
+/// anchored at its bottom).
+pub(super) fn draw_wrapped<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    text: &str,
+    width: usize,
+    at: (i32, i32),
+    style: &TextStyle<'_>,
+    size: u32,
+) -> std::result::Result<(), String> {
+    let lines = wrap(text, width);
+    let step = (size as f64 * 1.25) as i32;
+    // Lines are centred on `at` vertically when the anchor is the centre.
+    let offset = match style.pos.v_pos {
+        plotters::style::text_anchor::VPos::Center => -(lines.len() as i32 - 1) * step / 2,
+        _ => 0,
+    };
+    for (i, line) in lines.iter().enumerate() {
+        area.draw(&Text::new(
+            line.clone(),
+            (at.0, at.1 + offset + i as i32 * step),
+            style.clone(),
+        ))
+        .map_err(err)?;
+    }
+    Ok(())
+}
+
 /// A chart with two continuous axes.
 pub(super) type Plot<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
@@ -178,22 +234,44 @@ pub(super) fn header<DB: DrawingBackend>(
     what: &str,
 ) -> std::result::Result<DrawingArea<DB, Shift>, String> {
     root.fill(&WHITE).map_err(err)?;
-    let (top, rest) = root.split_vertically(96);
-    top.draw(&Text::new(
-        shorten(what, 80),
-        (28, 18),
-        (FONT, 36, FontStyle::Bold).into_font().color(&BLACK),
-    ))
-    .map_err(err)?;
-    top.draw(&Text::new(
-        shorten(&data.scenario, 110),
-        (28, 62),
-        text_style(24, &GREY),
-    ))
-    .map_err(err)?;
+    // A long title or scenario name takes a second line rather than being cut.
+    let title = wrap(what, 80);
+    let scenario = wrap(&data.scenario, 110);
+    let height = 96 + 44 * (title.len() - 1) as u32 + 30 * (scenario.len() - 1) as u32;
+    let (top, rest) = root.split_vertically(height);
+    let title_style = (FONT, 36, FontStyle::Bold).into_font().color(&BLACK);
+    draw_wrapped(&top, what, 80, (28, 18), &title_style, 36)?;
+    let below = 62 + 44 * (title.len() - 1) as i32;
+    draw_wrapped(
+        &top,
+        &data.scenario,
+        110,
+        (28, below),
+        &text_style(24, &GREY),
+        24,
+    )?;
     Ok(rest)
 }
 
 pub(super) fn money_axis(x: &f64) -> String {
     money(*x)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap;
+
+    #[test]
+    fn wrapping_keeps_every_word_and_breaks_at_spaces() {
+        assert_eq!(
+            wrap("Share consignment data between HMRC, Defra and APHA", 30),
+            ["Share consignment data between", "HMRC, Defra and APHA"]
+        );
+        assert_eq!(wrap("short", 30), ["short"]);
+        assert_eq!(wrap("", 30), [""]);
+        assert_eq!(
+            wrap("averyveryverylongword next", 5),
+            ["averyveryverylongword", "next"]
+        );
+    }
 }
