@@ -230,7 +230,8 @@ fn check_disk(model: &Model, iterations: u64, place: &Path) -> Result<()> {
     room_for_samples(needed, free, per_iteration, iterations)
 }
 
-/// The check behind [`check_disk`], on figures alone (with a tenth of the free space spared).
+/// Whether `needed` bytes of samples fit in `free` bytes of disk, keeping a tenth spare: the
+/// check before `--samples` streams its file, on figures alone.
 pub fn room_for_samples(needed: u64, free: u64, per_iteration: u64, iterations: u64) -> Result<()> {
     let usable = free - free / 10;
     if needed <= usable {
