@@ -139,7 +139,7 @@ fn cost_section(r: &Results, charts: bool) -> String {
             .drivers
             .iter()
             .take(3)
-            .map(|d| md(&r.model().label(&d.input)))
+            .map(|d| md(&mid_sentence(&r.model().label(&d.input))))
             .collect();
         if !top.is_empty() {
             let _ = write!(
@@ -540,4 +540,15 @@ fn sampling_lines(r: &Results) -> String {
         }
     }
     out
+}
+
+/// A label placed inside a sentence: "Value of users' time" reads "value of users' time",
+/// while a label that starts with an organisation's or option's name ("Office One: failure
+/// demand", "DVSA: stuck rate") keeps its capital.
+fn mid_sentence(label: &str) -> String {
+    let mut chars = label.chars();
+    match chars.next() {
+        Some(first) if !label.contains(':') => first.to_lowercase().chain(chars).collect(),
+        _ => label.to_string(),
+    }
 }
