@@ -143,7 +143,7 @@ impl ChartData {
                         .iter()
                         .take(TORNADO_BARS)
                         .map(|d| crate::sensitivity::Driver {
-                            input: own_label(&m.label(&d.input), &t.title),
+                            input: m.label_within(&d.input, &t.title),
                             ..d.clone()
                         })
                         .collect(),
@@ -183,23 +183,6 @@ fn channel_chart(r: &Results) -> Option<ChannelChart> {
             .collect(),
         channels,
     })
-}
-
-/// On an option's own chart, its inputs need not repeat its name: "Share data: capital, year
-/// 0" reads "Capital, year 0" under the title "What drives the NPSV of Share data".
-fn own_label(label: &str, option_name: &str) -> String {
-    match label
-        .strip_prefix(option_name)
-        .and_then(|l| l.strip_prefix(": "))
-    {
-        Some(rest) => {
-            let mut chars = rest.chars();
-            chars.next().map_or_else(String::new, |c| {
-                c.to_uppercase().chain(chars).collect::<String>()
-            })
-        }
-        None => label.to_string(),
-    }
 }
 
 /// A central value (chosen by `central`) with its P10–P90, or zeros where the figure is

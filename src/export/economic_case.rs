@@ -341,7 +341,7 @@ fn drivers_section(r: &Results, charts: bool) -> String {
             let _ = writeln!(
                 out,
                 "| {} | {} | {} | {} | {} |",
-                md(&r.model().label(&d.input)),
+                md(&r.model().label_within(&d.input, &tornado.title)),
                 format!("{:.2}", d.spearman).replace('-', "−"),
                 percent(d.variance_share),
                 money(d.mean_when_low),
@@ -406,7 +406,7 @@ fn switching_section(r: &Results) -> String {
             out,
             "| {} | {} | {} | {} | {change} | {flag} |",
             md(option),
-            md(&r.model().label(&s.input)),
+            md(&r.model().label_within(&s.input, option)),
             v(s.base_value),
             s.switching_value.map_or("none".to_string(), v)
         );

@@ -105,11 +105,21 @@ pub fn section(r: &Results, chart: &str) -> String {
 }
 
 /// A mean with its P10–P90, or the one value where the figure is certain.
+/// Figures under £1,000 (a cost per transaction or per journey) keep their pence, so a column
+/// reads £3.39 above £9.41, never £9.
 fn money_cell(s: &crate::engine::Stats) -> String {
-    if s.p10 == s.p90 {
-        money(s.mean)
-    } else {
-        mean_range(s)
+    let largest = s.mean.abs().max(s.p10.abs()).max(s.p90.abs());
+    let one = |x: f64| {
+        if largest < 1000.0 {
+            format!("£{x:.2}")
+        } else {
+            money(x)
+        }
+    };
+    match (s.p10 == s.p90, largest < 1000.0) {
+        (true, _) => one(s.mean),
+        (false, true) => format!("{} ({}–{})", one(s.mean), one(s.p10), one(s.p90)),
+        (false, false) => mean_range(s),
     }
 }
 

@@ -30,6 +30,25 @@ impl Model {
         }
     }
 
+    /// The label of `key` where it stands under a heading that already names `option_name`
+    /// (an option's own chart or table): "Share data: capital, year 0" reads "Capital, year
+    /// 0" under "What drives the NPSV of Share data".
+    pub fn label_within(&self, key: &str, option_name: &str) -> String {
+        let label = self.label(key);
+        match label
+            .strip_prefix(option_name)
+            .and_then(|l| l.strip_prefix(": "))
+        {
+            Some(rest) => {
+                let mut chars = rest.chars();
+                chars.next().map_or_else(String::new, |c| {
+                    c.to_uppercase().chain(chars).collect::<String>()
+                })
+            }
+            None => label,
+        }
+    }
+
     /// A department as a reader knows it: its name where short, else its id in capitals.
     fn department_short_name(&self, id: &str) -> String {
         let name = self
