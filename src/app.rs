@@ -118,29 +118,30 @@ pub fn run(plan: &RunPlan) -> Result<RunOutcome> {
     let register: Vec<&Path> = plan.assumptions.iter().map(PathBuf::as_path).collect();
     output::check_not_over_inputs(&out, &plan.scenario, &register)?;
     output::check_target(&out)?;
-    let config = plan.config();
-    engine::check_iterations(config.iterations_for(&model))?;
+    let mut config = plan.config();
+    let iterations = config.iterations_for(&model);
+    engine::check_iterations(iterations)?;
     check_memory(&model, &config)?;
-    if plan.samples {
+    // The columns `--samples` streams, each 8 bytes an iteration.
+    let sample_columns = plan.samples.then(|| engine::stream_columns(&model).2);
+    if let Some(names) = &sample_columns {
         let place = out
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
-        check_disk(&model, config.iterations_for(&model), place)?;
+        check_disk(names.len() as u64 * 8, iterations, place)?;
     }
     // The temporary folder is made before the run, so an unwritable place fails at once; it is
     // removed again if anything below fails.
     let mut staging = Staging::new(&out)?;
-    let mut config = config;
-    let stream = match plan.samples {
-        true => {
+    let stream = match sample_columns {
+        Some(names) => {
             let file = staging.create(SAMPLES)?;
-            let (_, _, names) = engine::stream_columns(&model);
             let stream = Arc::new(export::ParquetStream::new(file, names)?);
             config.stream = Some(stream.clone());
             Some(stream)
         }
-        false => None,
+        None => None,
     };
     let mut results = crate::run(&model, &config)?;
     if let Some(stream) = stream {
@@ -202,7 +203,6 @@ fn check_memory(model: &Model, config: &RunConfig) -> Result<()> {
         / kept;
     let fixed = engine::memory_estimate(model, 0, config.keep);
     let feasible = available.saturating_sub(fixed) / per_iteration.max(1);
-    let gib = |b: u64| b as f64 / (1u64 << 30) as f64;
     Err(Error::Usage {
         flag: "--iterations".into(),
         problem: format!(
@@ -218,11 +218,9 @@ fn check_memory(model: &Model, config: &RunConfig) -> Result<()> {
     })
 }
 
-/// Refuses `--samples` when the file it would stream cannot fit on the disk: every iteration
-/// writes 8 bytes per column.
-fn check_disk(model: &Model, iterations: u64, place: &Path) -> Result<()> {
-    let (_, _, names) = engine::stream_columns(model);
-    let per_iteration = names.len() as u64 * 8;
+/// Refuses `--samples` when the file it would stream, `per_iteration` bytes an iteration,
+/// cannot fit on the disk holding `place`.
+fn check_disk(per_iteration: u64, iterations: u64, place: &Path) -> Result<()> {
     let needed = iterations.saturating_mul(per_iteration);
     let Some(free) = disk_free(place) else {
         return Ok(());
@@ -237,7 +235,6 @@ pub fn room_for_samples(needed: u64, free: u64, per_iteration: u64, iterations: 
     if needed <= usable {
         return Ok(());
     }
-    let gib = |b: u64| b as f64 / (1u64 << 30) as f64;
     Err(Error::Usage {
         flag: "--samples".into(),
         problem: format!(
@@ -261,6 +258,11 @@ fn disk_free(place: &Path) -> Option<u64> {
         .unwrap_or(Path::new("."));
     let stats = rustix::fs::statvfs(existing).ok()?;
     Some(stats.f_bavail.saturating_mul(stats.f_frsize))
+}
+
+/// Bytes in GiB, for messages.
+fn gib(bytes: u64) -> f64 {
+    bytes as f64 / (1u64 << 30) as f64
 }
 
 /// The memory this machine has available, from /proc/meminfo where there is one.

@@ -7,9 +7,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::style::{
-    axis_range, draw_wrapped, err, header, legend, mesh, money_axis, shorten, swatch,
-    swatch_colour, swatch_mixed, text_style, whisker, wrap, BLUE, GREEN, GREY, ORANGE, PURPLE,
-    SERIES, SKY, VERMILLION,
+    axis_range, draw_wrapped, err, header, legend, mesh, money_axis, shorten, swatch, swatch_mixed,
+    text_style, whisker, wrap, BLUE, GREEN, GREY, ORANGE, PURPLE, SERIES, SKY, VERMILLION,
 };
 use super::{ChartData, SIZE};
 use crate::format::{money, percent};
@@ -261,7 +260,6 @@ pub(super) fn over_time<DB: DrawingBackend>(
             width,
             (panel_width as i32 / 2, 12),
             &centred,
-            size,
         )?;
         let mut chart = ChartBuilder::on(&panel)
             .margin(16)
@@ -412,7 +410,7 @@ pub(super) fn costs_benefits<DB: DrawingBackend>(
         "PV costs: running",
     ];
     for (name, colour) in cost_names.iter().zip(cost_colours) {
-        swatch_colour(&mut chart, name, colour)?;
+        swatch(&mut chart, name, colour)?;
     }
     let colours = [VERMILLION, SKY, GREEN];
     for (k, name) in ["PV benefits to users", "PV benefits to government"]
@@ -450,7 +448,7 @@ pub(super) fn costs_benefits<DB: DrawingBackend>(
         }
         let (px, py) = chart.backend_coord(&(i as f64 + 0.5, lo));
         let style = text_style(22, &BLACK).pos(Pos::new(HPos::Center, VPos::Top));
-        draw_wrapped(root, &option.name, name_length, (px, py + 16), &style, 22)?;
+        draw_wrapped(root, &option.name, name_length, (px, py + 16), &style)?;
     }
     chart
         .draw_series(std::iter::once(PathElement::new(
@@ -523,7 +521,7 @@ pub(super) fn tornado<DB: DrawingBackend>(
             format!("{:.2}", d.spearman).replace('-', "−")
         );
         let style = text_style(22, &BLACK).pos(Pos::new(HPos::Right, VPos::Center));
-        draw_wrapped(root, &label, 46, (px - 12, py), &style, 22)?;
+        draw_wrapped(root, &label, 46, (px - 12, py), &style)?;
     }
     chart
         .draw_series(std::iter::once(PathElement::new(

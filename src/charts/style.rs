@@ -74,19 +74,17 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
-/// Draws text wrapped at `width` characters, its lines `size × 1.25` apart, the first at
-/// `at` with `style`'s anchor; `up` stacks the lines upwards from `at` instead (for text
-/// anchored at its bottom).
+/// Draws text wrapped at `width` characters, its lines 1.25 font sizes apart, at `at` with
+/// `style`'s anchor (a centred anchor centres the block of lines on `at`).
 pub(super) fn draw_wrapped<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     text: &str,
     width: usize,
     at: (i32, i32),
     style: &TextStyle<'_>,
-    size: u32,
 ) -> std::result::Result<(), String> {
     let lines = wrap(text, width);
-    let step = (size as f64 * 1.25) as i32;
+    let step = (style.font.get_size() * 1.25) as i32;
     // Lines are centred on `at` vertically when the anchor is the centre.
     let offset = match style.pos.v_pos {
         plotters::style::text_anchor::VPos::Center => -(lines.len() as i32 - 1) * step / 2,
@@ -122,25 +120,12 @@ pub(super) fn mesh<'a, DB: DrawingBackend + 'a>(
     style.draw().map_err(err)
 }
 
-/// A legend entry with a colour swatch, for bars drawn one by one.
-pub(super) fn swatch<DB: DrawingBackend>(
-    chart: &mut Plot<'_, DB>,
-    label: &str,
-    colour: RGBColor,
-) -> std::result::Result<(), String> {
-    chart
-        .draw_series(std::iter::empty::<Rectangle<(f64, f64)>>())
-        .map_err(err)?
-        .label(label)
-        .legend(move |(x, y)| Rectangle::new([(x, y - 9), (x + 22, y + 9)], colour.filled()));
-    Ok(())
-}
-
-/// A legend entry with a swatch of any colour (a mixed shade included).
-pub(super) fn swatch_colour<'a, DB: DrawingBackend + 'a>(
+/// A legend entry with a colour swatch (a full colour or a mixed shade), for bars drawn one
+/// by one.
+pub(super) fn swatch<'a, DB: DrawingBackend + 'a>(
     chart: &mut Plot<'a, DB>,
     label: &str,
-    colour: RGBAColor,
+    colour: impl Color + Copy + 'static,
 ) -> std::result::Result<(), String> {
     chart
         .draw_series(std::iter::empty::<Rectangle<(f64, f64)>>())
@@ -240,7 +225,7 @@ pub(super) fn header<DB: DrawingBackend>(
     let height = 96 + 44 * (title.len() - 1) as u32 + 30 * (scenario.len() - 1) as u32;
     let (top, rest) = root.split_vertically(height);
     let title_style = (FONT, 36, FontStyle::Bold).into_font().color(&BLACK);
-    draw_wrapped(&top, what, 80, (28, 18), &title_style, 36)?;
+    draw_wrapped(&top, what, 80, (28, 18), &title_style)?;
     let below = 62 + 44 * (title.len() - 1) as i32;
     draw_wrapped(
         &top,
@@ -248,7 +233,6 @@ pub(super) fn header<DB: DrawingBackend>(
         110,
         (28, below),
         &text_style(24, &GREY),
-        24,
     )?;
     Ok(rest)
 }

@@ -160,6 +160,18 @@ impl Exporter for AppraisalCsv {
 }
 
 /// A row of three naming cells and the short statistics `mean,p10,p50,p90`.
+/// The short statistics of `yearly.csv`, `organisations.csv` and `transactions.csv`.
+const SHORT_STATISTICS: [&str; 4] = ["mean", "p10", "p50", "p90"];
+
+/// The header of a short-statistics table: three naming columns, then [`SHORT_STATISTICS`].
+fn short_stats_header(names: [&str; 3]) -> Vec<&str> {
+    names
+        .iter()
+        .chain(SHORT_STATISTICS.iter())
+        .copied()
+        .collect()
+}
+
 fn short_stats_row(names: [Cell; 3], s: &crate::engine::Stats) -> Vec<Cell> {
     let mut row = names.to_vec();
     row.extend([s.mean, s.p10, s.p50, s.p90].map(Cell::Number));
@@ -197,7 +209,7 @@ impl Exporter for YearlyCsv {
         });
         table_file(
             self.name(),
-            &["option", "year", "metric", "mean", "p10", "p50", "p90"],
+            &short_stats_header(["option", "year", "metric"]),
             bau.chain(options),
         )
     }
@@ -233,15 +245,7 @@ impl Exporter for OrganisationsCsv {
         });
         table_file(
             self.name(),
-            &[
-                "option",
-                "organisation",
-                "metric",
-                "mean",
-                "p10",
-                "p50",
-                "p90",
-            ],
+            &short_stats_header(["option", "organisation", "metric"]),
             rows,
         )
     }
@@ -289,15 +293,7 @@ impl Exporter for TransactionsCsv {
         });
         table_file(
             self.name(),
-            &[
-                "option",
-                "department",
-                "metric",
-                "mean",
-                "p10",
-                "p50",
-                "p90",
-            ],
+            &short_stats_header(["option", "department", "metric"]),
             rows,
         )
     }

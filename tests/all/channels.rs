@@ -207,17 +207,7 @@ fn the_channel_chart_is_drawn_with_its_channels_and_linked_from_the_case() {
 fn channel_inputs_are_rows_of_the_register_and_read_back() {
     let dir = tempfile::tempdir().unwrap();
     let scenario = fixture("channels.toml");
-    let register = dir.path().join("register.csv");
-    let output = run_in(
-        dir.path(),
-        &[
-            "assumptions",
-            scenario.to_str().unwrap(),
-            "-o",
-            register.to_str().unwrap(),
-        ],
-    );
-    assert!(output.status.success(), "{}", stderr(&output));
+    let register = write_register(dir.path(), &scenario);
     let text = std::fs::read_to_string(&register).unwrap();
     let edited = text.replace(
         "departments.dvsa.channels.online.share,3,",

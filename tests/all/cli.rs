@@ -63,29 +63,37 @@ fn summary_csv_has_the_contract_columns_and_rows() {
     }
 }
 
+/// Runs small.toml on `threads` threads with `args`, and returns the bytes of `files`.
+fn run_on_threads<const N: usize>(threads: &str, args: &[&str], files: [&str; N]) -> [Vec<u8>; N] {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let scenario = fixture("small.toml");
+    let output = seams()
+        .env("RAYON_NUM_THREADS", threads)
+        .args([
+            "run",
+            scenario.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "-q",
+        ])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    files.map(|f| std::fs::read(out.join(f)).unwrap())
+}
+
 #[test]
 fn the_same_seed_gives_identical_results_on_any_thread_count() {
     let run = |threads: &str, seed: &str| {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("out");
-        let output = seams()
-            .env("RAYON_NUM_THREADS", threads)
-            .args([
-                "run",
-                fixture("small.toml").to_str().unwrap(),
-                "--out",
-                out.to_str().unwrap(),
-                // More than one round of batches, shared unevenly between three threads.
-                "-n",
-                "280000",
-                "--seed",
-                seed,
-                "-q",
-            ])
-            .output()
-            .unwrap();
-        assert!(output.status.success(), "{}", stderr(&output));
-        ["summary.csv", "appraisal.csv", "yearly.csv"].map(|f| std::fs::read(out.join(f)).unwrap())
+        // More than one round of batches, shared unevenly between three threads.
+        let args = ["-n", "280000", "--seed", seed];
+        run_on_threads(
+            threads,
+            &args,
+            ["summary.csv", "appraisal.csv", "yearly.csv"],
+        )
     };
     let one = run("1", "5");
     let two = run("2", "5");
@@ -97,35 +105,24 @@ fn the_same_seed_gives_identical_results_on_any_thread_count() {
 
 #[test]
 fn latin_hypercube_correlation_and_a_precision_target_give_the_same_results_on_any_thread_count() {
-    let run = |threads: &str| {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("out");
-        let output = seams()
-            .env("RAYON_NUM_THREADS", threads)
-            .args([
-                "run",
-                fixture("small.toml").to_str().unwrap(),
-                "--out",
-                out.to_str().unwrap(),
-                "-n",
-                "1m",
-                "--sampling",
-                "latin-hypercube",
-                "--precision",
-                "0.4%",
-                "--correlate",
-                "departments.one.user_minutes,departments.one.staff_minutes=0.5",
-                "--no-charts",
-                "-q",
-            ])
-            .output()
-            .unwrap();
-        assert!(output.status.success(), "{}", stderr(&output));
-        ["summary.csv", "appraisal.csv", "sensitivity.csv"]
-            .map(|f| std::fs::read(out.join(f)).unwrap())
-    };
-    let one = run("1");
-    assert_eq!(one, run("3"), "results differ between 1 and 3 threads");
+    let args = [
+        "-n",
+        "1m",
+        "--sampling",
+        "latin-hypercube",
+        "--precision",
+        "0.4%",
+        "--correlate",
+        "departments.one.user_minutes,departments.one.staff_minutes=0.5",
+        "--no-charts",
+    ];
+    let files = ["summary.csv", "appraisal.csv", "sensitivity.csv"];
+    let one = run_on_threads("1", &args, files);
+    assert_eq!(
+        one,
+        run_on_threads("3", &args, files),
+        "results differ between 1 and 3 threads"
+    );
 }
 
 #[test]

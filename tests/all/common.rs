@@ -121,3 +121,19 @@ pub fn assert_relative(what: &str, got: f64, expected: f64, tolerance: f64) {
         "{what}: {got} vs expected {expected}"
     );
 }
+
+/// Writes `seams assumptions SCENARIO -o DIR/register.csv` and returns the register's path.
+pub fn write_register(dir: &Path, scenario: &Path) -> PathBuf {
+    let path = dir.join("register.csv");
+    let output = run_in(
+        dir,
+        &[
+            "assumptions",
+            scenario.to_str().unwrap(),
+            "-o",
+            path.to_str().unwrap(),
+        ],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    path
+}

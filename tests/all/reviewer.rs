@@ -94,26 +94,11 @@ fn the_dominant_input_tops_the_tornado() {
     assert!(out.join("charts/tornado-npsv-share.png").is_file());
 }
 
-fn register(dir: &std::path::Path, scenario: &std::path::Path) -> std::path::PathBuf {
-    let path = dir.join("register.csv");
-    let output = run_in(
-        dir,
-        &[
-            "assumptions",
-            scenario.to_str().unwrap(),
-            "-o",
-            path.to_str().unwrap(),
-        ],
-    );
-    assert!(output.status.success(), "{}", stderr(&output));
-    path
-}
-
 #[test]
 fn an_unchanged_register_gives_identical_results() {
     let dir = tempfile::tempdir().unwrap();
     let scenario = fixture("small.toml");
-    let register = register(dir.path(), &scenario);
+    let register = write_register(dir.path(), &scenario);
     let text = std::fs::read_to_string(&register).unwrap();
     assert!(text.starts_with("key,distribution,price_year,mean,p5,p95,source,note\n"));
     assert!(text.contains("departments.one.repetition_rate,\"pert(20%, 30%, 50%)\""));
@@ -170,7 +155,7 @@ fn an_unchanged_register_gives_identical_results() {
 fn bad_registers_name_the_row_and_write_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let scenario = fixture("small.toml");
-    let register = register(dir.path(), &scenario);
+    let register = write_register(dir.path(), &scenario);
     let good = std::fs::read_to_string(&register).unwrap();
     let cases: [(String, &[&str]); 5] = [
         (
@@ -327,7 +312,7 @@ fn compare_refuses_folders_that_are_not_runs() {
 fn the_registers_computed_columns_are_not_edited_silently() {
     let dir = tempfile::tempdir().unwrap();
     let scenario = fixture("small.toml");
-    let register = register(dir.path(), &scenario);
+    let register = write_register(dir.path(), &scenario);
     let text = std::fs::read_to_string(&register).unwrap();
     // Figures at sensible precision: no 17-digit tails.
     for line in text.lines().skip(1) {

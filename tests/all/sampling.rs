@@ -169,13 +169,7 @@ fn a_correlation_is_a_register_row_that_reads_back_and_is_recorded() {
         + "\n[[correlation]]\ninputs = [\"departments.a.user_minutes\", \"departments.a.staff_minutes\"]\nrank = 0.6\n";
     let scenario = dir.path().join("s.toml");
     std::fs::write(&scenario, text).unwrap();
-    let register = dir.path().join("register.csv");
-    let s = scenario.to_str().unwrap();
-    let output = run_in(
-        dir.path(),
-        &["assumptions", s, "-o", register.to_str().unwrap()],
-    );
-    assert!(output.status.success(), "{}", stderr(&output));
+    let register = write_register(dir.path(), &scenario);
     let key = "correlation:departments.a.user_minutes,departments.a.staff_minutes";
     let csv = std::fs::read_to_string(&register).unwrap();
     let row = format!("\"{key}\",0.6,");

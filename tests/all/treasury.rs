@@ -207,17 +207,7 @@ fn the_price_year_round_trips_through_the_register() {
     let dir = tempfile::tempdir().unwrap();
     let out = run_scenario_text(dir.path(), &text, &[]);
     let scenario = dir.path().join("scenario.toml");
-    let register = dir.path().join("register.csv");
-    let output = run_in(
-        dir.path(),
-        &[
-            "assumptions",
-            scenario.to_str().unwrap(),
-            "-o",
-            register.to_str().unwrap(),
-        ],
-    );
-    assert!(output.status.success(), "{}", stderr(&output));
+    let register = write_register(dir.path(), &scenario);
     let csv = std::fs::read_to_string(&register).unwrap();
     assert!(csv.starts_with("key,distribution,price_year,"), "{csv}");
     assert!(
