@@ -3,28 +3,20 @@
 //! can be checked by hand.
 
 use crate::params::{ChannelParam, DeptParam, CHANNEL_PARAM_COUNT, DEPT_PARAM_COUNT};
+use crate::scenario::share_of;
 
 /// One channel's drawn values, indexed by [`ChannelParam::index`].
 pub type ChannelValues = [f64; CHANNEL_PARAM_COUNT];
 
 const SHARE: usize = ChannelParam::Share as usize;
 
-/// Turns the channels' share weights into shares that sum to 1. Weights that already sum to 1
-/// are left as they are. All zero cannot come from a valid scenario (loading refuses fixed
-/// zero shares everywhere); should draws all fall at 0, the contacts are split equally rather
-/// than divided by zero.
+/// Turns the channels' share weights into shares that sum to 1, by [`share_of`] (weights that
+/// already sum to 1 are divided by 1, so kept exactly).
 pub fn normalise(channels: &mut [ChannelValues]) {
     let total: f64 = channels.iter().map(|c| c[SHARE]).sum();
-    if total == 1.0 {
-        return;
-    }
-    let equal = 1.0 / channels.len() as f64;
+    let count = channels.len();
     for channel in channels.iter_mut() {
-        channel[SHARE] = if total > 0.0 {
-            channel[SHARE] / total
-        } else {
-            equal
-        };
+        channel[SHARE] = share_of(channel[SHARE], total, count);
     }
 }
 

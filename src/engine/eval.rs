@@ -77,9 +77,17 @@ impl Totals {
 fn apply_effect(value: &mut f64, param: DeptParam, kind: EffectKind, x: f64) {
     *value = match (kind, param) {
         (EffectKind::Reduce, DeptParam::FailureDemand) => *value * (1.0 - x) / (1.0 - *value * x),
-        (EffectKind::Reduce, _) => *value * (1.0 - x),
-        (EffectKind::Set, _) => x,
+        _ => changed(*value, kind, x),
     };
+}
+
+/// The plain rule for every value but failure demand: `reduce` multiplies by 1 − x, `set`
+/// replaces.
+fn changed(value: f64, kind: EffectKind, x: f64) -> f64 {
+    match kind {
+        EffectKind::Reduce => value * (1.0 - x),
+        EffectKind::Set => x,
+    }
 }
 
 /// Scratch space for one iteration, allocated once per batch.
@@ -334,19 +342,12 @@ fn apply_to_department(
             at,
             ..
         } => {
-            let share = &mut channels[at[i]][ChannelParam::Share.index()];
-            let mut new = *share;
-            apply_effect(&mut new, DeptParam::ContactsPerJourney, kind, x);
-            channels::shift(channels, at[i], new);
+            let share = channels[at[i]][ChannelParam::Share.index()];
+            channels::shift(channels, at[i], changed(share, kind, x));
         }
         Target::Channel { param, at, .. } => {
-            // Channel values are plain values: reduce multiplies, set replaces.
-            apply_effect(
-                &mut channels[at[i]][param.index()],
-                DeptParam::ContactsPerJourney,
-                kind,
-                x,
-            );
+            let value = &mut channels[at[i]][param.index()];
+            *value = changed(*value, kind, x);
         }
     }
 }

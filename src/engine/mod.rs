@@ -314,38 +314,16 @@ pub fn run(model: &Model, config: &RunConfig) -> Result<Outcome> {
         None => Default::default(),
     };
     let stream_stride = (stream_inputs.len() + stream_outputs.len()) * BATCH;
-    let mut streamed = vec![
-        0.0;
-        if plan.stream.is_some() {
-            round * stream_stride
-        } else {
-            0
-        }
-    ];
+    // The round's streamed values; empty (stride 0) when nothing is streamed.
+    let mut streamed = vec![0.0; round * stream_stride];
     let mut batches_run = 0;
     let mut precision = None;
     for start in (0..batches).step_by(round) {
         let end = (start + round).min(batches);
-        let mut blocks: Vec<Option<&mut [f64]>> = Vec::with_capacity(end - start);
-        if stride > 0 {
-            blocks.extend(
-                kept.chunks_mut(stride)
-                    .skip(start)
-                    .take(end - start)
-                    .map(Some),
-            );
-        }
-        blocks.resize_with(end - start, || None);
-        let mut stream_blocks: Vec<Option<&mut [f64]>> = Vec::with_capacity(end - start);
-        if stream_stride > 0 {
-            stream_blocks.extend(
-                streamed
-                    .chunks_mut(stream_stride)
-                    .take(end - start)
-                    .map(Some),
-            );
-        }
-        stream_blocks.resize_with(end - start, || None);
+        // Kept values go to their batch's block of the whole run; streamed ones to the
+        // round's.
+        let blocks = batch_blocks(&mut kept, stride, start, end - start);
+        let stream_blocks = batch_blocks(&mut streamed, stream_stride, 0, end - start);
         let share = (end - start).div_ceil(threads);
         let mut shares: Vec<Vec<BatchBlocks>> = Vec::with_capacity(threads);
         let mut rest = blocks.into_iter().zip(stream_blocks);
@@ -421,6 +399,23 @@ pub fn run(model: &Model, config: &RunConfig) -> Result<Outcome> {
 
 /// Where one batch writes the values it keeps (for sensitivity) and those it streams, if any.
 type BatchBlocks<'a> = (Option<&'a mut [f64]>, Option<&'a mut [f64]>);
+
+/// Blocks `first..first + count` of `buffer`, each `stride` values long: one per batch of a
+/// round, `None` for a batch the buffer holds no block for (beyond the kept iterations, or
+/// nothing kept at all).
+fn batch_blocks(
+    buffer: &mut [f64],
+    stride: usize,
+    first: usize,
+    count: usize,
+) -> Vec<Option<&mut [f64]>> {
+    let mut blocks: Vec<Option<&mut [f64]>> = Vec::with_capacity(count);
+    if stride > 0 {
+        blocks.extend(buffer.chunks_mut(stride).skip(first).take(count).map(Some));
+    }
+    blocks.resize_with(count, || None);
+    blocks
+}
 
 /// Iterations in batch `b` of a run of `iterations`.
 fn batch_len(iterations: u64, b: usize) -> usize {

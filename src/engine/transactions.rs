@@ -35,7 +35,11 @@ pub(super) fn put_transactions(
     channel_totals: &mut [[f64; 2]],
     put: &mut impl FnMut(usize, f64),
 ) {
-    let mut total = TransactionFigures::default();
+    // Every department serves the same journeys: the total's per-journey figures divide by J.
+    let mut total = TransactionFigures {
+        journeys: at.journeys,
+        ..TransactionFigures::default()
+    };
     channel_totals.fill([0.0; 2]);
     for (d, values) in departments.iter().enumerate() {
         let dept = &model.departments[d];
@@ -171,7 +175,6 @@ impl TransactionFigures {
     }
 
     fn add(&mut self, other: &TransactionFigures) {
-        self.journeys = other.journeys;
         self.government += other.government;
         self.users += other.users;
         self.contacts += other.contacts;

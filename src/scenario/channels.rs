@@ -148,12 +148,24 @@ impl super::Model {
     }
 }
 
-/// Weights → shares summing to 1 (equal shares where all are 0), as the engine does.
+/// A channel's share of its department's contacts from its weight, the `total` of its
+/// department's weights and the `count` of its channels (docs/method.md §2a): the weight over
+/// the total, or an equal split where every weight is 0 (which loading refuses for fixed
+/// shares; draws cannot all land on 0 in practice, but a table must never show NaN).
+pub fn share_of(weight: f64, total: f64, count: usize) -> f64 {
+    if total > 0.0 {
+        weight / total
+    } else {
+        1.0 / count as f64
+    }
+}
+
+/// Weights → shares summing to 1, by [`share_of`].
 fn normalised(weights: Vec<f64>) -> Vec<f64> {
     let total: f64 = weights.iter().sum();
-    let n = weights.len() as f64;
+    let count = weights.len();
     weights
         .into_iter()
-        .map(|w| if total > 0.0 { w / total } else { 1.0 / n })
+        .map(|w| share_of(w, total, count))
         .collect()
 }

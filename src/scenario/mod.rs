@@ -11,6 +11,7 @@
 
 mod build;
 mod channels;
+pub use channels::share_of;
 pub mod correlation;
 mod effects;
 mod inputs;
