@@ -186,11 +186,7 @@ impl Results {
         scope: Scope,
     ) -> Vec<(TransactionMetric, Stats)> {
         let layout = &self.outcome.layout;
-        let place = match scope {
-            Scope::Department(d) => d,
-            Scope::Total => layout.departments,
-        };
-        layout.transaction_metrics[place]
+        layout.transaction_metrics[layout.scope_index(scope)]
             .iter()
             .enumerate()
             .map(|(k, &metric)| {

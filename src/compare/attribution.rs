@@ -158,21 +158,20 @@ fn means(model: &Model, b: &Run, headlines: &[Headline]) -> Result<Vec<f64>, Str
         keep: Keep::Nothing,
         ..RunConfig::default()
     };
-    let results = crate::run(model, &config).map_err(|e| e.to_string())?;
+    // The engine alone: only means are needed, not the sensitivity and switching-value
+    // analysis that `crate::run` adds.
+    let outcome = crate::engine::run(model, &config).map_err(|e| e.to_string())?;
+    let layout = &outcome.layout;
+    let mean = |k: usize| outcome.stats[k].map_or(0.0, |s| s.mean);
     Ok(headlines
         .iter()
         .map(|h| match &h.option {
-            None => {
-                results
-                    .cost(Scope::Total, Component::Disjointed, Bearer::All)
-                    .mean
-            }
+            None => mean(layout.summary(Scope::Total, Component::Disjointed, Bearer::All)),
             Some(id) => model
                 .options()
                 .iter()
                 .position(|o| o.id == *id)
-                .and_then(|o| results.appraisal(o, Metric::Npsv))
-                .map_or(0.0, |s| s.mean),
+                .map_or(0.0, |o| mean(layout.appraisal(o, Metric::Npsv))),
         })
         .collect())
 }

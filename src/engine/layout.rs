@@ -85,7 +85,8 @@ impl Layout {
         self.summary_at(self.scope_index(scope), component, bearer)
     }
 
-    fn scope_index(&self, scope: Scope) -> usize {
+    /// The position of a scope among the departments and the total.
+    pub fn scope_index(&self, scope: Scope) -> usize {
         match scope {
             Scope::Department(d) => d,
             Scope::Total => self.departments,
