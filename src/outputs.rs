@@ -110,11 +110,14 @@ impl Bearer {
     }
 }
 
-/// Which departments a cost covers: one, or all of them together.
+/// Which departments a cost covers: one, those of one journey of a portfolio, or all of them
+/// together.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Scope {
     /// The department at this position in the model.
     Department(usize),
+    /// Every department of one journey of a portfolio (docs/method.md §8).
+    Journey(usize),
     /// Every department together (`total` in `summary.csv`).
     Total,
 }

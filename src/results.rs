@@ -142,37 +142,37 @@ impl Results {
         self.outcome.stats[k].unwrap_or(UNDEFINED)
     }
 
-    /// What option `option` means to an organisation: `slot` is a department's position, or
-    /// the number of departments for a funder that is no department (or unallocated costs).
+    /// What option `option` means to an organisation: `slot` is its position in
+    /// [`Model::organisations`], or their number for a funder that is no department (or
+    /// unallocated costs).
     pub fn organisation(&self, option: usize, slot: usize, metric: OrgMetric) -> Stats {
         let k = self.outcome.layout.organisation(option, slot, metric);
         self.outcome.stats[k].unwrap_or(UNDEFINED)
     }
 
     /// The organisations of option `option` that a reader sees, in order: the funder first
-    /// (unless it is one of the departments, or `not allocated` where none is named), then every
-    /// department; each as (slot, id, name).
+    /// (unless it is one of the departments' organisations, or `not allocated` where none is
+    /// named), then every organisation; each as (slot, id, name).
     pub fn organisations(&self, option: usize) -> Vec<(usize, String, String)> {
-        let model = &self.model;
-        let departments = model.departments();
-        let spec = &model.options()[option];
+        let organisations = self.model.organisations();
+        let spec = &self.model.options()[option];
         let mut list = Vec::new();
         match &spec.funder {
-            Some(f) if f.department.is_none() => {
-                list.push((departments.len(), f.id.clone(), f.name.clone()))
+            Some(f) if f.organisation.is_none() => {
+                list.push((organisations.len(), f.id.clone(), f.name.clone()))
             }
             None => list.push((
-                departments.len(),
+                organisations.len(),
                 "not allocated".to_string(),
                 "Costs not allocated to an organisation".to_string(),
             )),
             Some(_) => {}
         }
         list.extend(
-            departments
+            organisations
                 .iter()
                 .enumerate()
-                .map(|(d, dept)| (d, dept.id.clone(), dept.name.clone())),
+                .map(|(k, o)| (k, o.id.clone(), o.name.clone())),
         );
         list
     }

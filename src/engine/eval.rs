@@ -55,7 +55,7 @@ pub(super) fn per_journey(p: &[f64; DEPT_PARAM_COUNT]) -> PerJourney {
 
 /// Totals over departments and components of the per-journey cost.
 #[derive(Debug, Clone, Copy, Default)]
-struct Totals {
+pub(super) struct Totals {
     user_minutes: f64,
     user_cash: f64,
     government: f64,
@@ -100,15 +100,26 @@ pub struct Scratch {
     bau_channels: Vec<ChannelValues>,
     changed_channels: Vec<ChannelValues>,
     channel_start: Vec<usize>,
-    /// Contacts and government cost a year by channel id, over all departments.
+    /// Contacts and government cost a year by channel id: of one journey, and of all.
+    journey_channels: Vec<[f64; 2]>,
     channel_totals: Vec<[f64; 2]>,
     /// Government cost per journey of each department, in BAU and with the option.
     bau_government: Vec<f64>,
     saved_government: Vec<f64>,
-    /// Journeys in each appraisal year.
+    /// Per journey: year-0 volumes and prices, and per-journey totals in BAU and with the
+    /// option.
+    moments: Vec<Moment>,
+    bau_totals: Vec<Totals>,
+    with_totals: Vec<Totals>,
+    /// Journeys and the value of a user minute in each appraisal year, per journey
+    /// (journey j's year y at `j * years + y`).
     journeys: Vec<f64>,
-    /// Value of a user minute in each appraisal year.
     minute_value: Vec<f64>,
+    /// Per journey, Σ DF_y · a_y · J_y: a department's PV benefit is its saving per journey
+    /// times its journey's reach.
+    reach: Vec<f64>,
+    /// PV government benefits by organisation.
+    organisation_benefits: Vec<f64>,
 }
 
 impl Scratch {
@@ -119,17 +130,29 @@ impl Scratch {
             channel_start.push(channel_start[channel_start.len() - 1] + dept.channels.len());
         }
         let channels = channel_start[d];
+        let journeys = model.journeys.len();
+        let years = model.settings.years;
+        let at = Moment {
+            journeys: 0.0,
+            minute_value: 0.0,
+        };
         Scratch {
             bau: vec![[0.0; DEPT_PARAM_COUNT]; d],
             changed: vec![[0.0; DEPT_PARAM_COUNT]; d],
             bau_channels: vec![[0.0; CHANNEL_PARAM_COUNT]; channels],
             changed_channels: vec![[0.0; CHANNEL_PARAM_COUNT]; channels],
             channel_start,
+            journey_channels: vec![[0.0; 2]; layout.channel_ids.len()],
             channel_totals: vec![[0.0; 2]; layout.channel_ids.len()],
             bau_government: vec![0.0; d],
             saved_government: vec![0.0; d],
-            journeys: vec![0.0; model.settings.years],
-            minute_value: vec![0.0; model.settings.years],
+            moments: vec![at; journeys],
+            bau_totals: vec![Totals::default(); journeys],
+            with_totals: vec![Totals::default(); journeys],
+            journeys: vec![0.0; journeys * years],
+            minute_value: vec![0.0; journeys * years],
+            reach: vec![0.0; journeys],
+            organisation_benefits: vec![0.0; model.organisations.len()],
         }
     }
 }
@@ -142,7 +165,6 @@ impl Scratch {
         model: &Model,
         layout: &Layout,
         option: Option<usize>,
-        at: Moment,
         put: &mut impl FnMut(usize, f64),
     ) {
         let (values, channels) = match option {
@@ -155,8 +177,8 @@ impl Scratch {
             layout,
             option,
             drawn,
-            at,
-            &mut self.channel_totals,
+            &self.moments,
+            (&mut self.journey_channels, &mut self.channel_totals),
             put,
         );
     }
@@ -185,52 +207,46 @@ pub fn evaluate_options(
     mut put: impl FnMut(usize, f64),
 ) {
     load_departments(model, inputs, scratch);
-    let journeys = inputs[model.journeys_per_year];
-    let value_of_time = inputs[model.value_of_time];
-    let minute_value = value_of_time / 60.0;
-
-    // Year-0 cost of business as usual, by department, component and bearer.
-    let mut bau = Totals::default();
     let mut total = [[0.0f64; 2]; 4];
-    for (d, values) in scratch.bau.iter().enumerate() {
-        let j = per_journey(values);
-        bau.add(&j);
-        scratch.bau_government[d] = j.government.iter().sum();
-        let mut by_component = [[0.0f64; 2]; 4];
-        for c in 0..4 {
-            by_component[c] = [
-                journeys * (minute_value * j.user_minutes[c] + j.user_cash[c]),
-                journeys * j.government[c],
-            ];
-            total[c][0] += by_component[c][0];
-            total[c][1] += by_component[c][1];
+    for (j, journey) in model.journeys.iter().enumerate() {
+        let at = Moment {
+            journeys: inputs[journey.per_year],
+            minute_value: inputs[journey.value_of_time] / 60.0,
+        };
+        scratch.moments[j] = at;
+        let by_component = bau_of_journey(model, layout, j, at, scratch, &mut put);
+        if layout.journeys > 0 {
+            put_summary(layout, Scope::Journey(j), &by_component, &mut put);
         }
-        put_summary(layout, Scope::Department(d), &by_component, &mut put);
+        for (sum, part) in total.iter_mut().zip(by_component) {
+            sum[0] += part[0];
+            sum[1] += part[1];
+        }
+        // J_y = J·(1+g)^y and v_y = v·(1+gv)^y, by repeated multiplication.
+        let growth = 1.0 + inputs[journey.growth];
+        let time_growth = 1.0 + inputs[journey.value_of_time_growth];
+        let (mut j_y, mut v_y) = (at.journeys, at.minute_value);
+        for y in 0..layout.years {
+            scratch.journeys[j * layout.years + y] = j_y;
+            scratch.minute_value[j * layout.years + y] = v_y;
+            j_y *= growth;
+            v_y *= time_growth;
+        }
     }
     put_summary(layout, Scope::Total, &total, &mut put);
-    let at = Moment {
-        journeys,
-        minute_value,
-    };
-    scratch.put_transactions(model, layout, None, at, &mut put);
-
-    // J_y = J·(1+g)^y and v_y = v·(1+gv)^y, by repeated multiplication.
-    let growth = 1.0 + inputs[model.journey_growth];
-    let time_growth = 1.0 + inputs[model.value_of_time_growth];
-    let (mut j_y, mut v_y) = (journeys, minute_value);
+    scratch.put_transactions(model, layout, None, &mut put);
     for y in 0..layout.years {
-        scratch.journeys[y] = j_y;
-        scratch.minute_value[y] = v_y;
-        put(
-            layout.yearly(None, y, YearlyMetric::CostUsers),
-            j_y * (v_y * bau.user_minutes + bau.user_cash),
-        );
+        let (mut users, mut government) = (0.0, 0.0);
+        for (j, bau) in scratch.bau_totals.iter().enumerate() {
+            let (j_y, v_y) = scratch.year(j, y, layout.years);
+            users += j_y * (v_y * bau.user_minutes + bau.user_cash);
+            government += j_y * bau.government;
+        }
+        put(layout.yearly(None, y, YearlyMetric::CostUsers), users);
         put(
             layout.yearly(None, y, YearlyMetric::CostGovernment),
-            j_y * bau.government,
+            government,
         );
-        j_y *= growth;
-        v_y *= time_growth;
     }
 
     for (o, option) in model
@@ -240,46 +256,99 @@ pub fn evaluate_options(
         .skip(options.start)
         .take(options.len())
     {
-        scratch.changed.copy_from_slice(&scratch.bau);
-        scratch
-            .changed_channels
-            .copy_from_slice(&scratch.bau_channels);
-        for effect in &option.effects {
-            let x = inputs[effect.value];
-            for (i, &d) in effect.departments.iter().enumerate() {
-                let dept = &model.departments[d];
-                let range = scratch.channel_start[d]..scratch.channel_start[d + 1];
-                let channels = &mut scratch.changed_channels[range];
-                apply_to_department(
-                    dept,
-                    &effect.target,
-                    i,
-                    effect.kind,
-                    x,
-                    &mut scratch.changed[d],
-                    channels,
-                );
-            }
-        }
-        for (d, dept) in model.departments.iter().enumerate() {
-            if !dept.channels.is_empty() {
-                let range = scratch.channel_start[d]..scratch.channel_start[d + 1];
-                channels::mix(
-                    &scratch.changed_channels[range],
-                    &mut scratch.changed[d],
-                    &dept.follows,
-                );
-            }
-        }
-        let mut with = Totals::default();
+        apply_option(model, option, inputs, scratch);
+        scratch.with_totals.fill(Totals::default());
         for (d, values) in scratch.changed.iter().enumerate() {
             let j = per_journey(values);
-            with.add(&j);
+            scratch.with_totals[model.departments[d].journey].add(&j);
             scratch.saved_government[d] =
                 scratch.bau_government[d] - j.government.iter().sum::<f64>();
         }
-        appraise(model, layout, inputs, o, (&bau, &with), scratch, &mut put);
-        scratch.put_transactions(model, layout, Some(o), at, &mut put);
+        appraise(model, layout, inputs, o, scratch, &mut put);
+        scratch.put_transactions(model, layout, Some(o), &mut put);
+    }
+}
+
+impl Scratch {
+    /// Journeys and the value of a user minute in appraisal year `y` of journey `j`.
+    fn year(&self, j: usize, y: usize, years: usize) -> (f64, f64) {
+        (
+            self.journeys[j * years + y],
+            self.minute_value[j * years + y],
+        )
+    }
+}
+
+/// The year-0 cost of business as usual of journey `j`'s departments: each department's
+/// summary written, their per-journey totals kept in `scratch`, and their sum by component
+/// (users, government) returned.
+fn bau_of_journey(
+    model: &Model,
+    layout: &Layout,
+    j: usize,
+    at: Moment,
+    scratch: &mut Scratch,
+    put: &mut impl FnMut(usize, f64),
+) -> [[f64; 2]; 4] {
+    let mut totals = Totals::default();
+    let mut sum = [[0.0f64; 2]; 4];
+    for d in model.journeys[j].departments.clone() {
+        let per = per_journey(&scratch.bau[d]);
+        totals.add(&per);
+        scratch.bau_government[d] = per.government.iter().sum();
+        let mut by_component = [[0.0f64; 2]; 4];
+        for c in 0..4 {
+            by_component[c] = [
+                at.journeys * (at.minute_value * per.user_minutes[c] + per.user_cash[c]),
+                at.journeys * per.government[c],
+            ];
+            sum[c][0] += by_component[c][0];
+            sum[c][1] += by_component[c][1];
+        }
+        put_summary(layout, Scope::Department(d), &by_component, put);
+    }
+    scratch.bau_totals[j] = totals;
+    sum
+}
+
+/// Applies an option's effects to a copy of business as usual's values, and mixes each
+/// department with channels again.
+fn apply_option(
+    model: &Model,
+    option: &crate::scenario::OptionSpec,
+    inputs: &[f64],
+    scratch: &mut Scratch,
+) {
+    scratch.changed.copy_from_slice(&scratch.bau);
+    scratch
+        .changed_channels
+        .copy_from_slice(&scratch.bau_channels);
+    for effect in &option.effects {
+        let x = inputs[effect.value];
+        for (i, &d) in effect.departments.iter().enumerate() {
+            let dept = &model.departments[d];
+            let range = scratch.channel_start[d]..scratch.channel_start[d + 1];
+            let channels = &mut scratch.changed_channels[range];
+            apply_to_department(
+                dept,
+                &effect.target,
+                i,
+                effect.kind,
+                x,
+                &mut scratch.changed[d],
+                channels,
+            );
+        }
+    }
+    for (d, dept) in model.departments.iter().enumerate() {
+        if !dept.channels.is_empty() {
+            let range = scratch.channel_start[d]..scratch.channel_start[d + 1];
+            channels::mix(
+                &scratch.changed_channels[range],
+                &mut scratch.changed[d],
+                &dept.follows,
+            );
+        }
     }
 }
 
@@ -384,43 +453,51 @@ fn put_summary(
     }
 }
 
-/// The yearly flows and present values of option `o`, given per-journey totals without and
-/// with its effects, and (in `scratch`) journeys and the value of a user minute by year and
-/// each department's saving per journey.
+/// The yearly flows and present values of option `o`, given (in `scratch`) each journey's
+/// per-journey totals without and with its effects, journeys and the value of a user minute
+/// by year, and each department's saving per journey.
 fn appraise(
     model: &Model,
     layout: &Layout,
     inputs: &[f64],
     o: usize,
-    (bau, with): (&Totals, &Totals),
-    scratch: &Scratch,
+    scratch: &mut Scratch,
     put: &mut impl FnMut(usize, f64),
 ) {
-    let (journeys, minute_value) = (&scratch.journeys, &scratch.minute_value);
-    let saved_government = &scratch.saved_government;
     let option = &model.options[o];
     let optimism_bias = inputs[option.optimism_bias];
     let running = inputs[option.running];
     let mut pv = PresentValues::default();
-    // Σ DF_y · a_y · J_y: a department's PV benefit is its saving per journey times this.
-    let mut reach = 0.0;
+    scratch.reach.fill(0.0);
     for y in 0..layout.years {
-        let (j_y, v_y) = (journeys[y], minute_value[y]);
         let adoption = option.adoption_input(y).map_or(0.0, |id| inputs[id]);
-        let saved_users =
-            j_y * (v_y * (bau.user_minutes - with.user_minutes) + (bau.user_cash - with.user_cash));
-        let saved_government = j_y * (bau.government - with.government);
-        let benefit_users = adoption * saved_users;
-        let benefit_government = adoption * saved_government;
-        let benefit_cash = adoption * j_y * (bau.government_cash - with.government_cash);
+        let df = model.discount_factors[y];
+        let mut cost_users = 0.0;
+        let mut cost_government = 0.0;
+        let mut saved = [0.0; 2];
+        let mut benefit_cash = 0.0;
+        for (j, (bau, with)) in scratch
+            .bau_totals
+            .iter()
+            .zip(&scratch.with_totals)
+            .enumerate()
+        {
+            let (j_y, v_y) = scratch.year(j, y, layout.years);
+            cost_users += j_y * (v_y * bau.user_minutes + bau.user_cash);
+            cost_government += j_y * bau.government;
+            saved[0] += j_y
+                * (v_y * (bau.user_minutes - with.user_minutes) + (bau.user_cash - with.user_cash));
+            saved[1] += j_y * (bau.government - with.government);
+            benefit_cash += adoption * j_y * (bau.government_cash - with.government_cash);
+            scratch.reach[j] += df * adoption * j_y;
+        }
+        let [benefit_users, benefit_government] = saved.map(|s| adoption * s);
         let capital = option.capital.get(y).map_or(0.0, |&id| inputs[id]);
         let cost = appraisal::option_cost(capital, optimism_bias, running, y >= option.live);
         let net = benefit_users + benefit_government - cost.total;
-        let df = model.discount_factors[y];
-        reach += df * adoption * j_y;
         let row = [
-            j_y * (v_y * bau.user_minutes + bau.user_cash) - benefit_users,
-            j_y * bau.government - benefit_government,
+            cost_users - benefit_users,
+            cost_government - benefit_government,
             benefit_users,
             benefit_government,
             cost.total,
@@ -435,16 +512,26 @@ fn appraise(
     for (metric, value) in Metric::ALL.into_iter().zip(pv.metrics()) {
         put(layout.appraisal(o, metric), value);
     }
-    // Who pays and who benefits: each department receives its own saving; the funder bears
-    // the costs (the last slot when the funder is no department, or none is named).
+    // Who pays and who benefits: each organisation receives its departments' savings; the
+    // funder bears the costs (the last slot when the funder is no department, or none is
+    // named).
+    scratch.organisation_benefits.fill(0.0);
+    for (d, dept) in model.departments.iter().enumerate() {
+        scratch.organisation_benefits[dept.organisation] +=
+            scratch.reach[dept.journey] * scratch.saved_government[d];
+    }
     let funder_slot = option
         .funder
         .as_ref()
-        .and_then(|f| f.department)
-        .unwrap_or(layout.departments);
-    for slot in 0..=layout.departments {
+        .and_then(|f| f.organisation)
+        .unwrap_or(layout.organisations);
+    for slot in 0..=layout.organisations {
         let costs = if slot == funder_slot { pv.costs } else { 0.0 };
-        let benefits = saved_government.get(slot).map_or(0.0, |s| reach * s);
+        let benefits = scratch
+            .organisation_benefits
+            .get(slot)
+            .copied()
+            .unwrap_or(0.0);
         for (metric, value) in [costs, benefits, costs - benefits].into_iter().enumerate() {
             put(layout.organisation(o, slot, OrgMetric::ALL[metric]), value);
         }

@@ -13,6 +13,11 @@ use crate::scenario::Model;
 #[derive(Debug, Clone)]
 pub struct Layout {
     pub departments: usize,
+    /// Journeys with a scope of their own: a portfolio's, none for a scenario (whose one
+    /// journey is the total).
+    pub journeys: usize,
+    /// Organisations that can receive benefits (the funder slot comes after them).
+    pub organisations: usize,
     pub options: usize,
     pub years: usize,
     appraisal_start: usize,
@@ -22,8 +27,11 @@ pub struct Layout {
     pub channel_ids: Vec<String>,
     /// Per department, each of its channels' index into `channel_ids`.
     pub channel_index: Vec<Vec<usize>>,
-    /// The transaction metrics of each scope (every department, then the total), in the
-    /// order they are written.
+    /// Per scope (every department, every journey of a portfolio, then the total), the
+    /// channels its transaction figures cover, as indices into `channel_ids`.
+    pub scope_channels: Vec<Vec<usize>>,
+    /// The transaction metrics of each scope (as `scope_channels`), in the order they are
+    /// written.
     pub transaction_metrics: Vec<Vec<TransactionMetric>>,
     /// Where each scope's transaction metrics start within one block (BAU or an option).
     transaction_offsets: Vec<usize>,
@@ -35,14 +43,22 @@ pub struct Layout {
 impl Layout {
     pub fn new(model: &Model) -> Layout {
         let departments = model.departments().len();
+        let journeys = if model.is_portfolio() {
+            model.journeys().len()
+        } else {
+            0
+        };
+        let organisation_count = model.organisations().len();
         let options = model.options().len();
         let years = model.settings().years;
-        let summary = (departments + 1) * Component::ALL.len() * Bearer::ALL.len();
+        let scopes = departments + journeys + 1;
+        let summary = scopes * Component::ALL.len() * Bearer::ALL.len();
         let appraisal = options * Metric::ALL.len();
         let yearly = years * (YearlyMetric::BAU.len() + options * YearlyMetric::ALL.len());
-        let organisations = options * (departments + 1) * OrgMetric::ALL.len();
+        let organisations = options * (organisation_count + 1) * OrgMetric::ALL.len();
         let (channel_ids, channel_index) = channel_ids(model);
-        let transaction_metrics = transaction_metrics(&channel_index, channel_ids.len());
+        let scope_channels = scope_channels(model, journeys, &channel_index, channel_ids.len());
+        let transaction_metrics = transaction_metrics(&scope_channels);
         let transaction_offsets: Vec<usize> = transaction_metrics
             .iter()
             .scan(0, |start, metrics| {
@@ -55,6 +71,8 @@ impl Layout {
         let transactions_start = summary + appraisal + yearly + organisations;
         Layout {
             departments,
+            journeys,
+            organisations: organisation_count,
             options,
             years,
             appraisal_start: summary,
@@ -62,6 +80,7 @@ impl Layout {
             organisations_start: summary + appraisal + yearly,
             channel_ids,
             channel_index,
+            scope_channels,
             transaction_metrics,
             transaction_offsets,
             transactions_start,
@@ -85,12 +104,30 @@ impl Layout {
         self.summary_at(self.scope_index(scope), component, bearer)
     }
 
-    /// The position of a scope among the departments and the total.
+    /// The position of a scope among the departments, the journeys of a portfolio and the
+    /// total.
     pub fn scope_index(&self, scope: Scope) -> usize {
         match scope {
             Scope::Department(d) => d,
-            Scope::Total => self.departments,
+            Scope::Journey(j) => self.departments + j,
+            Scope::Total => self.departments + self.journeys,
         }
+    }
+
+    /// The scope at a position (the inverse of [`Layout::scope_index`]).
+    pub fn scope_at(&self, index: usize) -> Scope {
+        if index < self.departments {
+            Scope::Department(index)
+        } else if index < self.departments + self.journeys {
+            Scope::Journey(index - self.departments)
+        } else {
+            Scope::Total
+        }
+    }
+
+    /// Every scope, in the order of the output row: departments, journeys, the total.
+    pub fn scopes(&self) -> impl Iterator<Item = Scope> + '_ {
+        (0..=self.departments + self.journeys).map(|i| self.scope_at(i))
     }
 
     fn summary_at(&self, d: usize, component: Component, bearer: Bearer) -> usize {
@@ -122,11 +159,11 @@ impl Layout {
         self.yearly_start + year * per_year + within
     }
 
-    /// What option `option` means to one organisation: `slot` is a department's position, or
-    /// `departments` for a funder that is not a department (or costs not allocated).
+    /// What option `option` means to one organisation: `slot` is an organisation's position,
+    /// or `organisations` for a funder that is not a department (or costs not allocated).
     pub fn organisation(&self, option: usize, slot: usize, metric: OrgMetric) -> usize {
         self.organisations_start
-            + (option * (self.departments + 1) + slot) * OrgMetric::ALL.len()
+            + (option * (self.organisations + 1) + slot) * OrgMetric::ALL.len()
             + metric.index()
     }
 
@@ -136,11 +173,8 @@ impl Layout {
             let per_dept = Component::ALL.len() * Bearer::ALL.len();
             let component = Component::ALL[(k % per_dept) / Bearer::ALL.len()];
             let bearer = Bearer::ALL[k % Bearer::ALL.len()];
-            let dept = model
-                .departments()
-                .get(k / per_dept)
-                .map_or("total", |d| d.id.as_str());
-            return format!("{dept}_{}_{}", component.name(), bearer.name());
+            let scope = self.scope_name(model, self.scope_at(k / per_dept));
+            return format!("{scope}_{}_{}", component.name(), bearer.name());
         }
         if k < self.yearly_start {
             let within = k - self.appraisal_start;
@@ -157,10 +191,7 @@ impl Layout {
                 .map_or("bau", |o| model.options()[o].id.as_str());
             for (scope, metrics) in self.transaction_metrics.iter().enumerate() {
                 if at < metrics.len() {
-                    let place = model
-                        .departments()
-                        .get(scope)
-                        .map_or("total", |d| d.id.as_str());
+                    let place = self.scope_name(model, self.scope_at(scope));
                     let metric = metrics[at].name(&self.channel_ids);
                     return format!("{option}_{place}_{metric}");
                 }
@@ -169,14 +200,14 @@ impl Layout {
         }
         if k >= self.organisations_start {
             let within = k - self.organisations_start;
-            let per_option = (self.departments + 1) * OrgMetric::ALL.len();
+            let per_option = (self.organisations + 1) * OrgMetric::ALL.len();
             let option = &model.options()[within / per_option];
             let slot = (within % per_option) / OrgMetric::ALL.len();
             let metric = OrgMetric::ALL[within % OrgMetric::ALL.len()];
             let organisation = model
-                .departments()
+                .organisations()
                 .get(slot)
-                .map_or("funder", |d| d.id.as_str());
+                .map_or("funder", |o| o.id.as_str());
             return format!("{}_{organisation}_{}", option.id, metric.name());
         }
         let per_year = YearlyMetric::BAU.len() + self.options * YearlyMetric::ALL.len();
@@ -191,6 +222,48 @@ impl Layout {
             ),
         }
     }
+}
+
+impl Layout {
+    /// A scope's name in an output's name: the department's id (with its journey's in a
+    /// portfolio), the journey's id, or `total`.
+    fn scope_name(&self, model: &Model, scope: Scope) -> String {
+        match scope {
+            Scope::Department(d) => {
+                let dept = &model.departments()[d];
+                if self.journeys > 0 {
+                    format!("{}/{}", model.journeys()[dept.journey].id, dept.id)
+                } else {
+                    dept.id.clone()
+                }
+            }
+            Scope::Journey(j) => format!("{}/total", model.journeys()[j].id),
+            Scope::Total => "total".into(),
+        }
+    }
+}
+
+/// Per scope — every department, every journey with a scope of its own, the total — the
+/// channel ids its figures cover, in the order first written.
+fn scope_channels(
+    model: &Model,
+    journeys: usize,
+    channel_index: &[Vec<usize>],
+    channels: usize,
+) -> Vec<Vec<usize>> {
+    let mut scopes = channel_index.to_vec();
+    for journey in model.journeys().iter().take(journeys) {
+        let mut ids: Vec<usize> = journey
+            .departments
+            .clone()
+            .flat_map(|d| channel_index[d].iter().copied())
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        scopes.push(ids);
+    }
+    scopes.push((0..channels).collect());
+    scopes
 }
 
 /// Every channel id of the model in the order first written, and each department's channels'
@@ -218,17 +291,11 @@ fn channel_ids(model: &Model) -> (Vec<String>, Vec<Vec<usize>>) {
     (ids, index)
 }
 
-/// The transaction metrics of each department and then the total: cost per transaction, cost
-/// per journey to users and contacts; then, where there are channels, contacts and cost by
-/// channel and digital take-up.
-fn transaction_metrics(
-    channel_index: &[Vec<usize>],
-    channels: usize,
-) -> Vec<Vec<TransactionMetric>> {
-    let all: Vec<usize> = (0..channels).collect();
-    channel_index
+/// The transaction metrics of each scope: cost per transaction, cost per journey to users and
+/// contacts; then, where there are channels, contacts and cost by channel and digital take-up.
+fn transaction_metrics(scope_channels: &[Vec<usize>]) -> Vec<Vec<TransactionMetric>> {
+    scope_channels
         .iter()
-        .chain(std::iter::once(&all))
         .map(|ids| {
             let mut metrics = vec![
                 TransactionMetric::CostPerTransaction,

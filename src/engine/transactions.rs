@@ -12,7 +12,7 @@ use crate::scenario::{Department, Model};
 
 /// Journeys and the value of a user minute in year 0: the volumes and prices of the
 /// transaction figures.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub(super) struct Moment {
     pub(super) journeys: f64,
     pub(super) minute_value: f64,
@@ -20,7 +20,10 @@ pub(super) struct Moment {
 
 /// Writes the transaction figures (docs/method.md §2a) of business as usual (`option` `None`)
 /// or an option in full effect, from every department's values and channels (laid out as in
-/// [`Scratch`]); `channel_totals` is scratch space, one entry per channel id.
+/// [`Scratch`]) and each journey's year-0 volumes and prices; the channel totals are scratch
+/// space, one entry per channel id, for one journey and for all.
+///
+/// [`Scratch`]: super::eval::Scratch
 #[allow(clippy::too_many_arguments)]
 pub(super) fn put_transactions(
     model: &Model,
@@ -31,77 +34,80 @@ pub(super) fn put_transactions(
         &[ChannelValues],
         &[usize],
     ),
-    at: Moment,
-    channel_totals: &mut [[f64; 2]],
+    moments: &[Moment],
+    (journey_channels, channel_totals): (&mut [[f64; 2]], &mut [[f64; 2]]),
     put: &mut impl FnMut(usize, f64),
 ) {
-    // Every department serves the same journeys: the total's per-journey figures divide by J.
-    let mut total = TransactionFigures {
-        journeys: at.journeys,
-        ..TransactionFigures::default()
-    };
+    let mut total = TransactionFigures::default();
     channel_totals.fill([0.0; 2]);
-    for (d, values) in departments.iter().enumerate() {
-        let dept = &model.departments[d];
-        let figures = TransactionFigures::of(values, at);
-        total.add(&figures);
-        figures.put_first(layout, option, Scope::Department(d), put);
-        if dept.channels.is_empty() {
-            continue;
-        }
-        let channels = &all_channels[channel_start[d]..channel_start[d + 1]];
-        let costs = ChannelCosts::of(dept, values, at.journeys);
-        let n = channels.len();
-        let mut digital = 0.0;
-        for (p, channel) in channels.iter().enumerate() {
-            let g = layout.channel_index[d][p];
-            let share = channel[ChannelParam::Share.index()];
-            let contacts = figures.contacts * share;
-            let cost = costs.of_channel(channel);
-            debug_assert_eq!(
-                layout.transaction_metrics[d][3 + p],
-                TransactionMetric::ChannelContacts(g)
-            );
-            put(
-                layout.transaction(option, Scope::Department(d), 3 + p),
-                contacts,
-            );
-            put(
-                layout.transaction(option, Scope::Department(d), 3 + n + p),
-                cost,
-            );
-            channel_totals[g][0] += contacts;
-            channel_totals[g][1] += cost;
-            if model
-                .settings
-                .digital_channels
-                .contains(&dept.channels[p].id)
-            {
-                digital += share;
+    for (j, journey) in model.journeys.iter().enumerate() {
+        let at = moments[j];
+        // Every department of a journey serves the same journeys: its per-journey figures
+        // divide by J.
+        let mut sum = TransactionFigures {
+            journeys: at.journeys,
+            ..TransactionFigures::default()
+        };
+        journey_channels.fill([0.0; 2]);
+        for d in journey.departments.clone() {
+            let dept = &model.departments[d];
+            let figures = TransactionFigures::of(&departments[d], at);
+            sum.add(&figures);
+            figures.put_first(layout, option, Scope::Department(d), put);
+            if dept.channels.is_empty() {
+                continue;
             }
+            let channels = &all_channels[channel_start[d]..channel_start[d + 1]];
+            let costs = ChannelCosts::of(dept, &departments[d], at.journeys);
+            let n = channels.len();
+            let mut digital = 0.0;
+            for (p, channel) in channels.iter().enumerate() {
+                let g = layout.channel_index[d][p];
+                let share = channel[ChannelParam::Share.index()];
+                let contacts = figures.contacts * share;
+                let cost = costs.of_channel(channel);
+                debug_assert_eq!(
+                    layout.transaction_metrics[d][3 + p],
+                    TransactionMetric::ChannelContacts(g)
+                );
+                put(
+                    layout.transaction(option, Scope::Department(d), 3 + p),
+                    contacts,
+                );
+                put(
+                    layout.transaction(option, Scope::Department(d), 3 + n + p),
+                    cost,
+                );
+                journey_channels[g][0] += contacts;
+                journey_channels[g][1] += cost;
+                if model
+                    .settings
+                    .digital_channels
+                    .contains(&dept.channels[p].id)
+                {
+                    digital += share;
+                }
+            }
+            put(
+                layout.transaction(option, Scope::Department(d), 3 + 2 * n),
+                digital,
+            );
+            sum.channel_contacts += figures.contacts;
+            sum.digital_contacts += figures.contacts * digital;
         }
-        put(
-            layout.transaction(option, Scope::Department(d), 3 + 2 * n),
-            digital,
-        );
-        total.channel_contacts += figures.contacts;
-        total.digital_contacts += figures.contacts * digital;
+        if layout.journeys > 0 {
+            sum.put_all(layout, option, Scope::Journey(j), journey_channels, put);
+        }
+        for (all, one) in channel_totals.iter_mut().zip(journey_channels.iter()) {
+            all[0] += one[0];
+            all[1] += one[1];
+        }
+        total.journeys += sum.journeys;
+        total.add(&sum);
+        total.channel_contacts += sum.channel_contacts;
+        total.digital_contacts += sum.digital_contacts;
     }
-    total.put_first(layout, option, Scope::Total, put);
-    let n = channel_totals.len();
-    if n == 0 {
-        return;
-    }
-    for (g, [contacts, cost]) in channel_totals.iter().enumerate() {
-        put(layout.transaction(option, Scope::Total, 3 + g), *contacts);
-        put(layout.transaction(option, Scope::Total, 3 + n + g), *cost);
-    }
-    let take_up = if total.channel_contacts > 0.0 {
-        total.digital_contacts / total.channel_contacts
-    } else {
-        0.0
-    };
-    put(layout.transaction(option, Scope::Total, 3 + 2 * n), take_up);
+    total.put_all(layout, option, Scope::Total, channel_totals, put);
 }
 
 /// What government spends on one channel's contacts: value contacts at the channel's own staff
@@ -172,6 +178,38 @@ impl TransactionFigures {
             contacts: journeys * c / (1.0 - phi),
             ..TransactionFigures::default()
         }
+    }
+
+    /// Every transaction figure of a journey or the total: the first three, then contacts and
+    /// cost by each channel the scope covers (from `by_channel`, indexed by channel id) and
+    /// digital take-up.
+    fn put_all(
+        &self,
+        layout: &Layout,
+        option: Option<usize>,
+        scope: Scope,
+        by_channel: &[[f64; 2]],
+        put: &mut impl FnMut(usize, f64),
+    ) {
+        self.put_first(layout, option, scope, put);
+        let ids = &layout.scope_channels[layout.scope_index(scope)];
+        let n = ids.len();
+        if n == 0 {
+            return;
+        }
+        for (k, &g) in ids.iter().enumerate() {
+            put(layout.transaction(option, scope, 3 + k), by_channel[g][0]);
+            put(
+                layout.transaction(option, scope, 3 + n + k),
+                by_channel[g][1],
+            );
+        }
+        let take_up = if self.channel_contacts > 0.0 {
+            self.digital_contacts / self.channel_contacts
+        } else {
+            0.0
+        };
+        put(layout.transaction(option, scope, 3 + 2 * n), take_up);
     }
 
     fn add(&mut self, other: &TransactionFigures) {

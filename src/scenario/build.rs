@@ -9,7 +9,10 @@ use toml::{Spanned, Value};
 
 use super::inputs::{InputKind, Loader};
 use super::raw::{RawDepartment, RawDiscounting, RawScenario, RawSettings};
-use super::{Department, InputId, Model, Sampling, Settings, MAX_ITERATIONS, MAX_YEARS};
+use super::{
+    Department, InputId, Journey, Model, Organisation, Sampling, Settings, MAX_ITERATIONS,
+    MAX_YEARS,
+};
 use crate::appraisal::{self, Discounting};
 use crate::dist::Domain;
 use crate::error::{closest, quote};
@@ -30,7 +33,10 @@ impl Loader<'_> {
             GlobalParam::ValueOfTimeGrowth,
             raw.users.value_of_time_growth.as_ref(),
         );
-        let departments = self.departments(raw.departments.unwrap_or_default());
+        let mut departments = self.departments(raw.departments.unwrap_or_default());
+        for (d, department) in departments.iter_mut().enumerate() {
+            department.organisation = d;
+        }
         let settings = settings?;
         let discounting = self.discounting(raw.discounting.as_ref());
         self.check_digital_channels(raw.scenario.digital_channels.as_ref(), &departments);
@@ -39,6 +45,7 @@ impl Loader<'_> {
             self.check_compounding(growth, settings.years);
         }
         let (correlations, copula) = self.correlations(&raw.correlation);
+        let name = settings.name.clone();
         Some(Model {
             path: PathBuf::from(&self.origin),
             sha256: String::new(),
@@ -49,11 +56,27 @@ impl Loader<'_> {
             discounting: discounting?,
             settings,
             inputs: Vec::new(),
-            journeys_per_year: journeys_per_year?,
-            journey_growth: journey_growth?,
-            value_of_time: value_of_time?,
-            value_of_time_growth: value_of_time_growth?,
+            journeys: vec![Journey {
+                id: stem_of(&self.origin),
+                name,
+                path: PathBuf::from(&self.origin),
+                sha256: String::new(),
+                per_year: journeys_per_year?,
+                growth: journey_growth?,
+                value_of_time: value_of_time?,
+                value_of_time_growth: value_of_time_growth?,
+                departments: 0..departments.len(),
+                left_out_options: Vec::new(),
+            }],
+            organisations: departments
+                .iter()
+                .map(|d| Organisation {
+                    id: d.id.clone(),
+                    name: d.name.clone(),
+                })
+                .collect(),
             departments,
+            portfolio: false,
             options,
             overrides: Vec::new(),
             correlations,
@@ -425,6 +448,8 @@ impl Loader<'_> {
             }
         }
         complete.then(|| Department {
+            journey: 0,
+            organisation: 0,
             follows,
             id,
             name,
@@ -433,6 +458,14 @@ impl Loader<'_> {
             channels: channels.unwrap_or_default(),
         })
     }
+}
+
+/// A scenario file's stem (`scenarios/border-exports.toml` → `border-exports`): its journey's
+/// id.
+pub(super) fn stem_of(origin: &str) -> String {
+    std::path::Path::new(origin)
+        .file_stem()
+        .map_or_else(|| origin.to_string(), |s| s.to_string_lossy().into_owned())
 }
 
 /// Reads a precision target: a share in (0, 50%], written "0.5%" or 0.005.

@@ -146,6 +146,11 @@ pub struct Department {
     pub follows: Vec<(DeptParam, DeptParam)>,
     /// The department's channels, in the order written; empty when it has none.
     pub channels: Vec<Channel>,
+    /// The journey (the scenario, in a portfolio) whose part it handles.
+    pub journey: usize,
+    /// Its organisation in [`Model::organisations`]: departments with one id in several
+    /// journeys of a portfolio are one organisation.
+    pub organisation: usize,
 }
 
 impl Department {
@@ -243,8 +248,8 @@ pub struct Funder {
     pub id: String,
     /// The name a reader sees (`funder_name`, else the department's name, else the id).
     pub name: String,
-    /// The department it is, where it is one.
-    pub department: Option<usize>,
+    /// Its position in [`Model::organisations`], where it is one of the departments'.
+    pub organisation: Option<usize>,
 }
 
 impl OptionSpec {
@@ -339,6 +344,36 @@ pub struct AppliedOverride {
     pub by: String,
 }
 
+/// One journey: what one user goes through to reach one outcome, with the volumes and value
+/// of time its departments' costs are multiplied by. A scenario is one journey; a portfolio
+/// has one per scenario file.
+#[derive(Debug, Clone)]
+pub struct Journey {
+    /// The scenario file's stem (`border-exports`): the `scenario` column of a portfolio's
+    /// files, and the namespace of its keys.
+    pub id: String,
+    /// The scenario's name.
+    pub name: String,
+    /// The scenario file, and the SHA-256 of its bytes.
+    pub path: PathBuf,
+    pub sha256: String,
+    pub per_year: InputId,
+    pub growth: InputId,
+    pub value_of_time: InputId,
+    pub value_of_time_growth: InputId,
+    /// Its departments' positions in [`Model::departments`].
+    pub departments: std::ops::Range<usize>,
+    /// The scenario's own options, left out of a portfolio (their names).
+    pub left_out_options: Vec<String>,
+}
+
+/// An organisation that bears costs or receives benefits: a department id, across journeys.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Organisation {
+    pub id: String,
+    pub name: String,
+}
+
 /// A validated scenario, ready for the engine. Built only by loading, so that every model a
 /// caller holds has passed validation; read it through its accessors.
 #[derive(Debug, Clone)]
@@ -347,11 +382,13 @@ pub struct Model {
     pub(crate) sha256: String,
     pub(crate) settings: Settings,
     pub(crate) inputs: Vec<Input>,
-    pub(crate) journeys_per_year: InputId,
-    pub(crate) journey_growth: InputId,
-    pub(crate) value_of_time: InputId,
-    pub(crate) value_of_time_growth: InputId,
+    /// One journey for a scenario; one per scenario for a portfolio (docs/method.md §8).
+    pub(crate) journeys: Vec<Journey>,
     pub(crate) departments: Vec<Department>,
+    /// The organisations departments belong to, matched by department id.
+    pub(crate) organisations: Vec<Organisation>,
+    /// Whether the model was read from a portfolio file.
+    pub(crate) portfolio: bool,
     pub(crate) options: Vec<OptionSpec>,
     /// The Green Book schedule, its health schedule, or a fixed `discounting.rate`.
     pub(crate) discounting: crate::appraisal::Discounting,
@@ -411,6 +448,22 @@ impl Model {
     /// The departments, in the order the scenario lists them.
     pub fn departments(&self) -> &[Department] {
         &self.departments
+    }
+
+    /// The journeys: one for a scenario, one per scenario file for a portfolio.
+    pub fn journeys(&self) -> &[Journey] {
+        &self.journeys
+    }
+
+    /// Whether the model is a portfolio of scenarios (docs/method.md §8): its files then carry
+    /// a `scenario` column.
+    pub fn is_portfolio(&self) -> bool {
+        self.portfolio
+    }
+
+    /// The organisations departments belong to, one per department id.
+    pub fn organisations(&self) -> &[Organisation] {
+        &self.organisations
     }
 
     /// The options, in the order the scenario lists them.
@@ -496,6 +549,8 @@ pub fn load(path: &Path, overrides: &[Override]) -> Result<Model> {
     let mut model = load_str(text, &origin, overrides)?;
     model.path = path.to_path_buf();
     model.sha256 = format!("{:x}", Sha256::digest(&bytes));
+    model.journeys[0].path = model.path.clone();
+    model.journeys[0].sha256 = model.sha256.clone();
     Ok(model)
 }
 
@@ -513,5 +568,6 @@ pub fn load_str(text: &str, origin: &str, overrides: &[Override]) -> Result<Mode
     model.overrides = loader.applied;
     model.inputs = loader.inputs;
     model.sha256 = format!("{:x}", Sha256::digest(text.as_bytes()));
+    model.journeys[0].sha256 = model.sha256.clone();
     Ok(model)
 }

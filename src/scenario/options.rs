@@ -116,16 +116,16 @@ impl Loader<'_> {
             );
             return None;
         }
-        let department = departments.iter().position(|d| d.id == text);
+        let department = departments.iter().find(|d| d.id == text);
         let name = raw
             .funder_name
             .clone()
-            .or_else(|| department.map(|d| departments[d].name.clone()))
+            .or_else(|| department.map(|d| d.name.clone()))
             .unwrap_or_else(|| text.to_string());
         Some(Funder {
             id: text.to_string(),
             name,
-            department,
+            organisation: department.map(|d| d.organisation),
         })
     }
 
