@@ -107,6 +107,26 @@ impl Results {
         self.elapsed
     }
 
+    /// Every scope with figures of its own, in the order of the output files: each
+    /// department, each journey of a portfolio, then the total.
+    pub fn scopes(&self) -> Vec<Scope> {
+        self.outcome.layout.scopes().collect()
+    }
+
+    /// The `scenario` and `department` cells of a scope's rows: a department's journey id and
+    /// its own id, a journey's id and `total`, or `total` twice.
+    pub fn scope_ids(&self, scope: Scope) -> (&str, &str) {
+        let model = &self.model;
+        match scope {
+            Scope::Department(d) => {
+                let dept = &model.departments()[d];
+                (model.journeys()[dept.journey].id.as_str(), dept.id.as_str())
+            }
+            Scope::Journey(j) => (model.journeys()[j].id.as_str(), "total"),
+            Scope::Total => ("total", "total"),
+        }
+    }
+
     /// The year-0 cost of business as usual for a scope, component and bearer.
     pub fn cost(&self, scope: Scope, component: Component, bearer: Bearer) -> Stats {
         let k = self.outcome.layout.summary(scope, component, bearer);

@@ -4,7 +4,8 @@
 use std::fmt::Write as _;
 
 use super::markdown::{
-    component_table, department_table, detail_table, disjointed_share_sentence, mean_range,
+    component_table, department_table, detail_table, disjointed_share_sentence, journey_table,
+    mean_range,
 };
 use super::words::{effect_sentence, join_and, words};
 use super::{Artefact, Exporter};
@@ -34,6 +35,9 @@ pub fn render(r: &Results, charts: bool) -> String {
     let mut out = format!("# Economic Case: {}\n\n", md(&r.model().settings().name));
     out.push_str(&caveat(r));
     out.push_str(&summary(r));
+    if r.model().is_portfolio() {
+        out.push_str(&journeys_section(r));
+    }
     out.push_str(&cost_section(r, charts));
     let channel_chart = chart(charts, crate::charts::CHANNELS, "Bar charts of contacts a year and of the cost to government a year through each channel, in business as usual and with each option in full effect, with P10–P90 ranges");
     out.push_str(&super::transactions_md::section(r, &channel_chart));
@@ -71,8 +75,12 @@ fn summary(r: &Results) -> String {
     let s = &r.model().settings();
     let users = r.cost(Scope::Total, Component::Disjointed, Bearer::Users);
     let government = r.cost(Scope::Total, Component::Disjointed, Bearer::Government);
+    let across = match r.model().journeys().len() {
+        n if r.model().is_portfolio() => format!(" across these {n} journeys"),
+        _ => String::new(),
+    };
     let mut out = format!(
-        "## Summary\n\nDisjointed services cost users {} and government {} a year, in {} prices.",
+        "## Summary\n\nDisjointed services cost users {} and government {} a year{across}, in {} prices.",
         mean_range(&users),
         mean_range(&government),
         s.price_base_year
@@ -118,6 +126,38 @@ fn chart(charts: bool, stem: &str, alt: &str) -> String {
     } else {
         String::new()
     }
+}
+
+/// A portfolio's opening: the cost of disjointedness by journey and in total, with the
+/// scenario each journey comes from and the scenarios' own options left out.
+fn journeys_section(r: &Results) -> String {
+    let model = r.model();
+    let mut out = format!(
+        "## The cost of disjointedness by journey\n\nThis case covers {} journeys, each modelled in its own scenario and appraised together: every option below is costed once and its benefits added up across the journeys it reaches, in the same draws of every uncertain input, so the ranges of the totals are the ranges of the sums. Annual cost in {} (mean, with P10–P90).\n\n",
+        model.journeys().len(),
+        model.settings().first_year
+    );
+    out.push_str(&journey_table(r));
+    out.push('\n');
+    let mut notes = Vec::new();
+    for journey in model.journeys() {
+        let file = journey
+            .path
+            .file_name()
+            .map_or_else(|| journey.id.clone(), |f| f.to_string_lossy().into_owned());
+        let left_out = match journey.left_out_options.as_slice() {
+            [] => String::new(),
+            list => format!(
+                "; its own options ({}) are left out of this portfolio",
+                join_and(&list.iter().map(|o| format!("*{}*", md(o))).collect::<Vec<_>>())
+            ),
+        };
+        notes.push(format!("- *{}*: `{}`{left_out}.", md(&journey.name), md(&file)));
+    }
+    out.push_str("The journeys and their scenario files:\n\n");
+    out.push_str(&notes.join("\n"));
+    out.push_str("\n\n");
+    out
 }
 
 fn cost_section(r: &Results, charts: bool) -> String {

@@ -27,22 +27,63 @@ pub fn basis_line(r: &Results) -> String {
     )
 }
 
-/// Every department, then all departments together, with the name a reader sees.
-fn scopes(r: &Results) -> impl Iterator<Item = (Scope, String)> + '_ {
-    r.model()
-        .departments()
-        .iter()
-        .enumerate()
-        .map(|(d, dept)| (Scope::Department(d), md(&dept.name)))
-        .chain([(Scope::Total, "**All departments**".to_string())])
+/// The rows of a table by department, with the name a reader sees: every department, then
+/// all together; in a portfolio, each journey (in bold) followed by its departments, then all
+/// journeys together. `total` names the last row.
+pub fn scope_rows(r: &Results, total: &str) -> Vec<(Scope, String)> {
+    let model = r.model();
+    let department = |d: usize| (Scope::Department(d), md(&model.departments()[d].name));
+    let mut rows: Vec<(Scope, String)> = Vec::new();
+    if model.is_portfolio() {
+        for (j, journey) in model.journeys().iter().enumerate() {
+            rows.push((Scope::Journey(j), format!("**{}**", md(&journey.name))));
+            rows.extend(journey.departments.clone().map(department));
+        }
+    } else {
+        rows.extend((0..model.departments().len()).map(department));
+    }
+    rows.push((Scope::Total, format!("**{total}**")));
+    rows
+}
+
+/// The last row's name in the tables by department.
+fn all_name(r: &Results) -> &'static str {
+    if r.model().is_portfolio() {
+        "All journeys"
+    } else {
+        "All departments"
+    }
+}
+
+/// The table of the cost of disjointedness by journey of a portfolio (docs/method.md §8):
+/// users, government, together, and each journey's share of the total.
+pub fn journey_table(r: &Results) -> String {
+    let mut out = String::from(
+        "| Journey | Users | Government | Total | Share of the total |\n|---|---:|---:|---:|---:|\n",
+    );
+    let all = r.cost(Scope::Total, Component::Disjointed, Bearer::All).mean;
+    let journeys = r.model().journeys().iter().enumerate();
+    let rows = journeys
+        .map(|(j, journey)| (Scope::Journey(j), md(&journey.name)))
+        .chain([(Scope::Total, "**All journeys**".to_string())]);
+    for (scope, name) in rows {
+        let cells: Vec<String> = Bearer::ALL
+            .iter()
+            .map(|&b| mean_range(&r.cost(scope, Component::Disjointed, b)))
+            .collect();
+        let mean = r.cost(scope, Component::Disjointed, Bearer::All).mean;
+        let share = if all > 0.0 { mean / all } else { 0.0 };
+        let _ = writeln!(out, "| {name} | {} | {} |", cells.join(" | "), percent(share));
+    }
+    out
 }
 
 /// The table of disjointed cost by department, users / government / total.
 pub fn department_table(r: &Results) -> String {
     let mut out =
         String::from("| Department | Users | Government | Total |\n|---|---:|---:|---:|\n");
-    for (scope, name) in scopes(r) {
-        let bold = scope == Scope::Total;
+    for (scope, name) in scope_rows(r, all_name(r)) {
+        let bold = !matches!(scope, Scope::Department(_));
         let row: Vec<String> = Bearer::ALL
             .iter()
             .map(|&b| {
@@ -59,7 +100,7 @@ pub fn department_table(r: &Results) -> String {
     out
 }
 
-/// The table of cost by component for all departments.
+/// The table of cost by component for all departments (of all journeys).
 pub fn component_table(r: &Results) -> String {
     let mut out =
         String::from("| Kind of cost | Users | Government | Total |\n|---|---:|---:|---:|\n");
@@ -94,7 +135,7 @@ pub fn detail_table(r: &Results) -> String {
     out.push_str("\n|---|");
     out.push_str(&"---:|".repeat(Component::TABLE_ORDER.len()));
     out.push('\n');
-    for (scope, name) in scopes(r) {
+    for (scope, name) in scope_rows(r, all_name(r)) {
         let cells: Vec<String> = Component::TABLE_ORDER
             .iter()
             .map(|&c| money(r.cost(scope, c, Bearer::All).mean))
@@ -139,6 +180,11 @@ impl Exporter for SummaryMd {
             "{} Figures are means, with the 80% range (P10–P90) in brackets.\n",
             basis_line(r)
         );
+        if r.model().is_portfolio() {
+            out.push_str("## Cost of disjointedness by journey\n\n");
+            out.push_str(&journey_table(r));
+            out.push('\n');
+        }
         out.push_str("## Cost of disjointedness by department\n\n");
         out.push_str(&department_table(r));
         out.push('\n');

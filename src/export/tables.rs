@@ -5,7 +5,7 @@
 use super::{Artefact, Exporter};
 use crate::error::{Error, Result};
 use crate::format::{csv_number, csv_text};
-use crate::outputs::{Bearer, Component, Metric, OrgMetric, Scope, YearlyMetric, STATISTICS};
+use crate::outputs::{Bearer, Component, Metric, OrgMetric, YearlyMetric, STATISTICS};
 use crate::results::Results;
 use crate::sensitivity::{SwitchingValue, Tornado};
 
@@ -95,6 +95,42 @@ fn header<'a>(leading: &[&'a str], trailing: &[&'a str]) -> Vec<&'a str> {
         .collect()
 }
 
+/// The `scenario` column a portfolio's files lead with (docs/method.md §8); a scenario's
+/// files have none.
+struct ScenarioColumn {
+    portfolio: bool,
+}
+
+impl ScenarioColumn {
+    fn of(r: &Results) -> ScenarioColumn {
+        ScenarioColumn {
+            portfolio: r.model().is_portfolio(),
+        }
+    }
+
+    /// The header with `scenario` first in a portfolio.
+    fn header<'a>(&self, rest: Vec<&'a str>) -> Vec<&'a str> {
+        match self.portfolio {
+            true => std::iter::once("scenario").chain(rest).collect(),
+            false => rest,
+        }
+    }
+
+    /// The row with its scenario's id first in a portfolio.
+    fn row(&self, scenario: &str, mut rest: Vec<Cell>) -> Vec<Cell> {
+        if self.portfolio {
+            rest.insert(0, Cell::text(scenario));
+        }
+        rest
+    }
+
+    /// The scenario an input belongs to: the stem its key starts with, else (a shared input,
+    /// an option's) the portfolio as a whole.
+    fn of_input(key: &str) -> &str {
+        key.split_once('/').map_or("total", |(stem, _)| stem)
+    }
+}
+
 /// `summary.csv`: year-0 BAU cost by department (and `total`), component and bearer.
 pub struct SummaryCsv;
 
@@ -104,22 +140,21 @@ impl Exporter for SummaryCsv {
     }
 
     fn render(&self, r: &Results, _earlier: &[Artefact]) -> Result<Vec<Artefact>> {
-        let departments = r.model().departments();
-        let scopes = (0..departments.len())
-            .map(|d| (Scope::Department(d), departments[d].id.as_str()))
-            .chain([(Scope::Total, "total")]);
-        let rows = scopes.flat_map(|(scope, id)| {
+        let lead = ScenarioColumn::of(r);
+        let lead = &lead;
+        let rows = r.scopes().into_iter().flat_map(|scope| {
+            let (scenario, id) = r.scope_ids(scope);
             Component::ALL.into_iter().flat_map(move |c| {
                 Bearer::ALL.into_iter().map(move |b| {
                     let mut row = vec![Cell::text(id), Cell::text(c.name()), Cell::text(b.name())];
                     row.extend(statistics(Some(&r.cost(scope, c, b))));
-                    row
+                    lead.row(scenario, row)
                 })
             })
         });
         table_file(
             self.name(),
-            &header(&["department", "component", "bearer"], &[]),
+            &lead.header(header(&["department", "component", "bearer"], &[])),
             rows,
         )
     }
@@ -138,6 +173,8 @@ impl Exporter for AppraisalCsv {
         if options.is_empty() {
             return Ok(Vec::new());
         }
+        let lead = ScenarioColumn::of(r);
+        let lead = &lead;
         let rows = options.iter().enumerate().flat_map(|(o, option)| {
             Metric::ALL.into_iter().map(move |m| {
                 let stats = r.appraisal(o, m);
@@ -148,12 +185,12 @@ impl Exporter for AppraisalCsv {
                     (Metric::PaybackYear, _) => Cell::Number(r.payback_share(o)),
                     _ => Cell::Empty,
                 });
-                row
+                lead.row("total", row)
             })
         });
         table_file(
             self.name(),
-            &header(&["option", "metric"], &["p_positive"]),
+            &lead.header(header(&["option", "metric"], &["p_positive"])),
             rows,
         )
     }
@@ -192,12 +229,14 @@ impl Exporter for YearlyCsv {
             return Ok(Vec::new());
         }
         let years = model.settings().years;
+        let lead = ScenarioColumn::of(r);
         let row = |id: &str, option: Option<usize>, y: usize, m: YearlyMetric| {
             let year = Cell::Number(f64::from(model.calendar_year(y)));
-            short_stats_row(
+            let row = short_stats_row(
                 [Cell::text(id), year, Cell::text(m.name())],
                 &r.yearly(option, y, m),
-            )
+            );
+            lead.row("total", row)
         };
         let bau = (0..years)
             .flat_map(|y| YearlyMetric::BAU.into_iter().map(move |m| (y, m)))
@@ -209,7 +248,7 @@ impl Exporter for YearlyCsv {
         });
         table_file(
             self.name(),
-            &short_stats_header(["option", "year", "metric"]),
+            &lead.header(short_stats_header(["option", "year", "metric"])),
             bau.chain(options),
         )
     }
@@ -229,6 +268,8 @@ impl Exporter for OrganisationsCsv {
         if options.is_empty() {
             return Ok(Vec::new());
         }
+        let lead = ScenarioColumn::of(r);
+        let lead = &lead;
         let rows = options.iter().enumerate().flat_map(|(o, option)| {
             r.organisations(o)
                 .into_iter()
@@ -239,13 +280,13 @@ impl Exporter for OrganisationsCsv {
                             Cell::text(&id),
                             Cell::text(m.name()),
                         ];
-                        short_stats_row(names, &r.organisation(o, slot, m))
+                        lead.row("total", short_stats_row(names, &r.organisation(o, slot, m)))
                     })
                 })
         });
         table_file(
             self.name(),
-            &short_stats_header(["option", "organisation", "metric"]),
+            &lead.header(short_stats_header(["option", "organisation", "metric"])),
             rows,
         )
     }
@@ -270,15 +311,12 @@ impl Exporter for TransactionsCsv {
                 .enumerate()
                 .map(|(o, option)| (Some(o), option.id.as_str())),
         );
-        let scopes: Vec<(Scope, &str)> = model
-            .departments()
-            .iter()
-            .enumerate()
-            .map(|(d, dept)| (Scope::Department(d), dept.id.as_str()))
-            .chain([(Scope::Total, "total")])
-            .collect();
+        let scopes = r.scopes();
+        let lead = ScenarioColumn::of(r);
+        let (scopes, lead) = (&scopes, &lead);
         let rows = blocks.flat_map(|(option, name)| {
-            scopes.iter().flat_map(move |&(scope, place)| {
+            scopes.iter().flat_map(move |&scope| {
+                let (scenario, place) = r.scope_ids(scope);
                 r.transactions(option, scope)
                     .into_iter()
                     .map(move |(metric, s)| {
@@ -287,13 +325,13 @@ impl Exporter for TransactionsCsv {
                             Cell::text(place),
                             Cell::text(metric.name(r.channel_ids())),
                         ];
-                        short_stats_row(names, &s)
+                        lead.row(scenario, short_stats_row(names, &s))
                     })
             })
         });
         table_file(
             self.name(),
-            &short_stats_header(["option", "department", "metric"]),
+            &lead.header(short_stats_header(["option", "department", "metric"])),
             rows,
         )
     }
@@ -308,9 +346,12 @@ impl Exporter for SensitivityCsv {
     }
 
     fn render(&self, r: &Results, _earlier: &[Artefact]) -> Result<Vec<Artefact>> {
+        let lead = ScenarioColumn::of(r);
+        let lead = &lead;
         let rows = r.tornadoes().iter().flat_map(|t: &Tornado| {
-            t.drivers.iter().map(|d| {
-                vec![
+            t.drivers.iter().map(move |d| {
+                let scenario = ScenarioColumn::of_input(&d.input);
+                lead.row(scenario, vec![
                     Cell::text(&t.output),
                     Cell::text(&d.input),
                     Cell::Number(d.spearman),
@@ -318,12 +359,12 @@ impl Exporter for SensitivityCsv {
                     Cell::Number(d.mean_when_low),
                     Cell::Number(d.mean_when_high),
                     Cell::Number(d.swing),
-                ]
+                ])
             })
         });
         table_file(
             self.name(),
-            &[
+            &lead.header(vec![
                 "output",
                 "input",
                 "spearman",
@@ -331,7 +372,7 @@ impl Exporter for SensitivityCsv {
                 "mean_when_low",
                 "mean_when_high",
                 "swing",
-            ],
+            ]),
             rows,
         )
     }
@@ -349,26 +390,27 @@ impl Exporter for SwitchingCsv {
         if r.model().options().is_empty() {
             return Ok(Vec::new());
         }
+        let lead = ScenarioColumn::of(r);
         let rows = r.switching_values().iter().map(|v: &SwitchingValue| {
-            vec![
+            lead.row(ScenarioColumn::of_input(&v.input), vec![
                 Cell::text(&v.option),
                 Cell::text(&v.input),
                 Cell::Number(v.base_value),
                 v.switching_value.map_or(Cell::text("none"), Cell::Number),
                 v.change_percent().map_or(Cell::Empty, Cell::Number),
                 Cell::text(v.within_p5_p95().to_string()),
-            ]
+            ])
         });
         table_file(
             self.name(),
-            &[
+            &lead.header(vec![
                 "option",
                 "input",
                 "base_value",
                 "switching_value",
                 "change_percent",
                 "within_p5_p95",
-            ],
+            ]),
             rows,
         )
     }

@@ -26,16 +26,12 @@ pub fn section(r: &Results, chart: &str) -> String {
         headers(&cases),
         "---:|".repeat(cases.len())
     );
-    let scopes = model
-        .departments()
-        .iter()
-        .enumerate()
-        .map(|(d, dept)| (Scope::Department(d), md(&dept.name)))
-        .chain([(
-            Scope::Total,
-            "**All departments (one journey)**".to_string(),
-        )]);
-    for (scope, name) in scopes {
+    let total = if model.is_portfolio() {
+        "All journeys (per journey of any kind)"
+    } else {
+        "All departments (one journey)"
+    };
+    for (scope, name) in super::markdown::scope_rows(r, total) {
         let _ = writeln!(
             out,
             "| {name} | {} |",
@@ -168,8 +164,9 @@ fn digital_words(r: &Results) -> String {
     let with_channels: Vec<String> = model
         .departments()
         .iter()
-        .filter(|d| !d.channels.is_empty())
-        .map(|d| md(&d.name))
+        .enumerate()
+        .filter(|(_, d)| !d.channels.is_empty())
+        .map(|(d, _)| md(&model.department_label(d)))
         .collect();
     let digital = model.settings().digital_channels.join(", ");
     if with_channels.len() == model.departments().len() {

@@ -20,7 +20,7 @@ pub fn effect_sentence(model: &Model, effect: &Effect) -> String {
     let names: Vec<String> = effect
         .departments
         .iter()
-        .map(|&d| md(&model.departments()[d].name))
+        .map(|&d| md(&model.department_label(d)))
         .collect();
     let at = join_and(&names);
     match (effect.kind, &effect.target) {

@@ -86,7 +86,7 @@ impl Loader<'_> {
 
     /// Each channel named in `digital_channels` must be one a department has: a misspelt id
     /// would silently count nothing as digital.
-    fn check_digital_channels(
+    pub(super) fn check_digital_channels(
         &mut self,
         raw: Option<&Spanned<Vec<String>>>,
         departments: &[Department],
@@ -137,7 +137,7 @@ impl Loader<'_> {
         );
     }
 
-    fn settings(&mut self, raw: &RawSettings) -> Option<Settings> {
+    pub(super) fn settings(&mut self, raw: &RawSettings) -> Option<Settings> {
         let mut ok = true;
         let mut int = |field: &Option<Spanned<i64>>,
                        key: &str,
@@ -255,7 +255,7 @@ impl Loader<'_> {
 
     /// `[discounting]`: the Green Book schedule (default), its health schedule
     /// (`schedule = "health"`), or one fixed `rate`.
-    fn discounting(&mut self, raw: Option<&RawDiscounting>) -> Option<Discounting> {
+    pub(super) fn discounting(&mut self, raw: Option<&RawDiscounting>) -> Option<Discounting> {
         let schedule = match raw.and_then(|r| r.schedule.as_ref()) {
             None => Discounting::GreenBook,
             Some(s) => match s.get_ref().as_str() {

@@ -126,8 +126,9 @@ impl Loader<'_> {
             );
             return None;
         }
+        let prefix = &self.key_prefix;
         Some(Correlation {
-            inputs: [a.clone(), b.clone()],
+            inputs: [format!("{prefix}{a}"), format!("{prefix}{b}")],
             rank,
             by: "scenario".into(),
         })

@@ -20,7 +20,9 @@ impl Loader<'_> {
     ) -> Option<Effect> {
         let span = raw.span();
         let raw = raw.get_ref();
-        let mut targets = self.effect_departments(prefix, &raw.departments, departments)?;
+        let candidates = self.effect_scenarios(prefix, raw.scenarios.as_ref(), departments.len())?;
+        let mut targets =
+            self.effect_departments(prefix, &raw.departments, departments, &candidates)?;
         let every = raw.departments.get_ref().as_str() == Some("*");
         let target = self.target(prefix, &raw.parameter, &mut targets, every, departments)?;
         let spec = match &target {
@@ -194,17 +196,83 @@ impl Loader<'_> {
         })
     }
 
+    /// The departments an effect may reach: in a portfolio, those of the scenarios its
+    /// `scenarios` names (stems, or `"*"`, the default); in a scenario, all of them (and
+    /// `scenarios` is refused).
+    fn effect_scenarios(
+        &mut self,
+        prefix: &str,
+        raw: Option<&Spanned<Value>>,
+        count: usize,
+    ) -> Option<Vec<usize>> {
+        let key = format!("{prefix}.scenarios");
+        let Some(raw) = raw else {
+            return Some((0..count).collect());
+        };
+        if self.journeys.is_empty() {
+            self.error_at(
+                Some(raw.span()),
+                &key,
+                "only a portfolio's effects name scenarios".into(),
+                "remove `scenarios`: in a scenario file an effect names departments only",
+            );
+            return None;
+        }
+        let stems: Vec<String> = match raw.get_ref() {
+            Value::String(s) if s == "*" => return Some((0..count).collect()),
+            Value::String(s) => vec![s.clone()],
+            Value::Array(items) => items
+                .iter()
+                .filter_map(|v| v.as_str().map(String::from))
+                .collect(),
+            _ => Vec::new(),
+        };
+        if stems.is_empty() {
+            self.error_at(
+                Some(raw.span()),
+                &key,
+                "expected a list of scenario file stems or \"*\"".into(),
+                "write scenarios = [\"border-exports\", \"tell-us-once\"] or scenarios = \"*\"",
+            );
+            return None;
+        }
+        let mut candidates = Vec::new();
+        for stem in stems {
+            match self.journeys.iter().find(|(id, _)| *id == stem) {
+                Some((_, range)) => candidates.extend(range.clone()),
+                None => {
+                    let known: Vec<&str> = self.journeys.iter().map(|(id, _)| id.as_str()).collect();
+                    let fix = match closest(&stem, known.iter().copied()) {
+                        Some(k) => format!("did you mean `{k}`? Scenarios are named by their file's stem"),
+                        None => format!("the portfolio's scenarios are {}", known.join(", ")),
+                    };
+                    self.error_at(
+                        Some(raw.span()),
+                        &key,
+                        format!("the portfolio has no scenario `{}`", quote(&stem)),
+                        fix,
+                    );
+                    return None;
+                }
+            }
+        }
+        Some(candidates)
+    }
+
+    /// The departments an effect names among `candidates` (every department with a named
+    /// id: in a portfolio an id may stand in several journeys).
     pub(super) fn effect_departments(
         &mut self,
         prefix: &str,
         raw: &Spanned<Value>,
         departments: &[Department],
+        candidates: &[usize],
     ) -> Option<Vec<usize>> {
         let key = format!("{prefix}.departments");
         let ids: Vec<String> = match raw.get_ref() {
             // Departments that failed to load are reported already; the option waits on them.
             Value::String(s) if s == "*" && !self.failed_departments.is_empty() => return None,
-            Value::String(s) if s == "*" => return Some((0..departments.len()).collect()),
+            Value::String(s) if s == "*" => return Some(candidates.to_vec()),
             Value::String(s) => vec![s.clone()],
             Value::Array(items) => items
                 .iter()
@@ -226,19 +294,24 @@ impl Loader<'_> {
         }
         let mut targets = Vec::new();
         for id in ids {
-            match departments.iter().position(|d| d.id == id) {
-                Some(i) => targets.push(i),
-                None => {
-                    let known: Vec<&str> = departments.iter().map(|d| d.id.as_str()).collect();
-                    self.error_at(
-                        Some(raw.span()),
-                        &key,
-                        format!("no department has the id `{}`", quote(&id)),
-                        format!("the departments are {}", known.join(", ")),
-                    );
-                    return None;
-                }
+            let found: Vec<usize> = candidates
+                .iter()
+                .copied()
+                .filter(|&d| departments[d].id == id)
+                .collect();
+            if found.is_empty() {
+                let mut known: Vec<&str> =
+                    candidates.iter().map(|&d| departments[d].id.as_str()).collect();
+                known.dedup();
+                self.error_at(
+                    Some(raw.span()),
+                    &key,
+                    format!("no department has the id `{}`", quote(&id)),
+                    format!("the departments are {}", known.join(", ")),
+                );
+                return None;
             }
+            targets.extend(found);
         }
         Some(targets)
     }

@@ -134,6 +134,17 @@ pub(super) struct Loader<'t> {
     /// Departments whose errors are already reported: rules that name them stay quiet, so a
     /// message reports a root cause, not its consequences.
     pub(super) failed_departments: HashSet<String>,
+    /// Put before every key read: a scenario's stem and `/` inside a portfolio.
+    pub(super) key_prefix: String,
+    /// Whether random streams follow the prefixed key (a portfolio of several scenarios) or
+    /// the key as written (so a portfolio of one draws as its scenario does alone).
+    pub(super) prefix_streams: bool,
+    /// The price year of money written without one: a scenario's own base year when a
+    /// portfolio puts its figures in another's prices.
+    pub(super) default_price_year: Option<i32>,
+    /// A portfolio's journeys (id and departments), for effects that name scenarios; empty
+    /// in a scenario.
+    pub(super) journeys: Vec<(String, std::ops::Range<usize>)>,
 }
 
 impl<'t> Loader<'t> {
@@ -161,6 +172,10 @@ impl<'t> Loader<'t> {
             applied: Vec::new(),
             failed_departments: HashSet::new(),
             price_base_year: 0,
+            key_prefix: String::new(),
+            prefix_streams: false,
+            default_price_year: None,
+            journeys: Vec::new(),
         })
     }
 
@@ -275,6 +290,8 @@ impl<'t> Loader<'t> {
         kind: InputKind,
         default: Option<f64>,
     ) -> Option<InputId> {
+        let full = format!("{}{key}", self.key_prefix);
+        let key = full.as_str();
         let span = raw.map(|r| r.span());
         let from_file = raw.map(|r| Self::read_value(r.get_ref(), &kind));
         let read = if let Some(o) = self.overrides.get(key).cloned() {
@@ -379,7 +396,11 @@ impl<'t> Loader<'t> {
             }),
             _ => loader.error_at(span.clone(), key, problem, fix),
         };
-        let price_factor = match value.price_year {
+        let price_year = match value.price_year {
+            None if kind.unit == Unit::Pounds => self.default_price_year,
+            year => year,
+        };
+        let price_factor = match price_year {
             None => 1.0,
             Some(year) => {
                 let base = self.price_base_year;
@@ -410,7 +431,7 @@ impl<'t> Loader<'t> {
             key: key.into(),
             text: value.text,
             dist,
-            price_year: value.price_year,
+            price_year,
             price_factor,
             sampler,
             unit: kind.unit,
@@ -419,7 +440,11 @@ impl<'t> Loader<'t> {
             source: value.source,
             note: value.note,
             origin,
-            stream: stream_id(key),
+            stream: stream_id(if self.prefix_streams {
+                key
+            } else {
+                key.strip_prefix(self.key_prefix.as_str()).unwrap_or(key)
+            }),
         });
         Some(self.inputs.len() - 1)
     }

@@ -8,6 +8,29 @@ impl Model {
     /// A readable name for the input with this key path; the key itself where it is not one
     /// of the model's.
     pub fn label(&self, key: &str) -> String {
+        // A portfolio's scenario input: its label in that journey, with the journey named.
+        if let Some((stem, rest)) = key.split_once('/') {
+            if let Some(j) = self.journeys.iter().position(|j| j.id == stem) {
+                return format!("{} ({stem})", self.label_in(rest, Some(j)));
+            }
+        }
+        self.label_in(key, None)
+    }
+
+    /// A department as a reader knows it: its name, and in a portfolio its journey's id
+    /// ("HM Revenue & Customs (border-exports)"), since one id may serve several journeys.
+    pub fn department_label(&self, d: usize) -> String {
+        let dept = &self.departments[d];
+        if self.portfolio {
+            format!("{} ({})", dept.name, self.journeys[dept.journey].id)
+        } else {
+            dept.name.clone()
+        }
+    }
+
+    /// The label of a key as written in a scenario, its departments looked up in journey `j`
+    /// (or among all departments).
+    fn label_in(&self, key: &str, j: Option<usize>) -> String {
         let parts: Vec<&str> = key.splitn(3, '.').collect();
         match parts.as_slice() {
             ["journeys", "per_year"] => "Journeys a year".into(),
@@ -20,7 +43,7 @@ impl Model {
                     Some(rest) => words(&rest.replacen('.', " ", 1)),
                     None => words(param),
                 };
-                format!("{}: {}", self.department_short_name(id), param)
+                format!("{}: {}", self.department_short_name(id, j), param)
             }
             ["options", id, rest] => match self.options.iter().find(|o| o.id == *id) {
                 Some(o) => format!("{}: {}", o.name, self.option_part(o, rest)),
@@ -49,12 +72,13 @@ impl Model {
         }
     }
 
-    /// A department as a reader knows it: its name where short, else its id in capitals.
-    fn department_short_name(&self, id: &str) -> String {
+    /// A department as a reader knows it: its name where short, else its id in capitals;
+    /// looked up in journey `j` where given.
+    fn department_short_name(&self, id: &str, j: Option<usize>) -> String {
         let name = self
             .departments
             .iter()
-            .find(|d| d.id == id)
+            .find(|d| d.id == id && j.is_none_or(|j| d.journey == j))
             .map_or(id, |d| d.name.as_str());
         short_name(name, id)
     }
@@ -72,11 +96,7 @@ impl Model {
             .and_then(|_| index(part))
             .and_then(|i| option.effects.get(i))
         {
-            let departments: Vec<&str> = effect
-                .departments
-                .iter()
-                .map(|&d| self.departments[d].id.as_str())
-                .collect();
+            let departments: Vec<usize> = effect.departments.clone();
             let verb = match effect.kind {
                 super::EffectKind::Reduce => "cut in",
                 super::EffectKind::Set => "new",
@@ -86,11 +106,7 @@ impl Model {
             } else {
                 format!(
                     " at {}",
-                    departments
-                        .iter()
-                        .map(|id| self.department_short_name(id))
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    self.department_list(&departments)
                 )
             };
             let what = match (effect.kind, &effect.target) {
@@ -110,6 +126,33 @@ impl Model {
             "running" => "running cost a year".into(),
             other => words(other),
         }
+    }
+}
+
+impl Model {
+    /// Departments named briefly: in a portfolio, each journey's departments after its id
+    /// ("HMRC, Defra in border-exports; DWP in tell-us-once").
+    fn department_list(&self, departments: &[usize]) -> String {
+        let short = |d: usize| {
+            let dept = &self.departments[d];
+            short_name(&dept.name, &dept.id)
+        };
+        if !self.portfolio {
+            return departments.iter().map(|&d| short(d)).collect::<Vec<_>>().join(", ");
+        }
+        let mut groups: Vec<(usize, Vec<String>)> = Vec::new();
+        for &d in departments {
+            let j = self.departments[d].journey;
+            match groups.iter_mut().find(|(g, _)| *g == j) {
+                Some((_, names)) => names.push(short(d)),
+                None => groups.push((j, vec![short(d)])),
+            }
+        }
+        groups
+            .iter()
+            .map(|(j, names)| format!("{} in {}", names.join(", "), self.journeys[*j].id))
+            .collect::<Vec<_>>()
+            .join("; ")
     }
 }
 

@@ -17,6 +17,7 @@ mod effects;
 mod inputs;
 mod labels;
 mod options;
+mod portfolio;
 mod raw;
 
 use std::path::{Path, PathBuf};
@@ -532,6 +533,23 @@ pub fn read_price_year(text: &str) -> std::result::Result<i32, (String, String)>
 /// the file, key, line, problem and fix for anything malformed.
 pub fn load(path: &Path, overrides: &[Override]) -> Result<Model> {
     let origin = path.display().to_string();
+    let (text, sha256) = read_text(path)?;
+    let mut model = if portfolio::is_portfolio(&text) {
+        portfolio::load(path, &text, overrides)?
+    } else {
+        let mut model = load_str(&text, &origin, overrides)?;
+        model.journeys[0].path = path.to_path_buf();
+        model.journeys[0].sha256 = sha256.clone();
+        model
+    };
+    model.path = path.to_path_buf();
+    model.sha256 = sha256;
+    Ok(model)
+}
+
+/// Reads a scenario (or portfolio) file as UTF-8 text, with the SHA-256 of its bytes in hex.
+fn read_text(path: &Path) -> Result<(String, String)> {
+    let origin = path.display().to_string();
     let bytes = crate::files::read_regular(path, "scenario", MAX_SCENARIO_BYTES)?;
     let text = std::str::from_utf8(&bytes).map_err(|e| InputError {
         origin: origin.clone(),
@@ -546,12 +564,7 @@ pub fn load(path: &Path, overrides: &[Override]) -> Result<Model> {
         ),
         fix: "save the scenario as UTF-8".into(),
     })?;
-    let mut model = load_str(text, &origin, overrides)?;
-    model.path = path.to_path_buf();
-    model.sha256 = format!("{:x}", Sha256::digest(&bytes));
-    model.journeys[0].path = model.path.clone();
-    model.journeys[0].sha256 = model.sha256.clone();
-    Ok(model)
+    Ok((text.to_string(), format!("{:x}", Sha256::digest(&bytes))))
 }
 
 /// Validates scenario text; `origin` names it in messages.
@@ -559,6 +572,16 @@ pub fn load(path: &Path, overrides: &[Override]) -> Result<Model> {
 /// # Errors
 /// As [`load`].
 pub fn load_str(text: &str, origin: &str, overrides: &[Override]) -> Result<Model> {
+    if portfolio::is_portfolio(text) {
+        return Err(InputError {
+            origin: origin.into(),
+            location: None,
+            key: "portfolio".into(),
+            problem: "is a portfolio, whose scenario paths are relative to its file".into(),
+            fix: "read a portfolio from its file (Model::from_path)".into(),
+        }
+        .into());
+    }
     let raw: raw::RawScenario =
         toml::from_str(text).map_err(|e| raw::toml_error(text, origin, &e))?;
     let mut loader = inputs::Loader::new(text, origin, overrides)?;

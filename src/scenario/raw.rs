@@ -25,6 +25,53 @@ pub(super) struct RawScenario {
     pub(super) correlation: Vec<Spanned<RawCorrelation>>,
 }
 
+/// A portfolio file (docs/method.md §8): its settings and scenario files, the inputs shared by
+/// every scenario that has them, and the options that reach across the scenarios.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawPortfolioFile {
+    pub(super) portfolio: RawPortfolio,
+    #[serde(default)]
+    pub(super) shared: BTreeMap<String, Spanned<Value>>,
+    #[serde(default)]
+    pub(super) options: BTreeMap<String, Spanned<RawOption>>,
+    pub(super) discounting: Option<RawDiscounting>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawPortfolio {
+    pub(super) name: String,
+    pub(super) description: Option<String>,
+    pub(super) price_base_year: Spanned<i64>,
+    pub(super) first_year: Option<Spanned<i64>>,
+    pub(super) years: Option<Spanned<i64>>,
+    pub(super) iterations: Option<Spanned<i64>>,
+    pub(super) seed: Option<Spanned<i64>>,
+    pub(super) digital_channels: Option<Spanned<Vec<String>>>,
+    pub(super) sampling: Option<Spanned<String>>,
+    pub(super) precision: Option<Spanned<Value>>,
+    pub(super) scenarios: Spanned<Vec<Spanned<String>>>,
+}
+
+impl RawPortfolio {
+    /// The settings it shares with a scenario's `[scenario]` table.
+    pub(super) fn settings(&self) -> RawSettings {
+        RawSettings {
+            name: self.name.clone(),
+            description: self.description.clone(),
+            price_base_year: self.price_base_year.clone(),
+            first_year: self.first_year.clone(),
+            years: self.years.clone(),
+            iterations: self.iterations.clone(),
+            seed: self.seed.clone(),
+            digital_channels: None,
+            sampling: self.sampling.clone(),
+            precision: self.precision.clone(),
+        }
+    }
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawCorrelation {
@@ -97,6 +144,8 @@ pub(super) struct RawOption {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawEffect {
+    /// A portfolio's effects name the scenarios (file stems) they reach.
+    pub(super) scenarios: Option<Spanned<Value>>,
     pub(super) departments: Spanned<Value>,
     pub(super) parameter: Spanned<String>,
     pub(super) reduce: Option<Spanned<Value>>,
@@ -176,6 +225,11 @@ pub(super) fn toml_error(text: &str, origin: &str, e: &toml::de::Error) -> Error
             "a scenario: [scenario], [journeys], [users] and [departments.ID] tables",
         ),
         ("struct RawSettings", "the [scenario] table"),
+        (
+            "struct RawPortfolioFile",
+            "a portfolio: [portfolio], [shared], [options.ID] and [discounting] tables",
+        ),
+        ("struct RawPortfolio", "the [portfolio] table"),
         ("struct RawJourneys", "the [journeys] table"),
         ("struct RawUsers", "the [users] table"),
         ("struct RawDiscounting", "the [discounting] table"),
