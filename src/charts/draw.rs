@@ -21,8 +21,8 @@ pub(super) fn costs<DB: DrawingBackend>(
         root,
         data,
         &format!(
-            "Annual cost of disjointedness in {}, by department",
-            data.first_year
+            "Annual cost of disjointedness in {}, by {}",
+            data.first_year, data.costs_by
         ),
     )?;
     let rows = data.costs.len() / 2;

@@ -73,6 +73,8 @@ pub struct ChartData {
     pub scenario: String,
     pub price_base_year: i32,
     pub first_year: i32,
+    /// What each pair of cost bars is: `department`, or `journey` in a portfolio.
+    pub costs_by: String,
     pub costs: Vec<CostBar>,
     pub options: Vec<OptionSeries>,
     /// Tornado sensitivity, top drivers only.
@@ -102,15 +104,25 @@ impl ChartData {
     /// Gathers the series from the results.
     pub fn new(r: &Results) -> ChartData {
         let m = r.model();
-        // Departments in the scenario's order, as the tables beside the chart list them.
-        let order = 0..m.departments().len();
+        // Departments in the scenario's order, as the tables beside the chart list them; a
+        // portfolio's journeys, whose departments its tables list.
+        let scopes: Vec<(Scope, String)> = if m.is_portfolio() {
+            m.journeys()
+                .iter()
+                .enumerate()
+                .map(|(j, journey)| (Scope::Journey(j), journey.name.clone()))
+                .collect()
+        } else {
+            (0..m.departments().len())
+                .map(|d| (Scope::Department(d), m.departments()[d].name.clone()))
+                .collect()
+        };
         let mut costs = Vec::new();
-        for d in order {
-            let scope = Scope::Department(d);
+        for (scope, name) in scopes {
             for bearer in [Bearer::Users, Bearer::Government] {
                 let total = r.cost(scope, Component::Disjointed, bearer);
                 costs.push(CostBar {
-                    department: m.departments()[d].name.clone(),
+                    department: name.clone(),
                     bearer: bearer.name().into(),
                     components: [Component::Repetition, Component::Failure, Component::Stuck]
                         .map(|c| r.cost(scope, c, bearer).mean),
@@ -127,6 +139,12 @@ impl ChartData {
             .map(|o| option_series(r, o))
             .collect();
         ChartData {
+            costs_by: if m.is_portfolio() {
+                "journey"
+            } else {
+                "department"
+            }
+            .into(),
             channels: channel_chart(r),
             scenario: m.settings().name.clone(),
             price_base_year: m.settings().price_base_year,

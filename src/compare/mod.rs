@@ -68,6 +68,8 @@ struct RunJson {
     seams_version: String,
     results_format: u64,
     scenario: ScenarioJson,
+    portfolio: bool,
+    journeys: Vec<serde_json::Value>,
     seed: u64,
     iterations: u64,
     sampling: String,
@@ -206,7 +208,10 @@ impl Run {
         let mut cost = BTreeMap::new();
         let summary = crate::export::SummaryCsv.name();
         for row in read_csv(dir, summary)? {
-            if row.get("department").map(String::as_str) == Some("total")
+            // A portfolio's rows lead with a scenario column: its total is the portfolio's.
+            let whole = row.get("scenario").is_none_or(|s| s == "total");
+            if whole
+                && row.get("department").map(String::as_str) == Some("total")
                 && row.get("component").map(String::as_str) == Some(Component::Disjointed.name())
             {
                 let figures = [

@@ -149,10 +149,19 @@ fn journeys_section(r: &Results) -> String {
             [] => String::new(),
             list => format!(
                 "; its own options ({}) are left out of this portfolio",
-                join_and(&list.iter().map(|o| format!("*{}*", md(o))).collect::<Vec<_>>())
+                join_and(
+                    &list
+                        .iter()
+                        .map(|o| format!("*{}*", md(o)))
+                        .collect::<Vec<_>>()
+                )
             ),
         };
-        notes.push(format!("- *{}*: `{}`{left_out}.", md(&journey.name), md(&file)));
+        notes.push(format!(
+            "- *{}*: `{}`{left_out}.",
+            md(&journey.name),
+            md(&file)
+        ));
     }
     out.push_str("The journeys and their scenario files:\n\n");
     out.push_str(&notes.join("\n"));
@@ -168,7 +177,12 @@ fn cost_section(r: &Results, charts: bool) -> String {
     );
     out.push_str(&department_table(r));
     out.push('\n');
-    out.push_str(&chart(charts, crate::charts::COSTS, "Bar chart of the annual cost of disjointedness by department, for users and for government, split into repetition, failure demand and getting stuck, with P10–P90 ranges"));
+    let by = if r.model().is_portfolio() {
+        "journey"
+    } else {
+        "department"
+    };
+    out.push_str(&chart(charts, crate::charts::COSTS, &format!("Bar chart of the annual cost of disjointedness by {by}, for users and for government, split into repetition, failure demand and getting stuck, with P10–P90 ranges")));
     out.push_str(&disjointed_share_sentence(r));
     if let Some(t) = r
         .tornadoes()
@@ -533,13 +547,45 @@ fn method_section(r: &Results) -> String {
             se
         );
     }
+    let what = if m.is_portfolio() {
+        "a portfolio file"
+    } else {
+        "a scenario file"
+    };
     let _ = writeln!(
         out,
-        "- Percentiles are read from a histogram sketch accurate to within {:.2}% of the exact value.\n- Produced by seams {} from a scenario file with SHA-256 `{}`.",
+        "- Percentiles are read from a histogram sketch accurate to within {:.2}% of the exact value.\n- Produced by seams {} from {what} with SHA-256 `{}`.",
         crate::engine::stats::SKETCH_RELATIVE_ERROR * 100.0,
         env!("CARGO_PKG_VERSION"),
         m.sha256()
     );
+    if m.is_portfolio() {
+        out.push_str(&portfolio_method_lines(m));
+    }
+    out
+}
+
+/// How a portfolio joins its scenarios, and each scenario file's SHA-256.
+fn portfolio_method_lines(m: &crate::scenario::Model) -> String {
+    let mut out = String::from("- Portfolio (docs/method.md §8): each scenario keeps its own random streams (its inputs are keyed by its file's stem), so journeys draw independently except for the inputs the portfolio shares, which are drawn once per iteration for every journey that has them. The portfolio's settings replace each scenario's, and each scenario's own options are left out. An organisation that serves several journeys (matched by its department id) receives the benefits of all of them.\n");
+    let shared: Vec<String> = m
+        .inputs()
+        .iter()
+        .filter(|i| !i.key.contains('/') && !i.key.starts_with("options."))
+        .map(|i| format!("`{}`", i.key))
+        .collect();
+    if !shared.is_empty() {
+        let _ = writeln!(out, "- Shared inputs: {}.", join_and(&shared));
+    }
+    for journey in m.journeys() {
+        let _ = writeln!(
+            out,
+            "- Journey `{}` from `{}`, SHA-256 `{}`.",
+            journey.id,
+            journey.path.display(),
+            journey.sha256
+        );
+    }
     out
 }
 

@@ -61,7 +61,9 @@ pub fn journey_table(r: &Results) -> String {
     let mut out = String::from(
         "| Journey | Users | Government | Total | Share of the total |\n|---|---:|---:|---:|---:|\n",
     );
-    let all = r.cost(Scope::Total, Component::Disjointed, Bearer::All).mean;
+    let all = r
+        .cost(Scope::Total, Component::Disjointed, Bearer::All)
+        .mean;
     let journeys = r.model().journeys().iter().enumerate();
     let rows = journeys
         .map(|(j, journey)| (Scope::Journey(j), md(&journey.name)))
@@ -73,7 +75,12 @@ pub fn journey_table(r: &Results) -> String {
             .collect();
         let mean = r.cost(scope, Component::Disjointed, Bearer::All).mean;
         let share = if all > 0.0 { mean / all } else { 0.0 };
-        let _ = writeln!(out, "| {name} | {} | {} |", cells.join(" | "), percent(share));
+        let _ = writeln!(
+            out,
+            "| {name} | {} | {} |",
+            cells.join(" | "),
+            percent(share)
+        );
     }
     out
 }

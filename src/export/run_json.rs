@@ -6,7 +6,7 @@ use crate::error::Result;
 use crate::results::Results;
 
 /// The version of the results folder layout; `compare` refuses runs of another layout.
-pub const RESULTS_FORMAT: u64 = 3;
+pub const RESULTS_FORMAT: u64 = 4;
 
 /// Every reference table the run used, with its source and vintage.
 fn reference_tables(m: &crate::scenario::Model) -> Vec<serde_json::Value> {
@@ -74,6 +74,14 @@ impl Exporter for RunJson {
                 "sha256": m.sha256(),
                 "name": s.name,
             },
+            "portfolio": m.is_portfolio(),
+            "journeys": m.journeys().iter().map(|j| serde_json::json!({
+                "id": j.id,
+                "name": j.name,
+                "path": j.path.display().to_string(),
+                "sha256": j.sha256,
+                "left_out_options": j.left_out_options,
+            })).collect::<Vec<_>>(),
             "seed": r.seed(),
             "iterations": r.iterations(),
             "sampling": r.sampling().name(),

@@ -351,15 +351,18 @@ impl Exporter for SensitivityCsv {
         let rows = r.tornadoes().iter().flat_map(|t: &Tornado| {
             t.drivers.iter().map(move |d| {
                 let scenario = ScenarioColumn::of_input(&d.input);
-                lead.row(scenario, vec![
-                    Cell::text(&t.output),
-                    Cell::text(&d.input),
-                    Cell::Number(d.spearman),
-                    Cell::Number(d.variance_share),
-                    Cell::Number(d.mean_when_low),
-                    Cell::Number(d.mean_when_high),
-                    Cell::Number(d.swing),
-                ])
+                lead.row(
+                    scenario,
+                    vec![
+                        Cell::text(&t.output),
+                        Cell::text(&d.input),
+                        Cell::Number(d.spearman),
+                        Cell::Number(d.variance_share),
+                        Cell::Number(d.mean_when_low),
+                        Cell::Number(d.mean_when_high),
+                        Cell::Number(d.swing),
+                    ],
+                )
             })
         });
         table_file(
@@ -392,14 +395,17 @@ impl Exporter for SwitchingCsv {
         }
         let lead = ScenarioColumn::of(r);
         let rows = r.switching_values().iter().map(|v: &SwitchingValue| {
-            lead.row(ScenarioColumn::of_input(&v.input), vec![
-                Cell::text(&v.option),
-                Cell::text(&v.input),
-                Cell::Number(v.base_value),
-                v.switching_value.map_or(Cell::text("none"), Cell::Number),
-                v.change_percent().map_or(Cell::Empty, Cell::Number),
-                Cell::text(v.within_p5_p95().to_string()),
-            ])
+            lead.row(
+                ScenarioColumn::of_input(&v.input),
+                vec![
+                    Cell::text(&v.option),
+                    Cell::text(&v.input),
+                    Cell::Number(v.base_value),
+                    v.switching_value.map_or(Cell::text("none"), Cell::Number),
+                    v.change_percent().map_or(Cell::Empty, Cell::Number),
+                    Cell::text(v.within_p5_p95().to_string()),
+                ],
+            )
         });
         table_file(
             self.name(),

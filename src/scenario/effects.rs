@@ -20,7 +20,8 @@ impl Loader<'_> {
     ) -> Option<Effect> {
         let span = raw.span();
         let raw = raw.get_ref();
-        let candidates = self.effect_scenarios(prefix, raw.scenarios.as_ref(), departments.len())?;
+        let candidates =
+            self.effect_scenarios(prefix, raw.scenarios.as_ref(), departments.len())?;
         let mut targets =
             self.effect_departments(prefix, &raw.departments, departments, &candidates)?;
         let every = raw.departments.get_ref().as_str() == Some("*");
@@ -241,9 +242,12 @@ impl Loader<'_> {
             match self.journeys.iter().find(|(id, _)| *id == stem) {
                 Some((_, range)) => candidates.extend(range.clone()),
                 None => {
-                    let known: Vec<&str> = self.journeys.iter().map(|(id, _)| id.as_str()).collect();
+                    let known: Vec<&str> =
+                        self.journeys.iter().map(|(id, _)| id.as_str()).collect();
                     let fix = match closest(&stem, known.iter().copied()) {
-                        Some(k) => format!("did you mean `{k}`? Scenarios are named by their file's stem"),
+                        Some(k) => {
+                            format!("did you mean `{k}`? Scenarios are named by their file's stem")
+                        }
                         None => format!("the portfolio's scenarios are {}", known.join(", ")),
                     };
                     self.error_at(
@@ -300,8 +304,10 @@ impl Loader<'_> {
                 .filter(|&d| departments[d].id == id)
                 .collect();
             if found.is_empty() {
-                let mut known: Vec<&str> =
-                    candidates.iter().map(|&d| departments[d].id.as_str()).collect();
+                let mut known: Vec<&str> = candidates
+                    .iter()
+                    .map(|&d| departments[d].id.as_str())
+                    .collect();
                 known.dedup();
                 self.error_at(
                     Some(raw.span()),

@@ -104,10 +104,7 @@ impl Model {
             let at = if departments.len() == self.departments.len() && departments.len() > 1 {
                 String::new()
             } else {
-                format!(
-                    " at {}",
-                    self.department_list(&departments)
-                )
+                format!(" at {}", self.department_list(&departments))
             };
             let what = match (effect.kind, &effect.target) {
                 // Reducing failure demand cuts failure contacts by that share.
@@ -138,7 +135,11 @@ impl Model {
             short_name(&dept.name, &dept.id)
         };
         if !self.portfolio {
-            return departments.iter().map(|&d| short(d)).collect::<Vec<_>>().join(", ");
+            return departments
+                .iter()
+                .map(|&d| short(d))
+                .collect::<Vec<_>>()
+                .join(", ");
         }
         let mut groups: Vec<(usize, Vec<String>)> = Vec::new();
         for &d in departments {

@@ -17,9 +17,7 @@ use toml::Spanned;
 use super::correlation::Copula;
 use super::inputs::{InputKind, Loader};
 use super::raw::{self, RawPortfolioFile, RawScenario};
-use super::{
-    AppliedOverride, Department, Input, InputId, Model, Organisation, Override,
-};
+use super::{AppliedOverride, Department, Input, InputId, Model, Organisation, Override};
 use crate::appraisal;
 use crate::error::{closest, quote, Error, InputError, Result};
 
@@ -311,8 +309,12 @@ fn shared_kinds(
                 .flat_map(|p| p.inputs.iter().filter_map(|i| i.key.split_once('/')))
                 .map(|(_, k)| k);
             let fix = match closest(key, known) {
-                Some(k) => format!("did you mean `{k}`? Shared keys are written as in the scenario files"),
-                None => "name a key as `seams check SCENARIO` prints it for one of the scenarios".into(),
+                Some(k) => {
+                    format!("did you mean `{k}`? Shared keys are written as in the scenario files")
+                }
+                None => {
+                    "name a key as `seams check SCENARIO` prints it for one of the scenarios".into()
+                }
             };
             loader.error_at(
                 Some(value.span()),
@@ -499,4 +501,3 @@ fn side_by_side(copulas: Vec<Copula>) -> Option<Copula> {
     }
     Some(joined)
 }
-
