@@ -284,11 +284,26 @@ fn memory_available() -> u64 {
 pub fn check(scenario: &Path, overrides: &[Override]) -> Result<String> {
     let model = scenario::load(scenario, overrides)?;
     let s = model.settings();
+    let parts = if model.is_portfolio() {
+        format!(
+            "a portfolio of {} scenarios ({}), {} departments ({} organisations)",
+            model.journeys().len(),
+            model
+                .journeys()
+                .iter()
+                .map(|j| j.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            model.departments().len(),
+            model.organisations().len()
+        )
+    } else {
+        format!("{} departments", model.departments().len())
+    };
     let mut out = format!(
-        "{} is valid: {}\n{} departments, {} options; {} years from {}, {} prices; {} iterations, seed {}.\n\n",
+        "{} is valid: {}\n{parts}, {} options; {} years from {}, {} prices; {} iterations, seed {}.\n",
         scenario.display(),
         s.name,
-        model.departments().len(),
         model.options().len(),
         s.years,
         s.first_year,
@@ -296,6 +311,18 @@ pub fn check(scenario: &Path, overrides: &[Override]) -> Result<String> {
         format::thousands(s.iterations),
         s.seed
     );
+    for journey in model
+        .journeys()
+        .iter()
+        .filter(|j| !j.left_out_options.is_empty())
+    {
+        out.push_str(&format!(
+            "Left out of the portfolio: the options of {} ({}).\n",
+            journey.id,
+            journey.left_out_options.join("; ")
+        ));
+    }
+    out.push('\n');
     let width = model
         .inputs()
         .iter()

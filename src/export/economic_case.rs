@@ -4,8 +4,7 @@
 use std::fmt::Write as _;
 
 use super::markdown::{
-    component_table, department_table, detail_table, disjointed_share_sentence, journey_table,
-    mean_range,
+    component_table, department_table, detail_table, disjointed_share_sentence, mean_range,
 };
 use super::words::{effect_sentence, join_and, words};
 use super::{Artefact, Exporter};
@@ -36,7 +35,7 @@ pub fn render(r: &Results, charts: bool) -> String {
     out.push_str(&caveat(r));
     out.push_str(&summary(r));
     if r.model().is_portfolio() {
-        out.push_str(&journeys_section(r));
+        out.push_str(&super::portfolio_md::journeys_section(r));
     }
     out.push_str(&cost_section(r, charts));
     let channel_chart = chart(charts, crate::charts::CHANNELS, "Bar charts of contacts a year and of the cost to government a year through each channel, in business as usual and with each option in full effect, with P10–P90 ranges");
@@ -126,47 +125,6 @@ fn chart(charts: bool, stem: &str, alt: &str) -> String {
     } else {
         String::new()
     }
-}
-
-/// A portfolio's opening: the cost of disjointedness by journey and in total, with the
-/// scenario each journey comes from and the scenarios' own options left out.
-fn journeys_section(r: &Results) -> String {
-    let model = r.model();
-    let mut out = format!(
-        "## The cost of disjointedness by journey\n\nThis case covers {} journeys, each modelled in its own scenario and appraised together: every option below is costed once and its benefits added up across the journeys it reaches, in the same draws of every uncertain input, so the ranges of the totals are the ranges of the sums. Annual cost in {} (mean, with P10–P90).\n\n",
-        model.journeys().len(),
-        model.settings().first_year
-    );
-    out.push_str(&journey_table(r));
-    out.push('\n');
-    let mut notes = Vec::new();
-    for journey in model.journeys() {
-        let file = journey
-            .path
-            .file_name()
-            .map_or_else(|| journey.id.clone(), |f| f.to_string_lossy().into_owned());
-        let left_out = match journey.left_out_options.as_slice() {
-            [] => String::new(),
-            list => format!(
-                "; its own options ({}) are left out of this portfolio",
-                join_and(
-                    &list
-                        .iter()
-                        .map(|o| format!("*{}*", md(o)))
-                        .collect::<Vec<_>>()
-                )
-            ),
-        };
-        notes.push(format!(
-            "- *{}*: `{}`{left_out}.",
-            md(&journey.name),
-            md(&file)
-        ));
-    }
-    out.push_str("The journeys and their scenario files:\n\n");
-    out.push_str(&notes.join("\n"));
-    out.push_str("\n\n");
-    out
 }
 
 fn cost_section(r: &Results, charts: bool) -> String {
@@ -560,31 +518,7 @@ fn method_section(r: &Results) -> String {
         m.sha256()
     );
     if m.is_portfolio() {
-        out.push_str(&portfolio_method_lines(m));
-    }
-    out
-}
-
-/// How a portfolio joins its scenarios, and each scenario file's SHA-256.
-fn portfolio_method_lines(m: &crate::scenario::Model) -> String {
-    let mut out = String::from("- Portfolio (docs/method.md §8): each scenario keeps its own random streams (its inputs are keyed by its file's stem), so journeys draw independently except for the inputs the portfolio shares, which are drawn once per iteration for every journey that has them. The portfolio's settings replace each scenario's, and each scenario's own options are left out. An organisation that serves several journeys (matched by its department id) receives the benefits of all of them.\n");
-    let shared: Vec<String> = m
-        .inputs()
-        .iter()
-        .filter(|i| !i.key.contains('/') && !i.key.starts_with("options."))
-        .map(|i| format!("`{}`", i.key))
-        .collect();
-    if !shared.is_empty() {
-        let _ = writeln!(out, "- Shared inputs: {}.", join_and(&shared));
-    }
-    for journey in m.journeys() {
-        let _ = writeln!(
-            out,
-            "- Journey `{}` from `{}`, SHA-256 `{}`.",
-            journey.id,
-            journey.path.display(),
-            journey.sha256
-        );
+        out.push_str(&super::portfolio_md::method_lines(m));
     }
     out
 }

@@ -42,8 +42,12 @@ fn precision(r: &Results) -> String {
 /// The cost of disjointedness, for users, government and in total.
 pub fn headline(r: &Results) -> String {
     let s = r.model().settings();
+    let across = match r.model().journeys().len() {
+        n if r.model().is_portfolio() => format!(" across {n} journeys"),
+        _ => String::new(),
+    };
     let mut out = format!(
-        "{}\nCost of disjointedness in {}, {} prices (mean, P10–P90), {} iterations:\n",
+        "{}\nCost of disjointedness{across} in {}, {} prices (mean, P10–P90), {} iterations:\n",
         s.name,
         s.first_year,
         s.price_base_year,

@@ -56,7 +56,7 @@ pub(super) fn load(path: &Path, text: &str, overrides: &[Override]) -> Result<Mo
     let mut parts = Vec::new();
     for (stem, file) in files {
         let overrides = routed.get(&stem).cloned().unwrap_or_default();
-        match load_part(&file, &stem, &raw, several, &overrides) {
+        match load_part(path, &file, &stem, &raw, several, &overrides) {
             Ok(part) => parts.push(part),
             Err(e) => errors.extend(input_errors(e)),
         }
@@ -186,13 +186,15 @@ fn scenario_files(
 /// Reads one scenario of the portfolio: its settings replaced by the portfolio's, its options
 /// and discounting left out, its keys put under its stem.
 fn load_part(
+    portfolio_path: &Path,
     file: &Path,
     stem: &str,
     portfolio: &RawPortfolioFile,
     several: bool,
     overrides: &[Override],
 ) -> Result<Part> {
-    let (text, sha256) = super::read_text(file).map_err(|e| in_portfolio(e, file))?;
+    let (text, sha256) =
+        super::read_text(file).map_err(|e| in_portfolio(e, file, portfolio_path))?;
     if is_portfolio(&text) {
         return Err(InputError {
             origin: file.display().to_string(),
@@ -248,13 +250,16 @@ fn load_part(
 }
 
 /// A scenario file that cannot be read, named with the portfolio that lists it.
-fn in_portfolio(e: Error, file: &Path) -> Error {
+fn in_portfolio(e: Error, file: &Path, portfolio: &Path) -> Error {
     match e {
         Error::Read { problem, .. } => InputError {
             origin: file.display().to_string(),
             location: None,
             key: String::new(),
-            problem: format!("cannot read this scenario of the portfolio: {problem}"),
+            problem: format!(
+                "cannot read this scenario of the portfolio {}: {problem}",
+                portfolio.display()
+            ),
             fix: "check the path in the portfolio's `scenarios`: it is relative to the portfolio file's folder".into(),
         }
         .into(),

@@ -14,6 +14,7 @@ mod corpus;
 mod distributions;
 mod golden;
 mod nothing_lost;
+mod portfolio;
 mod properties;
 mod reviewer;
 mod safety;
