@@ -197,7 +197,7 @@ fn check_memory(model: &Model, config: &RunConfig) -> Result<()> {
         return Ok(());
     }
     // Memory grows with iterations only up to the kept iterations.
-    let kept = config.keep.iterations_kept(iterations).max(1);
+    let kept = engine::kept_iterations(model, iterations, config.keep).max(1);
     let per_iteration = engine::memory_estimate(model, kept, config.keep)
         .saturating_sub(engine::memory_estimate(model, 0, config.keep))
         / kept;

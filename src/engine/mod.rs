@@ -283,14 +283,16 @@ pub fn run(model: &Model, config: &RunConfig) -> Result<Outcome> {
     check_iterations(plan.iterations)?;
     let layout = Layout::new(model);
     let batches = plan.iterations.div_ceil(BATCH as u64) as usize;
-    let kept_iterations = plan.keep.iterations_kept(plan.iterations);
-    let kept_batches = kept_iterations.div_ceil(BATCH as u64) as usize;
     let kept_inputs = if plan.keep == Keep::Nothing {
         Vec::new()
     } else {
         uncertain_inputs(model)
     };
     let kept_outputs = plan.keep.outputs(&layout);
+    let kept_iterations = plan
+        .keep
+        .iterations_kept(plan.iterations, kept_inputs.len() + kept_outputs.len());
+    let kept_batches = kept_iterations.div_ceil(BATCH as u64) as usize;
     // Each kept batch writes its columns straight into its own block of this buffer.
     let stride = (kept_inputs.len() + kept_outputs.len()) * BATCH;
     let mut kept = vec![0.0; kept_batches * stride];
@@ -527,18 +529,28 @@ pub fn check_iterations(iterations: u64) -> Result<()> {
     Ok(())
 }
 
+/// How many of a run's first iterations keep their values (see [`Keep::iterations_kept`]).
+pub fn kept_iterations(model: &Model, iterations: u64, keep: Keep) -> u64 {
+    keep.iterations_kept(iterations, kept_columns(model, keep))
+}
+
+/// The values kept of each iteration: the uncertain inputs and the kept outputs.
+fn kept_columns(model: &Model, keep: Keep) -> usize {
+    match keep {
+        Keep::Nothing => 0,
+        _ => uncertain_inputs(model).len() + keep.outputs(&Layout::new(model)).len(),
+    }
+}
+
 /// An estimate of the memory a run needs, in bytes: the kept per-iteration columns, plus
 /// each worker's batch buffers and sketches.
 pub fn memory_estimate(model: &Model, iterations: u64, keep: Keep) -> u64 {
     let layout = Layout::new(model);
-    let kept_columns = match keep {
-        Keep::Nothing => 0,
-        _ => uncertain_inputs(model).len() + keep.outputs(&layout).len(),
-    } as u64;
+    let columns = kept_columns(model, keep);
     let per_worker =
         ((model.inputs.len() + layout.len) * COLUMN * 8 + layout.len * 48 * 1024) as u64;
     let threads = rayon::current_num_threads().max(1) as u64;
     // The kept iterations are joined after the run, one column at a time: one extra column.
-    let kept = keep.iterations_kept(iterations);
-    kept_columns * kept * 8 + kept * 8 + per_worker * (threads + 2) + 64 * 1024 * 1024
+    let kept = keep.iterations_kept(iterations, columns);
+    columns as u64 * kept * 8 + kept * 8 + per_worker * (threads + 2) + 64 * 1024 * 1024
 }

@@ -9,6 +9,10 @@ use crate::scenario::Model;
 /// The most iterations whose values are kept: enough for rank correlations to about ±0.001.
 pub const KEPT_ITERATIONS: u64 = 1_000_000;
 
+/// The most memory the kept values of sensitivity analysis take: a model with many uncertain
+/// inputs (a portfolio of journeys) keeps fewer iterations, whole batches, at least one.
+pub const KEPT_BYTES: u64 = 512 * 1024 * 1024;
+
 /// Which per-iteration values a run keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Keep {
@@ -23,12 +27,17 @@ pub enum Keep {
 }
 
 impl Keep {
-    /// How many of a run's first iterations are kept: at most [`KEPT_ITERATIONS`] for
-    /// sensitivity, every one for `--samples` (whose memory the run checks before it starts).
-    pub fn iterations_kept(self, iterations: u64) -> u64 {
+    /// How many of a run's first iterations are kept, each of `columns` values: for
+    /// sensitivity at most [`KEPT_ITERATIONS`], and no more than fit in [`KEPT_BYTES`]; every
+    /// one for `--samples` (whose memory the run checks before it starts).
+    pub fn iterations_kept(self, iterations: u64, columns: usize) -> u64 {
         match self {
             Keep::Nothing => 0,
-            Keep::Sensitivity => iterations.min(KEPT_ITERATIONS),
+            Keep::Sensitivity => {
+                let fit = KEPT_BYTES / (8 * columns.max(1) as u64);
+                let fit = (fit / BATCH as u64).max(1) * BATCH as u64;
+                iterations.min(KEPT_ITERATIONS).min(fit)
+            }
             Keep::Everything => iterations,
         }
     }
@@ -57,13 +66,14 @@ pub fn total_disjointed(layout: &Layout) -> usize {
 pub struct Samples {
     pub(super) input_ids: Vec<usize>,
     pub(super) output_ids: Vec<usize>,
-    /// Iterations kept: the first `min(iterations, KEPT_ITERATIONS)`.
+    /// Iterations kept: the first [`Keep::iterations_kept`].
     pub(super) iterations: usize,
     pub(super) data: Vec<f64>,
 }
 
 impl Samples {
-    /// Iterations kept (the first of the run, at most [`KEPT_ITERATIONS`]).
+    /// Iterations kept (the first of the run, at most [`KEPT_ITERATIONS`]; see
+    /// [`Keep::iterations_kept`]).
     pub fn len(&self) -> usize {
         self.iterations
     }
