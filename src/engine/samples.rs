@@ -156,3 +156,25 @@ pub fn stream_columns(model: &Model) -> (Vec<usize>, Vec<usize>, Vec<String>) {
         .collect();
     (inputs, outputs, names)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sensitivity_keeps_a_million_iterations_or_what_fits_in_its_memory() {
+        let keep = Keep::Sensitivity;
+        assert_eq!(keep.iterations_kept(5_000, 50), 5_000);
+        assert_eq!(keep.iterations_kept(10_000_000, 50), KEPT_ITERATIONS);
+        // 200 columns of 8 bytes: 512 MiB holds 335,544 iterations, whole batches of them.
+        let kept = keep.iterations_kept(10_000_000, 200);
+        assert!(kept * 200 * 8 <= KEPT_BYTES && kept < KEPT_ITERATIONS);
+        assert_eq!(kept % BATCH as u64, 0);
+        assert!(KEPT_BYTES - kept * 200 * 8 < BATCH as u64 * 200 * 8);
+        assert_eq!(
+            Keep::Everything.iterations_kept(10_000_000, 200),
+            10_000_000
+        );
+        assert_eq!(Keep::Nothing.iterations_kept(10_000_000, 200), 0);
+    }
+}

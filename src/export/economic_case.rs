@@ -129,8 +129,13 @@ fn chart(charts: bool, stem: &str, alt: &str) -> String {
 
 fn cost_section(r: &Results, charts: bool) -> String {
     let s = &r.model().settings();
+    let (by, whose) = if r.model().is_portfolio() {
+        ("journey and department", "each journey's")
+    } else {
+        ("department", "the scenario's")
+    };
     let mut out = format!(
-        "## The cost of disjointedness (business as usual)\n\nAnnual cost in {} (mean, with P10–P90), by department. Users' time is valued at the scenario's value of time; government's cost is staff time at fully loaded rates plus channel costs.\n\n",
+        "## The cost of disjointedness (business as usual)\n\nAnnual cost in {} (mean, with P10–P90), by {by}. Users' time is valued at {whose} value of time; government's cost is staff time at fully loaded rates plus channel costs.\n\n",
         s.first_year
     );
     out.push_str(&department_table(r));

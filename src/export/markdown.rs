@@ -46,6 +46,15 @@ pub fn scope_rows(r: &Results, total: &str) -> Vec<(Scope, String)> {
     rows
 }
 
+/// The first column's header in the tables by department.
+fn first_header(r: &Results) -> &'static str {
+    if r.model().is_portfolio() {
+        "Journey and department"
+    } else {
+        "Department"
+    }
+}
+
 /// The last row's name in the tables by department.
 fn all_name(r: &Results) -> &'static str {
     if r.model().is_portfolio() {
@@ -87,8 +96,10 @@ pub fn journey_table(r: &Results) -> String {
 
 /// The table of disjointed cost by department, users / government / total.
 pub fn department_table(r: &Results) -> String {
-    let mut out =
-        String::from("| Department | Users | Government | Total |\n|---|---:|---:|---:|\n");
+    let mut out = format!(
+        "| {} | Users | Government | Total |\n|---|---:|---:|---:|\n",
+        first_header(r)
+    );
     for (scope, name) in scope_rows(r, all_name(r)) {
         let bold = !matches!(scope, Scope::Department(_));
         let row: Vec<String> = Bearer::ALL
@@ -135,7 +146,7 @@ pub fn component_table(r: &Results) -> String {
 
 /// Means by department and component (users and government together).
 pub fn detail_table(r: &Results) -> String {
-    let mut out = String::from("| Department |");
+    let mut out = format!("| {} |", first_header(r));
     for c in Component::TABLE_ORDER {
         let _ = write!(out, " {} |", c.label().replace(" (not disjointed)", ""));
     }

@@ -45,9 +45,14 @@ pub fn section(r: &Results, chart: &str) -> String {
         );
     }
     out.push('\n');
+    let all = if model.is_portfolio() {
+        "Per journey, all journeys together"
+    } else {
+        "Per journey, all departments"
+    };
     let _ = write!(
         out,
-        "| Per journey, all departments | {} |\n|---|{}\n",
+        "| {all} | {} |\n|---|{}\n",
         headers(&cases),
         "---:|".repeat(cases.len())
     );

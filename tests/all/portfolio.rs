@@ -355,3 +355,41 @@ fn overrides_reach_a_journey_by_its_stem() {
     assert_eq!(unknown.status.code(), Some(2));
     assert!(stderr(&unknown).contains("no input has this key"));
 }
+
+#[test]
+fn the_shipped_portfolio_writes_a_scenario_column_everywhere_and_a_case_by_journey() {
+    let dir = tempfile::tempdir().unwrap();
+    let shipped = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios/joined-up-government.toml");
+    let out = run_named(dir.path(), &shipped, "out", &["-n", "4096", "--no-charts"]);
+    for name in [
+        "summary.csv",
+        "appraisal.csv",
+        "yearly.csv",
+        "organisations.csv",
+        "transactions.csv",
+        "sensitivity.csv",
+        "switching.csv",
+    ] {
+        let header = lines(&out.join(name)).remove(0);
+        assert!(header.starts_with("scenario,"), "{name}: {header}");
+    }
+    // The portfolio's total is the sum of its journeys in every iteration, so its mean is the
+    // sum of theirs.
+    let model = seams::Model::from_path(&shipped, &[]).unwrap();
+    let (total, _, _) = disjointed(&out, Some("total"));
+    let journeys: f64 = model
+        .journeys()
+        .iter()
+        .map(|j| disjointed(&out, Some(&j.id)).0)
+        .sum();
+    assert_relative("sum of the journeys", journeys, total, 1e-9);
+    let case = std::fs::read_to_string(out.join("economic-case.md")).unwrap();
+    assert!(case.contains("## The cost of disjointedness by journey"));
+    for journey in model.journeys() {
+        assert!(case.contains(&journey.name), "{} named", journey.name);
+        assert!(!journey.left_out_options.is_empty());
+        assert!(case.contains(&format!("*{}*", journey.left_out_options[0])));
+    }
+    assert!(case.contains("| **All journeys** |"));
+}
