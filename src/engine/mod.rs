@@ -25,7 +25,8 @@ use crate::error::{Error, Result};
 use crate::scenario::{Model, Sampling};
 pub use eval::Layout;
 pub use samples::{
-    stream_columns, total_disjointed, uncertain_inputs, Keep, SampleSink, Samples, KEPT_ITERATIONS,
+    stream_columns, total_disjointed, uncertain_inputs, Keep, SampleSink, Samples, KEPT_BYTES,
+    KEPT_ITERATIONS,
 };
 use stats::{Moments, Sketch};
 use worker::Worker;
