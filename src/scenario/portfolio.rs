@@ -41,7 +41,19 @@ pub(super) fn load(path: &Path, text: &str, overrides: &[Override]) -> Result<Mo
     let raw: RawPortfolioFile =
         toml::from_str(text).map_err(|e| raw::toml_error(text, &origin, &e))?;
     let (routed, own) = route_overrides(&raw, overrides);
-    let mut errors = Vec::new();
+    let (across, own): (Vec<Override>, Vec<Override>) = own
+        .into_iter()
+        .partition(|o| o.key.starts_with(super::correlation::OVERRIDE_PREFIX));
+    let mut errors: Vec<InputError> = across
+        .into_iter()
+        .map(|o| InputError {
+            origin: o.by,
+            location: None,
+            key: o.key,
+            problem: "a correlation between two journeys' inputs, or with a shared input or a portfolio option, is not supported".into(),
+            fix: "correlate two inputs of one scenario: both keys under the same stem, e.g. border-exports/departments.hmrc.staff_minutes".into(),
+        })
+        .collect();
     let mut loader = Loader::new(text, &origin, &own)?;
     let before = loader.errors.len();
     let settings = loader.settings(&raw.portfolio.settings());

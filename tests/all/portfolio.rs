@@ -393,3 +393,69 @@ fn the_shipped_portfolio_writes_a_scenario_column_everywhere_and_a_case_by_journ
     }
     assert!(case.contains("| **All journeys** |"));
 }
+
+#[test]
+fn correlations_hold_within_a_journey_and_are_refused_across_journeys() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = portfolio(dir.path(), &["a", "b"], "");
+    let within = "a/departments.one.user_minutes,a/departments.two.user_minutes=0.7";
+    let out = run_named(dir.path(), &path, "within", &["--correlate", within]);
+    let json = std::fs::read_to_string(out.join("run.json")).unwrap();
+    assert!(
+        json.contains("\"a/departments.two.user_minutes\""),
+        "{json}"
+    );
+    let across = "a/departments.one.user_minutes,b/departments.two.user_minutes=0.7";
+    let refused_out = dir.path().join("across");
+    let output = run_scenario(dir.path(), &path, &refused_out, &["--correlate", across]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("not supported"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!refused_out.exists());
+}
+
+#[test]
+fn a_journey_s_correlation_is_realised_in_the_joined_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = portfolio(dir.path(), &["a", "b"], "");
+    let pair = "a/departments.one.user_minutes,a/departments.two.user_minutes=0.7";
+    let overrides = [seams::Override::parse_correlate(pair).unwrap()];
+    let model = seams::Model::from_path(&path, &overrides).unwrap();
+    let config = seams::RunConfig {
+        iterations: Some(20_000),
+        ..seams::RunConfig::default()
+    };
+    let results = seams::run(&model, &config).unwrap();
+    let samples = results.samples().unwrap();
+    let column = |key: &str| {
+        let id = model.inputs().iter().position(|i| i.key == key).unwrap();
+        let (_, c) = samples
+            .inputs()
+            .into_iter()
+            .find(|(i, _)| *i == id)
+            .unwrap();
+        samples.input_column(c)
+    };
+    let rho = |x: &[f64], y: &[f64]| {
+        let (rx, ry) = (seams::sensitivity::ranks(x), seams::sensitivity::ranks(y));
+        let n = rx.len() as f64;
+        let mean = (n + 1.0) / 2.0;
+        let (mut xy, mut xx, mut yy) = (0.0, 0.0, 0.0);
+        for (a, b) in rx.iter().zip(&ry) {
+            let (a, b) = (f64::from(*a) - mean, f64::from(*b) - mean);
+            xy += a * b;
+            xx += a * a;
+            yy += b * b;
+        }
+        xy / (xx * yy).sqrt()
+    };
+    let one = column("a/departments.one.user_minutes");
+    let within = rho(&one, &column("a/departments.two.user_minutes"));
+    let across = rho(&one, &column("b/departments.two.user_minutes"));
+    // Spearman's ρ from 20,000 pairs has a standard error of about 1/√20,000 ≈ 0.007.
+    assert!((within - 0.7).abs() < 0.03, "within a: {within}");
+    assert!(across.abs() < 0.03, "across journeys: {across}");
+}
