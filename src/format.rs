@@ -3,70 +3,119 @@
 
 use crate::params::Unit;
 
-/// Money with 2–3 significant figures: `£1.2m`, `£340k`, `£12.3bn`, `£6.62`, `−£0.4m`.
-pub fn money(x: f64) -> String {
-    let (unit, decimals) = unit_for(x.abs());
-    let text = in_unit(x, unit, decimals);
-    // Alone, `£90.0k` reads better as `£90k` (still two significant figures); `£4.0m` keeps
-    // its decimal, so a column of figures keeps two or three significant figures throughout.
-    match text.strip_suffix(&format!(".0{}", unit.1)) {
-        Some(short) if unit.0 > 1.0 && x.abs() >= 9.95 * unit.0 => format!("{short}{}", unit.1),
-        _ => text,
-    }
+/// The unit a money figure is written in: pounds, thousands (`k`), millions (`m`) or billions
+/// (`bn`). One rule everywhere (tables, text, charts, terminal): three significant figures in
+/// the unit, and one unit down a table column, that of the column's largest figure, so the
+/// column reads down (`£0.597m` above `£1.10m` and `£17.0m`). Pounds below £1,000 are written
+/// to the penny below £100 (`£6.62`) and to the pound above (`£148`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MoneyUnit {
+    divisor: f64,
+    suffix: &'static str,
 }
 
-/// A central value with its range in one unit: `£1.1m (£0.8m–£1.6m)`.
-pub fn money_range(central: f64, low: f64, high: f64) -> String {
-    let largest = central.abs().max(low.abs()).max(high.abs());
-    let (unit, decimals) = unit_for(largest);
-    let shared = |x: f64| {
-        // A figure that would read as 0.0 in the shared unit is written in its own unit.
-        if x != 0.0 && unit.0 > 1.0 && x.abs() < 0.05 * unit.0 {
-            money(x)
+impl MoneyUnit {
+    const POUNDS: MoneyUnit = MoneyUnit {
+        divisor: 1.0,
+        suffix: "",
+    };
+
+    /// The unit of a figure of this magnitude: the largest unit it is at least one of, once
+    /// rounded to three significant figures (so £999,600 is £1.00m, not £1,000k).
+    pub fn for_magnitude(magnitude: f64) -> MoneyUnit {
+        [(1e9, "bn"), (1e6, "m"), (1e3, "k")]
+            .into_iter()
+            .find(|(d, _)| magnitude >= d * 0.9995)
+            .map_or(MoneyUnit::POUNDS, |(divisor, suffix)| MoneyUnit {
+                divisor,
+                suffix,
+            })
+    }
+
+    /// The unit of a column: that of its largest finite figure.
+    pub fn of(values: impl IntoIterator<Item = f64>) -> MoneyUnit {
+        let largest = values
+            .into_iter()
+            .filter(|x| x.is_finite())
+            .fold(0.0, |m: f64, x| m.max(x.abs()));
+        MoneyUnit::for_magnitude(largest)
+    }
+
+    /// A figure in this unit, to three significant figures (at most three decimals, so a
+    /// figure too small for the unit reads `£0.000m`); pounds as money.
+    pub fn format(self, x: f64) -> String {
+        if x == 0.0 {
+            return "£0".into();
+        }
+        let v = x.abs() / self.divisor;
+        let decimals = if self.divisor == 1.0 {
+            if v >= 99.995 || v == 0.0 {
+                0
+            } else {
+                2
+            }
+        } else if v >= 99.95 {
+            0
+        } else if v >= 9.995 {
+            1
+        } else if v >= 0.9995 {
+            2
         } else {
-            in_unit(x, unit, decimals)
-        }
-    };
-    // An en dash between negative figures reads as a minus sign: use "to" there instead.
-    let between = if low < 0.0 || high < 0.0 {
-        " to "
-    } else {
-        "–"
-    };
-    format!(
-        "{} ({}{between}{})",
-        shared(central),
-        shared(low),
-        shared(high)
-    )
-}
-
-/// The divisor, suffix and decimals for a magnitude.
-fn unit_for(magnitude: f64) -> ((f64, &'static str), usize) {
-    let units = [(1e9, "bn"), (1e6, "m"), (1e3, "k")];
-    for unit in units {
-        if magnitude >= unit.0 * 0.9995 {
-            let v = magnitude / unit.0;
-            return (unit, if v >= 99.95 { 0 } else { 1 });
-        }
+            3
+        };
+        self.with_decimals(x, decimals)
     }
-    let decimals = if magnitude >= 9.995 || magnitude == 0.0 {
-        0
-    } else {
-        2
-    };
-    ((1.0, ""), decimals)
+
+    /// A figure in this unit with a given number of decimals (an axis's ticks share theirs).
+    pub fn with_decimals(self, x: f64, decimals: usize) -> String {
+        if x == 0.0 {
+            return "£0".into();
+        }
+        let v = x.abs() / self.divisor;
+        let text = format!("{v:.decimals$}");
+        let sign = if x < 0.0 && text.chars().any(|c| c.is_ascii_digit() && c != '0') {
+            "−"
+        } else {
+            ""
+        };
+        format!("{sign}£{text}{}", self.suffix)
+    }
+
+    /// The decimals that tell apart figures `step` apart in this unit (at most three).
+    pub fn decimals_for_step(self, step: f64) -> usize {
+        let step = step.abs() / self.divisor;
+        [1.0, 0.1, 0.01]
+            .iter()
+            .position(|&s| step >= s * 0.999)
+            .unwrap_or(3)
+    }
+
+    /// "mean (P10–P90)" in this unit: `£1.10m (£0.800m–£1.60m)`.
+    pub fn range(self, central: f64, low: f64, high: f64) -> String {
+        // An en dash between negative figures reads as a minus sign: use "to" there instead.
+        let between = if low < 0.0 || high < 0.0 {
+            " to "
+        } else {
+            "–"
+        };
+        format!(
+            "{} ({}{between}{})",
+            self.format(central),
+            self.format(low),
+            self.format(high)
+        )
+    }
 }
 
-fn in_unit(x: f64, (divisor, suffix): (f64, &str), decimals: usize) -> String {
-    let v = x.abs() / divisor;
-    let text = format!("{v:.decimals$}");
-    let sign = if x < 0.0 && text.chars().any(|c| c.is_ascii_digit() && c != '0') {
-        "−"
-    } else {
-        ""
-    };
-    format!("{sign}£{text}{suffix}")
+/// Money standing alone, three significant figures in its own unit: `£1.20m`, `£340k`,
+/// `£12.3bn`, `£6.62`, `−£412k`.
+pub fn money(x: f64) -> String {
+    MoneyUnit::for_magnitude(x.abs()).format(x)
+}
+
+/// A central value with its range in one unit: `£1.10m (£0.800m–£1.60m)`.
+pub fn money_range(central: f64, low: f64, high: f64) -> String {
+    MoneyUnit::of([central, low, high]).range(central, low, high)
 }
 
 /// A probability as a whole percentage. A Monte Carlo estimate never shows 0% or 100%: the
@@ -208,30 +257,43 @@ mod tests {
     use super::*;
 
     #[test]
-    fn money_reads_like_a_business_case() {
-        assert_eq!(money(1_234_567.0), "£1.2m");
+    fn money_has_three_significant_figures_in_its_unit() {
+        assert_eq!(money(1_234_567.0), "£1.23m");
         assert_eq!(money(340_000.0), "£340k");
         assert_eq!(money(12_345_678.0), "£12.3m");
         assert_eq!(money(123_456_789.0), "£123m");
-        assert_eq!(money(4.2e9), "£4.2bn");
+        assert_eq!(money(4.2e9), "£4.20bn");
         assert_eq!(money(6.62), "£6.62");
         assert_eq!(money(650.0), "£650");
         assert_eq!(money(-400_000.0), "−£400k");
-        assert_eq!(money(999_999.0), "£1.0m");
-        assert_eq!(money(4.0e6), "£4.0m");
-        assert_eq!(money(90_000.0), "£90k");
+        assert_eq!(money(999_999.0), "£1.00m");
+        assert_eq!(money(99_960.0), "£100k");
+        assert_eq!(money(4.0e6), "£4.00m");
+        assert_eq!(money(17e6), "£17.0m");
+        assert_eq!(money(90_000.0), "£90.0k");
         assert_eq!(money(0.0), "£0");
     }
 
     #[test]
+    fn a_column_reads_down_in_one_unit() {
+        let column = [597e3, 0.7e6, 1.1e6, 17e6];
+        let unit = MoneyUnit::of(column);
+        let cells: Vec<String> = column.iter().map(|&x| unit.format(x)).collect();
+        assert_eq!(cells, ["£0.597m", "£0.700m", "£1.10m", "£17.0m"]);
+        assert_eq!(unit.format(120.0), "£0.000m");
+        assert_eq!(unit.format(-2_500.0), "−£0.003m");
+        assert_eq!(MoneyUnit::of([f64::NAN, 5e3]).format(5e3), "£5.00k");
+    }
+
+    #[test]
     fn ranges_share_a_unit() {
-        assert_eq!(money_range(1.1e6, 0.8e6, 1.6e6), "£1.1m (£0.8m–£1.6m)");
+        assert_eq!(money_range(1.1e6, 0.8e6, 1.6e6), "£1.10m (£0.800m–£1.60m)");
         assert_eq!(
             money_range(5.1e6, -0.4e6, 11.2e6),
-            "£5.1m (−£0.4m to £11.2m)"
+            "£5.10m (−£0.400m to £11.2m)"
         );
         assert_eq!(money_range(340e3, 290e3, 410e3), "£340k (£290k–£410k)");
-        assert_eq!(money_range(2e6, 20e3, 9e6), "£2.0m (£20k–£9.0m)");
+        assert_eq!(money_range(2e6, 20e3, 9e6), "£2.00m (£0.020m–£9.00m)");
     }
 
     #[test]

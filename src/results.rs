@@ -51,20 +51,8 @@ pub struct Results {
     streamed: Vec<String>,
 }
 
-/// The statistics of an output that is defined in no iteration (a BCR with no costs anywhere):
-/// zeros, never NaN, so that no table shows NaN.
-const UNDEFINED: Stats = Stats {
-    n: 0,
-    mean: 0.0,
-    sd: 0.0,
-    se: 0.0,
-    p5: 0.0,
-    p10: 0.0,
-    p50: 0.0,
-    p90: 0.0,
-    p95: 0.0,
-    p_positive: 0.0,
-};
+/// Zeros, never NaN, for an output defined in no iteration.
+const UNDEFINED: Stats = Stats::UNDEFINED;
 
 impl Results {
     /// The model the run used, with its overrides applied.

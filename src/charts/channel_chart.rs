@@ -8,8 +8,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::style::{
-    axis_range, err, header, legend, mesh, money_axis, shorten, swatch, text_style, whisker, GREY,
-    SERIES,
+    axis_range, err, header, legend, mesh, money_axis, swatch, text_style, whisker, GREY, SERIES,
 };
 use super::{ChannelChart, ChartData, Range};
 use crate::format::describe_value;
@@ -38,14 +37,14 @@ pub(super) fn draw<DB: DrawingBackend>(
         chart,
         &contacts,
         "Contacts a year; means with P10–P90",
-        &count_axis,
+        false,
         true,
     )?;
     let cost_label = format!(
         "Cost to government a year (£, {} prices); means with P10–P90",
         data.price_base_year
     );
-    panel(root, &right, chart, &costs, &cost_label, &money_axis, false)?;
+    panel(root, &right, chart, &costs, &cost_label, true, false)?;
     let note = "Options in full effect (every journey reached), in year-0 volumes; value and failure contacts";
     root.draw(&Text::new(
         note,
@@ -71,7 +70,7 @@ fn panel<DB: DrawingBackend>(
     chart: &ChannelChart,
     values: &[&[Range]],
     y_desc: &str,
-    format: &'static dyn Fn(&f64) -> String,
+    in_money: bool,
     with_legend: bool,
 ) -> std::result::Result<(), String> {
     let n = values.len();
@@ -89,6 +88,11 @@ fn panel<DB: DrawingBackend>(
         } else {
             1.05
         };
+    let format: Box<dyn Fn(&f64) -> String> = if in_money {
+        Box::new(money_axis(0.0, hi, 6))
+    } else {
+        Box::new(count_axis)
+    };
     let mut plot = ChartBuilder::on(area)
         .margin(24)
         .margin_right(40)
@@ -100,14 +104,14 @@ fn panel<DB: DrawingBackend>(
         m.disable_x_mesh()
             .x_labels(0)
             .y_labels(6)
-            .y_label_formatter(format)
+            .y_label_formatter(&format)
             .y_desc(y_desc)
             .label_style(text_style(20, &BLACK))
             .axis_desc_style(text_style(20, &BLACK));
     })?;
     if with_legend {
         for (k, case) in chart.cases.iter().enumerate() {
-            swatch(&mut plot, &shorten(case, 64), colour(k))?;
+            swatch(&mut plot, case, colour(k))?;
         }
     }
     let width = 0.8 / cases as f64;

@@ -7,8 +7,9 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::style::{
-    axis_range, draw_wrapped, err, header, legend, mesh, money_axis, shorten, swatch, swatch_mixed,
-    text_style, whisker, wrap, BLUE, GREEN, GREY, ORANGE, PURPLE, SERIES, SKY, VERMILLION,
+    axis_range, continuation, draw_wrapped, err, header, legend, mesh, money_axis, swatch,
+    swatch_mixed, text_style, whisker, wrap, BLUE, GREEN, GREY, ORANGE, PURPLE, SERIES, SKY,
+    VERMILLION,
 };
 use super::{ChartData, SIZE};
 use crate::format::{money, percent};
@@ -45,11 +46,12 @@ pub(super) fn costs<DB: DrawingBackend>(
         .margin_right(60)
         .build_cartesian_2d(0f64..x_max, 0f64..height)
         .map_err(err)?;
+    let axis = money_axis(0.0, x_max, 8);
     mesh(&mut chart, |m| {
         m.disable_y_mesh()
             .y_labels(0)
             .x_labels(8)
-            .x_label_formatter(&money_axis)
+            .x_label_formatter(&axis)
             .x_desc(format!(
                 "Cost a year (£, {} prices); whiskers show P10–P90",
                 data.price_base_year
@@ -69,13 +71,18 @@ pub(super) fn costs<DB: DrawingBackend>(
         let y_mid = top - if government { 2.55 } else { 1.55 };
         let (y0, y1) = (y_mid - 0.42, y_mid + 0.42);
         if !government {
-            let name = EmptyElement::at((0.0, top - 0.55))
-                + Text::new(
-                    shorten(&bar.department, 90),
-                    (2, 0),
-                    text_style(24, &BLACK).pos(Pos::new(HPos::Left, VPos::Center)),
-                );
-            chart.draw_series(std::iter::once(name)).map_err(err)?;
+            // A long name wraps upwards, into the space between groups.
+            let lines = wrap(&bar.department, 90);
+            let count = lines.len() as i32;
+            let names = lines.into_iter().enumerate().map(|(k, line)| {
+                EmptyElement::at((0.0, top - 0.55))
+                    + Text::new(
+                        line,
+                        (2, (k as i32 - count + 1) * 28),
+                        text_style(24, &BLACK).pos(Pos::new(HPos::Left, VPos::Center)),
+                    )
+            });
+            chart.draw_series(names).map_err(err)?;
         }
         let mut x = 0.0;
         for (c, value) in bar.components.iter().enumerate() {
@@ -138,10 +145,11 @@ pub(super) fn npsv<DB: DrawingBackend>(
         .margin_right(60)
         .build_cartesian_2d(lo..hi, 0f64..1f64)
         .map_err(err)?;
+    let axis = money_axis(lo, hi, 8);
     mesh(&mut chart, |m| {
         m.x_labels(8)
             .y_labels(6)
-            .x_label_formatter(&money_axis)
+            .x_label_formatter(&axis)
             .y_label_formatter(&|p| format!("{:.0}%", p * 100.0))
             .x_desc(format!(
                 "NPSV (£, {} prices, discounted to {})",
@@ -170,16 +178,18 @@ pub(super) fn npsv<DB: DrawingBackend>(
         points.push((hi, 1.0));
         let label = format!(
             "{} (chance NPSV > 0: {})",
-            shorten(&option.name, 90),
+            option.name,
             percent(option.p_positive)
         );
+        let lines = wrap(&label, 80);
         chart
             .draw_series(LineSeries::new(points, colour.stroke_width(4)))
             .map_err(err)?
-            .label(label)
+            .label(lines[0].clone())
             .legend(move |(x, y)| {
                 PathElement::new(vec![(x, y), (x + 28, y)], colour.stroke_width(4))
             });
+        continuation(&mut chart, &lines[1..])?;
         let marks = [
             (option.npsv.p10, 0.1),
             (option.npsv.central, 0.5),
@@ -269,11 +279,13 @@ pub(super) fn over_time<DB: DrawingBackend>(
             .build_cartesian_2d(x0..x1, lo..hi)
             .map_err(err)?
             .set_secondary_coord(x0..x1, lo * scale..hi * scale);
+        let axis = money_axis(lo, hi, 6);
+        let right_axis = money_axis(lo * scale, hi * scale, 6);
         mesh(&mut chart, |m| {
             m.x_labels((years as usize).min(if columns == 1 { 12 } else { 6 }))
                 .y_labels(6)
                 .x_label_formatter(&|x| format!("{:.0}", x))
-                .y_label_formatter(&money_axis)
+                .y_label_formatter(&axis)
                 .y_desc(format!(
                     "Net benefit, £ a year, {} prices",
                     data.price_base_year
@@ -284,7 +296,7 @@ pub(super) fn over_time<DB: DrawingBackend>(
         chart
             .configure_secondary_axes()
             .y_labels(6)
-            .y_label_formatter(&money_axis)
+            .y_label_formatter(&right_axis)
             .y_desc(format!(
                 "Cumulative discounted net benefit, £, {} prices",
                 data.price_base_year
@@ -392,11 +404,12 @@ pub(super) fn costs_benefits<DB: DrawingBackend>(
         .y_label_area_size(120)
         .build_cartesian_2d(0f64..n as f64, lo..hi)
         .map_err(err)?;
+    let axis = money_axis(lo, hi, 8);
     mesh(&mut chart, |m| {
         m.disable_x_mesh()
             .x_labels(0)
             .y_labels(8)
-            .y_label_formatter(&money_axis)
+            .y_label_formatter(&axis)
             .y_desc(format!(
                 "Present value (£, {} prices); means with P10–P90",
                 data.price_base_year
@@ -488,11 +501,12 @@ pub(super) fn tornado<DB: DrawingBackend>(
         .build_cartesian_2d(lo..hi, -1.3f64..n as f64)
         .map_err(err)?;
     let measure = if is_cost { "annual cost" } else { "NPSV" };
+    let axis = money_axis(lo, hi, 8);
     mesh(&mut chart, |m| {
         m.disable_y_mesh()
             .y_labels(0)
             .x_labels(8)
-            .x_label_formatter(&money_axis)
+            .x_label_formatter(&axis)
             .x_desc(format!(
                 "Mean {measure} (£, {} prices) when the input is low or high",
                 data.price_base_year

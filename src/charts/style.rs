@@ -9,7 +9,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::ChartData;
-use crate::format::money;
+use crate::format::MoneyUnit;
 
 pub(super) const FONT: &str = "sans-serif";
 
@@ -30,21 +30,6 @@ pub(super) fn register_font() {
         let _ = plotters::style::register_font(FONT, FontStyle::Normal, dejavu::sans::regular());
         let _ = plotters::style::register_font(FONT, FontStyle::Bold, dejavu::sans::bold());
     });
-}
-
-/// Shortens text to `max` characters with an ellipsis.
-pub fn shorten(text: &str, max: usize) -> String {
-    let flat: String = text
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    if flat.chars().count() <= max {
-        flat
-    } else {
-        let mut t: String = flat.chars().take(max.saturating_sub(1)).collect();
-        t.push('…');
-        t
-    }
 }
 
 /// Breaks text into lines of at most `width` characters at spaces (a word longer than the
@@ -106,9 +91,9 @@ pub(super) type Plot<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, 
 
 /// Draws the axes every chart shares (readable label sizes, faint major grid lines only), with
 /// the chart's own settings from `configure`.
-pub(super) fn mesh<'a, DB: DrawingBackend + 'a>(
-    chart: &mut Plot<'a, DB>,
-    configure: impl FnOnce(&mut MeshStyle<'_, '_, RangedCoordf64, RangedCoordf64, DB>),
+pub(super) fn mesh<'a, 'b, DB: DrawingBackend + 'a>(
+    chart: &'b mut Plot<'a, DB>,
+    configure: impl FnOnce(&mut MeshStyle<'a, 'b, RangedCoordf64, RangedCoordf64, DB>),
 ) -> std::result::Result<(), String> {
     let mut style = chart.configure_mesh();
     style
@@ -127,11 +112,31 @@ pub(super) fn swatch<'a, DB: DrawingBackend + 'a>(
     label: &str,
     colour: impl Color + Copy + 'static,
 ) -> std::result::Result<(), String> {
+    let lines = wrap(label, LEGEND_WIDTH);
     chart
         .draw_series(std::iter::empty::<Rectangle<(f64, f64)>>())
         .map_err(err)?
-        .label(label)
+        .label(lines[0].clone())
         .legend(move |(x, y)| Rectangle::new([(x, y - 9), (x + 22, y + 9)], colour.filled()));
+    continuation(chart, &lines[1..])
+}
+
+/// The characters of a legend entry's line: a longer label wraps onto further lines.
+pub(super) const LEGEND_WIDTH: usize = 56;
+
+/// The further lines of a wrapped legend entry: entries with no marker, so the label reads on
+/// under its swatch instead of being cut.
+pub(super) fn continuation<'a, DB: DrawingBackend + 'a>(
+    chart: &mut Plot<'a, DB>,
+    lines: &[String],
+) -> std::result::Result<(), String> {
+    for line in lines {
+        chart
+            .draw_series(std::iter::empty::<Rectangle<(f64, f64)>>())
+            .map_err(err)?
+            .label(line.clone())
+            .legend(|(x, y)| EmptyElement::at((x, y)));
+    }
     Ok(())
 }
 
@@ -237,8 +242,13 @@ pub(super) fn header<DB: DrawingBackend>(
     Ok(rest)
 }
 
-pub(super) fn money_axis(x: &f64) -> String {
-    money(*x)
+/// The tick labels of a money axis from `low` to `high` with about `ticks` labels: one unit
+/// for the whole axis (that of its larger end) and the decimals its step needs, so the ticks
+/// read £0, £50m, £100m or £0.5m, £1.0m, £1.5m — never £8.0m beside £12m.
+pub(super) fn money_axis(low: f64, high: f64, ticks: usize) -> impl Fn(&f64) -> String {
+    let unit = MoneyUnit::of([low, high]);
+    let decimals = unit.decimals_for_step((high - low) / ticks.max(1) as f64);
+    move |x: &f64| unit.with_decimals(*x, decimals)
 }
 
 #[cfg(test)]

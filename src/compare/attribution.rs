@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 
 use super::Run;
 use crate::engine::{Keep, RunConfig};
-use crate::format::{md, money};
+use crate::format::{md, MoneyUnit};
 use crate::outputs::{Bearer, Component, Metric, Scope};
 use crate::scenario::{Model, Override, Sampling};
 
@@ -199,26 +199,37 @@ fn table(
             .join(" | "),
     );
     let _ = writeln!(out, " |\n|---|{}", "---:|".repeat(headlines.len()));
-    let signed = |x: f64| {
+    let remainder: Vec<f64> = (0..headlines.len())
+        .map(|h| change[h] - contributions.iter().map(|c| c[h]).sum::<f64>())
+        .collect();
+    // Each column in one unit, that of its largest figure.
+    let units: Vec<MoneyUnit> = (0..headlines.len())
+        .map(|h| {
+            let column = contributions.iter().map(|c| c[h]);
+            MoneyUnit::of(column.chain([change[h], remainder[h]]))
+        })
+        .collect();
+    let signed = |x: f64, unit: MoneyUnit| {
         if x.abs() < 0.5 {
             "£0".to_string()
         } else if x > 0.0 {
-            format!("+{}", money(x))
+            format!("+{}", unit.format(x))
         } else {
-            format!("−{}", money(-x))
+            format!("−{}", unit.format(-x))
         }
     };
     let row = |label: &str, values: &[f64]| {
-        let cells: Vec<String> = values.iter().map(|&v| signed(v)).collect();
+        let cells: Vec<String> = values
+            .iter()
+            .zip(&units)
+            .map(|(&v, &u)| signed(v, u))
+            .collect();
         format!("| {label} | {} |\n", cells.join(" | "))
     };
     out.push_str(&row("**Change in the mean, A to B**", change));
     for (key, values) in changed.iter().zip(contributions) {
         out.push_str(&row(&format!("`{}`", key.replace('`', "'")), values));
     }
-    let remainder: Vec<f64> = (0..headlines.len())
-        .map(|h| change[h] - contributions.iter().map(|c| c[h]).sum::<f64>())
-        .collect();
     out.push_str(&row("Interaction and other", &remainder));
     out.push('\n');
     out

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, InputError, Result};
 use crate::export::{Exporter, RESULTS_FORMAT};
-use crate::format::{md, money, money_range, percent, ratio};
+use crate::format::{md, money, percent, ratio, MoneyUnit};
 use crate::outputs::{Bearer, Component, Metric, STATISTICS};
 
 /// What `compare` needs from one run.
@@ -342,6 +342,9 @@ pub fn compare(a: &Path, b: &Path) -> Result<String> {
     );
     out.push_str(&inputs_section(&a, &b));
     out.push_str("## Annual cost of disjointedness\n\nMeans, with P10–P90.\n\n| Borne by | A | B | Change in the mean |\n|---|---:|---:|---:|\n");
+    // Each column in one unit, that of its largest figure.
+    let unit_of = |run: &Run| MoneyUnit::of(run.cost.values().flatten().copied());
+    let (unit_a, unit_b) = (unit_of(&a), unit_of(&b));
     for bearer in Bearer::ALL {
         let (Some(x), Some(y)) = (a.cost.get(bearer.name()), b.cost.get(bearer.name())) else {
             continue;
@@ -351,12 +354,11 @@ pub fn compare(a: &Path, b: &Path) -> Result<String> {
             Bearer::Government => "Government",
             Bearer::All => "Users and government",
         };
-        let range = |f: &[f64; 3]| money_range(f[0], f[1], f[2]);
         let _ = writeln!(
             out,
             "| {label} | {} | {} | {} |",
-            range(x),
-            range(y),
+            unit_a.range(x[0], x[1], x[2]),
+            unit_b.range(y[0], y[1], y[2]),
             money_change(x[0], y[0])
         );
     }

@@ -212,6 +212,21 @@ pub struct Stats {
 }
 
 impl Stats {
+    /// The statistics of an output that is defined in no iteration (a BCR with no costs
+    /// anywhere): zeros, never NaN, so that no table shows NaN.
+    pub const UNDEFINED: Stats = Stats {
+        n: 0,
+        mean: 0.0,
+        sd: 0.0,
+        se: 0.0,
+        p5: 0.0,
+        p10: 0.0,
+        p50: 0.0,
+        p90: 0.0,
+        p95: 0.0,
+        p_positive: 0.0,
+    };
+
     fn from_accumulators(moments: &Moments, sketch: &Sketch) -> Option<Stats> {
         let q = |p| sketch.quantile(p);
         Some(Stats {

@@ -4,13 +4,15 @@
 use std::fmt::Write as _;
 
 use super::markdown::{
-    component_table, department_table, detail_table, disjointed_share_sentence, mean_range,
+    component_table, department_table, detail_table, disjointed_share_sentence, mean_cells,
+    mean_range,
 };
+use super::option_tables;
 use super::words::{effect_sentence, join_and, words};
 use super::{Artefact, Exporter};
 use crate::error::Result;
 use crate::format::{describe_value, md, money, percent, ratio, thousands};
-use crate::outputs::{Bearer, Component, Metric, OrgMetric, Scope};
+use crate::outputs::{Bearer, Component, Metric, Scope};
 use crate::results::Results;
 use crate::scenario::Origin;
 
@@ -194,11 +196,16 @@ fn options_section(r: &Results, charts: bool) -> String {
     out.push_str("| Option | PV costs | PV benefits to users | PV benefits to government | of which cash-releasing | NPSV | BCR | P(NPSV > 0) | Net present cost to government |\n");
     out.push_str("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     out.push_str("| Business as usual (baseline) | £0 | £0 | £0 | £0 | £0 | – | – | £0 |\n");
-    for (o, option) in r.model().options().iter().enumerate() {
-        let cell = |m: Metric| {
-            r.appraisal(o, m)
-                .map_or("–".to_string(), |st| mean_range(&st))
-        };
+    const COLUMNS: [Metric; 6] = [
+        Metric::PvCosts,
+        Metric::PvBenefitsUsers,
+        Metric::PvBenefitsGovernment,
+        Metric::PvBenefitsCashReleasing,
+        Metric::Npsv,
+        Metric::NetPresentCostGovernment,
+    ];
+    let cells = option_tables::metric_cells(r, &COLUMNS);
+    for ((o, option), cells) in r.model().options().iter().enumerate().zip(cells) {
         let bcr = r.appraisal(o, Metric::Bcr).map_or("–".to_string(), |st| {
             format!("{} ({}–{})", ratio(st.p50), ratio(st.p10), ratio(st.p90))
         });
@@ -209,16 +216,16 @@ fn options_section(r: &Results, charts: bool) -> String {
             out,
             "| {} | {} | {} | {} | {} | {} | {bcr} | {p} | {} |",
             md(&option.name),
-            cell(Metric::PvCosts),
-            cell(Metric::PvBenefitsUsers),
-            cell(Metric::PvBenefitsGovernment),
-            cell(Metric::PvBenefitsCashReleasing),
-            cell(Metric::Npsv),
-            cell(Metric::NetPresentCostGovernment)
+            cells[0],
+            cells[1],
+            cells[2],
+            cells[3],
+            cells[4],
+            cells[5]
         );
     }
     out.push_str("\nA negative net present cost to government means the option saves government more than it costs.\n\n");
-    out.push_str(&cost_parts_table(r));
+    out.push_str(&option_tables::cost_parts_table(r));
     out.push_str(&chart(charts, crate::charts::COSTS_BENEFITS, "Bar chart of each option's present value of costs and of benefits to users and to government, with P10–P90 ranges"));
     out.push_str("How sure can we be? The curves show, for each option, the chance that its NPSV is at most a given value; where a curve crosses the dashed zero line is the chance the option does not pay off.\n\n");
     out.push_str(&chart(charts, crate::charts::NPSV_CURVES, "Cumulative distribution curves of each option's net present social value, with the zero line"));
@@ -250,50 +257,8 @@ fn options_section(r: &Results, charts: bool) -> String {
             );
         }
         out.push_str("\n\n");
-        out.push_str(&who_pays_table(r, o));
+        out.push_str(&option_tables::who_pays_table(r, o));
     }
-    out
-}
-
-/// PV costs in their three parts — capital, the optimism-bias uplift on it, and running
-/// costs — so a reviewer sees how much of each option's cost is the Green Book's uplift.
-fn cost_parts_table(r: &Results) -> String {
-    let mut out = String::from("The present value of costs in its parts (means, with P10–P90):\n\n| Option | PV capital | Optimism bias on capital | PV running costs | PV costs |\n|---|---:|---:|---:|---:|\n");
-    for (o, option) in r.model().options().iter().enumerate() {
-        let cell = |m: Metric| {
-            r.appraisal(o, m)
-                .map_or("–".to_string(), |st| mean_range(&st))
-        };
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} | {} | {} |",
-            md(&option.name),
-            cell(Metric::PvCapital),
-            cell(Metric::PvOptimismBias),
-            cell(Metric::PvRunning),
-            cell(Metric::PvCosts)
-        );
-    }
-    out.push('\n');
-    out
-}
-
-/// Who pays and who benefits: each organisation's PV costs, PV benefits to government and net
-/// present cost, so a reader sees that one body pays and others save.
-fn who_pays_table(r: &Results, o: usize) -> String {
-    let mut out = String::from("| Organisation | PV costs borne | PV benefits received | Net present cost |\n|---|---:|---:|---:|\n");
-    for (slot, _, name) in r.organisations(o) {
-        let cell = |m: OrgMetric| mean_range(&r.organisation(o, slot, m));
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} | {} |",
-            md(&name),
-            cell(OrgMetric::PvCosts),
-            cell(OrgMetric::PvBenefitsGovernment),
-            cell(OrgMetric::NetPresentCost)
-        );
-    }
-    out.push_str("\nMeans, with P10–P90. A negative net present cost is a net saving to that organisation.\n\n");
     out
 }
 
@@ -354,15 +319,19 @@ fn drivers_section(r: &Results, charts: bool) -> String {
     {
         let _ = writeln!(out, "### {}\n", md(&tornado.title));
         out.push_str("| Input | Rank correlation | Share of variance | NPSV when low (≤ P10) | NPSV when high (≥ P90) |\n|---|---:|---:|---:|---:|\n");
-        for d in tornado.drivers.iter().take(5) {
+        let drivers: Vec<_> = tornado.drivers.iter().take(5).collect();
+        let means: Vec<Vec<f64>> = drivers
+            .iter()
+            .map(|d| vec![d.mean_when_low, d.mean_when_high])
+            .collect();
+        for (d, cells) in drivers.iter().zip(mean_cells(&means)) {
             let _ = writeln!(
                 out,
-                "| {} | {} | {} | {} | {} |",
+                "| {} | {} | {} | {} |",
                 md(&r.model().label_within(&d.input, &tornado.title)),
                 format!("{:.2}", d.spearman).replace('-', "−"),
                 percent(d.variance_share),
-                money(d.mean_when_low),
-                money(d.mean_when_high)
+                cells.join(" | ")
             );
         }
         out.push('\n');
@@ -408,7 +377,13 @@ fn switching_section(r: &Results) -> String {
         let Some(input) = r.model().input(&s.input) else {
             continue;
         };
-        let v = |x| describe_value(input.unit, x);
+        // A sum of money reads in one unit across its row: £1.27m against £0.909m.
+        let pair = [s.base_value, s.switching_value.unwrap_or(s.base_value)];
+        let unit = crate::format::MoneyUnit::of(pair);
+        let v = |x: f64| match input.unit {
+            crate::params::Unit::Pounds if x.abs() >= 1000.0 => unit.format(x),
+            other => describe_value(other, x),
+        };
         let option = r
             .model()
             .options

@@ -6,13 +6,51 @@ use std::fmt::Write as _;
 use super::{Artefact, Exporter};
 use crate::engine::Stats;
 use crate::error::Result;
-use crate::format::{md, money, money_range, percent, thousands};
+use crate::format::{md, money, money_range, percent, thousands, MoneyUnit};
 use crate::outputs::{Bearer, Component, Scope};
 use crate::results::Results;
 
 /// "mean (P10–P90)" as money.
 pub fn mean_range(s: &Stats) -> String {
     money_range(s.mean, s.p10, s.p90)
+}
+
+/// The unit of a table column of "mean (P10–P90)" cells: that of its largest figure.
+pub fn range_unit<'a>(column: impl IntoIterator<Item = &'a Stats>) -> MoneyUnit {
+    MoneyUnit::of(column.into_iter().flat_map(|s| [s.mean, s.p10, s.p90]))
+}
+
+/// A table's columns of "mean (P10–P90)" cells, each column in one unit: `rows[r][c]` gives
+/// the cell text of row r, column c.
+pub fn range_cells(rows: &[Vec<Stats>]) -> Vec<Vec<String>> {
+    let columns = rows.first().map_or(0, Vec::len);
+    let units: Vec<MoneyUnit> = (0..columns)
+        .map(|c| range_unit(rows.iter().map(|row| &row[c])))
+        .collect();
+    rows.iter()
+        .map(|row| {
+            row.iter()
+                .zip(&units)
+                .map(|(s, unit)| unit.range(s.mean, s.p10, s.p90))
+                .collect()
+        })
+        .collect()
+}
+
+/// A table's columns of means, each column in one unit.
+pub fn mean_cells(rows: &[Vec<f64>]) -> Vec<Vec<String>> {
+    let columns = rows.first().map_or(0, Vec::len);
+    let units: Vec<MoneyUnit> = (0..columns)
+        .map(|c| MoneyUnit::of(rows.iter().map(|row| row[c])))
+        .collect();
+    rows.iter()
+        .map(|row| row.iter().zip(&units).map(|(&x, u)| u.format(x)).collect())
+        .collect()
+}
+
+/// Wraps each cell in bold.
+pub fn bold_all(cells: Vec<String>) -> Vec<String> {
+    cells.into_iter().map(|c| format!("**{c}**")).collect()
 }
 
 /// The line stating prices, iterations and seed.
@@ -74,24 +112,32 @@ pub fn journey_table(r: &Results) -> String {
         .cost(Scope::Total, Component::Disjointed, Bearer::All)
         .mean;
     let journeys = r.model().journeys().iter().enumerate();
-    let rows = journeys
+    let rows: Vec<(Scope, String)> = journeys
         .map(|(j, journey)| (Scope::Journey(j), md(&journey.name)))
-        .chain([(Scope::Total, "**All journeys**".to_string())]);
-    for (scope, name) in rows {
-        let cells: Vec<String> = Bearer::ALL
-            .iter()
-            .map(|&b| mean_range(&r.cost(scope, Component::Disjointed, b)))
-            .collect();
-        let mean = r.cost(scope, Component::Disjointed, Bearer::All).mean;
-        let share = if all > 0.0 { mean / all } else { 0.0 };
-        let _ = writeln!(
-            out,
-            "| {name} | {} | {} |",
-            cells.join(" | "),
-            percent(share)
-        );
+        .chain([(Scope::Total, "**All journeys**".to_string())])
+        .collect();
+    let stats = disjointed_by_bearer(r, &rows);
+    for ((scope, name), mut cells) in rows.iter().zip(range_cells(&stats)) {
+        let mean = r.cost(*scope, Component::Disjointed, Bearer::All).mean;
+        cells.push(percent(if all > 0.0 { mean / all } else { 0.0 }));
+        if *scope == Scope::Total {
+            cells = bold_all(cells);
+        }
+        let _ = writeln!(out, "| {name} | {} |", cells.join(" | "));
     }
     out
+}
+
+/// Each row's cost of disjointedness borne by users, government and both.
+fn disjointed_by_bearer(r: &Results, rows: &[(Scope, String)]) -> Vec<Vec<Stats>> {
+    rows.iter()
+        .map(|(scope, _)| {
+            Bearer::ALL
+                .iter()
+                .map(|&b| r.cost(*scope, Component::Disjointed, b))
+                .collect()
+        })
+        .collect()
 }
 
 /// The table of disjointed cost by department, users / government / total.
@@ -100,20 +146,14 @@ pub fn department_table(r: &Results) -> String {
         "| {} | Users | Government | Total |\n|---|---:|---:|---:|\n",
         first_header(r)
     );
-    for (scope, name) in scope_rows(r, all_name(r)) {
-        let bold = !matches!(scope, Scope::Department(_));
-        let row: Vec<String> = Bearer::ALL
-            .iter()
-            .map(|&b| {
-                let text = mean_range(&r.cost(scope, Component::Disjointed, b));
-                if bold {
-                    format!("**{text}**")
-                } else {
-                    text
-                }
-            })
-            .collect();
-        let _ = writeln!(out, "| {name} | {} |", row.join(" | "));
+    let rows = scope_rows(r, all_name(r));
+    let stats = disjointed_by_bearer(r, &rows);
+    for ((scope, name), cells) in rows.iter().zip(range_cells(&stats)) {
+        let cells = match scope {
+            Scope::Department(_) => cells,
+            _ => bold_all(cells),
+        };
+        let _ = writeln!(out, "| {name} | {} |", cells.join(" | "));
     }
     out
 }
@@ -122,24 +162,22 @@ pub fn department_table(r: &Results) -> String {
 pub fn component_table(r: &Results) -> String {
     let mut out =
         String::from("| Kind of cost | Users | Government | Total |\n|---|---:|---:|---:|\n");
-    for c in Component::TABLE_ORDER {
-        let bold = |text: String| {
-            if c.is_total() {
-                format!("**{text}**")
-            } else {
-                text
-            }
+    let stats: Vec<Vec<Stats>> = Component::TABLE_ORDER
+        .iter()
+        .map(|&c| {
+            Bearer::ALL
+                .iter()
+                .map(|&b| r.cost(Scope::Total, c, b))
+                .collect()
+        })
+        .collect();
+    for (c, cells) in Component::TABLE_ORDER.into_iter().zip(range_cells(&stats)) {
+        let (label, cells) = if c.is_total() {
+            (format!("**{}**", c.label()), bold_all(cells))
+        } else {
+            (c.label().to_string(), cells)
         };
-        let cells: Vec<String> = Bearer::ALL
-            .iter()
-            .map(|&b| bold(mean_range(&r.cost(Scope::Total, c, b))))
-            .collect();
-        let _ = writeln!(
-            out,
-            "| {} | {} |",
-            bold(c.label().to_string()),
-            cells.join(" | ")
-        );
+        let _ = writeln!(out, "| {label} | {} |", cells.join(" | "));
     }
     out
 }
@@ -153,11 +191,17 @@ pub fn detail_table(r: &Results) -> String {
     out.push_str("\n|---|");
     out.push_str(&"---:|".repeat(Component::TABLE_ORDER.len()));
     out.push('\n');
-    for (scope, name) in scope_rows(r, all_name(r)) {
-        let cells: Vec<String> = Component::TABLE_ORDER
-            .iter()
-            .map(|&c| money(r.cost(scope, c, Bearer::All).mean))
-            .collect();
+    let rows = scope_rows(r, all_name(r));
+    let means: Vec<Vec<f64>> = rows
+        .iter()
+        .map(|(scope, _)| {
+            Component::TABLE_ORDER
+                .iter()
+                .map(|&c| r.cost(*scope, c, Bearer::All).mean)
+                .collect()
+        })
+        .collect();
+    for ((_, name), cells) in rows.iter().zip(mean_cells(&means)) {
         let _ = writeln!(out, "| {name} | {} |", cells.join(" | "));
     }
     out

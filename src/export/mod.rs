@@ -9,6 +9,7 @@
 mod charts;
 pub mod economic_case;
 mod markdown;
+mod option_tables;
 mod portfolio_md;
 mod run_json;
 mod samples;

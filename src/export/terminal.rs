@@ -3,8 +3,9 @@
 
 use std::fmt::Write as _;
 
-use super::markdown::mean_range;
-use crate::format::{money, percent, ratio, thousands};
+use super::markdown::{mean_cells, range_cells};
+use crate::engine::Stats;
+use crate::format::{percent, ratio, thousands};
 use crate::outputs::{Bearer, Component, Metric, Scope};
 use crate::results::Results;
 
@@ -53,15 +54,15 @@ pub fn headline(r: &Results) -> String {
         s.price_base_year,
         thousands(r.iterations())
     );
-    for (bearer, label) in Bearer::ALL
+    let stats: Vec<Vec<Stats>> = Bearer::ALL
         .into_iter()
-        .zip(["users", "government", "total"])
+        .map(|b| vec![r.cost(Scope::Total, Component::Disjointed, b)])
+        .collect();
+    for (label, cells) in ["users", "government", "total"]
+        .into_iter()
+        .zip(range_cells(&stats))
     {
-        let _ = writeln!(
-            out,
-            "  {label:<11} {}",
-            mean_range(&r.cost(Scope::Total, Component::Disjointed, bearer))
-        );
+        let _ = writeln!(out, "  {label:<11} {}", cells[0]);
     }
     out
 }
@@ -83,10 +84,15 @@ pub fn options(r: &Results) -> String {
         "P(NPSV>0)",
         "BCR P50"
     );
-    for (o, option) in model.options().iter().enumerate() {
-        let Some(npsv) = r.appraisal(o, Metric::Npsv) else {
-            continue;
-        };
+    let rows: Vec<(usize, Stats)> = (0..model.options().len())
+        .filter_map(|o| r.appraisal(o, Metric::Npsv).map(|s| (o, s)))
+        .collect();
+    let means: Vec<Vec<f64>> = rows
+        .iter()
+        .map(|(_, s)| vec![s.mean, s.p10, s.p90])
+        .collect();
+    for ((o, npsv), cells) in rows.into_iter().zip(mean_cells(&means)) {
+        let option = &model.options()[o];
         let bcr = r
             .appraisal(o, Metric::Bcr)
             .map_or("–".to_string(), |s| ratio(s.p50));
@@ -94,9 +100,9 @@ pub fn options(r: &Results) -> String {
             out,
             "  {:<24} {:>9} {:>9} {:>9} {:>10} {:>7}",
             truncate(&option.id, 24),
-            money(npsv.mean),
-            money(npsv.p10),
-            money(npsv.p90),
+            cells[0],
+            cells[1],
+            cells[2],
             percent(npsv.p_positive),
             bcr
         );

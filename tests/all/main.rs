@@ -13,6 +13,7 @@ mod common;
 mod corpus;
 mod distributions;
 mod golden;
+mod money_format;
 mod nothing_lost;
 mod portfolio;
 mod properties;

@@ -433,9 +433,9 @@ reduce = "50%"
     assert!(output.status.success(), "{}", stderr(&output));
     let report = stdout(&output);
     for line in [
-        "| **Change in the mean, A to B** | +£1.2k | +£600 |",
-        "| `departments.a.repeat_staff_minutes` | +£1.0k | +£500 |",
-        "| `departments.a.repeat_user_minutes` | +£200 | +£100 |",
+        "| **Change in the mean, A to B** | +£1.20k | +£600 |",
+        "| `departments.a.repeat_staff_minutes` | +£1.00k | +£500 |",
+        "| `departments.a.repeat_user_minutes` | +£0.200k | +£100 |",
         "| Interaction and other | £0 | £0 |",
         "| half | PV costs (mean) | £100 | £100 | no change |",
     ] {
