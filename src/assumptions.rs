@@ -24,10 +24,18 @@ pub const COLUMNS: [&str; 8] = [
 ];
 
 /// The register of every input: key, distribution as written, mean, P5, P95, source, note.
+/// It starts with a UTF-8 byte-order mark, so that a spreadsheet opens it as UTF-8 (£, ρ and
+/// en dashes intact); reading a register strips it.
 ///
 /// # Errors
 /// Only if the CSV writer fails.
 pub fn register_csv(model: &Model) -> Result<String> {
+    let bytes = csv_table("assumptions register", &COLUMNS, register_rows(model))?;
+    Ok(format!("\u{feff}{}", String::from_utf8_lossy(&bytes)))
+}
+
+/// The register's rows: every input, then every correlation.
+pub fn register_rows(model: &Model) -> Vec<Vec<Cell>> {
     let rows = model.inputs().iter().map(|input| {
         let (mean, p5, p95) = input.summary();
         let note = match (&input.note, &input.origin) {
@@ -62,8 +70,7 @@ pub fn register_csv(model: &Model) -> Result<String> {
             Cell::text("Spearman rank correlation between the two inputs (−1 < ρ < 1)"),
         ]
     });
-    let bytes = csv_table("assumptions register", &COLUMNS, rows.chain(correlations))?;
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
+    rows.chain(correlations).collect()
 }
 
 /// A computed figure at twelve significant figures: `100000`, not `100000.00000000001`.
@@ -91,10 +98,61 @@ fn row_error(origin: &str, key: &str, problem: impl Into<String>, fix: impl Into
 /// that is not CSV. Unknown keys and invalid distributions are reported when the overrides are
 /// applied to the scenario, naming the same row.
 pub fn read_overrides(path: &Path, baseline: &Model) -> Result<Vec<Override>> {
+    let is_workbook = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+    let table = if is_workbook {
+        read_workbook(path)?
+    } else {
+        read_csv(path)?
+    };
+    overrides_from(&table, baseline)
+}
+
+/// A register as read from a file: its header and rows of cell text, with the place of each
+/// row (and cell) named as the file names it.
+struct Table {
+    header: Vec<String>,
+    rows: Vec<Vec<String>>,
+    /// `FILE row N` for a CSV, `FILE, sheet Assumptions, row N` for a workbook.
+    place: String,
+    /// The row number of the first row after the header.
+    first_row: usize,
+    /// Whether cells are named by column letter too (a workbook).
+    letters: bool,
+}
+
+impl Table {
+    /// Where row `i` (from 0, after the header) is, and column `c` where named.
+    fn at(&self, i: usize, c: Option<usize>) -> String {
+        let row = format!("{} row {}", self.place, self.first_row + i);
+        match c {
+            Some(c) if self.letters => {
+                format!("{row}, column {} ({})", column_letter(c), self.header[c])
+            }
+            _ => row,
+        }
+    }
+}
+
+/// A spreadsheet's letter for column `c` (from 0): A, B, …, Z, AA.
+fn column_letter(c: usize) -> String {
+    let mut n = c + 1;
+    let mut letters = Vec::new();
+    while n > 0 {
+        letters.push(b'A' + ((n - 1) % 26) as u8);
+        n = (n - 1) / 26;
+    }
+    letters.iter().rev().map(|&b| b as char).collect()
+}
+
+/// Reads a register saved as CSV (UTF-8, with or without a byte-order mark; commas, or the
+/// semicolons of a spreadsheet in a European locale).
+fn read_csv(path: &Path) -> Result<Table> {
     let file = path.display().to_string();
     let bytes = crate::files::read_regular(path, "assumptions register", MAX_REGISTER_BYTES)?;
     let text = crate::files::utf8(path, bytes, "register")?;
-    // A spreadsheet set to a European locale saves CSV with semicolons: read those as they are.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let first_line = text.lines().next().unwrap_or("");
     let delimiter = if !first_line.contains(',') && first_line.contains(';') {
         b';'
@@ -105,11 +163,95 @@ pub fn read_overrides(path: &Path, baseline: &Model) -> Result<Vec<Override>> {
         .flexible(false)
         .delimiter(delimiter)
         .from_reader(text.as_bytes());
-    let headers = reader
+    let header = reader
         .headers()
         .map_err(|e| row_error(&file, "", e.to_string(), "save the register as CSV (UTF-8)"))?
-        .clone();
-    let names: Vec<&str> = headers.iter().map(str::trim).collect();
+        .iter()
+        .map(|h| h.trim().to_string())
+        .collect();
+    let mut rows = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let record = record.map_err(|e| {
+            row_error(
+                &format!("{file} row {}", i + 2),
+                "",
+                e.to_string(),
+                "every row needs the same columns as the header",
+            )
+        })?;
+        rows.push(record.iter().map(String::from).collect());
+    }
+    Ok(Table {
+        header,
+        rows,
+        place: file,
+        first_row: 2,
+        letters: false,
+    })
+}
+
+/// The sheet of a workbook that holds the register.
+pub const ASSUMPTIONS_SHEET: &str = "Assumptions";
+
+/// Reads the Assumptions sheet of a workbook written by `seams run` (economic-case.xlsx) and
+/// edited in a spreadsheet: numbers read as the text that gives them back exactly.
+fn read_workbook(path: &Path) -> Result<Table> {
+    use calamine::{Data, Reader};
+    let file = path.display().to_string();
+    let bytes = crate::files::read_regular(path, "assumptions workbook", MAX_REGISTER_BYTES)?;
+    let not_a_workbook = |e: &dyn std::fmt::Display| {
+        row_error(
+            &file,
+            "",
+            format!("is not a readable Excel workbook: {e}"),
+            "save it as an Excel workbook (.xlsx), or give the register as CSV",
+        )
+    };
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).map_err(|e| not_a_workbook(&e))?;
+    if !book.sheet_names().iter().any(|n| n == ASSUMPTIONS_SHEET) {
+        return Err(row_error(
+            &file,
+            "",
+            format!(
+                "has no sheet `{ASSUMPTIONS_SHEET}`; its sheets are {}",
+                book.sheet_names().join(", ")
+            ),
+            "give the workbook seams wrote (economic-case.xlsx), whose Assumptions sheet is the register",
+        ));
+    }
+    let range = book
+        .worksheet_range(ASSUMPTIONS_SHEET)
+        .map_err(|e| not_a_workbook(&e))?;
+    let text = |cell: &Data| match cell {
+        Data::Empty => String::new(),
+        Data::String(s) => s.clone(),
+        Data::Float(x) => crate::format::csv_number(*x),
+        Data::Int(i) => i.to_string(),
+        other => other.to_string(),
+    };
+    let start = range.start().map_or(0, |(row, _)| row as usize);
+    let mut rows = range.rows().map(|r| r.iter().map(text).collect::<Vec<_>>());
+    let header: Vec<String> = rows
+        .next()
+        .unwrap_or_default()
+        .iter()
+        .map(|h| h.trim().to_string())
+        .collect();
+    Ok(Table {
+        header,
+        rows: rows.collect(),
+        place: format!("{file}, sheet {ASSUMPTIONS_SHEET},"),
+        first_row: start + 2,
+        letters: true,
+    })
+}
+
+/// The overrides an edited register makes: every row whose distribution (or price year)
+/// differs from the scenario's.
+fn overrides_from(table: &Table, baseline: &Model) -> Result<Vec<Override>> {
+    let header_place = format!("{} row {}", table.place, table.first_row - 1);
+    let names: Vec<&str> = table.header.iter().map(String::as_str).collect();
     if let Some(twice) = names
         .iter()
         .enumerate()
@@ -117,7 +259,7 @@ pub fn read_overrides(path: &Path, baseline: &Model) -> Result<Vec<Override>> {
         .map(|(_, n)| n)
     {
         return Err(row_error(
-            &format!("{file} row 1"),
+            &header_place,
             "",
             format!("the column `{twice}` appears twice in the header"),
             "keep one column of each name (delete the copy)",
@@ -125,12 +267,18 @@ pub fn read_overrides(path: &Path, baseline: &Model) -> Result<Vec<Override>> {
     }
     let column = |name: &str| names.iter().position(|h| *h == name);
     let (Some(key_column), Some(dist_column)) = (column("key"), column("distribution")) else {
+        let missing: Vec<&str> = ["key", "distribution"]
+            .into_iter()
+            .filter(|n| column(n).is_none())
+            .collect();
         return Err(row_error(
-            &format!("{file} row 1"),
+            &header_place,
             "",
             format!(
-                "the header lacks a required column: it has {}",
-                headers.iter().collect::<Vec<_>>().join(", ")
+                "the header lacks the required column{} {}: it has {}",
+                if missing.len() > 1 { "s" } else { "" },
+                missing.join(" and "),
+                names.join(", ")
             ),
             format!(
                 "keep at least the `key` and `distribution` columns of `seams assumptions` ({})",
@@ -166,18 +314,14 @@ pub fn read_overrides(path: &Path, baseline: &Model) -> Result<Vec<Override>> {
         .collect();
     let mut seen = HashMap::new();
     let mut overrides = Vec::new();
-    for (i, record) in reader.records().enumerate() {
-        let origin = format!("{file} row {}", i + 2);
-        let record = record.map_err(|e| {
-            row_error(
-                &origin,
-                "",
-                e.to_string(),
-                "every row needs the same columns as the header",
-            )
-        })?;
-        let key = record.get(key_column).unwrap_or("").trim();
-        let text = unneutralise(record.get(dist_column).unwrap_or("").trim());
+    for (i, record) in table.rows.iter().enumerate() {
+        let origin = table.at(i, None);
+        let get = |c: usize| record.get(c).map_or("", |s| s.trim());
+        let key = get(key_column);
+        if key.is_empty() && record.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let text = unneutralise(get(dist_column));
         if key.is_empty() {
             return Err(row_error(
                 &origin,
@@ -186,7 +330,7 @@ pub fn read_overrides(path: &Path, baseline: &Model) -> Result<Vec<Override>> {
                 "give the input's key, e.g. departments.hmrc.repetition_rate",
             ));
         }
-        if let Some(first) = seen.insert(key.to_string(), i + 2) {
+        if let Some(first) = seen.insert(key.to_string(), table.first_row + i) {
             return Err(row_error(
                 &origin,
                 key,
@@ -202,7 +346,7 @@ pub fn read_overrides(path: &Path, baseline: &Model) -> Result<Vec<Override>> {
                 "write a number or a distribution such as pert(10, 20, 45)",
             ));
         }
-        let price_year = match price_year_column.map(|c| record.get(c).unwrap_or("").trim()) {
+        let price_year = match price_year_column.map(get) {
             None => None,
             Some("") => Some(None),
             Some(cell) => Some(Some(
@@ -220,7 +364,7 @@ pub fn read_overrides(path: &Path, baseline: &Model) -> Result<Vec<Override>> {
         // be silently lost, so it is refused (documented in docs/scenario-format.md).
         if was_text.trim() == text && !year_changed {
             for (name, c) in &computed {
-                let written = record.get(*c).unwrap_or("").trim();
+                let written = get(*c);
                 let expected = figures[["mean", "p5", "p95"]
                     .iter()
                     .position(|n| n == name)
@@ -242,7 +386,7 @@ pub fn read_overrides(path: &Path, baseline: &Model) -> Result<Vec<Override>> {
             overrides.push(Override {
                 key: key.to_string(),
                 text: text.to_string(),
-                by: origin,
+                by: table.at(i, Some(dist_column)),
                 price_year,
             });
         }
