@@ -5,78 +5,11 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use crate::error::{Error, InputError, Result};
-use crate::export::{csv_table, Cell};
-use crate::scenario::{Model, Origin, Override};
+pub use crate::export::register::{register_csv, register_rows, ASSUMPTIONS_SHEET, COLUMNS};
+use crate::scenario::{Model, Override};
 
 /// The largest register seams reads.
 const MAX_REGISTER_BYTES: u64 = 10_000_000;
-
-/// The register's columns, in order.
-pub const COLUMNS: [&str; 8] = [
-    "key",
-    "distribution",
-    "price_year",
-    "mean",
-    "p5",
-    "p95",
-    "source",
-    "note",
-];
-
-/// The register of every input: key, distribution as written, mean, P5, P95, source, note.
-/// It starts with a UTF-8 byte-order mark, so that a spreadsheet opens it as UTF-8 (£, ρ and
-/// en dashes intact); reading a register strips it.
-///
-/// # Errors
-/// Only if the CSV writer fails.
-pub fn register_csv(model: &Model) -> Result<String> {
-    let bytes = csv_table("assumptions register", &COLUMNS, register_rows(model))?;
-    Ok(format!("\u{feff}{}", String::from_utf8_lossy(&bytes)))
-}
-
-/// The register's rows: every input, then every correlation.
-pub fn register_rows(model: &Model) -> Vec<Vec<Cell>> {
-    let rows = model.inputs().iter().map(|input| {
-        let (mean, p5, p95) = input.summary();
-        let note = match (&input.note, &input.origin) {
-            (Some(n), _) => n.clone(),
-            (None, Origin::Default) => "default".into(),
-            (None, _) => String::new(),
-        };
-        vec![
-            Cell::text(&input.key),
-            Cell::text(&input.text),
-            input
-                .price_year
-                .map_or(Cell::Empty, |y| Cell::Number(f64::from(y))),
-            Cell::Number(sensible(mean)),
-            Cell::Number(sensible(p5)),
-            Cell::Number(sensible(p95)),
-            Cell::text(input.source.as_deref().unwrap_or("")),
-            Cell::Text(note),
-        ]
-    });
-    // Each correlation is a row too: its ρ can be edited, and a row `correlation:KEY,KEY`
-    // added, then read back like any other (docs/scenario-format.md).
-    let correlations = model.correlations().iter().map(|c| {
-        vec![
-            Cell::text(c.key()),
-            Cell::text(c.rank.to_string()),
-            Cell::Empty,
-            Cell::Empty,
-            Cell::Empty,
-            Cell::Empty,
-            Cell::text(if c.by == "scenario" { "" } else { &c.by }),
-            Cell::text("Spearman rank correlation between the two inputs (−1 < ρ < 1)"),
-        ]
-    });
-    rows.chain(correlations).collect()
-}
-
-/// A computed figure at twelve significant figures: `100000`, not `100000.00000000001`.
-fn sensible(x: f64) -> f64 {
-    format!("{x:.11e}").parse().unwrap_or(x)
-}
 
 fn row_error(origin: &str, key: &str, problem: impl Into<String>, fix: impl Into<String>) -> Error {
     InputError {
@@ -190,9 +123,6 @@ fn read_csv(path: &Path) -> Result<Table> {
     })
 }
 
-/// The sheet of a workbook that holds the register.
-pub const ASSUMPTIONS_SHEET: &str = "Assumptions";
-
 /// Reads the Assumptions sheet of a workbook written by `seams run` (economic-case.xlsx) and
 /// edited in a spreadsheet: numbers read as the text that gives them back exactly.
 fn read_workbook(path: &Path) -> Result<Table> {
@@ -207,8 +137,8 @@ fn read_workbook(path: &Path) -> Result<Table> {
             "save it as an Excel workbook (.xlsx), or give the register as CSV",
         )
     };
-    let mut book: calamine::Xlsx<_> =
-        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).map_err(|e| not_a_workbook(&e))?;
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes))
+        .map_err(|e| not_a_workbook(&e))?;
     if !book.sheet_names().iter().any(|n| n == ASSUMPTIONS_SHEET) {
         return Err(row_error(
             &file,

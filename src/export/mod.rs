@@ -11,12 +11,14 @@ pub mod economic_case;
 mod markdown;
 mod option_tables;
 mod portfolio_md;
+pub mod register;
 mod run_json;
 mod samples;
 mod tables;
 pub mod terminal;
 mod transactions_md;
 mod words;
+mod workbook;
 
 use crate::error::Result;
 use crate::results::Results;
@@ -27,6 +29,7 @@ pub use tables::{csv_table, AppraisalCsv, Cell, SummaryCsv};
 
 pub use crate::output::Artefact;
 pub use run_json::RESULTS_FORMAT;
+pub use workbook::WORKBOOK;
 
 /// Turns results into files.
 pub trait Exporter: Sync {
@@ -75,6 +78,7 @@ pub fn registered(options: ExportOptions) -> Vec<Box<dyn Exporter>> {
         Box::new(tables::OrganisationsCsv),
         Box::new(tables::TransactionsCsv),
         Box::new(tables::SwitchingCsv),
+        Box::new(workbook::EconomicCaseXlsx),
     ];
     if options.charts {
         list.push(Box::new(charts::ChartsPng));

@@ -9,7 +9,7 @@ use crate::results::Results;
 pub const RESULTS_FORMAT: u64 = 4;
 
 /// Every reference table the run used, with its source and vintage.
-fn reference_tables(m: &crate::scenario::Model) -> Vec<serde_json::Value> {
+pub(super) fn reference_tables(m: &crate::scenario::Model) -> Vec<serde_json::Value> {
     use crate::appraisal::{reference, Discounting};
     let mut tables = Vec::new();
     let discounting = match m.discounting() {

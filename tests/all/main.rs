@@ -23,3 +23,4 @@ mod sampling;
 mod scenarios;
 mod snapshots;
 mod treasury;
+mod workbook;

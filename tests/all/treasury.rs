@@ -209,7 +209,10 @@ fn the_price_year_round_trips_through_the_register() {
     let scenario = dir.path().join("scenario.toml");
     let register = write_register(dir.path(), &scenario);
     let csv = std::fs::read_to_string(&register).unwrap();
-    assert!(csv.starts_with("\u{feff}key,distribution,price_year,"), "{csv}");
+    assert!(
+        csv.starts_with("\u{feff}key,distribution,price_year,"),
+        "{csv}"
+    );
     assert!(
         csv.contains("departments.a.channel_cost_per_contact,2,2012,"),
         "{csv}"

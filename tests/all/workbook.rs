@@ -1,0 +1,326 @@
+//! `economic-case.xlsx`: every sheet holds the CSV files' own figures as numbers with £ and %
+//! formats, and its Assumptions sheet goes back into `seams run --assumptions` as the CSV
+//! register does, with the same strict checks, naming sheet, row and column.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use calamine::{Data, Reader, Xlsx};
+
+use super::common::*;
+
+const SHEETS: [&str; 9] = [
+    "Summary",
+    "Options",
+    "By year",
+    "Organisations",
+    "Transactions",
+    "Sensitivity",
+    "Switching values",
+    "Assumptions",
+    "Method",
+];
+
+fn open(path: &Path) -> Xlsx<std::io::BufReader<std::fs::File>> {
+    calamine::open_workbook(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The number format of every cell of sheet `n` (from 1), by cell reference (`C2`), read
+/// from the workbook's XML: what a spreadsheet shows the number as.
+fn number_formats(path: &Path, n: usize) -> HashMap<String, String> {
+    let file = std::fs::File::open(path).unwrap();
+    let mut zip = zip::ZipArchive::new(file).unwrap();
+    let mut read = |name: &str| {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name(name).unwrap(), &mut text).unwrap();
+        text
+    };
+    let styles = read("xl/styles.xml");
+    let sheet = read(&format!("xl/worksheets/sheet{n}.xml"));
+    let styles = roxmltree::Document::parse(&styles).unwrap();
+    let codes: HashMap<&str, &str> = styles
+        .descendants()
+        .filter(|e| e.has_tag_name("numFmt"))
+        .map(|e| {
+            (
+                e.attribute("numFmtId").unwrap(),
+                e.attribute("formatCode").unwrap(),
+            )
+        })
+        .collect();
+    let xfs: Vec<&str> = styles
+        .descendants()
+        .find(|e| e.has_tag_name("cellXfs"))
+        .unwrap()
+        .children()
+        .filter(|e| e.has_tag_name("xf"))
+        .map(|e| e.attribute("numFmtId").unwrap_or("0"))
+        .collect();
+    let sheet = roxmltree::Document::parse(&sheet).unwrap();
+    sheet
+        .descendants()
+        .filter(|e| e.has_tag_name("c"))
+        .map(|c| {
+            let xf: usize = c.attribute("s").unwrap_or("0").parse().unwrap();
+            let code = codes.get(xfs[xf]).copied().unwrap_or("General");
+            (c.attribute("r").unwrap().to_string(), code.to_string())
+        })
+        .collect()
+}
+
+/// A spreadsheet's name for the cell at row `r`, column `c` (both from 0).
+fn cell_name(r: usize, c: usize) -> String {
+    format!("{}{}", (b'A' + c as u8) as char, r + 1)
+}
+
+#[test]
+fn every_sheet_holds_the_csv_figures_as_numbers_with_money_formats() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_named(dir.path(), &fixture("small.toml"), "out", &["--no-charts"]);
+    let path = out.join("economic-case.xlsx");
+    let mut book = open(&path);
+    assert_eq!(book.sheet_names(), SHEETS);
+    let tables = [
+        ("Options", "appraisal.csv", 2),
+        ("By year", "yearly.csv", 3),
+        ("Organisations", "organisations.csv", 4),
+        ("Transactions", "transactions.csv", 5),
+        ("Sensitivity", "sensitivity.csv", 6),
+        ("Switching values", "switching.csv", 7),
+    ];
+    for (sheet, csv, n) in tables {
+        let range = book.worksheet_range(sheet).unwrap();
+        let mut reader = csv::Reader::from_path(out.join(csv)).unwrap();
+        let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+        let rows: Vec<Vec<Data>> = range.rows().map(<[Data]>::to_vec).collect();
+        let got: Vec<String> = rows[0].iter().map(|d| d.to_string()).collect();
+        assert_eq!(got, header, "{sheet}: header");
+        let formats = number_formats(&path, n);
+        let mut numbers = 0;
+        for (i, record) in reader.records().enumerate() {
+            let record = record.unwrap();
+            for (c, text) in record.iter().enumerate() {
+                let cell = &rows[i + 1][c];
+                match (text.parse::<f64>(), cell) {
+                    (Ok(x), Data::Float(y)) => {
+                        assert_eq!(x, *y, "{sheet} row {} column {}", i + 2, header[c]);
+                        numbers += 1;
+                        let money = ["mean", "p10", "p50", "p90"].contains(&header[c].as_str())
+                            && ["pv_costs", "npsv", "cost_users", "pv_benefits_government"]
+                                .contains(
+                                    &&record
+                                        [header.iter().position(|h| h == "metric").unwrap_or(0)],
+                                );
+                        if money {
+                            let format = &formats[&cell_name(i + 1, c)];
+                            assert!(
+                                format.contains('£'),
+                                "{sheet} {}: {format}",
+                                cell_name(i + 1, c)
+                            );
+                        }
+                    }
+                    (Ok(_), other) => {
+                        // A name that happens to parse as a number stays text.
+                        assert_eq!(other.to_string(), text, "{sheet} row {}", i + 2);
+                    }
+                    (Err(_), other) => {
+                        let shown = other.to_string();
+                        assert!(
+                            shown == text || text.is_empty(),
+                            "{sheet}: {shown:?} vs {text:?}"
+                        );
+                    }
+                }
+            }
+        }
+        assert!(numbers > 0, "{sheet}: figures stored as numbers");
+    }
+    // The headline's money and shares carry their formats.
+    let summary = number_formats(&path, 1);
+    assert!(summary["B2"].contains('£'), "{}", summary["B2"]);
+    let options = book.worksheet_range("Options").unwrap();
+    let p_positive = options
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .position(|h| *h == Data::String("p_positive".into()))
+        .unwrap();
+    let npsv_row = options
+        .rows()
+        .position(|r| r[1] == Data::String("npsv".into()))
+        .unwrap();
+    assert!(number_formats(&path, 2)[&cell_name(npsv_row, p_positive)].contains('%'));
+    let assumptions = book.worksheet_range("Assumptions").unwrap();
+    let header: Vec<String> = assumptions
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|d| d.to_string())
+        .collect();
+    assert_eq!(header, seams::assumptions::COLUMNS);
+    let method = book.worksheet_range("Method").unwrap();
+    let items: Vec<String> = method.rows().map(|r| r[0].to_string()).collect();
+    assert!(items.contains(&"Scenario SHA-256".to_string()));
+}
+
+/// Copies the Assumptions sheet of `from` into a new workbook at `to`, with the cell of `key`'s
+/// row in column `column` set to `value` (and other sheets left out unless `keep_name`).
+fn edited_workbook(from: &Path, to: &Path, key: &str, column: &str, value: &str, sheet: &str) {
+    let mut book = open(from);
+    let range = book.worksheet_range("Assumptions").unwrap();
+    let rows: Vec<Vec<Data>> = range.rows().map(<[Data]>::to_vec).collect();
+    let target = rows[0]
+        .iter()
+        .position(|h| *h == Data::String(column.into()));
+    let mut out = rust_xlsxwriter::Workbook::new();
+    let ws = out.add_worksheet();
+    ws.set_name(sheet).unwrap();
+    for (r, row) in rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            let (r32, c16) = (r as u32, c as u16);
+            if row[0] == Data::String(key.into()) && Some(c) == target {
+                ws.write_string(r32, c16, value).unwrap();
+                continue;
+            }
+            match cell {
+                Data::Float(x) => {
+                    ws.write_number(r32, c16, *x).unwrap();
+                }
+                Data::Int(x) => {
+                    ws.write_number(r32, c16, *x as f64).unwrap();
+                }
+                Data::String(s) => {
+                    ws.write_string(r32, c16, s).unwrap();
+                }
+                _ => {}
+            }
+        }
+    }
+    out.save(to).unwrap();
+}
+
+#[test]
+fn an_edited_assumptions_sheet_runs_as_the_same_edit_of_the_csv_register() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = fixture("small.toml");
+    let out = run_named(dir.path(), &scenario, "out", &["--no-charts"]);
+    let workbook = out.join("economic-case.xlsx");
+    // Unedited, the workbook changes nothing.
+    let same = run_named(
+        dir.path(),
+        &scenario,
+        "same",
+        &["--no-charts", "--assumptions", workbook.to_str().unwrap()],
+    );
+    for file in ["summary.csv", "appraisal.csv"] {
+        assert_eq!(
+            std::fs::read(out.join(file)).unwrap(),
+            std::fs::read(same.join(file)).unwrap(),
+            "{file}"
+        );
+    }
+    let key = "departments.one.failure_demand";
+    let new = "pert(5%, 10%, 20%)";
+    let edited = dir.path().join("edited.xlsx");
+    edited_workbook(&workbook, &edited, key, "distribution", new, "Assumptions");
+    let by_sheet = run_named(
+        dir.path(),
+        &scenario,
+        "sheet",
+        &["--no-charts", "--assumptions", edited.to_str().unwrap()],
+    );
+    let by_set = run_named(
+        dir.path(),
+        &scenario,
+        "set",
+        &["--no-charts", "--set", &format!("{key}={new}")],
+    );
+    for file in ["summary.csv", "appraisal.csv", "yearly.csv"] {
+        assert_eq!(
+            std::fs::read(by_sheet.join(file)).unwrap(),
+            std::fs::read(by_set.join(file)).unwrap(),
+            "{file}"
+        );
+    }
+    assert_ne!(
+        std::fs::read(by_sheet.join("summary.csv")).unwrap(),
+        std::fs::read(out.join("summary.csv")).unwrap()
+    );
+}
+
+/// Runs with a broken workbook: exit 2, each of `expect` in the message, nothing written.
+fn refused_workbook(dir: &Path, workbook: &Path, expect: &[&str]) {
+    let out = dir.join("refused");
+    let output = run_scenario(
+        dir,
+        &fixture("small.toml"),
+        &out,
+        &["--assumptions", workbook.to_str().unwrap()],
+    );
+    let message = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{message}");
+    for e in expect {
+        assert!(message.contains(e), "{e:?} not in: {message}");
+    }
+    assert!(!out.exists());
+}
+
+#[test]
+fn a_broken_workbook_is_refused_naming_sheet_row_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_named(dir.path(), &fixture("small.toml"), "out", &["--no-charts"]);
+    let workbook = out.join("economic-case.xlsx");
+    let key = "departments.one.failure_demand";
+    let malformed = dir.path().join("malformed.xlsx");
+    edited_workbook(
+        &workbook,
+        &malformed,
+        key,
+        "distribution",
+        "pert(10%, 20%",
+        "Assumptions",
+    );
+    let row = {
+        let mut book = open(&workbook);
+        let range = book.worksheet_range("Assumptions").unwrap();
+        range
+            .rows()
+            .position(|r| r[0] == Data::String(key.into()))
+            .unwrap()
+            + 1
+    };
+    refused_workbook(
+        dir.path(),
+        &malformed,
+        &[
+            "sheet Assumptions",
+            &format!("row {row}"),
+            "column B (distribution)",
+            key,
+        ],
+    );
+    let no_sheet = dir.path().join("no-sheet.xlsx");
+    edited_workbook(&workbook, &no_sheet, key, "distribution", "20%", "Register");
+    refused_workbook(
+        dir.path(),
+        &no_sheet,
+        &["no sheet `Assumptions`", "Register"],
+    );
+    let no_column = dir.path().join("no-column.xlsx");
+    edited_workbook(
+        &workbook,
+        &no_column,
+        "key",
+        "distribution",
+        "distrib",
+        "Assumptions",
+    );
+    refused_workbook(
+        dir.path(),
+        &no_column,
+        &["sheet Assumptions", "row 1", "required column distribution"],
+    );
+}
