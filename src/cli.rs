@@ -51,6 +51,11 @@ enum Command {
         after_help = "Examples:\n  seams new scenarios/blue-badge.toml\n  seams new my-journey --name \"Applying for a Blue Badge\""
     )]
     New(NewArgs),
+    /// Serve a local page to ask what-if questions: edit an assumption, see every figure move.
+    #[command(
+        after_help = "Examples:\n  seams serve scenarios/border-exports.toml\n  seams serve scenarios/border-exports.toml --port 8766\n\nThe page is on this computer only (127.0.0.1). Each edit reruns the model at up to 20,000 iterations on the scenario's seed. Ctrl-C stops it."
+    )]
+    Serve(ServeArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish or powershell).
     #[command(
         after_help = "Examples:\n  seams completions bash > ~/.local/share/bash-completion/completions/seams\n  seams completions zsh > ~/.zfunc/_seams"
@@ -59,6 +64,15 @@ enum Command {
         /// The shell.
         shell: clap_complete::Shell,
     },
+}
+
+#[derive(Debug, Args)]
+struct ServeArgs {
+    /// The scenario (or portfolio) file.
+    scenario: PathBuf,
+    /// The port on 127.0.0.1 (0 for any free port).
+    #[arg(long, default_value_t = 8765)]
+    port: u16,
 }
 
 #[derive(Debug, Args)]
@@ -247,6 +261,10 @@ pub fn execute(cli: Cli, cancel: CancelToken) -> anyhow::Result<String> {
                 outcome.out.display(),
                 outcome.wall_seconds
             ))
+        }
+        Command::Serve(args) => {
+            seams::serve::serve(args.scenario, args.port)?;
+            Ok(String::new())
         }
         Command::Check(args) => Ok(app::check(&args.scenario, &overrides(&args.set)?)?),
         Command::Assumptions(args) => {

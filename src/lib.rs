@@ -54,6 +54,7 @@ pub mod params;
 pub mod results;
 pub mod scenario;
 pub mod sensitivity;
+pub mod serve;
 pub mod template;
 
 pub use engine::{CancelToken, Keep, Progress, RunConfig};

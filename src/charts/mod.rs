@@ -327,6 +327,20 @@ impl Chart {
         root.present().map_err(style::err)
     }
 
+    /// The chart as SVG text alone (the live page draws these).
+    fn svg(self, data: &ChartData) -> Result<String> {
+        let mut svg = String::new();
+        self.draw(
+            &SVGBackend::with_string(&mut svg, SIZE).into_drawing_area(),
+            data,
+        )
+        .map_err(|problem| Error::Write {
+            path: format!("charts/{}.svg", self.stem(data)).into(),
+            problem,
+        })?;
+        Ok(svg)
+    }
+
     /// The chart as PNG and SVG.
     fn render(self, data: &ChartData) -> Result<[Artefact; 2]> {
         let stem = self.stem(data);
@@ -360,6 +374,23 @@ impl Chart {
             Artefact::text(format!("charts/{stem}.svg"), svg),
         ])
     }
+}
+
+/// The main charts as SVG, for the live page: the cost of disjointedness and, with options,
+/// the NPSV curves and costs against benefits; each as (stem, SVG text).
+///
+/// # Errors
+/// When a chart cannot be drawn.
+pub fn main_svgs(data: &ChartData) -> Result<Vec<(String, String)>> {
+    style::register_font();
+    let mut charts = vec![Chart::Costs];
+    if !data.options.is_empty() {
+        charts.extend([Chart::Npsv, Chart::CostsBenefits]);
+    }
+    charts
+        .into_iter()
+        .map(|chart| Ok((chart.stem(data), chart.svg(data)?)))
+        .collect()
 }
 
 /// Every chart of a run, as PNG and SVG.

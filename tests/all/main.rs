@@ -21,6 +21,7 @@ mod reviewer;
 mod safety;
 mod sampling;
 mod scenarios;
+mod serve;
 mod snapshots;
 mod treasury;
 mod workbook;

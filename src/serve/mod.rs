@@ -1,0 +1,346 @@
+//! `seams serve`: a local page for a reviewer's what-if questions (README, "The reviewer's
+//! desk"). Editing an assumption reruns the model — the scenario's iterations capped at
+//! [`LIVE_ITERATIONS`], same seed, so a change shows only what that assumption moved — and the
+//! page shows every headline figure, its change since the scenario file, and the main charts.
+//!
+//! Safety: the server binds 127.0.0.1 only; it refuses a request whose `Host` is not
+//! localhost (DNS rebinding), a body over [`MAX_BODY`] and a request for more than
+//! [`LIVE_ITERATIONS`]; it reads no path but the scenario given on the command line and writes
+//! none; and a rerun made stale by a newer edit is cancelled.
+
+mod view;
+
+use std::collections::BTreeMap;
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde_json::{json, Value};
+
+use crate::engine::{CancelToken, Keep, RunConfig};
+use crate::error::{Error, Result};
+use crate::results::Results;
+use crate::scenario::{Model, Override};
+
+/// The most iterations a live rerun runs (the scenario's own count, if smaller).
+pub const LIVE_ITERATIONS: u64 = 20_000;
+
+/// The largest request body the server reads.
+pub const MAX_BODY: usize = 64 * 1024;
+
+/// The page, one self-contained file: plain HTML, CSS and JavaScript, nothing fetched from
+/// elsewhere.
+const PAGE: &str = include_str!("page.html");
+
+/// What the server holds: the scenario, the scenario file's own headline, and the last good
+/// run with the edits behind it.
+struct Desk {
+    scenario: PathBuf,
+    baseline_means: Vec<f64>,
+    last: Mutex<Last>,
+    /// The token of the rerun in progress, cancelled when a newer edit arrives.
+    running: Mutex<Option<CancelToken>>,
+}
+
+/// The last good run and its edits.
+struct Last {
+    edits: BTreeMap<String, String>,
+    results: Arc<Results>,
+}
+
+/// The page's router for a scenario: the scenario is loaded and run once here, so a bad
+/// scenario is refused before the server starts.
+///
+/// # Errors
+/// As [`Model::from_path`] and [`crate::run`].
+pub fn router(scenario: PathBuf) -> Result<Router> {
+    let model = Model::from_path(&scenario, &[])?;
+    let results = live_run(&model, None, CancelToken::new())?;
+    let desk = Desk {
+        scenario,
+        baseline_means: view::headline_means(&results),
+        last: Mutex::new(Last {
+            edits: BTreeMap::new(),
+            results: Arc::new(results),
+        }),
+        running: Mutex::new(None),
+    };
+    Ok(Router::new()
+        .route("/", get(page))
+        .route("/api/state", get(state))
+        .route("/api/run", post(rerun))
+        .route("/api/reset", post(reset))
+        .route("/download/register.csv", get(register_csv))
+        .route("/download/economic-case.xlsx", get(workbook))
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(middleware::from_fn(local_host_only))
+        .with_state(Arc::new(desk)))
+}
+
+/// Serves the page on 127.0.0.1:`port` (0 for any free port) until Ctrl-C, printing its
+/// address first.
+///
+/// # Errors
+/// A scenario that does not load, or a port that cannot be bound.
+pub fn serve(scenario: PathBuf, port: u16) -> Result<()> {
+    let app = router(scenario.clone())?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Numeric(format!("cannot start the server: {e}")))?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+            .await
+            .map_err(|e| Error::Usage {
+                flag: "--port".into(),
+                problem: format!("cannot listen on 127.0.0.1:{port}: {e}"),
+                fix: "choose another port, e.g. --port 8766, or --port 0 for any free one".into(),
+            })?;
+        let address = listener.local_addr().map_err(|e| Error::Numeric(e.to_string()))?;
+        // Written, not printed: a reader that has gone (a closed pipe) must not stop the
+        // server.
+        let mut out = std::io::stdout();
+        let _ = writeln!(
+            out,
+            "http://{address}/\nServing {} on this computer only (127.0.0.1); press Ctrl-C to stop.",
+            scenario.display()
+        );
+        let _ = out.flush();
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await
+            .map_err(|e| Error::Numeric(format!("the server stopped: {e}")))
+    })
+}
+
+/// Runs a model for the page: at most [`LIVE_ITERATIONS`] (or `requested`, if fewer), the
+/// scenario's seed, without the per-iteration values that only sensitivity needs.
+fn live_run(model: &Model, requested: Option<u64>, cancel: CancelToken) -> Result<Results> {
+    let own = model.settings().iterations;
+    let config = RunConfig {
+        iterations: Some(own.min(LIVE_ITERATIONS).min(requested.unwrap_or(u64::MAX))),
+        keep: Keep::Nothing,
+        cancel,
+        ..RunConfig::default()
+    };
+    crate::run(model, &config)
+}
+
+/// Refuses a request whose `Host` is not this computer — a page elsewhere that points a name
+/// of its own at 127.0.0.1 (DNS rebinding) cannot reach the server — or whose declared body
+/// is over [`MAX_BODY`].
+async fn local_host_only(headers: HeaderMap, request: Request, next: Next) -> Response {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
+    let name = match host.rsplit_once(':') {
+        Some((name, port)) if port.chars().all(|c| c.is_ascii_digit()) => name,
+        _ => host,
+    };
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|h| h.to_str().ok())
+        .and_then(|h| h.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY) {
+        // Refused on its declared length, before a byte of it is read; a body sent without
+        // one is cut off at the same size by the router's limit.
+        return (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            Json(json!({ "error": format!("a request body is at most {MAX_BODY} bytes") })),
+        )
+            .into_response();
+    }
+    if matches!(name, "127.0.0.1" | "localhost" | "[::1]") {
+        next.run(request).await
+    } else {
+        (
+            StatusCode::FORBIDDEN,
+            Json(json!({ "error": "refused: the page answers only requests to localhost or 127.0.0.1" })),
+        )
+            .into_response()
+    }
+}
+
+async fn page() -> Html<&'static str> {
+    Html(PAGE)
+}
+
+/// The assumptions and the last good results.
+async fn state(State(desk): State<Arc<Desk>>) -> Response {
+    let (edits, results) = {
+        let last = desk.last.lock().unwrap_or_else(|e| e.into_inner());
+        (last.edits.clone(), Arc::clone(&last.results))
+    };
+    let desk2 = Arc::clone(&desk);
+    let answer = tokio::task::spawn_blocking(move || -> Result<Value> {
+        let model = Model::from_path(&desk2.scenario, &[])?;
+        let shown = view::results(&results, &desk2.baseline_means, results.model().overrides())?;
+        Ok(json!({ "assumptions": view::assumptions(&model), "edits": edits, "results": shown }))
+    })
+    .await;
+    respond(answer)
+}
+
+/// A rerun's request: every edited assumption (key → distribution) and, optionally, fewer
+/// iterations.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RunRequest {
+    edits: BTreeMap<String, String>,
+    iterations: Option<u64>,
+}
+
+/// Reruns with the edits. A bad cell answers 422 with the message and its key, and the last
+/// good results stay; a rerun overtaken by a newer edit answers 409.
+async fn rerun(State(desk): State<Arc<Desk>>, Json(request): Json<RunRequest>) -> Response {
+    if let Some(n) = request
+        .iterations
+        .filter(|&n| n == 0 || n > LIVE_ITERATIONS)
+    {
+        return (
+            StatusCode::BAD_REQUEST,
+            Json(json!({ "error": format!("{n} iterations: a live rerun runs 1 to {LIVE_ITERATIONS}") })),
+        )
+            .into_response();
+    }
+    let cancel = CancelToken::new();
+    if let Some(older) = desk
+        .running
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .replace(cancel.clone())
+    {
+        older.cancel();
+    }
+    let desk2 = Arc::clone(&desk);
+    let answer = tokio::task::spawn_blocking(move || {
+        let overrides: Vec<Override> = request
+            .edits
+            .iter()
+            .map(|(key, text)| Override {
+                key: key.clone(),
+                text: text.clone(),
+                by: "the page".into(),
+                price_year: None,
+            })
+            .collect();
+        let model = Model::from_path(&desk2.scenario, &overrides)?;
+        let results = live_run(&model, request.iterations, cancel)?;
+        let shown = view::results(&results, &desk2.baseline_means, model.overrides())?;
+        let mut last = desk2.last.lock().unwrap_or_else(|e| e.into_inner());
+        *last = Last {
+            edits: request.edits,
+            results: Arc::new(results),
+        };
+        Ok(shown)
+    })
+    .await;
+    respond(answer)
+}
+
+/// Back to the scenario file as written.
+async fn reset(State(desk): State<Arc<Desk>>) -> Response {
+    let request = RunRequest {
+        edits: BTreeMap::new(),
+        iterations: None,
+    };
+    rerun(State(desk), Json(request)).await
+}
+
+/// The register of the scenario with the page's edits, for `seams run --assumptions`.
+async fn register_csv(State(desk): State<Arc<Desk>>) -> Response {
+    let results = Arc::clone(&desk.last.lock().unwrap_or_else(|e| e.into_inner()).results);
+    match crate::assumptions::register_csv(results.model()) {
+        Ok(text) => attachment("register.csv", "text/csv; charset=utf-8", text.into_bytes()),
+        Err(e) => error_response(&e),
+    }
+}
+
+/// The whole case of the last good run as one workbook; its Assumptions sheet is the register.
+async fn workbook(State(desk): State<Arc<Desk>>) -> Response {
+    let results = Arc::clone(&desk.last.lock().unwrap_or_else(|e| e.into_inner()).results);
+    let answer = tokio::task::spawn_blocking(move || {
+        let options = crate::export::ExportOptions {
+            charts: false,
+            samples: false,
+        };
+        let rendered = crate::export::render_all(&results, options)?;
+        Ok(rendered
+            .get(crate::export::WORKBOOK)
+            .map(|a| a.bytes.clone())
+            .unwrap_or_default())
+    })
+    .await;
+    match answer {
+        Ok(Ok(bytes)) => attachment(
+            crate::export::WORKBOOK,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            bytes,
+        ),
+        Ok(Err(e)) => error_response(&e),
+        Err(e) => internal(&e),
+    }
+}
+
+fn attachment(name: &str, mime: &str, bytes: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, mime.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// The JSON answer of a blocking job: its value, or its error.
+fn respond(answer: std::result::Result<Result<Value>, tokio::task::JoinError>) -> Response {
+    match answer {
+        Ok(Ok(value)) => Json(value).into_response(),
+        Ok(Err(e)) => error_response(&e),
+        Err(e) => internal(&e),
+    }
+}
+
+/// An error as the page shows it: a bad cell (422, with its key and fix), a rerun overtaken
+/// by a newer one (409), or a failure (500).
+fn error_response(e: &Error) -> Response {
+    let (status, key) = match e {
+        Error::Input(input) => (StatusCode::UNPROCESSABLE_ENTITY, input.key.clone()),
+        Error::Inputs(list) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            list.first().map(|i| i.key.clone()).unwrap_or_default(),
+        ),
+        Error::Usage { .. } | Error::Numeric(_) => {
+            (StatusCode::UNPROCESSABLE_ENTITY, String::new())
+        }
+        Error::Interrupted => (StatusCode::CONFLICT, String::new()),
+        _ => (StatusCode::INTERNAL_SERVER_ERROR, String::new()),
+    };
+    let stale = matches!(e, Error::Interrupted);
+    (
+        status,
+        Json(json!({ "error": e.to_string(), "key": key, "stale": stale })),
+    )
+        .into_response()
+}
+
+fn internal(e: &dyn std::fmt::Display) -> Response {
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        Json(json!({ "error": e.to_string() })),
+    )
+        .into_response()
+}

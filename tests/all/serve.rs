@@ -1,0 +1,265 @@
+//! `seams serve`: every endpoint over real HTTP on 127.0.0.1 — the page, the state, a rerun
+//! with an edit (the same figures as `seams run --set`), a bad cell (the message, and the last
+//! good results kept), a foreign Host header, an oversized body, too many iterations, and the
+//! downloads that go back into `seams run --assumptions`.
+
+use std::io::{BufRead, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Stdio};
+
+use super::common::*;
+
+/// A running `seams serve`, stopped when dropped.
+pub struct Server {
+    child: Child,
+    pub address: String,
+    /// The server's standard output, kept open while it runs.
+    _output: std::io::BufReader<std::process::ChildStdout>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `seams serve SCENARIO --port 0` and reads the address it prints.
+pub fn start(scenario: &std::path::Path) -> Server {
+    let mut child = seams()
+        .args(["serve", scenario.to_str().unwrap(), "--port", "0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start seams serve");
+    let mut first = String::new();
+    let mut output = std::io::BufReader::new(child.stdout.take().unwrap());
+    output.read_line(&mut first).unwrap();
+    let address = first
+        .trim()
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_string();
+    assert!(address.starts_with("127.0.0.1:"), "{first:?}");
+    Server {
+        child,
+        address,
+        _output: output,
+    }
+}
+
+/// One HTTP/1.1 request; the status and body.
+pub fn request(
+    server: &Server,
+    method: &str,
+    path: &str,
+    host: &str,
+    body: &str,
+) -> (u16, Vec<u8>) {
+    exchange(server, method, path, host, body.len(), body)
+}
+
+/// A request whose header declares `length` bytes of body, of which `body` is sent (all of
+/// it, but for a body the server should refuse on its declared length alone).
+fn exchange(
+    server: &Server,
+    method: &str,
+    path: &str,
+    host: &str,
+    length: usize,
+    body: &str,
+) -> (u16, Vec<u8>) {
+    let mut stream = TcpStream::connect(&server.address).unwrap();
+    let message = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: {length}\r\nConnection: close\r\n\r\n{body}"
+    );
+    stream.write_all(message.as_bytes()).unwrap();
+    let mut answer = Vec::new();
+    let read = stream.read_to_end(&mut answer);
+    let split = answer
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or_else(|| panic!("{method} {path}: no HTTP answer ({read:?})"));
+    let head = String::from_utf8_lossy(&answer[..split]).to_string();
+    let status = head.split(' ').nth(1).unwrap().parse().unwrap();
+    let mut content = answer[split + 4..].to_vec();
+    if head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
+        content = unchunk(&content);
+    }
+    (status, content)
+}
+
+fn unchunk(mut data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    loop {
+        let line_end = data.windows(2).position(|w| w == b"\r\n").unwrap();
+        let size =
+            usize::from_str_radix(std::str::from_utf8(&data[..line_end]).unwrap().trim(), 16)
+                .unwrap();
+        if size == 0 {
+            return out;
+        }
+        out.extend_from_slice(&data[line_end + 2..line_end + 2 + size]);
+        data = &data[line_end + 4 + size..];
+    }
+}
+
+pub fn json(body: &[u8]) -> serde_json::Value {
+    serde_json::from_slice(body)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(body)))
+}
+
+const LOCAL: &str = "127.0.0.1";
+
+#[test]
+fn the_page_and_its_state_are_served_to_this_computer_only() {
+    let server = start(&fixture("small.toml"));
+    let (status, page) = request(&server, "GET", "/", "localhost:1234", "");
+    assert_eq!(status, 200);
+    let page = String::from_utf8(page).unwrap();
+    assert!(page.contains("<script>") && page.contains("/api/run"));
+    assert!(
+        !page.contains("src=\"http") && !page.contains("href=\"http"),
+        "nothing fetched from elsewhere"
+    );
+    let (status, state) = request(&server, "GET", "/api/state", LOCAL, "");
+    assert_eq!(status, 200);
+    let state = json(&state);
+    let model = seams::Model::from_path(fixture("small.toml"), &[]).unwrap();
+    assert_eq!(
+        state["assumptions"]["inputs"].as_array().unwrap().len(),
+        model.inputs().len()
+    );
+    assert_eq!(state["results"]["costs"][2]["change"], "no change");
+    assert!(state["results"]["charts"][0]["svg"]
+        .as_str()
+        .unwrap()
+        .starts_with("<svg"));
+    for host in ["evil.example", "evil.example:80", "127.0.0.1.evil.example"] {
+        let (status, body) = request(&server, "GET", "/api/state", host, "");
+        assert_eq!(status, 403, "{host}: {}", String::from_utf8_lossy(&body));
+    }
+}
+
+#[test]
+fn an_edit_reruns_the_model_as_seams_run_with_the_same_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = fixture("small.toml");
+    let server = start(&scenario);
+    let key = "departments.one.failure_demand";
+    let edit = format!("{{\"edits\": {{\"{key}\": \"pert(30%, 40%, 50%)\"}}}}");
+    let (status, body) = request(&server, "POST", "/api/run", LOCAL, &edit);
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+    let live = json(&body);
+    assert_eq!(live["edits"][0]["key"], key);
+    assert_ne!(live["costs"][2]["change"], "no change");
+    // The scenario runs 4,000 iterations, under the live cap: the page's figure is the run's.
+    let out = run_named(
+        dir.path(),
+        &scenario,
+        "set",
+        &[
+            "--no-charts",
+            "--set",
+            &format!("{key}=pert(30%, 40%, 50%)"),
+        ],
+    );
+    let rows = read_csv(&out.join("summary.csv"));
+    let total = row(
+        &rows,
+        &[
+            ("department", "total"),
+            ("component", "disjointed"),
+            ("bearer", "all"),
+        ],
+    );
+    assert_eq!(
+        live["costs"][2]["mean"].as_f64().unwrap(),
+        num(total, "mean")
+    );
+    // The register the page hands back runs to the same figures.
+    let (status, register) = request(&server, "GET", "/download/register.csv", LOCAL, "");
+    assert_eq!(status, 200);
+    let path = dir.path().join("register.csv");
+    std::fs::write(&path, &register).unwrap();
+    let via = run_named(
+        dir.path(),
+        &scenario,
+        "register",
+        &["--no-charts", "--assumptions", path.to_str().unwrap()],
+    );
+    assert_eq!(
+        std::fs::read(via.join("summary.csv")).unwrap(),
+        std::fs::read(out.join("summary.csv")).unwrap()
+    );
+    // So does the whole case as a workbook.
+    let (status, workbook) = request(&server, "GET", "/download/economic-case.xlsx", LOCAL, "");
+    assert_eq!(status, 200);
+    assert!(workbook.starts_with(b"PK"), "a zip (xlsx) file");
+    let book = dir.path().join("case.xlsx");
+    std::fs::write(&book, &workbook).unwrap();
+    let via_book = run_named(
+        dir.path(),
+        &scenario,
+        "book",
+        &["--no-charts", "--assumptions", book.to_str().unwrap()],
+    );
+    assert_eq!(
+        std::fs::read(via_book.join("summary.csv")).unwrap(),
+        std::fs::read(out.join("summary.csv")).unwrap()
+    );
+}
+
+#[test]
+fn a_bad_cell_names_its_problem_and_keeps_the_last_good_results() {
+    let server = start(&fixture("small.toml"));
+    let good = "{\"edits\": {\"departments.one.failure_demand\": \"40%\"}}";
+    let (status, body) = request(&server, "POST", "/api/run", LOCAL, good);
+    assert_eq!(status, 200);
+    let kept = json(&body)["costs"][2]["mean"].clone();
+    let bad = "{\"edits\": {\"departments.one.failure_demand\": \"pert(10%, 20%\"}}";
+    let (status, body) = request(&server, "POST", "/api/run", LOCAL, bad);
+    assert_eq!(status, 422);
+    let answer = json(&body);
+    assert_eq!(answer["key"], "departments.one.failure_demand");
+    assert!(
+        answer["error"].as_str().unwrap().contains("fix:"),
+        "{answer}"
+    );
+    let (_, state) = request(&server, "GET", "/api/state", LOCAL, "");
+    let state = json(&state);
+    assert_eq!(state["results"]["costs"][2]["mean"], kept);
+    assert_eq!(state["edits"]["departments.one.failure_demand"], "40%");
+    let unknown = "{\"edits\": {\"departments.nine.failure_demand\": \"40%\"}}";
+    let (status, body) = request(&server, "POST", "/api/run", LOCAL, unknown);
+    assert_eq!(status, 422);
+    assert!(String::from_utf8_lossy(&body).contains("no input has this key"));
+}
+
+#[test]
+fn oversized_bodies_and_too_many_iterations_are_refused() {
+    let server = start(&fixture("small.toml"));
+    // Refused on its declared length, before it is read.
+    let (status, _) = exchange(&server, "POST", "/api/run", LOCAL, 200_000, "");
+    assert_eq!(status, 413);
+    let many = "{\"edits\": {}, \"iterations\": 1000000}";
+    let (status, body) = request(&server, "POST", "/api/run", LOCAL, many);
+    assert_eq!(status, 400, "{}", String::from_utf8_lossy(&body));
+    let few = "{\"edits\": {}, \"iterations\": 500}";
+    let (status, body) = request(&server, "POST", "/api/run", LOCAL, few);
+    assert_eq!(status, 200);
+    assert_eq!(json(&body)["iterations"], 500);
+    let (status, _) = request(
+        &server,
+        "POST",
+        "/api/run",
+        LOCAL,
+        "{\"path\": \"/etc/passwd\"}",
+    );
+    assert_eq!(status, 422, "unknown fields are refused");
+    let (status, _) = request(&server, "GET", "/scenarios/small.toml", LOCAL, "");
+    assert_eq!(status, 404, "no file is served but the page");
+}
