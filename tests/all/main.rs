@@ -6,6 +6,7 @@ mod api;
 mod appraisal;
 mod architecture;
 mod bad_input;
+mod browser;
 mod channels;
 mod charts;
 mod cli;

@@ -1,0 +1,205 @@
+//! A real browser on the live page: headless Chromium, driven through WebDriver
+//! (chromedriver), loads `seams serve`, edits an assumption and sees the headline move, then
+//! types a malformed distribution and sees the message beside the cell. `.ci/run` installs
+//! Debian's `chromium` and `chromium-driver` where they are missing.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+use super::common::*;
+use super::serve::start;
+
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+/// A WebDriver session on a chromedriver of its own, ended when dropped.
+struct Browser {
+    driver: Child,
+    address: String,
+    session: String,
+    _profile: tempfile::TempDir,
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = call(
+            &self.address,
+            "DELETE",
+            &format!("/session/{}", self.session),
+            None,
+        );
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+/// One WebDriver call: the status and the JSON answer's `value`.
+fn call(address: &str, method: &str, path: &str, body: Option<&Value>) -> (u16, Value) {
+    let body = body.map_or(String::new(), Value::to_string);
+    let mut stream = TcpStream::connect(address).expect("chromedriver answers");
+    let message = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(message.as_bytes()).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(60)))
+        .unwrap();
+    // chromedriver keeps the connection open: read the head, then exactly its Content-Length.
+    let mut answer = Vec::new();
+    let mut buffer = [0u8; 65536];
+    let (split, length) = loop {
+        let n = stream.read(&mut buffer).unwrap();
+        assert!(n > 0, "{path}: chromedriver closed the connection");
+        answer.extend_from_slice(&buffer[..n]);
+        if let Some(split) = answer.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&answer[..split]).to_ascii_lowercase();
+            let length = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .and_then(|v| v.trim().parse::<usize>().ok())
+                .unwrap_or(0);
+            break (split, length);
+        }
+    };
+    while answer.len() < split + 4 + length {
+        let n = stream.read(&mut buffer).unwrap();
+        assert!(n > 0, "{path}: the answer was cut short");
+        answer.extend_from_slice(&buffer[..n]);
+    }
+    let head = String::from_utf8_lossy(&answer[..split]).to_string();
+    let status = head.split(' ').nth(1).unwrap().parse().unwrap();
+    let value: Value =
+        serde_json::from_slice(&answer[split + 4..split + 4 + length]).unwrap_or(Value::Null);
+    (status, value["value"].clone())
+}
+
+impl Browser {
+    fn open() -> Browser {
+        assert!(
+            std::path::Path::new(CHROMEDRIVER).exists() && std::path::Path::new(CHROMIUM).exists(),
+            "the browser test needs Debian's chromium and chromium-driver: run .ci/run, which installs them, or apt-get install chromium chromium-driver"
+        );
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let driver = Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver");
+        let address = format!("127.0.0.1:{port}");
+        let started = Instant::now();
+        while TcpStream::connect(&address).is_err() {
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "chromedriver did not start"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let profile = tempfile::tempdir().unwrap();
+        let capabilities = json!({"capabilities": {"alwaysMatch": {
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": CHROMIUM,
+                "args": [
+                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                    "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync",
+                    "--window-size=1600,1300",
+                    format!("--user-data-dir={}", profile.path().display()),
+                ],
+            },
+        }}});
+        let (status, value) = call(&address, "POST", "/session", Some(&capabilities));
+        assert_eq!(status, 200, "a session: {value}");
+        Browser {
+            driver,
+            address,
+            session: value["sessionId"].as_str().unwrap().to_string(),
+            _profile: profile,
+        }
+    }
+
+    fn post(&self, path: &str, body: Value) -> Value {
+        let path = format!("/session/{}{path}", self.session);
+        let (status, value) = call(&self.address, "POST", &path, Some(&body));
+        assert_eq!(status, 200, "{path}: {value}");
+        value
+    }
+
+    /// Runs JavaScript in the page and returns its result.
+    fn script(&self, script: &str) -> Value {
+        self.post("/execute/sync", json!({ "script": script, "args": [] }))
+    }
+
+    /// Waits until `script` returns a string for which `ready` holds; returns it.
+    fn wait_for(&self, script: &str, ready: impl Fn(&str) -> bool) -> String {
+        let started = Instant::now();
+        loop {
+            let value = self.script(script);
+            let text = value.as_str().unwrap_or("").to_string();
+            if ready(&text) {
+                return text;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "timed out waiting: `{script}` gave {text:?}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Replaces the text of the input matching `selector`, as a person types.
+    fn type_into(&self, selector: &str, text: &str) {
+        let element = self.post(
+            "/element",
+            json!({ "using": "css selector", "value": selector }),
+        );
+        let id = element
+            .as_object()
+            .and_then(|o| o.values().next())
+            .and_then(Value::as_str)
+            .unwrap()
+            .to_string();
+        self.post(&format!("/element/{id}/clear"), json!({}));
+        self.post(&format!("/element/{id}/value"), json!({ "text": text }));
+    }
+}
+
+const TOTAL: &str =
+    "return document.querySelector('#costs tbody tr:nth-child(3) td.headline')?.textContent ?? ''";
+const SINCE: &str =
+    "return document.querySelector('#costs tbody tr:nth-child(3) td.change')?.textContent ?? ''";
+const MESSAGE: &str = "return document.querySelector('input[data-key=\"departments.one.failure_demand\"]')?.nextElementSibling?.textContent ?? ''";
+
+#[test]
+fn a_reviewer_edits_an_assumption_in_the_browser_and_sees_the_headline_move() {
+    let server = start(&fixture("small.toml"));
+    let browser = Browser::open();
+    browser.post(
+        "/url",
+        json!({ "url": format!("http://{}/", server.address) }),
+    );
+    let before = browser.wait_for(TOTAL, |t| t.starts_with('£'));
+    assert_eq!(browser.wait_for(SINCE, |t| !t.is_empty()), "no change");
+    let cell = "input[data-key=\"departments.one.failure_demand\"]";
+    browser.type_into(cell, "pert(30%, 40%, 50%)");
+    let after = browser.wait_for(TOTAL, |t| t.starts_with('£') && t != before);
+    assert_ne!(after, before);
+    assert!(browser
+        .wait_for(SINCE, |t| t != "no change")
+        .starts_with('+'));
+    // A malformed distribution: the message beside the cell, the last good figures kept.
+    browser.type_into(cell, "pert(10%, 20%");
+    let message = browser.wait_for(MESSAGE, |t| !t.is_empty());
+    assert!(message.contains("cannot read"), "{message}");
+    assert_eq!(browser.wait_for(TOTAL, |t| !t.is_empty()), after);
+}
