@@ -263,7 +263,7 @@ pub fn execute(cli: Cli, cancel: CancelToken) -> anyhow::Result<String> {
             ))
         }
         Command::Serve(args) => {
-            seams::serve::serve(args.scenario, args.port)?;
+            seams::serve::serve(args.scenario, args.port, cancel)?;
             Ok(String::new())
         }
         Command::Check(args) => Ok(app::check(&args.scenario, &overrides(&args.set)?)?),

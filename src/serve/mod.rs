@@ -83,12 +83,12 @@ pub fn router(scenario: PathBuf) -> Result<Router> {
         .with_state(Arc::new(desk)))
 }
 
-/// Serves the page on 127.0.0.1:`port` (0 for any free port) until Ctrl-C, printing its
-/// address first.
+/// Serves the page on 127.0.0.1:`port` (0 for any free port) until `stop` is cancelled (the
+/// binary cancels it on Ctrl-C or SIGTERM), printing its address first.
 ///
 /// # Errors
 /// A scenario that does not load, or a port that cannot be bound.
-pub fn serve(scenario: PathBuf, port: u16) -> Result<()> {
+pub fn serve(scenario: PathBuf, port: u16, stop: CancelToken) -> Result<()> {
     let app = router(scenario.clone())?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -113,8 +113,10 @@ pub fn serve(scenario: PathBuf, port: u16) -> Result<()> {
         );
         let _ = out.flush();
         axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
+            .with_graceful_shutdown(async move {
+                while !stop.is_cancelled() {
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                }
             })
             .await
             .map_err(|e| Error::Numeric(format!("the server stopped: {e}")))

@@ -263,3 +263,28 @@ fn oversized_bodies_and_too_many_iterations_are_refused() {
     let (status, _) = request(&server, "GET", "/scenarios/small.toml", LOCAL, "");
     assert_eq!(status, 404, "no file is served but the page");
 }
+
+#[test]
+fn ctrl_c_stops_the_server_cleanly() {
+    let mut server = start(&fixture("small.toml"));
+    let (status, _) = request(&server, "GET", "/", LOCAL, "");
+    assert_eq!(status, 200);
+    let pid = server.child.id().to_string();
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let started = std::time::Instant::now();
+    loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            assert!(status.success(), "{status}");
+            break;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "the server did not stop on Ctrl-C"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
