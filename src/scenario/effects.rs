@@ -219,14 +219,8 @@ impl Loader<'_> {
             );
             return None;
         }
-        let stems: Vec<String> = match raw.get_ref() {
-            Value::String(s) if s == "*" => return Some((0..count).collect()),
-            Value::String(s) => vec![s.clone()],
-            Value::Array(items) => items
-                .iter()
-                .filter_map(|v| v.as_str().map(String::from))
-                .collect(),
-            _ => Vec::new(),
+        let Named::Ids(stems) = named(raw.get_ref()) else {
+            return Some((0..count).collect());
         };
         if stems.is_empty() {
             self.error_at(
@@ -273,16 +267,11 @@ impl Loader<'_> {
         candidates: &[usize],
     ) -> Option<Vec<usize>> {
         let key = format!("{prefix}.departments");
-        let ids: Vec<String> = match raw.get_ref() {
+        let ids = match named(raw.get_ref()) {
             // Departments that failed to load are reported already; the option waits on them.
-            Value::String(s) if s == "*" && !self.failed_departments.is_empty() => return None,
-            Value::String(s) if s == "*" => return Some(candidates.to_vec()),
-            Value::String(s) => vec![s.clone()],
-            Value::Array(items) => items
-                .iter()
-                .filter_map(|v| v.as_str().map(String::from))
-                .collect(),
-            _ => Vec::new(),
+            Named::All if !self.failed_departments.is_empty() => return None,
+            Named::All => return Some(candidates.to_vec()),
+            Named::Ids(ids) => ids,
         };
         if ids.is_empty() {
             self.error_at(
@@ -361,5 +350,26 @@ impl Loader<'_> {
             }
         }
         Some(())
+    }
+}
+
+/// What an effect's `departments` or `scenarios` names: all (`"*"`), or the ids it lists —
+/// none when it is neither text nor a list of text.
+enum Named {
+    All,
+    Ids(Vec<String>),
+}
+
+fn named(value: &Value) -> Named {
+    match value {
+        Value::String(s) if s == "*" => Named::All,
+        Value::String(s) => Named::Ids(vec![s.clone()]),
+        Value::Array(items) => Named::Ids(
+            items
+                .iter()
+                .filter_map(|v| v.as_str().map(String::from))
+                .collect(),
+        ),
+        _ => Named::Ids(Vec::new()),
     }
 }

@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 
 use toml::Spanned;
 
+use super::build::stem_of;
 use super::correlation::Copula;
 use super::inputs::{InputKind, Loader};
 use super::raw::{self, RawPortfolioFile, RawScenario};
@@ -149,11 +150,6 @@ fn route_overrides(
         }
     }
     (routed, own)
-}
-
-/// The stem of a scenario path as written in the portfolio.
-fn stem_of(path: &str) -> String {
-    super::build::stem_of(path)
 }
 
 /// Each scenario file of the portfolio, with its stem, relative to the portfolio's folder;
