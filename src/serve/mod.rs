@@ -42,6 +42,8 @@ const PAGE: &str = include_str!("page.html");
 /// run with the edits behind it.
 struct Desk {
     scenario: PathBuf,
+    /// The scenario's inputs as the file writes them, for the page's cells.
+    assumptions: Value,
     baseline_means: Vec<f64>,
     last: Mutex<Last>,
     /// The token of the rerun in progress, cancelled when a newer edit arrives.
@@ -63,6 +65,7 @@ pub fn router(scenario: PathBuf) -> Result<Router> {
     let model = Model::from_path(&scenario, &[])?;
     let results = live_run(&model, None, CancelToken::new())?;
     let desk = Desk {
+        assumptions: view::assumptions(&model),
         scenario,
         baseline_means: view::headline_means(&results),
         last: Mutex::new(Last {
@@ -184,9 +187,8 @@ async fn state(State(desk): State<Arc<Desk>>) -> Response {
     };
     let desk2 = Arc::clone(&desk);
     let answer = tokio::task::spawn_blocking(move || -> Result<Value> {
-        let model = Model::from_path(&desk2.scenario, &[])?;
         let shown = view::results(&results, &desk2.baseline_means, results.model().overrides())?;
-        Ok(json!({ "assumptions": view::assumptions(&model), "edits": edits, "results": shown }))
+        Ok(json!({ "assumptions": desk2.assumptions, "edits": edits, "results": shown }))
     })
     .await;
     respond(answer)
