@@ -252,7 +252,11 @@ fn summary_sheet(
         ws.write_string_with_format(0, c as u16, *h, &formats.header)?;
     }
     let mut row = 1;
-    for (bearer, label) in Bearer::ALL.into_iter().zip(["users", "government", "all"]) {
+    for (bearer, label) in
+        Bearer::ALL
+            .into_iter()
+            .zip(["users", "government", "users and government"])
+    {
         let st = r.cost(Scope::Total, Component::Disjointed, bearer);
         let name = format!(
             "Cost of disjointedness in {}, {label} (£ a year, {} prices)",
