@@ -6,13 +6,15 @@ use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use seams::engine::{run, Keep};
-use seams::{Model, RunConfig};
+use seams::{RunConfig, Source};
 
 const ITERATIONS: u64 = 100_000;
 
 fn engine(c: &mut Criterion) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/border-exports.toml");
-    let with_options = Model::from_path(&path, &[]).expect("the shipped scenario loads");
+    let with_options = Source::read(&path)
+        .and_then(|s| s.model(&[]))
+        .expect("the shipped scenario loads");
     let bau_only = with_options.without_options();
     let config = RunConfig {
         iterations: Some(ITERATIONS),

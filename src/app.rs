@@ -7,12 +7,12 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::disk::{self, Staging};
 use crate::engine::{self, CancelToken, Keep, Progress, RunConfig};
 use crate::error::{Error, Result};
 use crate::export::{self, ExportOptions};
 use crate::format;
-use crate::output::{self, Staging};
-use crate::scenario::{self, Model, Override};
+use crate::scenario::{Model, Override, Source};
 
 /// Everything `seams run` needs, validated.
 #[derive(Clone)]
@@ -95,12 +95,13 @@ pub fn default_out(scenario: &Path) -> PathBuf {
 /// # Errors
 /// Any scenario or override error.
 pub fn load_model(plan: &RunPlan) -> Result<Model> {
+    let source = Source::read(&plan.scenario)?;
     let mut overrides = plan.overrides.clone();
     if let Some(register) = &plan.assumptions {
-        let baseline = scenario::load(&plan.scenario, &[])?;
-        overrides.extend(crate::assumptions::read_overrides(register, &baseline)?);
+        let baseline = source.model(&[])?;
+        overrides.extend(crate::register::read_overrides(register, &baseline)?);
     }
-    scenario::load(&plan.scenario, &overrides)
+    source.model(&overrides)
 }
 
 /// Runs a scenario and writes its results folder.
@@ -116,8 +117,8 @@ pub fn run(plan: &RunPlan) -> Result<RunOutcome> {
         .clone()
         .unwrap_or_else(|| default_out(&plan.scenario));
     let register: Vec<&Path> = plan.assumptions.iter().map(PathBuf::as_path).collect();
-    output::check_not_over_inputs(&out, &plan.scenario, &register)?;
-    output::check_target(&out)?;
+    disk::check_not_over_inputs(&out, &plan.scenario, &register)?;
+    disk::check_target(&out)?;
     let mut config = plan.config();
     let iterations = config.iterations_for(&model);
     engine::check_iterations(iterations)?;
@@ -137,26 +138,24 @@ pub fn run(plan: &RunPlan) -> Result<RunOutcome> {
     let stream = match sample_columns {
         Some(names) => {
             let file = staging.create(SAMPLES)?;
-            let stream = Arc::new(export::ParquetStream::new(file, names)?);
+            let stream = Arc::new(crate::disk::ParquetStream::new(file, names)?);
             config.stream = Some(stream.clone());
             Some(stream)
         }
         None => None,
     };
-    let mut results = crate::run(&model, &config)?;
+    let results = crate::run(&model, &config)?;
+    // The files this step wrote itself, beside those the exporters render.
+    let mut streamed = Vec::new();
     if let Some(stream) = stream {
         stream.finish()?;
-        results.add_streamed_file(SAMPLES);
+        streamed.push(SAMPLES);
     }
     let options = ExportOptions {
         charts: plan.charts,
         samples: false,
     };
-    let mut rendered = export::render_all(&results, options)?;
-    if plan.samples {
-        let at = rendered.names.len().saturating_sub(1);
-        rendered.names.insert(at, SAMPLES.to_string());
-    }
+    let rendered = export::render_all(&results, options, &streamed)?;
     for artefact in &rendered.files {
         staging.write(&artefact.name, &artefact.bytes)?;
     }
@@ -282,7 +281,7 @@ fn memory_available() -> u64 {
 /// # Errors
 /// Any scenario or override error.
 pub fn check(scenario: &Path, overrides: &[Override]) -> Result<String> {
-    let model = scenario::load(scenario, overrides)?;
+    let model = Source::read(scenario)?.model(overrides)?;
     let s = model.settings();
     let parts = if model.is_portfolio() {
         format!(
@@ -344,7 +343,7 @@ pub fn check(scenario: &Path, overrides: &[Override]) -> Result<String> {
     for input in model.inputs() {
         let (mean, p5, p95) = input.summary();
         let text = match input.origin {
-            scenario::Origin::Default => format!("{} (default)", input.text),
+            crate::scenario::Origin::Default => format!("{} (default)", input.text),
             _ => input.text.clone(),
         };
         let d = |x| format::describe_value(input.unit, x);
@@ -385,7 +384,7 @@ pub fn check(scenario: &Path, overrides: &[Override]) -> Result<String> {
             input.price_factor
         );
     }
-    if s.sampling != scenario::Sampling::MonteCarlo || s.precision.is_some() {
+    if s.sampling != crate::scenario::Sampling::MonteCarlo || s.precision.is_some() {
         let precision = s.precision.map_or(String::new(), |p| {
             format!(
                 ", until every headline mean is known to ±{}",
@@ -416,6 +415,6 @@ pub fn check(scenario: &Path, overrides: &[Override]) -> Result<String> {
 /// # Errors
 /// Any scenario or override error.
 pub fn assumptions(scenario: &Path, overrides: &[Override]) -> Result<String> {
-    let model = scenario::load(scenario, overrides)?;
-    crate::assumptions::register_csv(&model)
+    let model = Source::read(scenario)?.model(overrides)?;
+    crate::register::register_csv(&model)
 }

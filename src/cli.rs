@@ -271,12 +271,7 @@ pub fn execute(cli: Cli, cancel: CancelToken) -> anyhow::Result<String> {
             let csv = app::assumptions(&args.scenario, &[])?;
             match args.output {
                 Some(path) if path.as_os_str() != "-" => {
-                    seams::output::write_file(
-                        "--output",
-                        &path,
-                        csv.as_bytes(),
-                        &[&args.scenario],
-                    )?;
+                    seams::disk::write_file("--output", &path, csv.as_bytes(), &[&args.scenario])?;
                     Ok(format!(
                         "Wrote the assumptions register to {}.\n",
                         path.display()
@@ -317,7 +312,7 @@ pub fn execute(cli: Cli, cancel: CancelToken) -> anyhow::Result<String> {
                     .next()
                     .map_or(stem.clone(), |c| c.to_uppercase().chain(chars).collect())
             });
-            seams::output::write_file(
+            seams::disk::write_file(
                 "seams new",
                 &path,
                 seams::template::starter_scenario(&name).as_bytes(),
@@ -333,7 +328,7 @@ pub fn execute(cli: Cli, cancel: CancelToken) -> anyhow::Result<String> {
             let text = seams::compare::compare(&args.a, &args.b)?;
             match args.output {
                 Some(path) if path.as_os_str() != "-" => {
-                    seams::output::write_file(
+                    seams::disk::write_file(
                         "--output",
                         &path,
                         text.as_bytes(),

@@ -40,9 +40,10 @@ pub enum Error {
     /// A scenario, override or assumptions file the user must correct.
     #[error("{0}")]
     Input(Box<InputError>),
-    /// Several input problems found in one pass, reported together.
+    /// Several input problems found in one pass, reported together (made by
+    /// [`Error::inputs`], so never fewer than two).
     #[error("{}", .0.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"))]
-    Inputs(Vec<InputError>),
+    Inputs(InputErrors),
     /// A command-line value that is out of range (`--iterations 0`).
     #[error("{flag}: {problem}\n  fix: {fix}")]
     Usage {
@@ -62,9 +63,64 @@ pub enum Error {
     /// The run was cancelled (Ctrl-C in the binary); nothing was written.
     #[error("interrupted: no results were written")]
     Interrupted,
+    /// The local page's server could not listen on its address, or failed while serving.
+    #[error("the server on {address}: {problem}")]
+    Server { address: String, problem: String },
+    /// A step refused its input without recording why: a fault in seams, not in the input.
+    #[error("internal error: {0} (a fault in seams, not in your input: please report it)")]
+    Internal(String),
+}
+
+/// Two or more input problems, in the order found. Only [`Error::inputs`] makes one, so an
+/// error that lists problems always has some to list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InputErrors(Vec<InputError>);
+
+impl InputErrors {
+    /// The problems.
+    pub fn iter(&self) -> std::slice::Iter<'_, InputError> {
+        self.0.iter()
+    }
+
+    /// The first problem.
+    pub fn first(&self) -> &InputError {
+        &self.0[0]
+    }
+
+    /// The problems, as a list.
+    pub fn into_vec(self) -> Vec<InputError> {
+        self.0
+    }
 }
 
 impl Error {
+    /// The error for the problems a pass over the input found: one problem alone, several
+    /// together. A pass that found none but still failed is a fault of seams, said as such
+    /// (`what` names the step), never an empty message.
+    pub fn inputs(mut problems: Vec<InputError>, what: &str) -> Error {
+        match problems.len() {
+            0 => Error::Internal(format!("{what} failed without naming a problem")),
+            1 => Error::Input(Box::new(problems.remove(0))),
+            _ => Error::Inputs(InputErrors(problems)),
+        }
+    }
+
+    /// The input problems inside this error, as a list (another error as one problem with
+    /// its message).
+    pub fn into_input_errors(self) -> Vec<InputError> {
+        match self {
+            Error::Input(e) => vec![*e],
+            Error::Inputs(list) => list.into_vec(),
+            other => vec![InputError {
+                origin: String::new(),
+                location: None,
+                key: String::new(),
+                problem: other.to_string(),
+                fix: String::new(),
+            }],
+        }
+    }
+
     /// Whether the user must change their input (exit code 2) rather than the run failing (1).
     pub fn is_bad_input(&self) -> bool {
         match self {
@@ -75,7 +131,10 @@ impl Error {
             | Error::Usage { .. }
             | Error::Numeric(_)
             | Error::Read { .. } => true,
-            Error::Write { .. } | Error::Interrupted => false,
+            Error::Write { .. }
+            | Error::Interrupted
+            | Error::Server { .. }
+            | Error::Internal(_) => false,
         }
     }
 }

@@ -13,9 +13,9 @@
 //!
 //! ```
 //! use seams::outputs::{Bearer, Component, Metric, Scope};
-//! use seams::{export, Model, RunConfig};
+//! use seams::{export, RunConfig, Source};
 //!
-//! let model = Model::from_path("scenarios/border-exports.toml", &[])?;
+//! let model = Source::read("scenarios/border-exports.toml").and_then(|s| s.model(&[]))?;
 //! let config = RunConfig { iterations: Some(4_096), ..RunConfig::default() };
 //! let results = seams::run(&model, &config)?;
 //!
@@ -25,7 +25,7 @@
 //! assert!(npsv.p10 <= npsv.p90);
 //!
 //! // Every file a run writes, rendered in memory.
-//! let rendered = export::render_all(&results, export::ExportOptions { charts: false, samples: false })?;
+//! let rendered = export::render_all(&results, export::ExportOptions { charts: false, samples: false }, &[])?;
 //! assert!(rendered.get("economic-case.md").is_some());
 //! # Ok::<(), seams::Error>(())
 //! ```
@@ -34,30 +34,32 @@
 //! distribution language in [`dist`] and the parameter catalogue in [`params`]); [`engine`]
 //! draws and evaluates iterations in deterministic parallel batches; [`appraisal`] turns costs
 //! into Green Book figures; [`sensitivity`] finds what drives them; [`export`] and [`charts`]
-//! render the results; [`output`] writes a results folder atomically; [`app`] ties them into
+//! render the results through the typed tables of [`table`]; [`register`] writes and reads the
+//! assumptions register; [`disk`] reads files safely and writes a results folder atomically;
+//! [`app`] ties them into
 //! the commands of the binary.
 
 pub mod app;
 pub mod appraisal;
-pub mod assumptions;
 pub mod charts;
 pub mod compare;
+pub mod disk;
 pub mod dist;
 pub mod engine;
 pub mod error;
 pub mod export;
-pub mod files;
 pub mod format;
-pub mod output;
 pub mod outputs;
 pub mod params;
+pub mod register;
 pub mod results;
 pub mod scenario;
 pub mod sensitivity;
 pub mod serve;
+pub mod table;
 pub mod template;
 
 pub use engine::{CancelToken, Keep, Progress, RunConfig};
 pub use error::{Error, Result};
 pub use results::{run, Results};
-pub use scenario::{Model, Override};
+pub use scenario::{Model, Override, Source};

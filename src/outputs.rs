@@ -273,6 +273,39 @@ impl OrgMetric {
     }
 }
 
+/// Statistics of one output across iterations.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct Stats {
+    pub n: u64,
+    pub mean: f64,
+    pub sd: f64,
+    pub se: f64,
+    pub p5: f64,
+    pub p10: f64,
+    pub p50: f64,
+    pub p90: f64,
+    pub p95: f64,
+    /// Share of iterations above zero.
+    pub p_positive: f64,
+}
+
+impl Stats {
+    /// The statistics of an output that is defined in no iteration (a BCR with no costs
+    /// anywhere): zeros, never NaN, so that no table shows NaN.
+    pub const UNDEFINED: Stats = Stats {
+        n: 0,
+        mean: 0.0,
+        sd: 0.0,
+        se: 0.0,
+        p5: 0.0,
+        p10: 0.0,
+        p50: 0.0,
+        p90: 0.0,
+        p95: 0.0,
+        p_positive: 0.0,
+    };
+}
+
 /// The statistics columns of every table (`mean,sd,se,p5,p10,p50,p90,p95`).
 pub const STATISTICS: [&str; 8] = ["mean", "sd", "se", "p5", "p10", "p50", "p90", "p95"];
 
@@ -332,4 +365,15 @@ impl TransactionMetric {
             TransactionMetric::DigitalTakeUp => "digital_take_up".into(),
         }
     }
+}
+
+/// Receives every iteration's uncertain inputs and summary and appraisal outputs as a run
+/// goes (`--samples`), a round of batches at a time in iteration order, so that nothing of
+/// them need stay in memory whatever the iteration count.
+pub trait SampleSink: Send + Sync {
+    /// One round's iterations: `columns[c]` holds column `c` of [`crate::engine::stream_columns`].
+    ///
+    /// # Errors
+    /// When the values cannot be written; the run stops with this error.
+    fn write(&self, columns: Vec<Vec<f64>>) -> crate::error::Result<()>;
 }

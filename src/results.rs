@@ -35,7 +35,6 @@ pub fn run(model: &Model, config: &RunConfig) -> Result<Results> {
         tornadoes,
         switching,
         elapsed: started.elapsed(),
-        streamed: Vec::new(),
     })
 }
 
@@ -47,8 +46,6 @@ pub struct Results {
     tornadoes: Vec<Tornado>,
     switching: Vec<SwitchingValue>,
     elapsed: Duration,
-    /// Files written beside the results as the run went (`samples.parquet`), for `run.json`.
-    streamed: Vec<String>,
 }
 
 /// Zeros, never NaN, for an output defined in no iteration.
@@ -73,16 +70,6 @@ impl Results {
     /// How the run drew its inputs.
     pub fn sampling(&self) -> crate::scenario::Sampling {
         self.outcome.sampling
-    }
-
-    /// Records a file the run streamed into its results folder, so `run.json` lists it.
-    pub fn add_streamed_file(&mut self, name: &str) {
-        self.streamed.push(name.to_string());
-    }
-
-    /// Files the run streamed into its results folder.
-    pub fn streamed_files(&self) -> &[String] {
-        &self.streamed
     }
 
     /// The seed of the run.

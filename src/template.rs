@@ -92,7 +92,9 @@ mod tests {
     #[test]
     fn the_starter_scenario_is_valid() {
         let text = super::starter_scenario("Applying for a \"licence\"");
-        let model = crate::scenario::load_str(&text, "new.toml", &[]).unwrap();
+        let model = crate::scenario::Source::from_text(&text, "new.toml")
+            .model(&[])
+            .unwrap();
         assert_eq!(model.settings().name, "Applying for a  licence");
         assert_eq!(model.options().len(), 1);
         assert!(model.inputs().iter().any(|i| i.price_year == Some(2011)));

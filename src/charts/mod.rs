@@ -12,8 +12,8 @@ mod style;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use crate::disk::Artefact;
 use crate::error::{Error, Result};
-use crate::output::Artefact;
 use crate::outputs::{Bearer, Component, Metric, Scope, TransactionMetric, YearlyMetric};
 use crate::results::Results;
 use crate::sensitivity::Tornado;
@@ -205,7 +205,10 @@ fn channel_chart(r: &Results) -> Option<ChannelChart> {
 
 /// A central value (chosen by `central`) with its P10–P90, or zeros where the figure is
 /// undefined.
-fn range(stats: Option<crate::engine::Stats>, central: fn(&crate::engine::Stats) -> f64) -> Range {
+fn range(
+    stats: Option<crate::outputs::Stats>,
+    central: fn(&crate::outputs::Stats) -> f64,
+) -> Range {
     stats.map_or(
         Range {
             central: 0.0,
@@ -221,7 +224,7 @@ fn range(stats: Option<crate::engine::Stats>, central: fn(&crate::engine::Stats)
 }
 
 /// The median with its P10–P90: the centre of a fan or a distribution curve.
-fn median_range(stats: Option<crate::engine::Stats>) -> Range {
+fn median_range(stats: Option<crate::outputs::Stats>) -> Range {
     range(stats, |s| s.p50)
 }
 

@@ -6,13 +6,11 @@
 
 use std::fmt::Write as _;
 
-use sha2::{Digest, Sha256};
-
 use super::Run;
 use crate::engine::{Keep, RunConfig};
 use crate::format::{md, MoneyUnit};
 use crate::outputs::{Bearer, Component, Metric, Scope};
-use crate::scenario::{Model, Override, Sampling};
+use crate::scenario::{Model, Override, Sampling, Source};
 
 /// The most changed inputs explained one by one.
 const MAX_EXPLAINED: usize = 12;
@@ -57,12 +55,13 @@ fn explain(a: &Run, b: &Run) -> Result<String, String> {
             changed.len()
         ));
     }
-    let model_b = load_later(b)?;
+    let source = later_source(b)?;
+    let model_b = source.model(&overrides_of(b)).map_err(|e| e.to_string())?;
     let headlines = headlines(a, b);
     let later = means(&model_b, b, &headlines)?;
     let mut contributions = Vec::new();
     for key in &changed {
-        let model = with_reverted(b, key, &a.inputs[*key])?;
+        let model = with_reverted(&source, b, key, &a.inputs[*key])?;
         let reverted = means(&model, b, &headlines)?;
         contributions.push(
             later
@@ -79,21 +78,22 @@ fn explain(a: &Run, b: &Run) -> Result<String, String> {
     Ok(table(a, b, &changed, &headlines, &change, &contributions))
 }
 
-/// The later run's scenario with its own overrides, provided the file is still the one it read.
-fn load_later(b: &Run) -> Result<Model, String> {
-    let bytes = std::fs::read(&b.scenario).map_err(|e| {
+/// The later run's scenario, read once, provided the file is still the one it read; every
+/// model of the explanation is built from these bytes.
+fn later_source(b: &Run) -> Result<Source, String> {
+    let source = Source::read(&b.scenario).map_err(|e| {
         format!(
             "run B's scenario file {} cannot be read ({e})",
             b.scenario.display()
         )
     })?;
-    if format!("{:x}", Sha256::digest(&bytes)) != b.sha256 {
+    if source.sha256() != b.sha256 {
         return Err(format!(
             "run B's scenario file {} has changed since the run",
             b.scenario.display()
         ));
     }
-    Model::from_path(&b.scenario, &overrides_of(b)).map_err(|e| e.to_string())
+    Ok(source)
 }
 
 /// Run B's overrides, as they were applied.
@@ -110,7 +110,7 @@ fn overrides_of(b: &Run) -> Vec<Override> {
 }
 
 /// Run B's scenario with `key` put back to run A's distribution.
-fn with_reverted(b: &Run, key: &str, text: &str) -> Result<Model, String> {
+fn with_reverted(source: &Source, b: &Run, key: &str, text: &str) -> Result<Model, String> {
     let mut overrides: Vec<Override> = overrides_of(b)
         .into_iter()
         .filter(|o| o.key != key)
@@ -121,7 +121,7 @@ fn with_reverted(b: &Run, key: &str, text: &str) -> Result<Model, String> {
         by: "run A".into(),
         price_year: None,
     });
-    Model::from_path(&b.scenario, &overrides).map_err(|e| e.to_string())
+    source.model(&overrides).map_err(|e| e.to_string())
 }
 
 /// The cost of disjointedness and every option both runs have.

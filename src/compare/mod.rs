@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, InputError, Result};
-use crate::export::{Exporter, RESULTS_FORMAT};
+use crate::export::RESULTS_FORMAT;
 use crate::format::{md, money, percent, ratio, MoneyUnit};
 use crate::outputs::{Bearer, Component, Metric, STATISTICS};
 
@@ -114,7 +114,7 @@ struct InputJson {
 
 fn read_text(dir: &Path, name: &str) -> Result<String> {
     let path = dir.join(name);
-    let bytes = crate::files::read_regular(&path, "results", MAX_RESULT_FILE)
+    let bytes = crate::disk::read_regular(&path, "results", MAX_RESULT_FILE)
         .map_err(|e| not_a_run(dir, format!("cannot read {name}: {e}")))?;
     String::from_utf8(bytes).map_err(|_| not_a_run(dir, format!("{name} is not UTF-8 text")))
 }
@@ -179,7 +179,7 @@ impl Run {
             // which, where it says); one with the marker but the wrong shape is damaged.
             let value = serde_json::from_str::<serde_json::Value>(&text).ok();
             let marked = value.as_ref().is_some_and(|v| {
-                v["format"] == crate::output::FORMAT_ID && v["files"].is_array()
+                v["format"] == crate::disk::FORMAT_ID && v["files"].is_array()
             });
             if marked {
                 return not_a_run(dir, format!("run.json is damaged: {e}"));
@@ -206,7 +206,7 @@ impl Run {
             .map(|i| (i.key, i.distribution))
             .collect();
         let mut cost = BTreeMap::new();
-        let summary = crate::export::SummaryCsv.name();
+        let summary = "summary.csv";
         for row in read_csv(dir, summary)? {
             // A portfolio's rows lead with a scenario column: its total is the portfolio's.
             let whole = row.get("scenario").is_none_or(|s| s == "total");
@@ -223,7 +223,7 @@ impl Run {
             }
         }
         let mut options = BTreeMap::new();
-        let appraisal = crate::export::AppraisalCsv.name();
+        let appraisal = "appraisal.csv";
         if json.files.iter().any(|f| f == appraisal) {
             let rows = read_csv(dir, appraisal)?;
             let metric = |r: &BTreeMap<String, String>, m: Metric| {

@@ -195,53 +195,24 @@ impl RunConfig {
     }
 }
 
-/// Statistics of one output across iterations.
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
-pub struct Stats {
-    pub n: u64,
-    pub mean: f64,
-    pub sd: f64,
-    pub se: f64,
-    pub p5: f64,
-    pub p10: f64,
-    pub p50: f64,
-    pub p90: f64,
-    pub p95: f64,
-    /// Share of iterations above zero.
-    pub p_positive: f64,
-}
+pub use crate::outputs::Stats;
 
-impl Stats {
-    /// The statistics of an output that is defined in no iteration (a BCR with no costs
-    /// anywhere): zeros, never NaN, so that no table shows NaN.
-    pub const UNDEFINED: Stats = Stats {
-        n: 0,
-        mean: 0.0,
-        sd: 0.0,
-        se: 0.0,
-        p5: 0.0,
-        p10: 0.0,
-        p50: 0.0,
-        p90: 0.0,
-        p95: 0.0,
-        p_positive: 0.0,
-    };
-
-    fn from_accumulators(moments: &Moments, sketch: &Sketch) -> Option<Stats> {
-        let q = |p| sketch.quantile(p);
-        Some(Stats {
-            n: moments.n,
-            mean: moments.mean,
-            sd: moments.sd(),
-            se: moments.se(),
-            p5: q(0.05)?,
-            p10: q(0.10)?,
-            p50: q(0.50)?,
-            p90: q(0.90)?,
-            p95: q(0.95)?,
-            p_positive: sketch.share_above_zero(),
-        })
-    }
+/// The statistics an output's accumulators give, or `None` where it was defined in no
+/// iteration.
+fn stats_from(moments: &Moments, sketch: &Sketch) -> Option<Stats> {
+    let q = |p| sketch.quantile(p);
+    Some(Stats {
+        n: moments.n,
+        mean: moments.mean,
+        sd: moments.sd(),
+        se: moments.se(),
+        p5: q(0.05)?,
+        p10: q(0.10)?,
+        p50: q(0.50)?,
+        p90: q(0.90)?,
+        p95: q(0.95)?,
+        p_positive: sketch.share_above_zero(),
+    })
 }
 
 /// The statistics of every output of a run, by position in its [`Layout`]; read them through
@@ -524,7 +495,7 @@ impl Totals {
                     );
                     return Err(Error::Numeric(message));
                 }
-                Ok(Stats::from_accumulators(moments, &self.sketches[k]))
+                Ok(stats_from(moments, &self.sketches[k]))
             })
             .collect()
     }

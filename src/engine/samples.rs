@@ -132,16 +132,7 @@ pub fn uncertain_inputs(model: &Model) -> Vec<usize> {
         .collect()
 }
 
-/// Receives every iteration's uncertain inputs and summary and appraisal outputs as a run
-/// goes (`--samples`), a round of batches at a time in iteration order, so that nothing of
-/// them need stay in memory whatever the iteration count.
-pub trait SampleSink: Send + Sync {
-    /// One round's iterations: `columns[c]` holds column `c` of [`stream_columns`].
-    ///
-    /// # Errors
-    /// When the values cannot be written; the run stops with this error.
-    fn write(&self, columns: Vec<Vec<f64>>) -> crate::error::Result<()>;
-}
+pub use crate::outputs::SampleSink;
 
 /// The columns a [`SampleSink`] receives, in order: (input ids, output indices, names) —
 /// every uncertain input by its key, then every summary and appraisal output by its name.

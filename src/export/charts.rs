@@ -13,7 +13,7 @@ impl Exporter for ChartsPng {
         "charts/"
     }
 
-    fn render(&self, r: &Results, _earlier: &[Artefact]) -> Result<Vec<Artefact>> {
+    fn render(&self, r: &Results) -> Result<Vec<Artefact>> {
         render_all(&ChartData::new(r))
     }
 }

@@ -4,17 +4,16 @@
 use std::fmt::Write as _;
 
 use super::markdown::{
-    component_table, department_table, detail_table, disjointed_share_sentence, mean_cells,
-    mean_range,
+    component_table, department_table, detail_table, disjointed_share_sentence, mean_range,
 };
-use super::option_tables;
 use super::words::{effect_sentence, join_and, words};
+use super::{case_tables, option_tables};
 use super::{Artefact, Exporter};
 use crate::error::Result;
-use crate::format::{describe_value, md, money, percent, ratio, thousands};
+use crate::format::{describe_value, md, money, percent, thousands};
 use crate::outputs::{Bearer, Component, Metric, Scope};
 use crate::results::Results;
-use crate::scenario::Origin;
+use crate::table::markdown::render as render_table;
 
 /// `economic-case.md`; `charts` says whether the charts are drawn beside it (and linked).
 pub struct EconomicCaseMd {
@@ -26,7 +25,7 @@ impl Exporter for EconomicCaseMd {
         "economic-case.md"
     }
 
-    fn render(&self, r: &Results, _earlier: &[Artefact]) -> Result<Vec<Artefact>> {
+    fn render(&self, r: &Results) -> Result<Vec<Artefact>> {
         Ok(vec![Artefact::text(self.name(), render(r, self.charts))])
     }
 }
@@ -140,7 +139,7 @@ fn cost_section(r: &Results, charts: bool) -> String {
         "## The cost of disjointedness (business as usual)\n\nAnnual cost in {} (mean, with P10–P90), by {by}. Users' time is valued at {whose} value of time; government's cost is staff time at fully loaded rates plus channel costs.\n\n",
         s.first_year
     );
-    out.push_str(&department_table(r));
+    out.push_str(&render_table(&department_table(r)));
     out.push('\n');
     let by = if r.model().is_portfolio() {
         "journey"
@@ -177,9 +176,9 @@ fn cost_section(r: &Results, charts: bool) -> String {
         out.push_str("\n\n");
     }
     out.push_str("### By kind of cost\n\n");
-    out.push_str(&component_table(r));
+    out.push_str(&render_table(&component_table(r)));
     out.push_str("\n### By department and kind of cost (means, users and government together)\n\n");
-    out.push_str(&detail_table(r));
+    out.push_str(&render_table(&detail_table(r)));
     out.push('\n');
     out
 }
@@ -193,39 +192,11 @@ fn options_section(r: &Results, charts: bool) -> String {
         r.model().calendar_year(s.years - 1),
         s.price_base_year
     );
-    out.push_str("| Option | PV costs | PV benefits to users | PV benefits to government | of which cash-releasing | NPSV | BCR | P(NPSV > 0) | Net present cost to government |\n");
-    out.push_str("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-    out.push_str("| Business as usual (baseline) | £0 | £0 | £0 | £0 | £0 | – | – | £0 |\n");
-    const COLUMNS: [Metric; 6] = [
-        Metric::PvCosts,
-        Metric::PvBenefitsUsers,
-        Metric::PvBenefitsGovernment,
-        Metric::PvBenefitsCashReleasing,
-        Metric::Npsv,
-        Metric::NetPresentCostGovernment,
-    ];
-    let cells = option_tables::metric_cells(r, &COLUMNS);
-    for ((o, option), cells) in r.model().options().iter().enumerate().zip(cells) {
-        let bcr = r.appraisal(o, Metric::Bcr).map_or("–".to_string(), |st| {
-            format!("{} ({}–{})", ratio(st.p50), ratio(st.p10), ratio(st.p90))
-        });
-        let p = r
-            .appraisal(o, Metric::Npsv)
-            .map_or("–".to_string(), |st| percent(st.p_positive));
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} | {} | {} | {} | {bcr} | {p} | {} |",
-            md(&option.name),
-            cells[0],
-            cells[1],
-            cells[2],
-            cells[3],
-            cells[4],
-            cells[5]
-        );
-    }
-    out.push_str("\nA negative net present cost to government means the option saves government more than it costs.\n\n");
-    out.push_str(&option_tables::cost_parts_table(r));
+    let options = option_tables::options_table(r);
+    out.push_str(&render_table(&options));
+    let _ = write!(out, "\n{}\n\n", options.notes.join(" "));
+    let parts = option_tables::cost_parts_table(r);
+    let _ = write!(out, "{}:\n\n{}\n", parts.title, render_table(&parts));
     out.push_str(&chart(charts, crate::charts::COSTS_BENEFITS, "Bar chart of each option's present value of costs and of benefits to users and to government, with P10–P90 ranges"));
     out.push_str("How sure can we be? The curves show, for each option, the chance that its NPSV is at most a given value; where a curve crosses the dashed zero line is the chance the option does not pay off.\n\n");
     out.push_str(&chart(charts, crate::charts::NPSV_CURVES, "Cumulative distribution curves of each option's net present social value, with the zero line"));
@@ -257,7 +228,13 @@ fn options_section(r: &Results, charts: bool) -> String {
             );
         }
         out.push_str("\n\n");
-        out.push_str(&option_tables::who_pays_table(r, o));
+        let who_pays = option_tables::who_pays_table(r, o);
+        let _ = write!(
+            out,
+            "{}\n{}\n\n",
+            render_table(&who_pays),
+            who_pays.notes.join(" ")
+        );
     }
     out
 }
@@ -318,22 +295,7 @@ fn drivers_section(r: &Results, charts: bool) -> String {
         .filter(|t| t.output.starts_with("npsv."))
     {
         let _ = writeln!(out, "### {}\n", md(&tornado.title));
-        out.push_str("| Input | Rank correlation | Share of variance | NPSV when low (≤ P10) | NPSV when high (≥ P90) |\n|---|---:|---:|---:|---:|\n");
-        let drivers: Vec<_> = tornado.drivers.iter().take(5).collect();
-        let means: Vec<Vec<f64>> = drivers
-            .iter()
-            .map(|d| vec![d.mean_when_low, d.mean_when_high])
-            .collect();
-        for (d, cells) in drivers.iter().zip(mean_cells(&means)) {
-            let _ = writeln!(
-                out,
-                "| {} | {} | {} | {} |",
-                md(&r.model().label_within(&d.input, &tornado.title)),
-                format!("{:.2}", d.spearman).replace('-', "−"),
-                percent(d.variance_share),
-                cells.join(" | ")
-            );
-        }
+        out.push_str(&render_table(&case_tables::drivers_table(r, tornado)));
         out.push('\n');
         let stem = crate::charts::tornado_stem(&tornado.output);
         out.push_str(&chart(
@@ -372,87 +334,18 @@ fn switching_section(r: &Results) -> String {
         out.push_str("No input switches any option's decision within twice its plausible range. Every switching value is in `switching.csv`.\n\n");
         return out;
     }
-    out.push_str("The switching values that lie within or near each input's plausible range (every one is in `switching.csv`):\n\n| Option | Input | Base case | Switching value | Change | Within P5–P95? |\n|---|---|---:|---:|---:|---|\n");
-    for s in near {
-        let Some(input) = r.model().input(&s.input) else {
-            continue;
-        };
-        // A sum of money reads in one unit across its row: £1.27m against £0.909m.
-        let pair = [s.base_value, s.switching_value.unwrap_or(s.base_value)];
-        let unit = crate::format::MoneyUnit::of(pair);
-        let v = |x: f64| match input.unit {
-            crate::params::Unit::Pounds if x.abs() >= 1000.0 => unit.format(x),
-            other => describe_value(other, x),
-        };
-        let option = r
-            .model()
-            .options
-            .iter()
-            .find(|o| o.id == s.option)
-            .map_or(s.option.as_str(), |o| o.name.as_str());
-        let change = s
-            .change_percent()
-            .map_or("–".to_string(), |c| format!("{c:+.0}%").replace('-', "−"));
-        let flag = if s.within_p5_p95() { "**yes**" } else { "no" };
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} | {} | {change} | {flag} |",
-            md(option),
-            md(&r.model().label_within(&s.input, option)),
-            v(s.base_value),
-            s.switching_value.map_or("none".to_string(), v)
-        );
-    }
+    out.push_str("The switching values that lie within or near each input's plausible range (every one is in `switching.csv`):\n\n");
+    out.push_str(&render_table(&case_tables::switching_table(r, &near)));
     out.push('\n');
     out
 }
 
 fn assumptions_section(r: &Results) -> String {
     let mut out = String::from("## Key assumptions\n\nEvery input of the model as the scenario states it, with the mean and the 90% range (P5–P95) of its distribution. Inputs left at their defaults (zero, or full adoption) are not repeated here; `seams assumptions` on the scenario writes the full register, defaults included.\n\n");
-    out.push_str(
-        "| Input | Assumption | Mean | P5–P95 | Source and note | Key |\n|---|---|---:|---:|---|---|\n",
-    );
-    for input in r
-        .model()
-        .inputs
-        .iter()
-        .filter(|i| i.origin != Origin::Default)
-    {
-        let (mean, p5, p95) = input.summary();
-        let d = |x| describe_value(input.unit, x);
-        let evidence = [input.source.as_deref(), input.note.as_deref()]
-            .into_iter()
-            .flatten()
-            .map(md)
-            .collect::<Vec<_>>()
-            .join(" — ");
-        let range = if input.sampler.is_fixed() {
-            "–".to_string()
-        } else {
-            format!("{}–{}", d(p5), d(p95))
-        };
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} | {range} | {} | `{}` |",
-            md(&r.model().label(&input.key)),
-            md(&words(input, r.model().settings().price_base_year)),
-            d(mean),
-            evidence,
-            input.key.replace('`', "'")
-        );
-    }
+    out.push_str(&render_table(&case_tables::assumptions_table(r)));
     if !r.model().overrides().is_empty() {
-        out.push_str("\n### Assumptions changed from the scenario file\n\n| Input | In the scenario | Used in this run | Changed by |\n|---|---|---|---|\n");
-        for o in r.model().overrides() {
-            let _ = writeln!(
-                out,
-                "| `{}` | {} | {} | {} |",
-                o.key.replace('`', "'"),
-                md(&o.from),
-                md(&o.to),
-                md(&o.by)
-            );
-        }
+        let changed = case_tables::overrides_table(r);
+        let _ = write!(out, "\n### {}\n\n{}", changed.title, render_table(&changed));
     }
     out.push('\n');
     out

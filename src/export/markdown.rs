@@ -4,53 +4,17 @@
 use std::fmt::Write as _;
 
 use super::{Artefact, Exporter};
-use crate::engine::Stats;
 use crate::error::Result;
-use crate::format::{md, money, money_range, percent, thousands, MoneyUnit};
+use crate::format::{md, money, money_range, percent, thousands};
+use crate::outputs::Stats;
 use crate::outputs::{Bearer, Component, Scope};
 use crate::results::Results;
+use crate::table::markdown::render as render_table;
+use crate::table::{Cell, Emphasis, Kind, Table};
 
 /// "mean (P10–P90)" as money.
 pub fn mean_range(s: &Stats) -> String {
     money_range(s.mean, s.p10, s.p90)
-}
-
-/// The unit of a table column of "mean (P10–P90)" cells: that of its largest figure.
-pub fn range_unit<'a>(column: impl IntoIterator<Item = &'a Stats>) -> MoneyUnit {
-    MoneyUnit::of(column.into_iter().flat_map(|s| [s.mean, s.p10, s.p90]))
-}
-
-/// A table's columns of "mean (P10–P90)" cells, each column in one unit: `rows[r][c]` gives
-/// the cell text of row r, column c.
-pub fn range_cells(rows: &[Vec<Stats>]) -> Vec<Vec<String>> {
-    let columns = rows.first().map_or(0, Vec::len);
-    let units: Vec<MoneyUnit> = (0..columns)
-        .map(|c| range_unit(rows.iter().map(|row| &row[c])))
-        .collect();
-    rows.iter()
-        .map(|row| {
-            row.iter()
-                .zip(&units)
-                .map(|(s, unit)| unit.range(s.mean, s.p10, s.p90))
-                .collect()
-        })
-        .collect()
-}
-
-/// A table's columns of means, each column in one unit.
-pub fn mean_cells(rows: &[Vec<f64>]) -> Vec<Vec<String>> {
-    let columns = rows.first().map_or(0, Vec::len);
-    let units: Vec<MoneyUnit> = (0..columns)
-        .map(|c| MoneyUnit::of(rows.iter().map(|row| row[c])))
-        .collect();
-    rows.iter()
-        .map(|row| row.iter().zip(&units).map(|(&x, u)| u.format(x)).collect())
-        .collect()
-}
-
-/// Wraps each cell in bold.
-pub fn bold_all(cells: Vec<String>) -> Vec<String> {
-    cells.into_iter().map(|c| format!("**{c}**")).collect()
 }
 
 /// The line stating prices, iterations and seed.
@@ -66,21 +30,24 @@ pub fn basis_line(r: &Results) -> String {
 }
 
 /// The rows of a table by department, with the name a reader sees: every department, then
-/// all together; in a portfolio, each journey (in bold) followed by its departments, then all
-/// journeys together. `total` names the last row.
-pub fn scope_rows(r: &Results, total: &str) -> Vec<(Scope, String)> {
+/// all together; in a portfolio, each journey (standing out) followed by its departments,
+/// then all journeys together. `total` names the last row.
+pub fn scope_rows(r: &Results, total: &str) -> Vec<(Scope, String, Emphasis)> {
     let model = r.model();
-    let department = |d: usize| (Scope::Department(d), md(&model.departments()[d].name));
-    let mut rows: Vec<(Scope, String)> = Vec::new();
+    let department = |d: usize| {
+        let name = model.departments()[d].name.clone();
+        (Scope::Department(d), name, Emphasis::None)
+    };
+    let mut rows = Vec::new();
     if model.is_portfolio() {
         for (j, journey) in model.journeys().iter().enumerate() {
-            rows.push((Scope::Journey(j), format!("**{}**", md(&journey.name))));
+            rows.push((Scope::Journey(j), journey.name.clone(), Emphasis::Label));
             rows.extend(journey.departments.clone().map(department));
         }
     } else {
         rows.extend((0..model.departments().len()).map(department));
     }
-    rows.push((Scope::Total, format!("**{total}**")));
+    rows.push((Scope::Total, total.to_string(), Emphasis::Label));
     rows
 }
 
@@ -102,109 +69,110 @@ fn all_name(r: &Results) -> &'static str {
     }
 }
 
-/// The table of the cost of disjointedness by journey of a portfolio (docs/method.md §8):
-/// users, government, together, and each journey's share of the total.
-pub fn journey_table(r: &Results) -> String {
-    let mut out = String::from(
-        "| Journey | Users | Government | Total | Share of the total |\n|---|---:|---:|---:|---:|\n",
+/// Money in the scenario's price base year.
+pub fn money_kind(r: &Results) -> Kind {
+    Kind::Money(r.model().settings().price_base_year)
+}
+
+/// A row's name, then its cost of disjointedness borne by users, government and both.
+fn disjointed_row(r: &Results, scope: Scope, name: &str) -> Vec<Cell> {
+    let costs = Bearer::ALL
+        .iter()
+        .map(|&b| Cell::range(&r.cost(scope, Component::Disjointed, b), money_kind(r)));
+    std::iter::once(Cell::text(name)).chain(costs).collect()
+}
+
+/// The cost of disjointedness by journey of a portfolio (docs/method.md §8): users,
+/// government, together, and each journey's share of the total.
+pub fn journey_table(r: &Results) -> Table {
+    let mut table = Table::new(
+        "Cost of disjointedness by journey",
+        &[
+            "Journey",
+            "Users",
+            "Government",
+            "Total",
+            "Share of the total",
+        ],
     );
     let all = r
         .cost(Scope::Total, Component::Disjointed, Bearer::All)
         .mean;
     let journeys = r.model().journeys().iter().enumerate();
-    let rows: Vec<(Scope, String)> = journeys
-        .map(|(j, journey)| (Scope::Journey(j), md(&journey.name)))
-        .chain([(Scope::Total, "**All journeys**".to_string())])
-        .collect();
-    let stats = disjointed_by_bearer(r, &rows);
-    for ((scope, name), mut cells) in rows.iter().zip(range_cells(&stats)) {
-        let mean = r.cost(*scope, Component::Disjointed, Bearer::All).mean;
-        cells.push(percent(if all > 0.0 { mean / all } else { 0.0 }));
-        if *scope == Scope::Total {
-            cells = bold_all(cells);
+    let rows = journeys
+        .map(|(j, journey)| (Scope::Journey(j), journey.name.as_str()))
+        .chain([(Scope::Total, "All journeys")]);
+    for (scope, name) in rows {
+        let mean = r.cost(scope, Component::Disjointed, Bearer::All).mean;
+        let share = if all > 0.0 { mean / all } else { 0.0 };
+        let mut row = disjointed_row(r, scope, name);
+        row.push(Cell::Figure(share, Kind::Share));
+        match scope {
+            Scope::Total => table.push_emphasised(row, Emphasis::Whole),
+            _ => table.push(row),
         }
-        let _ = writeln!(out, "| {name} | {} |", cells.join(" | "));
     }
-    out
+    table
 }
 
-/// Each row's cost of disjointedness borne by users, government and both.
-fn disjointed_by_bearer(r: &Results, rows: &[(Scope, String)]) -> Vec<Vec<Stats>> {
-    rows.iter()
-        .map(|(scope, _)| {
-            Bearer::ALL
-                .iter()
-                .map(|&b| r.cost(*scope, Component::Disjointed, b))
-                .collect()
-        })
-        .collect()
-}
-
-/// The table of disjointed cost by department, users / government / total.
-pub fn department_table(r: &Results) -> String {
-    let mut out = format!(
-        "| {} | Users | Government | Total |\n|---|---:|---:|---:|\n",
-        first_header(r)
+/// The cost of disjointedness by department, users / government / total.
+pub fn department_table(r: &Results) -> Table {
+    let mut table = Table::new(
+        "Cost of disjointedness by department",
+        &[first_header(r), "Users", "Government", "Total"],
     );
-    let rows = scope_rows(r, all_name(r));
-    let stats = disjointed_by_bearer(r, &rows);
-    for ((scope, name), cells) in rows.iter().zip(range_cells(&stats)) {
-        let cells = match scope {
-            Scope::Department(_) => cells,
-            _ => bold_all(cells),
-        };
-        let _ = writeln!(out, "| {name} | {} |", cells.join(" | "));
+    for (scope, name, emphasis) in scope_rows(r, all_name(r)) {
+        let row = disjointed_row(r, scope, &name);
+        match emphasis {
+            Emphasis::None => table.push(row),
+            _ => table.push_emphasised(row, Emphasis::Whole),
+        }
     }
-    out
+    table
 }
 
-/// The table of cost by component for all departments (of all journeys).
-pub fn component_table(r: &Results) -> String {
-    let mut out =
-        String::from("| Kind of cost | Users | Government | Total |\n|---|---:|---:|---:|\n");
-    let stats: Vec<Vec<Stats>> = Component::TABLE_ORDER
-        .iter()
-        .map(|&c| {
-            Bearer::ALL
-                .iter()
-                .map(|&b| r.cost(Scope::Total, c, b))
-                .collect()
-        })
-        .collect();
-    for (c, cells) in Component::TABLE_ORDER.into_iter().zip(range_cells(&stats)) {
-        let (label, cells) = if c.is_total() {
-            (format!("**{}**", c.label()), bold_all(cells))
-        } else {
-            (c.label().to_string(), cells)
-        };
-        let _ = writeln!(out, "| {label} | {} |", cells.join(" | "));
+/// The cost by component for all departments (of all journeys).
+pub fn component_table(r: &Results) -> Table {
+    let mut table = Table::new(
+        "By kind of cost, all departments",
+        &["Kind of cost", "Users", "Government", "Total"],
+    );
+    for c in Component::TABLE_ORDER {
+        let costs = Bearer::ALL
+            .iter()
+            .map(|&b| Cell::range(&r.cost(Scope::Total, c, b), money_kind(r)));
+        let row = std::iter::once(Cell::text(c.label()))
+            .chain(costs)
+            .collect();
+        match c.is_total() {
+            true => table.push_emphasised(row, Emphasis::Whole),
+            false => table.push(row),
+        }
     }
-    out
+    table
 }
 
 /// Means by department and component (users and government together).
-pub fn detail_table(r: &Results) -> String {
-    let mut out = format!("| {} |", first_header(r));
-    for c in Component::TABLE_ORDER {
-        let _ = write!(out, " {} |", c.label().replace(" (not disjointed)", ""));
-    }
-    out.push_str("\n|---|");
-    out.push_str(&"---:|".repeat(Component::TABLE_ORDER.len()));
-    out.push('\n');
-    let rows = scope_rows(r, all_name(r));
-    let means: Vec<Vec<f64>> = rows
+pub fn detail_table(r: &Results) -> Table {
+    let labels: Vec<String> = Component::TABLE_ORDER
         .iter()
-        .map(|(scope, _)| {
-            Component::TABLE_ORDER
-                .iter()
-                .map(|&c| r.cost(*scope, c, Bearer::All).mean)
-                .collect()
-        })
+        .map(|c| c.label().replace(" (not disjointed)", ""))
         .collect();
-    for ((_, name), cells) in rows.iter().zip(mean_cells(&means)) {
-        let _ = writeln!(out, "| {name} | {} |", cells.join(" | "));
+    let header: Vec<&str> = std::iter::once(first_header(r))
+        .chain(labels.iter().map(String::as_str))
+        .collect();
+    let mut table = Table::new(
+        "By department and kind of cost (means, users and government together)",
+        &header,
+    );
+    for (scope, name, emphasis) in scope_rows(r, all_name(r)) {
+        let means = Component::TABLE_ORDER
+            .iter()
+            .map(|&c| Cell::Figure(r.cost(scope, c, Bearer::All).mean, money_kind(r)));
+        let row = std::iter::once(Cell::Text(name)).chain(means).collect();
+        table.push_emphasised(row, emphasis);
     }
-    out
+    table
 }
 
 /// One sentence on how much of all cost is disjointed.
@@ -232,7 +200,7 @@ impl Exporter for SummaryMd {
         "summary.md"
     }
 
-    fn render(&self, r: &Results, _earlier: &[Artefact]) -> Result<Vec<Artefact>> {
+    fn render(&self, r: &Results) -> Result<Vec<Artefact>> {
         let mut out = format!(
             "# Cost of disjointed services: {}\n\n",
             md(&r.model().settings().name)
@@ -244,19 +212,19 @@ impl Exporter for SummaryMd {
         );
         if r.model().is_portfolio() {
             out.push_str("## Cost of disjointedness by journey\n\n");
-            out.push_str(&journey_table(r));
+            out.push_str(&render_table(&journey_table(r)));
             out.push('\n');
         }
         out.push_str("## Cost of disjointedness by department\n\n");
-        out.push_str(&department_table(r));
+        out.push_str(&render_table(&department_table(r)));
         out.push('\n');
         out.push_str(&disjointed_share_sentence(r));
         out.push_str("\n\n## By kind of cost, all departments\n\n");
-        out.push_str(&component_table(r));
+        out.push_str(&render_table(&component_table(r)));
         out.push_str(
             "\n## By department and kind of cost (means, users and government together)\n\n",
         );
-        out.push_str(&detail_table(r));
+        out.push_str(&render_table(&detail_table(r)));
         Ok(vec![Artefact::text(self.name(), out)])
     }
 }

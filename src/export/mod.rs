@@ -1,17 +1,20 @@
 //! Every artefact a run writes, in one shape: results in, named bytes out.
 //!
-//! Each file (or family of files, such as the charts) is one [`Exporter`]. The list of files a
-//! run writes is [`registered`]: adding an output file means writing one exporter and adding
-//! it there. Nothing here touches the disk — [`render_all`] returns the bytes, and the caller
-//! decides where they go (a results folder through [`crate::output::Staging`], a test, a web
-//! page).
+//! Each file (or family of files, such as the charts) is one [`Exporter`], rendered from the
+//! results alone: no exporter reads another's output. The list of files a run writes is
+//! [`registered`], and `run.json`, written last, lists them. A table is built once as a typed
+//! [`crate::table::Table`]: registering its builder in [`DATA_TABLES`] gives it its CSV file
+//! and its sheet of the workbook, and the same value renders as Markdown in the case and in
+//! the terminal. Nothing here touches the disk — [`render_all`] returns the bytes, and the
+//! caller decides where they go (a results folder through [`crate::disk::Staging`], a test, a
+//! web page).
 
+mod case_tables;
 mod charts;
 pub mod economic_case;
 mod markdown;
 mod option_tables;
 mod portfolio_md;
-pub mod register;
 mod run_json;
 mod samples;
 mod tables;
@@ -24,26 +27,24 @@ use crate::error::Result;
 use crate::results::Results;
 
 pub use markdown::{component_table, department_table, detail_table};
-pub use samples::ParquetStream;
-pub use tables::{csv_table, AppraisalCsv, Cell, SummaryCsv};
+pub use tables::{data_table, DataTable, DATA_TABLES};
 
-pub use crate::output::Artefact;
+pub use crate::disk::Artefact;
 pub use run_json::RESULTS_FORMAT;
-pub use workbook::WORKBOOK;
+pub use workbook::{workbook, WORKBOOK};
 
 /// Turns results into files.
 pub trait Exporter: Sync {
     /// The file (or, ending in `/`, the folder) this exporter writes, as a run lists it.
     fn name(&self) -> &'static str;
 
-    /// The files, rendered in memory. `earlier` holds the files of the exporters registered
-    /// before this one (`run.json` lists them). An exporter with nothing to say for these
-    /// results (an appraisal table of a scenario with no options) returns no files.
+    /// The files, rendered in memory from the results alone. An exporter with nothing to say
+    /// for these results (an appraisal table of a scenario with no options) returns no files.
     ///
     /// # Errors
     /// When an artefact cannot be rendered (a chart the backend refuses, a Parquet encoding
-    /// failure).
-    fn render(&self, results: &Results, earlier: &[Artefact]) -> Result<Vec<Artefact>>;
+    /// failure, a figure that is not finite).
+    fn render(&self, results: &Results) -> Result<Vec<Artefact>>;
 }
 
 /// Which optional artefacts to render.
@@ -64,46 +65,58 @@ impl Default for ExportOptions {
     }
 }
 
-/// The exporters of a run, in the order their files are listed.
+/// The exporters of a run, in the order their files are listed; `run.json`, which lists
+/// them, comes after them all.
 pub fn registered(options: ExportOptions) -> Vec<Box<dyn Exporter>> {
-    let mut list: Vec<Box<dyn Exporter>> = vec![
-        Box::new(tables::SummaryCsv),
-        Box::new(markdown::SummaryMd),
-        Box::new(economic_case::EconomicCaseMd {
-            charts: options.charts,
-        }),
-        Box::new(tables::SensitivityCsv),
-        Box::new(tables::AppraisalCsv),
-        Box::new(tables::YearlyCsv),
-        Box::new(tables::OrganisationsCsv),
-        Box::new(tables::TransactionsCsv),
-        Box::new(tables::SwitchingCsv),
-        Box::new(workbook::EconomicCaseXlsx),
-    ];
+    let mut list: Vec<Box<dyn Exporter>> = tables::DATA_TABLES
+        .iter()
+        .map(|t| Box::new(tables::CsvFile(t)) as Box<dyn Exporter>)
+        .collect();
+    list.push(Box::new(markdown::SummaryMd));
+    list.push(Box::new(economic_case::EconomicCaseMd {
+        charts: options.charts,
+    }));
+    list.push(Box::new(workbook::EconomicCaseXlsx));
     if options.charts {
         list.push(Box::new(charts::ChartsPng));
     }
     if options.samples {
         list.push(Box::new(samples::SamplesParquet));
     }
-    list.push(Box::new(run_json::RunJson));
     list
 }
 
 /// Every artefact of a run, rendered in memory, with the names of the exporters that wrote at
-/// least one file (the list a run reports).
+/// least one file (the list a run reports), and last `run.json`, which lists them together
+/// with `written_by_caller`: the files the caller wrote itself (a streamed `samples.parquet`).
 ///
 /// # Errors
 /// The first exporter that fails.
-pub fn render_all(results: &Results, options: ExportOptions) -> Result<Rendered> {
+pub fn render_all(
+    results: &Results,
+    options: ExportOptions,
+    written_by_caller: &[&str],
+) -> Result<Rendered> {
     let mut rendered = Rendered::default();
     for exporter in registered(options) {
-        let files = exporter.render(results, &rendered.files)?;
+        let files = exporter.render(results)?;
         if !files.is_empty() {
             rendered.names.push(exporter.name().to_string());
             rendered.files.extend(files);
         }
     }
+    let listed: Vec<&str> = rendered
+        .files
+        .iter()
+        .map(|a| a.name.as_str())
+        .chain(written_by_caller.iter().copied())
+        .collect();
+    let manifest = run_json::render(results, &listed)?;
+    rendered
+        .names
+        .extend(written_by_caller.iter().map(|n| n.to_string()));
+    rendered.names.push(run_json::NAME.to_string());
+    rendered.files.push(manifest);
     Ok(rendered)
 }
 

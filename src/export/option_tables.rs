@@ -1,73 +1,135 @@
-//! The economic case's tables of options: PV costs in their parts and who pays and who
-//! benefits, each money column in one unit.
+//! The economic case's tables of options: the options' present values, PV costs in their
+//! parts and who pays and who benefits, each money column in one unit.
 
-use std::fmt::Write as _;
-
-use super::markdown::range_cells;
-use crate::engine::Stats;
-use crate::format::md;
+use super::markdown::money_kind;
 use crate::outputs::{Metric, OrgMetric};
 use crate::results::Results;
+use crate::table::{Cell, Kind, Table};
 
-/// PV costs in their three parts — capital, the optimism-bias uplift on it, and running
-/// costs — so a reviewer sees how much of each option's cost is the Green Book's uplift.
-pub fn cost_parts_table(r: &Results) -> String {
-    let mut out = String::from("The present value of costs in its parts (means, with P10–P90):\n\n| Option | PV capital | Optimism bias on capital | PV running costs | PV costs |\n|---|---:|---:|---:|---:|\n");
+/// Each option's present values, NPSV, BCR and chance of a positive NPSV, after a row for
+/// business as usual (the baseline, all zero).
+pub fn options_table(r: &Results) -> Table {
+    let mut table = Table::new(
+        "Options",
+        &[
+            "Option",
+            "PV costs",
+            "PV benefits to users",
+            "PV benefits to government",
+            "of which cash-releasing",
+            "NPSV",
+            "BCR",
+            "P(NPSV > 0)",
+            "Net present cost to government",
+        ],
+    );
+    let zero = Cell::Figure(0.0, money_kind(r));
+    let mut bau = vec![Cell::text("Business as usual (baseline)")];
+    bau.extend([
+        zero.clone(),
+        zero.clone(),
+        zero.clone(),
+        zero.clone(),
+        zero.clone(),
+    ]);
+    bau.extend([Cell::Empty, Cell::Empty, zero]);
+    table.push(bau);
+    const MONEY: [Metric; 5] = [
+        Metric::PvCosts,
+        Metric::PvBenefitsUsers,
+        Metric::PvBenefitsGovernment,
+        Metric::PvBenefitsCashReleasing,
+        Metric::Npsv,
+    ];
+    for (o, option) in r.model().options().iter().enumerate() {
+        let mut row = vec![Cell::text(&option.name)];
+        row.extend(metric_cells(r, o, &MONEY));
+        // The BCR's central figure is the median ratio over the iterations.
+        row.push(
+            r.appraisal(o, Metric::Bcr)
+                .map_or(Cell::Empty, |st| Cell::Range {
+                    central: st.p50,
+                    low: st.p10,
+                    high: st.p90,
+                    kind: Kind::Ratio,
+                }),
+        );
+        row.push(
+            r.appraisal(o, Metric::Npsv)
+                .map_or(Cell::Empty, |st| Cell::Figure(st.p_positive, Kind::Share)),
+        );
+        row.extend(metric_cells(r, o, &[Metric::NetPresentCostGovernment]));
+        table.push(row);
+    }
+    table.notes.push(
+        "A negative net present cost to government means the option saves government more than it costs."
+            .into(),
+    );
+    table
+}
+
+/// PV costs in three parts — capital, the optimism-bias uplift on it, and running costs — so
+/// a reviewer sees how much of each option's cost is the Green Book's uplift.
+pub fn cost_parts_table(r: &Results) -> Table {
+    let mut table = Table::new(
+        "The present value of costs in its parts (means, with P10–P90)",
+        &[
+            "Option",
+            "PV capital",
+            "Optimism bias on capital",
+            "PV running costs",
+            "PV costs",
+        ],
+    );
     const COLUMNS: [Metric; 4] = [
         Metric::PvCapital,
         Metric::PvOptimismBias,
         Metric::PvRunning,
         Metric::PvCosts,
     ];
-    let cells = metric_cells(r, &COLUMNS);
-    for (option, cells) in r.model().options().iter().zip(cells) {
-        let _ = writeln!(out, "| {} | {} |", md(&option.name), cells.join(" | "));
+    for (o, option) in r.model().options().iter().enumerate() {
+        let mut row = vec![Cell::text(&option.name)];
+        row.extend(metric_cells(r, o, &COLUMNS));
+        table.push(row);
     }
-    out.push('\n');
-    out
+    table
 }
 
-/// Each option's row of "mean (P10–P90)" cells of these metrics, each column in one unit
-/// (an undefined figure reads "–").
-pub fn metric_cells(r: &Results, metrics: &[Metric]) -> Vec<Vec<String>> {
-    let options = 0..r.model().options().len();
-    let stats: Vec<Vec<Stats>> = options
-        .clone()
-        .map(|o| {
-            metrics
-                .iter()
-                .map(|&m| r.appraisal(o, m).unwrap_or(Stats::UNDEFINED))
-                .collect()
+/// An option's "mean (P10–P90)" cells of these metrics (empty where a figure is undefined).
+fn metric_cells(r: &Results, o: usize, metrics: &[Metric]) -> Vec<Cell> {
+    metrics
+        .iter()
+        .map(|&m| {
+            r.appraisal(o, m)
+                .map_or(Cell::Empty, |st| Cell::range(&st, money_kind(r)))
         })
-        .collect();
-    let mut cells = range_cells(&stats);
-    for (o, row) in options.zip(&mut cells) {
-        for (cell, &m) in row.iter_mut().zip(metrics) {
-            if r.appraisal(o, m).is_none() {
-                *cell = "–".into();
-            }
-        }
-    }
-    cells
+        .collect()
 }
 
 /// Who pays and who benefits: each organisation's PV costs, PV benefits to government and net
 /// present cost, so a reader sees that one body pays and others save.
-pub fn who_pays_table(r: &Results, o: usize) -> String {
-    let mut out = String::from("| Organisation | PV costs borne | PV benefits received | Net present cost |\n|---|---:|---:|---:|\n");
-    let organisations = r.organisations(o);
-    let stats: Vec<Vec<Stats>> = organisations
-        .iter()
-        .map(|(slot, _, _)| {
+pub fn who_pays_table(r: &Results, o: usize) -> Table {
+    let mut table = Table::new(
+        "Who pays and who benefits",
+        &[
+            "Organisation",
+            "PV costs borne",
+            "PV benefits received",
+            "Net present cost",
+        ],
+    );
+    for (slot, _, name) in r.organisations(o) {
+        let mut row = vec![Cell::Text(name)];
+        row.extend(
             OrgMetric::ALL
                 .iter()
-                .map(|&m| r.organisation(o, *slot, m))
-                .collect()
-        })
-        .collect();
-    for ((_, _, name), cells) in organisations.iter().zip(range_cells(&stats)) {
-        let _ = writeln!(out, "| {} | {} |", md(name), cells.join(" | "));
+                .map(|&m| Cell::range(&r.organisation(o, slot, m), money_kind(r))),
+        );
+        table.push(row);
     }
-    out.push_str("\nMeans, with P10–P90. A negative net present cost is a net saving to that organisation.\n\n");
-    out
+    table.notes.push(
+        "Means, with P10–P90. A negative net present cost is a net saving to that organisation."
+            .into(),
+    );
+    table
 }

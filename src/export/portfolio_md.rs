@@ -9,6 +9,7 @@ use super::words::join_and;
 use crate::format::md;
 use crate::results::Results;
 use crate::scenario::Model;
+use crate::table::markdown::render as render_table;
 
 /// A portfolio's opening: the cost of disjointedness by journey and in total, with the
 /// scenario each journey comes from and the scenarios' own options left out.
@@ -19,7 +20,7 @@ pub fn journeys_section(r: &Results) -> String {
         model.journeys().len(),
         model.settings().first_year
     );
-    out.push_str(&journey_table(r));
+    out.push_str(&render_table(&journey_table(r)));
     out.push('\n');
     let mut notes = Vec::new();
     for journey in model.journeys() {

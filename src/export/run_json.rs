@@ -1,7 +1,7 @@
 //! `run.json`: the provenance of a run — version, scenario and its SHA-256, seed, iterations,
 //! overrides and every input — which `compare` reads back.
 
-use super::{Artefact, Exporter};
+use super::Artefact;
 use crate::error::Result;
 use crate::results::Results;
 
@@ -48,59 +48,52 @@ pub(super) fn reference_tables(m: &crate::scenario::Model) -> Vec<serde_json::Va
     tables
 }
 
-/// `run.json`.
-pub struct RunJson;
+/// The manifest's name.
+pub const NAME: &str = crate::disk::MANIFEST;
 
-impl Exporter for RunJson {
-    fn name(&self) -> &'static str {
-        "run.json"
-    }
-
-    fn render(&self, r: &Results, earlier: &[Artefact]) -> Result<Vec<Artefact>> {
-        let m = r.model();
-        let s = m.settings();
-        let files: Vec<&str> = earlier
-            .iter()
-            .map(|a| a.name.as_str())
-            .chain(r.streamed_files().iter().map(String::as_str))
-            .chain([self.name()])
-            .collect();
-        let value = serde_json::json!({
-            "format": crate::output::FORMAT_ID,
-            "seams_version": env!("CARGO_PKG_VERSION"),
-            "results_format": RESULTS_FORMAT,
-            "scenario": {
-                "path": m.path().display().to_string(),
-                "sha256": m.sha256(),
-                "name": s.name,
-            },
-            "portfolio": m.is_portfolio(),
-            "journeys": m.journeys().iter().map(|j| serde_json::json!({
-                "id": j.id,
-                "name": j.name,
-                "path": j.path.display().to_string(),
-                "sha256": j.sha256,
-                "left_out_options": j.left_out_options,
-            })).collect::<Vec<_>>(),
-            "seed": r.seed(),
-            "iterations": r.iterations(),
-            "sampling": r.sampling().name(),
-            "precision": r.precision(),
-            "correlations": m.correlations(),
-            "price_base_year": s.price_base_year,
-            "first_year": s.first_year,
-            "years": s.years,
-            "overrides": m.overrides(),
-            "inputs": m.inputs().iter().map(|i| serde_json::json!({"key": i.key, "distribution": i.text})).collect::<Vec<_>>(),
-            "percentile_method": format!("nearest rank from a log-linear sketch, within {:.3}% of the exact order statistic", crate::engine::stats::SKETCH_RELATIVE_ERROR * 100.0),
-            "wall_time_seconds": (r.elapsed().as_secs_f64() * 1000.0).round() / 1000.0,
-            "reference_tables": reference_tables(m),
-            "files": files,
-        });
-        let text = serde_json::to_string_pretty(&value).map_err(|e| crate::Error::Write {
-            path: self.name().into(),
-            problem: e.to_string(),
-        })?;
-        Ok(vec![Artefact::text(self.name(), text + "\n")])
-    }
+/// `run.json`: provenance, and `files`, every file of the run (`run.json` last).
+///
+/// # Errors
+/// Only if JSON serialisation fails.
+pub fn render(r: &Results, files: &[&str]) -> Result<Artefact> {
+    let m = r.model();
+    let s = m.settings();
+    let files: Vec<&str> = files.iter().copied().chain([NAME]).collect();
+    let value = serde_json::json!({
+        "format": crate::disk::FORMAT_ID,
+        "seams_version": env!("CARGO_PKG_VERSION"),
+        "results_format": RESULTS_FORMAT,
+        "scenario": {
+            "path": m.path().display().to_string(),
+            "sha256": m.sha256(),
+            "name": s.name,
+        },
+        "portfolio": m.is_portfolio(),
+        "journeys": m.journeys().iter().map(|j| serde_json::json!({
+            "id": j.id,
+            "name": j.name,
+            "path": j.path.display().to_string(),
+            "sha256": j.sha256,
+            "left_out_options": j.left_out_options,
+        })).collect::<Vec<_>>(),
+        "seed": r.seed(),
+        "iterations": r.iterations(),
+        "sampling": r.sampling().name(),
+        "precision": r.precision(),
+        "correlations": m.correlations(),
+        "price_base_year": s.price_base_year,
+        "first_year": s.first_year,
+        "years": s.years,
+        "overrides": m.overrides(),
+        "inputs": m.inputs().iter().map(|i| serde_json::json!({"key": i.key, "distribution": i.text})).collect::<Vec<_>>(),
+        "percentile_method": format!("nearest rank from a log-linear sketch, within {:.3}% of the exact order statistic", crate::engine::stats::SKETCH_RELATIVE_ERROR * 100.0),
+        "wall_time_seconds": (r.elapsed().as_secs_f64() * 1000.0).round() / 1000.0,
+        "reference_tables": reference_tables(m),
+        "files": files,
+    });
+    let text = serde_json::to_string_pretty(&value).map_err(|e| crate::Error::Write {
+        path: NAME.into(),
+        problem: e.to_string(),
+    })?;
+    Ok(Artefact::text(NAME, text + "\n"))
 }

@@ -1,91 +1,92 @@
-//! The CSV tables of a run (README, "What a run writes"), written with the `csv` crate. Every text cell passes
-//! through one guard against formula injection, here, and every number is written as the
-//! shortest text that reads back to the same value.
+//! The tables of the CSV files (README, "What a run writes"), each built once as a typed
+//! [`Table`] and registered in [`DATA_TABLES`]: the registration gives it its CSV file and its
+//! sheet of the workbook, both rendered from the same value.
 
 use super::{Artefact, Exporter};
-use crate::error::{Error, Result};
-use crate::format::{csv_number, csv_text};
-use crate::outputs::{Bearer, Component, Metric, OrgMetric, YearlyMetric, STATISTICS};
+use crate::error::Result;
+use crate::outputs::STATISTICS;
+use crate::outputs::{Bearer, Component, Metric, OrgMetric, TransactionMetric, YearlyMetric};
 use crate::results::Results;
-use crate::sensitivity::{SwitchingValue, Tornado};
+use crate::table::{statistics_cells, Cell, Kind, Table};
 
-/// One cell of a CSV table.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Cell {
-    /// Text from a scenario or a name: neutralised if a spreadsheet would run it as a formula.
-    Text(String),
-    /// A number, written in full precision.
-    Number(f64),
-    /// An empty cell.
-    Empty,
+/// A table of the run's files: its CSV file, its sheet in the workbook (`None`: it has a place
+/// of its own there) and its builder (`None` when these results have nothing for it, such as
+/// an appraisal of a scenario with no options).
+pub struct DataTable {
+    pub file: &'static str,
+    pub sheet: Option<&'static str>,
+    pub build: fn(&Results) -> Option<Table>,
 }
 
-impl Cell {
-    /// A text cell.
-    pub fn text(s: impl Into<String>) -> Cell {
-        Cell::Text(s.into())
+/// Every CSV table of a run, in the order the workbook's sheets follow.
+pub const DATA_TABLES: [DataTable; 7] = [
+    DataTable {
+        file: "summary.csv",
+        sheet: None,
+        build: summary,
+    },
+    DataTable {
+        file: "appraisal.csv",
+        sheet: Some("Options"),
+        build: appraisal,
+    },
+    DataTable {
+        file: "yearly.csv",
+        sheet: Some("By year"),
+        build: yearly,
+    },
+    DataTable {
+        file: "organisations.csv",
+        sheet: Some("Organisations"),
+        build: organisations,
+    },
+    DataTable {
+        file: "transactions.csv",
+        sheet: Some("Transactions"),
+        build: transactions,
+    },
+    DataTable {
+        file: "sensitivity.csv",
+        sheet: Some("Sensitivity"),
+        build: sensitivity,
+    },
+    DataTable {
+        file: "switching.csv",
+        sheet: Some("Switching values"),
+        build: switching,
+    },
+];
+
+/// The registered table that writes `file`.
+pub fn data_table(file: &str) -> Option<&'static DataTable> {
+    DATA_TABLES.iter().find(|t| t.file == file)
+}
+
+/// One registered table as a CSV file.
+pub struct CsvFile(pub &'static DataTable);
+
+impl Exporter for CsvFile {
+    fn name(&self) -> &'static str {
+        self.0.file
     }
 
-    fn render(&self) -> String {
-        match self {
-            Cell::Text(s) => csv_text(s),
-            Cell::Number(x) => csv_number(*x),
-            Cell::Empty => String::new(),
-        }
+    fn render(&self, r: &Results) -> Result<Vec<Artefact>> {
+        let Some(table) = (self.0.build)(r) else {
+            return Ok(Vec::new());
+        };
+        Ok(vec![Artefact {
+            name: self.0.file.into(),
+            bytes: crate::table::csv::render(self.0.file, &table)?,
+        }])
     }
 }
 
-/// A CSV table from a header and rows.
-///
-/// # Errors
-/// [`Error::Write`] naming `name` if the CSV writer fails.
-pub fn csv_table(
-    name: &str,
-    header: &[&str],
-    rows: impl IntoIterator<Item = Vec<Cell>>,
-) -> Result<Vec<u8>> {
-    let fail = |e: &dyn std::fmt::Display| Error::Write {
-        path: name.into(),
-        problem: e.to_string(),
-    };
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    writer.write_record(header).map_err(|e| fail(&e))?;
-    for row in rows {
-        // The last guard of "never NaN in a table": a figure that is not finite stops the run
-        // before anything is written.
-        if let Some((column, x)) = row.iter().enumerate().find_map(|(i, cell)| match cell {
-            Cell::Number(x) if !x.is_finite() => Some((header.get(i).copied().unwrap_or("?"), x)),
-            _ => None,
-        }) {
-            return Err(Error::Numeric(format!(
-                "{name}: a figure in column `{column}` is not a finite number ({x}); the inputs are too extreme to give a meaningful result"
-            )));
-        }
-        writer
-            .write_record(row.iter().map(Cell::render))
-            .map_err(|e| fail(&e))?;
-    }
-    writer.into_inner().map_err(|e| fail(&e))
+/// Money in the scenario's price base year.
+fn money(r: &Results) -> Kind {
+    Kind::Money(r.model().settings().price_base_year)
 }
 
-/// One CSV file as the only artefact of its exporter.
-fn table_file(
-    name: &str,
-    header: &[&str],
-    rows: impl IntoIterator<Item = Vec<Cell>>,
-) -> Result<Vec<Artefact>> {
-    Ok(vec![Artefact {
-        name: name.into(),
-        bytes: csv_table(name, header, rows)?,
-    }])
-}
-
-/// The statistics cells of an output, or empty cells where it is undefined.
-fn statistics(s: Option<&crate::engine::Stats>) -> impl Iterator<Item = Cell> {
-    let values = s.map(|s| [s.mean, s.sd, s.se, s.p5, s.p10, s.p50, s.p90, s.p95]);
-    (0..STATISTICS.len()).map(move |i| values.map_or(Cell::Empty, |v| Cell::Number(v[i])))
-}
-
+/// A header: the leading columns, the statistics, then the trailing columns.
 fn header<'a>(leading: &[&'a str], trailing: &[&'a str]) -> Vec<&'a str> {
     leading
         .iter()
@@ -108,18 +109,18 @@ impl ScenarioColumn {
         }
     }
 
-    /// The header with `scenario` first in a portfolio.
-    fn header<'a>(&self, rest: Vec<&'a str>) -> Vec<&'a str> {
+    /// A table whose header has `scenario` first in a portfolio.
+    fn table(&self, title: &str, rest: Vec<&str>) -> Table {
         match self.portfolio {
-            true => std::iter::once("scenario").chain(rest).collect(),
-            false => rest,
+            true => Table::new(title, &[&["scenario"], rest.as_slice()].concat()),
+            false => Table::new(title, &rest),
         }
     }
 
     /// The row with its scenario's id first in a portfolio.
     fn row(&self, scenario: &str, mut rest: Vec<Cell>) -> Vec<Cell> {
         if self.portfolio {
-            rest.insert(0, Cell::text(scenario));
+            rest.insert(0, Cell::key(scenario));
         }
         rest
     }
@@ -132,76 +133,66 @@ impl ScenarioColumn {
 }
 
 /// `summary.csv`: year-0 BAU cost by department (and `total`), component and bearer.
-pub struct SummaryCsv;
-
-impl Exporter for SummaryCsv {
-    fn name(&self) -> &'static str {
-        "summary.csv"
-    }
-
-    fn render(&self, r: &Results, _earlier: &[Artefact]) -> Result<Vec<Artefact>> {
-        let lead = ScenarioColumn::of(r);
-        let lead = &lead;
-        let rows = r.scopes().into_iter().flat_map(|scope| {
-            let (scenario, id) = r.scope_ids(scope);
-            Component::ALL.into_iter().flat_map(move |c| {
-                Bearer::ALL.into_iter().map(move |b| {
-                    let mut row = vec![Cell::text(id), Cell::text(c.name()), Cell::text(b.name())];
-                    row.extend(statistics(Some(&r.cost(scope, c, b))));
-                    lead.row(scenario, row)
-                })
-            })
-        });
-        table_file(
-            self.name(),
-            &lead.header(header(&["department", "component", "bearer"], &[])),
-            rows,
-        )
-    }
-}
-
-/// `appraisal.csv`: each option × metric, with `p_positive` for NPSV.
-pub struct AppraisalCsv;
-
-impl Exporter for AppraisalCsv {
-    fn name(&self) -> &'static str {
-        "appraisal.csv"
-    }
-
-    fn render(&self, r: &Results, _earlier: &[Artefact]) -> Result<Vec<Artefact>> {
-        let options = r.model().options();
-        if options.is_empty() {
-            return Ok(Vec::new());
+fn summary(r: &Results) -> Option<Table> {
+    let lead = ScenarioColumn::of(r);
+    let mut table = lead.table(
+        "Cost in year 0 by department, kind of cost and who bears it",
+        header(&["department", "component", "bearer"], &[]),
+    );
+    for scope in r.scopes() {
+        let (scenario, id) = r.scope_ids(scope);
+        for c in Component::ALL {
+            for b in Bearer::ALL {
+                let mut row = vec![Cell::key(id), Cell::key(c.name()), Cell::key(b.name())];
+                row.extend(statistics_cells(Some(&r.cost(scope, c, b)), money(r)));
+                table.push(lead.row(scenario, row));
+            }
         }
-        let lead = ScenarioColumn::of(r);
-        let lead = &lead;
-        let rows = options.iter().enumerate().flat_map(|(o, option)| {
-            Metric::ALL.into_iter().map(move |m| {
-                let stats = r.appraisal(o, m);
-                let mut row = vec![Cell::text(&option.id), Cell::text(m.name())];
-                row.extend(statistics(stats.as_ref()));
-                row.push(match (m, stats) {
-                    (Metric::Npsv, Some(s)) => Cell::Number(s.p_positive),
-                    (Metric::PaybackYear, _) => Cell::Number(r.payback_share(o)),
-                    _ => Cell::Empty,
-                });
-                lead.row("total", row)
-            })
-        });
-        table_file(
-            self.name(),
-            &lead.header(header(&["option", "metric"], &["p_positive"])),
-            rows,
-        )
+    }
+    Some(table)
+}
+
+/// The kind of an appraisal metric's figures.
+fn metric_kind(r: &Results, m: Metric) -> Kind {
+    match m {
+        Metric::Bcr => Kind::Ratio,
+        Metric::PaybackYear => Kind::Year,
+        _ => money(r),
     }
 }
 
-/// A row of three naming cells and the short statistics `mean,p10,p50,p90`.
+/// `appraisal.csv`: each option × metric, with `p_positive` for NPSV and payback.
+fn appraisal(r: &Results) -> Option<Table> {
+    let options = r.model().options();
+    if options.is_empty() {
+        return None;
+    }
+    let lead = ScenarioColumn::of(r);
+    let mut table = lead.table(
+        "Each option's present values",
+        header(&["option", "metric"], &["p_positive"]),
+    );
+    for (o, option) in options.iter().enumerate() {
+        for m in Metric::ALL {
+            let stats = r.appraisal(o, m);
+            let mut row = vec![Cell::key(&option.id), Cell::key(m.name())];
+            row.extend(statistics_cells(stats.as_ref(), metric_kind(r, m)));
+            row.push(match (m, stats) {
+                (Metric::Npsv, Some(s)) => Cell::Figure(s.p_positive, Kind::Share),
+                (Metric::PaybackYear, _) => Cell::Figure(r.payback_share(o), Kind::Share),
+                _ => Cell::Empty,
+            });
+            table.push(lead.row("total", row));
+        }
+    }
+    Some(table)
+}
+
 /// The short statistics of `yearly.csv`, `organisations.csv` and `transactions.csv`.
 const SHORT_STATISTICS: [&str; 4] = ["mean", "p10", "p50", "p90"];
 
-/// The header of a short-statistics table: three naming columns, then [`SHORT_STATISTICS`].
-fn short_stats_header(names: [&str; 3]) -> Vec<&str> {
+/// Three naming columns, then [`SHORT_STATISTICS`].
+fn short_header(names: [&'static str; 3]) -> Vec<&'static str> {
     names
         .iter()
         .chain(SHORT_STATISTICS.iter())
@@ -209,215 +200,180 @@ fn short_stats_header(names: [&str; 3]) -> Vec<&str> {
         .collect()
 }
 
-fn short_stats_row(names: [Cell; 3], s: &crate::engine::Stats) -> Vec<Cell> {
+fn short_row(names: [Cell; 3], s: &crate::outputs::Stats, kind: Kind) -> Vec<Cell> {
     let mut row = names.to_vec();
-    row.extend([s.mean, s.p10, s.p50, s.p90].map(Cell::Number));
+    row.extend([s.mean, s.p10, s.p50, s.p90].map(|x| Cell::Figure(x, kind)));
     row
 }
 
 /// `yearly.csv`: BAU and each option × calendar year × metric.
-pub struct YearlyCsv;
-
-impl Exporter for YearlyCsv {
-    fn name(&self) -> &'static str {
-        "yearly.csv"
+fn yearly(r: &Results) -> Option<Table> {
+    let model = r.model();
+    if model.options().is_empty() {
+        return None;
     }
-
-    fn render(&self, r: &Results, _earlier: &[Artefact]) -> Result<Vec<Artefact>> {
-        let model = r.model();
-        if model.options().is_empty() {
-            return Ok(Vec::new());
+    let lead = ScenarioColumn::of(r);
+    let mut table = lead.table(
+        "Costs and benefits by year",
+        short_header(["option", "year", "metric"]),
+    );
+    let years = model.settings().years;
+    let cases = std::iter::once((None, "bau", YearlyMetric::BAU.as_slice())).chain(
+        model
+            .options()
+            .iter()
+            .enumerate()
+            .map(|(o, option)| (Some(o), option.id.as_str(), YearlyMetric::ALL.as_slice())),
+    );
+    for (option, id, metrics) in cases {
+        for y in 0..years {
+            for &m in metrics {
+                let year = Cell::Figure(f64::from(model.calendar_year(y)), Kind::Year);
+                let names = [Cell::key(id), year, Cell::key(m.name())];
+                let row = short_row(names, &r.yearly(option, y, m), money(r));
+                table.push(lead.row("total", row));
+            }
         }
-        let years = model.settings().years;
-        let lead = ScenarioColumn::of(r);
-        let row = |id: &str, option: Option<usize>, y: usize, m: YearlyMetric| {
-            let year = Cell::Number(f64::from(model.calendar_year(y)));
-            let row = short_stats_row(
-                [Cell::text(id), year, Cell::text(m.name())],
-                &r.yearly(option, y, m),
-            );
-            lead.row("total", row)
-        };
-        let bau = (0..years)
-            .flat_map(|y| YearlyMetric::BAU.into_iter().map(move |m| (y, m)))
-            .map(|(y, m)| row("bau", None, y, m));
-        let options = model.options().iter().enumerate().flat_map(|(o, option)| {
-            (0..years)
-                .flat_map(|y| YearlyMetric::ALL.into_iter().map(move |m| (y, m)))
-                .map(move |(y, m)| row(&option.id, Some(o), y, m))
-        });
-        table_file(
-            self.name(),
-            &lead.header(short_stats_header(["option", "year", "metric"])),
-            bau.chain(options),
-        )
     }
+    Some(table)
 }
 
 /// `organisations.csv`: each option × organisation (the funder and every department) × who
 /// pays and who benefits.
-pub struct OrganisationsCsv;
-
-impl Exporter for OrganisationsCsv {
-    fn name(&self) -> &'static str {
-        "organisations.csv"
+fn organisations(r: &Results) -> Option<Table> {
+    let options = r.model().options();
+    if options.is_empty() {
+        return None;
     }
-
-    fn render(&self, r: &Results, _earlier: &[Artefact]) -> Result<Vec<Artefact>> {
-        let options = r.model().options();
-        if options.is_empty() {
-            return Ok(Vec::new());
+    let lead = ScenarioColumn::of(r);
+    let mut table = lead.table(
+        "Who pays and who benefits",
+        short_header(["option", "organisation", "metric"]),
+    );
+    for (o, option) in options.iter().enumerate() {
+        for (slot, id, _) in r.organisations(o) {
+            for m in OrgMetric::ALL {
+                let names = [Cell::key(&option.id), Cell::key(&id), Cell::key(m.name())];
+                let row = short_row(names, &r.organisation(o, slot, m), money(r));
+                table.push(lead.row("total", row));
+            }
         }
-        let lead = ScenarioColumn::of(r);
-        let lead = &lead;
-        let rows = options.iter().enumerate().flat_map(|(o, option)| {
-            r.organisations(o)
-                .into_iter()
-                .flat_map(move |(slot, id, _)| {
-                    OrgMetric::ALL.into_iter().map(move |m| {
-                        let names = [
-                            Cell::text(&option.id),
-                            Cell::text(&id),
-                            Cell::text(m.name()),
-                        ];
-                        lead.row("total", short_stats_row(names, &r.organisation(o, slot, m)))
-                    })
-                })
-        });
-        table_file(
-            self.name(),
-            &lead.header(short_stats_header(["option", "organisation", "metric"])),
-            rows,
-        )
+    }
+    Some(table)
+}
+
+/// The kind of a transaction metric's figures.
+fn transaction_kind(r: &Results, m: TransactionMetric) -> Kind {
+    let year = r.model().settings().price_base_year;
+    match m {
+        TransactionMetric::CostPerTransaction | TransactionMetric::UserCostPerJourney => {
+            Kind::UnitCost(year)
+        }
+        TransactionMetric::Contacts | TransactionMetric::ChannelContacts(_) => Kind::Count,
+        TransactionMetric::ChannelCost(_) => Kind::Money(year),
+        TransactionMetric::DigitalTakeUp => Kind::Share,
     }
 }
 
 /// `transactions.csv` (docs/method.md §6): cost per transaction, cost per journey to users,
 /// contacts (and by channel) and digital take-up, per department and in total, for business as
 /// usual and each option in full effect.
-pub struct TransactionsCsv;
-
-impl Exporter for TransactionsCsv {
-    fn name(&self) -> &'static str {
-        "transactions.csv"
+fn transactions(r: &Results) -> Option<Table> {
+    let model = r.model();
+    let lead = ScenarioColumn::of(r);
+    let mut table = lead.table(
+        "Cost per transaction",
+        short_header(["option", "department", "metric"]),
+    );
+    let cases = std::iter::once((None, "bau")).chain(
+        model
+            .options()
+            .iter()
+            .enumerate()
+            .map(|(o, option)| (Some(o), option.id.as_str())),
+    );
+    for (option, name) in cases {
+        for scope in r.scopes() {
+            let (scenario, place) = r.scope_ids(scope);
+            for (metric, s) in r.transactions(option, scope) {
+                let names = [
+                    Cell::key(name),
+                    Cell::key(place),
+                    Cell::key(metric.name(r.channel_ids())),
+                ];
+                let row = short_row(names, &s, transaction_kind(r, metric));
+                table.push(lead.row(scenario, row));
+            }
+        }
     }
-
-    fn render(&self, r: &Results, _earlier: &[Artefact]) -> Result<Vec<Artefact>> {
-        let model = r.model();
-        let blocks = std::iter::once((None, "bau")).chain(
-            model
-                .options()
-                .iter()
-                .enumerate()
-                .map(|(o, option)| (Some(o), option.id.as_str())),
-        );
-        let scopes = r.scopes();
-        let lead = ScenarioColumn::of(r);
-        let (scopes, lead) = (&scopes, &lead);
-        let rows = blocks.flat_map(|(option, name)| {
-            scopes.iter().flat_map(move |&scope| {
-                let (scenario, place) = r.scope_ids(scope);
-                r.transactions(option, scope)
-                    .into_iter()
-                    .map(move |(metric, s)| {
-                        let names = [
-                            Cell::text(name),
-                            Cell::text(place),
-                            Cell::text(metric.name(r.channel_ids())),
-                        ];
-                        lead.row(scenario, short_stats_row(names, &s))
-                    })
-            })
-        });
-        table_file(
-            self.name(),
-            &lead.header(short_stats_header(["option", "department", "metric"])),
-            rows,
-        )
-    }
+    Some(table)
 }
 
 /// `sensitivity.csv`: each output's drivers, largest |swing| first.
-pub struct SensitivityCsv;
-
-impl Exporter for SensitivityCsv {
-    fn name(&self) -> &'static str {
-        "sensitivity.csv"
+fn sensitivity(r: &Results) -> Option<Table> {
+    let lead = ScenarioColumn::of(r);
+    let mut table = lead.table(
+        "What drives each result",
+        vec![
+            "output",
+            "input",
+            "spearman",
+            "variance_share",
+            "mean_when_low",
+            "mean_when_high",
+            "swing",
+        ],
+    );
+    for t in r.tornadoes() {
+        for d in &t.drivers {
+            let row = vec![
+                Cell::key(&t.output),
+                Cell::key(&d.input),
+                Cell::Figure(d.spearman, Kind::Correlation),
+                Cell::Figure(d.variance_share, Kind::Share),
+                Cell::Figure(d.mean_when_low, money(r)),
+                Cell::Figure(d.mean_when_high, money(r)),
+                Cell::Figure(d.swing, money(r)),
+            ];
+            table.push(lead.row(ScenarioColumn::of_input(&d.input), row));
+        }
     }
-
-    fn render(&self, r: &Results, _earlier: &[Artefact]) -> Result<Vec<Artefact>> {
-        let lead = ScenarioColumn::of(r);
-        let lead = &lead;
-        let rows = r.tornadoes().iter().flat_map(|t: &Tornado| {
-            t.drivers.iter().map(move |d| {
-                let scenario = ScenarioColumn::of_input(&d.input);
-                lead.row(
-                    scenario,
-                    vec![
-                        Cell::text(&t.output),
-                        Cell::text(&d.input),
-                        Cell::Number(d.spearman),
-                        Cell::Number(d.variance_share),
-                        Cell::Number(d.mean_when_low),
-                        Cell::Number(d.mean_when_high),
-                        Cell::Number(d.swing),
-                    ],
-                )
-            })
-        });
-        table_file(
-            self.name(),
-            &lead.header(vec![
-                "output",
-                "input",
-                "spearman",
-                "variance_share",
-                "mean_when_low",
-                "mean_when_high",
-                "swing",
-            ]),
-            rows,
-        )
-    }
+    Some(table)
 }
 
 /// `switching.csv`: for each option and uncertain input, the value at which NPSV is zero.
-pub struct SwitchingCsv;
-
-impl Exporter for SwitchingCsv {
-    fn name(&self) -> &'static str {
-        "switching.csv"
+fn switching(r: &Results) -> Option<Table> {
+    if r.model().options().is_empty() {
+        return None;
     }
-
-    fn render(&self, r: &Results, _earlier: &[Artefact]) -> Result<Vec<Artefact>> {
-        if r.model().options().is_empty() {
-            return Ok(Vec::new());
-        }
-        let lead = ScenarioColumn::of(r);
-        let rows = r.switching_values().iter().map(|v: &SwitchingValue| {
-            lead.row(
-                ScenarioColumn::of_input(&v.input),
-                vec![
-                    Cell::text(&v.option),
-                    Cell::text(&v.input),
-                    Cell::Number(v.base_value),
-                    v.switching_value.map_or(Cell::text("none"), Cell::Number),
-                    v.change_percent().map_or(Cell::Empty, Cell::Number),
-                    Cell::text(v.within_p5_p95().to_string()),
-                ],
-            )
-        });
-        table_file(
-            self.name(),
-            &lead.header(vec![
-                "option",
-                "input",
-                "base_value",
-                "switching_value",
-                "change_percent",
-                "within_p5_p95",
-            ]),
-            rows,
-        )
+    let lead = ScenarioColumn::of(r);
+    let mut table = lead.table(
+        "Switching values",
+        vec![
+            "option",
+            "input",
+            "base_value",
+            "switching_value",
+            "change_percent",
+            "within_p5_p95",
+        ],
+    );
+    for v in r.switching_values() {
+        let unit = r
+            .model()
+            .input(&v.input)
+            .map_or(crate::params::Unit::Count, |i| i.unit);
+        let row = vec![
+            Cell::key(&v.option),
+            Cell::key(&v.input),
+            Cell::Figure(v.base_value, Kind::Input(unit)),
+            v.switching_value
+                .map_or(Cell::key("none"), |x| Cell::Figure(x, Kind::Input(unit))),
+            v.change_percent()
+                .map_or(Cell::Empty, |x| Cell::Figure(x, Kind::Change)),
+            Cell::Flag(v.within_p5_p95()),
+        ];
+        table.push(lead.row(ScenarioColumn::of_input(&v.input), row));
     }
+    Some(table)
 }

@@ -1,13 +1,12 @@
 //! The short tables `seams run` prints: the headline cost and the options. The same figures
 //! as the files, formatted for a terminal.
 
-use std::fmt::Write as _;
-
-use super::markdown::{mean_cells, range_cells};
-use crate::engine::Stats;
-use crate::format::{percent, ratio, thousands};
+use super::markdown::money_kind;
+use crate::format::thousands;
 use crate::outputs::{Bearer, Component, Metric, Scope};
 use crate::results::Results;
+use crate::table::terminal::render;
+use crate::table::{Cell, Kind, Table};
 
 /// The headline and, where there are options, the options table; then how a precision
 /// target ended, where the run had one.
@@ -54,16 +53,15 @@ pub fn headline(r: &Results) -> String {
         s.price_base_year,
         thousands(r.iterations())
     );
-    let stats: Vec<Vec<Stats>> = Bearer::ALL
+    let mut table = Table::new("Cost of disjointedness", &[]);
+    for (bearer, label) in Bearer::ALL
         .into_iter()
-        .map(|b| vec![r.cost(Scope::Total, Component::Disjointed, b)])
-        .collect();
-    for (label, cells) in ["users", "government", "total"]
-        .into_iter()
-        .zip(range_cells(&stats))
+        .zip(["users", "government", "total"])
     {
-        let _ = writeln!(out, "  {label:<11} {}", cells[0]);
+        let cost = r.cost(Scope::Total, Component::Disjointed, bearer);
+        table.push(vec![Cell::text(label), Cell::range(&cost, money_kind(r))]);
     }
+    out.push_str(&render(&table, &[11]));
     out
 }
 
@@ -73,49 +71,29 @@ pub fn options(r: &Results) -> String {
     if model.options().is_empty() {
         return String::new();
     }
-    let mut out = format!(
-        "\nOptions over {} years, present values in {} prices:\n  {:<24} {:>9} {:>9} {:>9} {:>10} {:>7}\n",
+    let mut table = Table::new(
+        "Options",
+        &["option", "NPSV mean", "P10", "P90", "P(NPSV>0)", "BCR P50"],
+    );
+    for (o, option) in model.options().iter().enumerate() {
+        let Some(npsv) = r.appraisal(o, Metric::Npsv) else {
+            continue;
+        };
+        let money = |x: f64| Cell::Figure(x, money_kind(r));
+        table.push(vec![
+            Cell::key(&option.id),
+            money(npsv.mean),
+            money(npsv.p10),
+            money(npsv.p90),
+            Cell::Figure(npsv.p_positive, Kind::Share),
+            r.appraisal(o, Metric::Bcr)
+                .map_or(Cell::Empty, |s| Cell::Figure(s.p50, Kind::Ratio)),
+        ]);
+    }
+    format!(
+        "\nOptions over {} years, present values in {} prices:\n{}",
         model.settings().years,
         model.settings().price_base_year,
-        "option",
-        "NPSV mean",
-        "P10",
-        "P90",
-        "P(NPSV>0)",
-        "BCR P50"
-    );
-    let rows: Vec<(usize, Stats)> = (0..model.options().len())
-        .filter_map(|o| r.appraisal(o, Metric::Npsv).map(|s| (o, s)))
-        .collect();
-    let means: Vec<Vec<f64>> = rows
-        .iter()
-        .map(|(_, s)| vec![s.mean, s.p10, s.p90])
-        .collect();
-    for ((o, npsv), cells) in rows.into_iter().zip(mean_cells(&means)) {
-        let option = &model.options()[o];
-        let bcr = r
-            .appraisal(o, Metric::Bcr)
-            .map_or("–".to_string(), |s| ratio(s.p50));
-        let _ = writeln!(
-            out,
-            "  {:<24} {:>9} {:>9} {:>9} {:>10} {:>7}",
-            truncate(&option.id, 24),
-            cells[0],
-            cells[1],
-            cells[2],
-            percent(npsv.p_positive),
-            bcr
-        );
-    }
-    out
-}
-
-fn truncate(text: &str, width: usize) -> String {
-    if text.chars().count() <= width {
-        text.to_string()
-    } else {
-        let mut t: String = text.chars().take(width - 1).collect();
-        t.push('…');
-        t
-    }
+        render(&table, &[24, 9, 9, 9, 10, 7])
+    )
 }

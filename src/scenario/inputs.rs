@@ -218,11 +218,17 @@ impl<'t> Loader<'t> {
                 fix,
             });
         }
-        match self.errors.len() {
-            0 => Ok(()),
-            1 => Err(self.errors.remove(0).into()),
-            _ => Err(Error::Inputs(std::mem::take(&mut self.errors))),
+        match self.errors.is_empty() {
+            true => Ok(()),
+            false => Err(Error::inputs(std::mem::take(&mut self.errors), "loading")),
         }
+    }
+
+    /// What a pass built, once every problem it found is reported: `None` comes only with a
+    /// recorded problem, and without one it is a fault of seams, said as such.
+    pub(super) fn finish_with<T>(&mut self, built: Option<T>, what: &str) -> Result<T> {
+        self.finish()?;
+        built.ok_or_else(|| Error::inputs(Vec::new(), what))
     }
 
     /// Converts a TOML value into a distribution, or an error message and fix.

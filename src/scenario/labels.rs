@@ -181,11 +181,11 @@ fn words(key: &str) -> String {
 mod tests {
     #[test]
     fn inputs_read_as_a_person_would_name_them() {
-        let model = crate::scenario::load_str(
+        let model = crate::scenario::Source::from_text(
             include_str!("../../tests/fixtures/small.toml"),
             "small.toml",
-            &[],
         )
+        .model(&[])
         .unwrap();
         assert_eq!(model.label("journeys.per_year"), "Journeys a year");
         assert_eq!(

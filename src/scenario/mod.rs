@@ -19,13 +19,13 @@ mod labels;
 mod options;
 mod portfolio;
 mod raw;
+mod source;
+pub use source::Source;
 
 use std::path::{Path, PathBuf};
 
-use sha2::{Digest, Sha256};
-
 use crate::dist::{Dist, Domain, Sampler};
-use crate::error::{line_column, Error, InputError, Result};
+use crate::error::{InputError, Result};
 use crate::params::{ChannelParam, DeptParam, Unit, CHANNEL_PARAM_COUNT, DEPT_PARAM_COUNT};
 
 /// The largest appraisal period seams accepts, in years.
@@ -401,22 +401,6 @@ pub struct Model {
 }
 
 impl Model {
-    /// Reads and validates a scenario file, applying `overrides`; see [`load`].
-    ///
-    /// # Errors
-    /// As [`load`].
-    pub fn from_path(path: impl AsRef<Path>, overrides: &[Override]) -> Result<Model> {
-        load(path.as_ref(), overrides)
-    }
-
-    /// Validates scenario text; `origin` names it in messages. See [`load_str`].
-    ///
-    /// # Errors
-    /// As [`load`].
-    pub fn from_text(text: &str, origin: &str, overrides: &[Override]) -> Result<Model> {
-        load_str(text, origin, overrides)
-    }
-
     /// The same model with its options left out: business as usual alone. (Inputs that only
     /// options use stay, unused, so that every other input keeps its random stream.)
     pub fn without_options(&self) -> Model {
@@ -524,73 +508,4 @@ pub use build::read_precision;
 
 pub fn read_price_year(text: &str) -> std::result::Result<i32, (String, String)> {
     inputs::read_price_year(&toml::Value::String(text.to_string()))
-}
-
-/// Reads and validates a scenario file, applying `overrides`.
-///
-/// # Errors
-/// [`Error::Read`] when the file cannot be read; [`Error::Input`] or [`Error::Inputs`] naming
-/// the file, key, line, problem and fix for anything malformed.
-pub fn load(path: &Path, overrides: &[Override]) -> Result<Model> {
-    let origin = path.display().to_string();
-    let (text, sha256) = read_text(path)?;
-    let mut model = if portfolio::is_portfolio(&text) {
-        portfolio::load(path, &text, overrides)?
-    } else {
-        let mut model = load_str(&text, &origin, overrides)?;
-        model.journeys[0].path = path.to_path_buf();
-        model.journeys[0].sha256 = sha256.clone();
-        model
-    };
-    model.path = path.to_path_buf();
-    model.sha256 = sha256;
-    Ok(model)
-}
-
-/// Reads a scenario (or portfolio) file as UTF-8 text, with the SHA-256 of its bytes in hex.
-fn read_text(path: &Path) -> Result<(String, String)> {
-    let origin = path.display().to_string();
-    let bytes = crate::files::read_regular(path, "scenario", MAX_SCENARIO_BYTES)?;
-    let text = std::str::from_utf8(&bytes).map_err(|e| InputError {
-        origin: origin.clone(),
-        location: Some(line_column(
-            &String::from_utf8_lossy(&bytes[..e.valid_up_to()]),
-            e.valid_up_to(),
-        )),
-        key: String::new(),
-        problem: format!(
-            "the file is not UTF-8 text (invalid byte at offset {})",
-            e.valid_up_to()
-        ),
-        fix: "save the scenario as UTF-8".into(),
-    })?;
-    Ok((text.to_string(), format!("{:x}", Sha256::digest(&bytes))))
-}
-
-/// Validates scenario text; `origin` names it in messages.
-///
-/// # Errors
-/// As [`load`].
-pub fn load_str(text: &str, origin: &str, overrides: &[Override]) -> Result<Model> {
-    if portfolio::is_portfolio(text) {
-        return Err(InputError {
-            origin: origin.into(),
-            location: None,
-            key: "portfolio".into(),
-            problem: "is a portfolio, whose scenario paths are relative to its file".into(),
-            fix: "read a portfolio from its file (Model::from_path)".into(),
-        }
-        .into());
-    }
-    let raw: raw::RawScenario =
-        toml::from_str(text).map_err(|e| raw::toml_error(text, origin, &e))?;
-    let mut loader = inputs::Loader::new(text, origin, overrides)?;
-    let model = loader.build(raw);
-    loader.finish()?;
-    let mut model = model.ok_or_else(|| Error::Inputs(Vec::new()))?;
-    model.overrides = loader.applied;
-    model.inputs = loader.inputs;
-    model.sha256 = format!("{:x}", Sha256::digest(text.as_bytes()));
-    model.journeys[0].sha256 = model.sha256.clone();
-    Ok(model)
 }

@@ -12,6 +12,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use super::source::{FileText, Source};
+
 use toml::Spanned;
 
 use super::build::stem_of;
@@ -37,7 +39,8 @@ struct Part {
 }
 
 /// Reads and validates a portfolio file whose text is `text`, applying `overrides`.
-pub(super) fn load(path: &Path, text: &str, overrides: &[Override]) -> Result<Model> {
+pub(super) fn load(source: &Source, text: &str, overrides: &[Override]) -> Result<Model> {
+    let path = source.path();
     let origin = path.display().to_string();
     let raw: RawPortfolioFile =
         toml::from_str(text).map_err(|e| raw::toml_error(text, &origin, &e))?;
@@ -62,21 +65,24 @@ pub(super) fn load(path: &Path, text: &str, overrides: &[Override]) -> Result<Mo
         e.key = e.key.replacen("scenario.", "portfolio.", 1);
     }
     let (Some(mut settings), true) = (settings, loader.errors.is_empty()) else {
-        return Err(Error::Inputs(std::mem::take(&mut loader.errors)));
+        return Err(Error::inputs(
+            std::mem::take(&mut loader.errors),
+            "reading the portfolio's settings",
+        ));
     };
     let files = scenario_files(&mut loader, path, &raw);
     let several = files.len() > 1;
     let mut parts = Vec::new();
     for (stem, file) in files {
         let overrides = routed.get(&stem).cloned().unwrap_or_default();
-        match load_part(path, &file, &stem, &raw, several, &overrides) {
+        match load_part(source, &file, &stem, &raw, several, &overrides) {
             Ok(part) => parts.push(part),
-            Err(e) => errors.extend(input_errors(e)),
+            Err(e) => errors.extend(e.into_input_errors()),
         }
     }
     if !errors.is_empty() || !loader.errors.is_empty() {
         errors.append(&mut loader.errors);
-        return Err(Error::Inputs(errors));
+        return Err(Error::inputs(errors, "loading the portfolio's scenarios"));
     }
     let shared = shared_kinds(&mut loader, &raw, &parts);
     let mut model = join(&mut loader, parts, &shared);
@@ -101,11 +107,7 @@ pub(super) fn load(path: &Path, text: &str, overrides: &[Override]) -> Result<Mo
         .map(|j| (j.id.clone(), j.departments.clone()))
         .collect();
     model.options = loader.options(raw.options, &model.departments, settings.years);
-    loader.finish().map_err(|e| {
-        errors.extend(input_errors(e));
-        Error::Inputs(std::mem::take(&mut errors))
-    })?;
-    let discounting = discounting.ok_or_else(|| Error::Inputs(Vec::new()))?;
+    let discounting = loader.finish_with(discounting, "reading the portfolio's discounting")?;
     model.discount_factors = appraisal::discount_factors(settings.years, discounting);
     model.discounting = discounting;
     model.settings = settings;
@@ -194,15 +196,17 @@ fn scenario_files(
 /// Reads one scenario of the portfolio: its settings replaced by the portfolio's, its options
 /// and discounting left out, its keys put under its stem.
 fn load_part(
-    portfolio_path: &Path,
+    source: &Source,
     file: &Path,
     stem: &str,
     portfolio: &RawPortfolioFile,
     several: bool,
     overrides: &[Override],
 ) -> Result<Part> {
-    let (text, sha256) =
-        super::read_text(file).map_err(|e| in_portfolio(e, file, portfolio_path))?;
+    let portfolio_path = source.path();
+    let FileText { text, sha256 } = source
+        .part(file)
+        .map_err(|e| in_portfolio(e, file, portfolio_path))?;
     if is_portfolio(&text) {
         return Err(InputError {
             origin: file.display().to_string(),
@@ -239,8 +243,7 @@ fn load_part(
     loader.prefix_streams = several;
     loader.default_price_year = (own_base != base as i32).then_some(own_base);
     let model = loader.build(raw);
-    loader.finish()?;
-    let mut model = model.ok_or_else(|| Error::Inputs(Vec::new()))?;
+    let mut model = loader.finish_with(model, "loading a scenario of the portfolio")?;
     let journey = &mut model.journeys[0];
     journey.id = stem.to_string();
     journey.path = file.to_path_buf();
@@ -272,21 +275,6 @@ fn in_portfolio(e: Error, file: &Path, portfolio: &Path) -> Error {
         }
         .into(),
         other => other,
-    }
-}
-
-/// The errors inside an error, as a list.
-fn input_errors(e: Error) -> Vec<InputError> {
-    match e {
-        Error::Input(e) => vec![*e],
-        Error::Inputs(list) => list,
-        other => vec![InputError {
-            origin: String::new(),
-            location: None,
-            key: String::new(),
-            problem: other.to_string(),
-            fix: String::new(),
-        }],
     }
 }
 

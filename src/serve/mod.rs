@@ -26,7 +26,7 @@ use serde_json::{json, Value};
 use crate::engine::{CancelToken, Keep, RunConfig};
 use crate::error::{Error, Result};
 use crate::results::Results;
-use crate::scenario::{Model, Override};
+use crate::scenario::{Model, Override, Source};
 
 /// The most iterations a live rerun runs (the scenario's own count, if smaller).
 pub const LIVE_ITERATIONS: u64 = 20_000;
@@ -38,10 +38,10 @@ pub const MAX_BODY: usize = 64 * 1024;
 /// elsewhere.
 const PAGE: &str = include_str!("page.html");
 
-/// What the server holds: the scenario, the scenario file's own headline, and the last good
-/// run with the edits behind it.
+/// What the server holds: the scenario as read at start-up (every edit is built from these
+/// bytes), the scenario file's own headline, and the last good run with the edits behind it.
 struct Desk {
-    scenario: PathBuf,
+    source: Source,
     /// The scenario's inputs as the file writes them, for the page's cells.
     assumptions: Value,
     baseline_means: Vec<f64>,
@@ -60,13 +60,14 @@ struct Last {
 /// scenario is refused before the server starts.
 ///
 /// # Errors
-/// As [`Model::from_path`] and [`crate::run`].
+/// As [`Source::read`], [`Source::model`] and [`crate::run`].
 pub fn router(scenario: PathBuf) -> Result<Router> {
-    let model = Model::from_path(&scenario, &[])?;
+    let source = Source::read(&scenario)?;
+    let model = source.model(&[])?;
     let results = live_run(&model, None, CancelToken::new())?;
     let desk = Desk {
         assumptions: view::assumptions(&model),
-        scenario,
+        source,
         baseline_means: view::headline_means(&results),
         last: Mutex::new(Last {
             edits: BTreeMap::new(),
@@ -96,16 +97,19 @@ pub fn serve(scenario: PathBuf, port: u16, stop: CancelToken) -> Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .map_err(|e| Error::Numeric(format!("cannot start the server: {e}")))?;
+        .map_err(|e| server_error(port, format!("cannot start its runtime: {e}")))?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
             .await
-            .map_err(|e| Error::Usage {
-                flag: "--port".into(),
-                problem: format!("cannot listen on 127.0.0.1:{port}: {e}"),
-                fix: "choose another port, e.g. --port 8766, or --port 0 for any free one".into(),
+            .map_err(|e| {
+                server_error(
+                    port,
+                    format!("cannot listen there ({e}); choose another port, e.g. --port 8766, or --port 0 for any free one"),
+                )
             })?;
-        let address = listener.local_addr().map_err(|e| Error::Numeric(e.to_string()))?;
+        let address = listener
+            .local_addr()
+            .map_err(|e| server_error(port, format!("has no local address: {e}")))?;
         // Written, not printed: a reader that has gone (a closed pipe) must not stop the
         // server.
         let mut out = std::io::stdout();
@@ -122,8 +126,16 @@ pub fn serve(scenario: PathBuf, port: u16, stop: CancelToken) -> Result<()> {
                 }
             })
             .await
-            .map_err(|e| Error::Numeric(format!("the server stopped: {e}")))
+            .map_err(|e| server_error(port, format!("stopped while serving: {e}")))
     })
+}
+
+/// A failure of the server itself (exit 1): it names the address and the cause.
+fn server_error(port: u16, problem: String) -> Error {
+    Error::Server {
+        address: format!("127.0.0.1:{port}"),
+        problem,
+    }
 }
 
 /// Runs a model for the page: at most [`LIVE_ITERATIONS`] (or `requested`, if fewer), the
@@ -188,7 +200,12 @@ async fn state(State(desk): State<Arc<Desk>>) -> Response {
     let desk2 = Arc::clone(&desk);
     let answer = tokio::task::spawn_blocking(move || -> Result<Value> {
         let shown = view::results(&results, &desk2.baseline_means, results.model().overrides())?;
-        Ok(json!({ "assumptions": desk2.assumptions, "edits": edits, "results": shown }))
+        Ok(json!({
+            "assumptions": desk2.assumptions,
+            "edits": edits,
+            "results": shown,
+            "file_changed": desk2.source.changed_on_disk(),
+        }))
     })
     .await;
     respond(answer)
@@ -237,7 +254,7 @@ async fn rerun(State(desk): State<Arc<Desk>>, Json(request): Json<RunRequest>) -
                 price_year: None,
             })
             .collect();
-        let model = Model::from_path(&desk2.scenario, &overrides)?;
+        let model = desk2.source.model(&overrides)?;
         let results = live_run(&model, request.iterations, cancel)?;
         let shown = view::results(&results, &desk2.baseline_means, model.overrides())?;
         let mut last = desk2.last.lock().unwrap_or_else(|e| e.into_inner());
@@ -263,7 +280,7 @@ async fn reset(State(desk): State<Arc<Desk>>) -> Response {
 /// The register of the scenario with the page's edits, for `seams run --assumptions`.
 async fn register_csv(State(desk): State<Arc<Desk>>) -> Response {
     let results = Arc::clone(&desk.last.lock().unwrap_or_else(|e| e.into_inner()).results);
-    match crate::assumptions::register_csv(results.model()) {
+    match crate::register::register_csv(results.model()) {
         Ok(text) => attachment("register.csv", "text/csv; charset=utf-8", text.into_bytes()),
         Err(e) => error_response(&e),
     }
@@ -272,18 +289,7 @@ async fn register_csv(State(desk): State<Arc<Desk>>) -> Response {
 /// The whole case of the last good run as one workbook; its Assumptions sheet is the register.
 async fn workbook(State(desk): State<Arc<Desk>>) -> Response {
     let results = Arc::clone(&desk.last.lock().unwrap_or_else(|e| e.into_inner()).results);
-    let answer = tokio::task::spawn_blocking(move || {
-        let options = crate::export::ExportOptions {
-            charts: false,
-            samples: false,
-        };
-        let rendered = crate::export::render_all(&results, options)?;
-        Ok(rendered
-            .get(crate::export::WORKBOOK)
-            .map(|a| a.bytes.clone())
-            .unwrap_or_default())
-    })
-    .await;
+    let answer = tokio::task::spawn_blocking(move || crate::export::workbook(&results)).await;
     match answer {
         Ok(Ok(bytes)) => attachment(
             crate::export::WORKBOOK,
@@ -323,10 +329,7 @@ fn respond(answer: std::result::Result<Result<Value>, tokio::task::JoinError>) -
 fn error_response(e: &Error) -> Response {
     let (status, key) = match e {
         Error::Input(input) => (StatusCode::UNPROCESSABLE_ENTITY, input.key.clone()),
-        Error::Inputs(list) => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            list.first().map(|i| i.key.clone()).unwrap_or_default(),
-        ),
+        Error::Inputs(list) => (StatusCode::UNPROCESSABLE_ENTITY, list.first().key.clone()),
         Error::Usage { .. } | Error::Numeric(_) => {
             (StatusCode::UNPROCESSABLE_ENTITY, String::new())
         }

@@ -175,7 +175,9 @@ repetition_rate = 1
 repeat_user_minutes = "uniform(0, 10)"
 repeat_staff_minutes = "uniform(0, 4)"
 "#;
-    let model = seams::Model::from_text(text, "shares.toml", &[]).unwrap();
+    let model = seams::Source::from_text(text, "shares.toml")
+        .model(&[])
+        .unwrap();
     let results = seams::run(&model, &seams::RunConfig::default()).unwrap();
     let cost = &results.tornadoes()[0];
     let share = |key: &str| {

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use seams::export::{self, ExportOptions};
 use seams::outputs::{Bearer, Component, Metric, Scope};
-use seams::{CancelToken, Error, Keep, Model, RunConfig};
+use seams::{CancelToken, Error, Keep, RunConfig, Source};
 
 use super::common::*;
 
@@ -18,13 +18,15 @@ fn config(iterations: u64) -> RunConfig {
 }
 
 fn summary_csv(results: &seams::Results) -> Vec<u8> {
-    let rendered = export::render_all(results, ExportOptions::default()).unwrap();
+    let rendered = export::render_all(results, ExportOptions::default(), &[]).unwrap();
     rendered.get("summary.csv").unwrap().bytes.clone()
 }
 
 #[test]
 fn a_cancelled_run_leaves_later_runs_in_the_same_process_alone() {
-    let model = Model::from_path(fixture("small.toml"), &[]).unwrap();
+    let model = Source::read(fixture("small.toml"))
+        .and_then(|s| s.model(&[]))
+        .unwrap();
     let before = seams::run(&model, &config(20_000)).unwrap();
 
     // Cancel the second run from inside it, once it has done some batches.
@@ -78,7 +80,9 @@ fn a_cancelled_app_run_leaves_the_previous_results_folder_as_it_was() {
 
 #[test]
 fn every_artefact_renders_in_memory() {
-    let model = Model::from_path(fixture("small.toml"), &[]).unwrap();
+    let model = Source::read(fixture("small.toml"))
+        .and_then(|s| s.model(&[]))
+        .unwrap();
     let results = seams::run(
         &model,
         &RunConfig {
@@ -91,10 +95,12 @@ fn every_artefact_renders_in_memory() {
         charts: true,
         samples: true,
     };
-    let rendered = export::render_all(&results, options).unwrap();
+    let rendered = export::render_all(&results, options, &[]).unwrap();
+    // Every registered exporter, then run.json, which lists them.
     let registered: Vec<&str> = export::registered(options)
         .iter()
         .map(|e| e.name())
+        .chain(["run.json"])
         .collect();
     // The small fixture has options, so every exporter has something to write.
     assert_eq!(rendered.names, registered);
@@ -141,8 +147,12 @@ fn every_artefact_renders_in_memory() {
 
 #[test]
 fn a_model_runs_from_text() {
-    let model = Model::from_text(&fixture_text("small.toml"), "small.toml", &[]).unwrap();
-    let from_file = Model::from_path(fixture("small.toml"), &[]).unwrap();
+    let model = Source::from_text(&fixture_text("small.toml"), "small.toml")
+        .model(&[])
+        .unwrap();
+    let from_file = Source::read(fixture("small.toml"))
+        .and_then(|s| s.model(&[]))
+        .unwrap();
     let a = seams::run(&model, &config(4_096)).unwrap();
     let b = seams::run(&from_file, &config(4_096)).unwrap();
     assert_eq!(summary_csv(&a), summary_csv(&b));
@@ -152,7 +162,9 @@ fn a_model_runs_from_text() {
 fn only_the_first_million_iterations_are_kept_for_sensitivity() {
     // Memory stays bounded whatever the iteration count: statistics cover every iteration,
     // the per-iteration values only the first KEPT_ITERATIONS.
-    let model = Model::from_path(fixture("fixed-option.toml"), &[]).unwrap();
+    let model = Source::read(fixture("fixed-option.toml"))
+        .and_then(|s| s.model(&[]))
+        .unwrap();
     let iterations = seams::engine::KEPT_ITERATIONS + 5_000;
     let results = seams::run(&model, &config(iterations)).unwrap();
     assert_eq!(results.iterations(), iterations);

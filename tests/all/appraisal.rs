@@ -278,7 +278,9 @@ fn a_one_year_capital_may_be_written_as_a_plain_distribution() {
 
 #[test]
 fn pv_costs_are_the_sum_of_capital_optimism_bias_and_running_costs() {
-    let model = seams::Model::from_path(fixture("small.toml"), &[]).unwrap();
+    let model = seams::Source::read(fixture("small.toml"))
+        .and_then(|s| s.model(&[]))
+        .unwrap();
     let r = seams::run(&model, &seams::RunConfig::default()).unwrap();
     use seams::outputs::Metric;
     let mean = |m: Metric| r.appraisal(0, m).unwrap().mean;

@@ -11,14 +11,16 @@
 //! 6 min at £0.20 = £1.20.
 
 use seams::outputs::{Bearer, Component, Metric, Scope, TransactionMetric as T};
-use seams::{Model, Override, RunConfig};
+use seams::{Override, RunConfig, Source};
 
 use super::common::*;
 
 const TIGHT: f64 = 1e-12;
 
 fn run(overrides: &[Override]) -> seams::Results {
-    let model = Model::from_path(fixture("channels.toml"), overrides).unwrap();
+    let model = Source::read(fixture("channels.toml"))
+        .and_then(|s| s.model(overrides))
+        .unwrap();
     seams::run(&model, &RunConfig::default()).unwrap()
 }
 
@@ -119,7 +121,9 @@ parameter = "user_minutes"
 reduce = "50%"
 "#;
     let text = fixture_text("channels.toml") + effect;
-    let model = Model::from_text(&text, "channels.toml", &[]).unwrap();
+    let model = Source::from_text(&text, "channels.toml")
+        .model(&[])
+        .unwrap();
     let r = seams::run(&model, &RunConfig::default()).unwrap();
     let users = r.appraisal(1, Metric::PvBenefitsUsers).unwrap().mean;
     assert_relative("PV benefits to users", users, 1875.0 * annuity(), TIGHT);
@@ -133,7 +137,9 @@ fn uncertain_weights_normalise_to_their_expected_share() {
         "departments.dvsa.channels.online.share",
         "uniform(2, 4)",
     )];
-    let model = Model::from_path(fixture("channels.toml"), &uncertain).unwrap();
+    let model = Source::read(fixture("channels.toml"))
+        .and_then(|s| s.model(&uncertain))
+        .unwrap();
     let config = RunConfig {
         iterations: Some(20_000),
         ..RunConfig::default()
@@ -185,7 +191,9 @@ fn the_channel_chart_is_drawn_with_its_channels_and_linked_from_the_case() {
     );
     assert!(case.contains("It moves the online share at Test booking from 75% today (mean) to 90%"));
     // The chart's data: contacts by channel, business as usual then the option.
-    let model = Model::from_path(fixture("channels.toml"), &[]).unwrap();
+    let model = Source::read(fixture("channels.toml"))
+        .and_then(|s| s.model(&[]))
+        .unwrap();
     let data = seams::charts::ChartData::new(&seams::run(&model, &RunConfig::default()).unwrap());
     let channels = data.channels.expect("a chart of channels");
     assert_eq!(channels.channels[0].channel, "online");

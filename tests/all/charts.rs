@@ -102,7 +102,9 @@ fn no_charts_skips_them() {
 
 #[test]
 fn chart_data_matches_its_snapshot() {
-    let model = seams::Model::from_path(fixture("small.toml"), &[]).unwrap();
+    let model = seams::Source::read(fixture("small.toml"))
+        .and_then(|s| s.model(&[]))
+        .unwrap();
     let config = seams::RunConfig {
         iterations: Some(4000),
         seed: Some(11),

@@ -196,7 +196,9 @@ fn samples_parquet_holds_every_iteration() {
     let frame = ParquetReader::new(file).finish().unwrap();
     assert_eq!(frame.height(), 70000);
     // In iteration order: the same values, in the same order, as a run that keeps them.
-    let model = seams::Model::from_path(fixture("small.toml"), &[]).unwrap();
+    let model = seams::Source::read(fixture("small.toml"))
+        .and_then(|s| s.model(&[]))
+        .unwrap();
     let config = seams::RunConfig {
         iterations: Some(70000),
         seed: Some(4),

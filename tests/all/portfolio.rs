@@ -107,7 +107,9 @@ fn two_copies_add_up_as_independent_journeys() {
 #[test]
 fn two_copies_sharing_every_uncertain_input_are_one_journey_twice() {
     let dir = tempfile::tempdir().unwrap();
-    let model = seams::Model::from_path(fixture("small.toml"), &[]).unwrap();
+    let model = seams::Source::read(fixture("small.toml"))
+        .and_then(|s| s.model(&[]))
+        .unwrap();
     let shared: Vec<String> = model
         .inputs()
         .iter()
@@ -149,7 +151,9 @@ parameter = "failure_demand"
 reduce = "pert(20%, 40%, 60%)"
 "#,
     );
-    seams::Model::from_path(&path, &[]).unwrap()
+    seams::Source::read(&path)
+        .and_then(|s| s.model(&[]))
+        .unwrap()
 }
 
 #[test]
@@ -376,7 +380,9 @@ fn the_shipped_portfolio_writes_a_scenario_column_everywhere_and_a_case_by_journ
     }
     // The portfolio's total is the sum of its journeys in every iteration, so its mean is the
     // sum of theirs.
-    let model = seams::Model::from_path(&shipped, &[]).unwrap();
+    let model = seams::Source::read(&shipped)
+        .and_then(|s| s.model(&[]))
+        .unwrap();
     let (total, _, _) = disjointed(&out, Some("total"));
     let journeys: f64 = model
         .journeys()
@@ -423,7 +429,9 @@ fn a_journey_s_correlation_is_realised_in_the_joined_model() {
     let path = portfolio(dir.path(), &["a", "b"], "");
     let pair = "a/departments.one.user_minutes,a/departments.two.user_minutes=0.7";
     let overrides = [seams::Override::parse_correlate(pair).unwrap()];
-    let model = seams::Model::from_path(&path, &overrides).unwrap();
+    let model = seams::Source::read(&path)
+        .and_then(|s| s.model(&overrides))
+        .unwrap();
     let config = seams::RunConfig {
         iterations: Some(20_000),
         ..seams::RunConfig::default()

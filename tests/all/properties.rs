@@ -115,7 +115,7 @@ proptest! {
         let end = (at + cut).min(base.len());
         let end = (end..=base.len()).find(|&i| base.is_char_boundary(i)).unwrap_or(base.len());
         let text = format!("{}{}{}", &base[..at], insert, &base[end..]);
-        let _ = seams::scenario::load_str(&text, "fuzz.toml", &[]);
+        let _ = seams::scenario::Source::from_text(&text, "fuzz.toml").model(&[]);
     }
 
     #[test]
@@ -203,7 +203,7 @@ fn no_output_cell_is_ever_nan_or_infinite() {
         for (from, key) in shares {
             text = text.replacen(from, &format!("{key} = \"{}\"", extreme_share(&mut rng)), 1);
         }
-        let model = match seams::Model::from_text(&text, "extreme.toml", &[]) {
+        let model = match seams::Source::from_text(&text, "extreme.toml").model(&[]) {
             Ok(model) => model,
             Err(e) => panic!("an accepted extreme was refused: {e}\n{text}"),
         };
@@ -217,7 +217,7 @@ fn no_output_cell_is_ever_nan_or_infinite() {
             samples: false,
         };
         let rendered = match seams::run(&model, &config)
-            .and_then(|results| seams::export::render_all(&results, options))
+            .and_then(|results| seams::export::render_all(&results, options, &[]))
         {
             Ok(rendered) => rendered,
             Err(e) => {

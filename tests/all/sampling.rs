@@ -7,7 +7,7 @@
 use seams::engine::Keep;
 use seams::outputs::Metric;
 use seams::scenario::Sampling;
-use seams::{Model, Override, RunConfig};
+use seams::{Model, Override, RunConfig, Source};
 
 use super::common::*;
 
@@ -16,7 +16,9 @@ const T: &str = "departments.a.staff_minutes";
 const K: &str = "departments.a.channel_cost_per_contact";
 
 fn model(overrides: &[Override]) -> Model {
-    Model::from_path(fixture("sampling.toml"), overrides).unwrap()
+    Source::read(fixture("sampling.toml"))
+        .and_then(|s| s.model(overrides))
+        .unwrap()
 }
 
 fn correlate(a: &str, b: &str, rho: f64) -> Override {

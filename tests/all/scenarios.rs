@@ -46,7 +46,9 @@ fn every_shipped_scenario_checks_and_runs() {
             scenario.display(),
             stderr(&run)
         );
-        let model = seams::scenario::load(&scenario, &[]).unwrap();
+        let model = seams::scenario::Source::read(&scenario)
+            .and_then(|s| s.model(&[]))
+            .unwrap();
         assert!(
             model.options().len() >= 2,
             "{}: at least two options",

@@ -128,7 +128,9 @@ fn the_page_and_its_state_are_served_to_this_computer_only() {
     let (status, state) = request(&server, "GET", "/api/state", LOCAL, "");
     assert_eq!(status, 200);
     let state = json(&state);
-    let model = seams::Model::from_path(fixture("small.toml"), &[]).unwrap();
+    let model = seams::Source::read(fixture("small.toml"))
+        .and_then(|s| s.model(&[]))
+        .unwrap();
     assert_eq!(
         state["assumptions"]["inputs"].as_array().unwrap().len(),
         model.inputs().len()

@@ -160,7 +160,7 @@ fn every_sheet_holds_the_csv_figures_as_numbers_with_money_formats() {
         .iter()
         .map(|d| d.to_string())
         .collect();
-    assert_eq!(header, seams::assumptions::COLUMNS);
+    assert_eq!(header, seams::register::COLUMNS);
     let method = book.worksheet_range("Method").unwrap();
     let items: Vec<String> = method.rows().map(|r| r[0].to_string()).collect();
     assert!(items.contains(&"Scenario SHA-256".to_string()));

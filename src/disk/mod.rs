@@ -1,4 +1,6 @@
-//! Writing so that nothing is lost. A results folder, or a single file, is written under a
+//! The disk, in one room: reading the files a user names only if they are regular files of a
+//! bounded size ([`read_regular`]), streaming `samples.parquet` ([`ParquetStream`]), and
+//! writing so that nothing is lost. A results folder, or a single file, is written under a
 //! temporary name beside its target and moved into place only once complete; an error, a
 //! cancellation or a full disk at any point leaves what was there before exactly as it was.
 //!
@@ -8,6 +10,8 @@
 //! never renames, replaces or deletes anything that is not a regular file or folder it made:
 //! a symlink, device, FIFO or socket given as a target is refused.
 
+mod files;
+pub mod samples;
 mod staging;
 
 use std::fs;
@@ -15,6 +19,8 @@ use std::path::{Component, Path, PathBuf};
 
 use crate::error::{Error, InputError, Result};
 
+pub use files::{read_regular, utf8};
+pub use samples::ParquetStream;
 pub use staging::Staging;
 
 /// The format id in a results folder's `run.json`.

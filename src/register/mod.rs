@@ -1,12 +1,15 @@
-//! The assumptions register: every input as a CSV a reviewer can edit in a spreadsheet, and
-//! the reading back of their edits as overrides, checked as strictly as the scenario itself.
+//! The assumptions register, in one room: every input as a row a reviewer can edit in a
+//! spreadsheet — written as CSV or as the workbook's Assumptions sheet ([`write`]) — and the
+//! reading back of their edits, from either, as overrides checked as strictly as the scenario
+//! itself.
 
 use std::collections::HashMap;
 use std::path::Path;
 
 use crate::error::{Error, InputError, Result};
-pub use crate::export::register::{register_csv, register_rows, ASSUMPTIONS_SHEET, COLUMNS};
+mod write;
 use crate::scenario::{Model, Override};
+pub use write::{register_csv, register_table, ASSUMPTIONS_SHEET, COLUMNS};
 
 /// The largest register seams reads.
 const MAX_REGISTER_BYTES: u64 = 10_000_000;
@@ -83,8 +86,8 @@ fn column_letter(c: usize) -> String {
 /// semicolons of a spreadsheet in a European locale).
 fn read_csv(path: &Path) -> Result<Table> {
     let file = path.display().to_string();
-    let bytes = crate::files::read_regular(path, "assumptions register", MAX_REGISTER_BYTES)?;
-    let text = crate::files::utf8(path, bytes, "register")?;
+    let bytes = crate::disk::read_regular(path, "assumptions register", MAX_REGISTER_BYTES)?;
+    let text = crate::disk::utf8(path, bytes, "register")?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let first_line = text.lines().next().unwrap_or("");
     let delimiter = if !first_line.contains(',') && first_line.contains(';') {
@@ -128,7 +131,7 @@ fn read_csv(path: &Path) -> Result<Table> {
 fn read_workbook(path: &Path) -> Result<Table> {
     use calamine::{Data, Reader};
     let file = path.display().to_string();
-    let bytes = crate::files::read_regular(path, "assumptions workbook", MAX_REGISTER_BYTES)?;
+    let bytes = crate::disk::read_regular(path, "assumptions workbook", MAX_REGISTER_BYTES)?;
     let not_a_workbook = |e: &dyn std::fmt::Display| {
         row_error(
             &file,

@@ -1,10 +1,10 @@
 //! The assumptions register as written: every input (and correlation) as a row a reviewer
-//! can edit — the CSV of `seams assumptions` and the Assumptions sheet of the workbook.
-//! Reading it back is [`crate::assumptions`]' job.
+//! can edit — the CSV of `seams assumptions` and the Assumptions sheet of the workbook, both
+//! from one typed table.
 
-use super::{csv_table, Cell};
 use crate::error::Result;
 use crate::scenario::{Model, Origin};
+use crate::table::{Cell, Kind, Table};
 
 /// The sheet of a workbook that holds the register.
 pub const ASSUMPTIONS_SHEET: &str = "Assumptions";
@@ -28,47 +28,50 @@ pub const COLUMNS: [&str; 8] = [
 /// # Errors
 /// Only if the CSV writer fails.
 pub fn register_csv(model: &Model) -> Result<String> {
-    let bytes = csv_table("assumptions register", &COLUMNS, register_rows(model))?;
+    let bytes = crate::table::csv::render("assumptions register", &register_table(model))?;
     Ok(format!("\u{feff}{}", String::from_utf8_lossy(&bytes)))
 }
 
-/// The register's rows: every input, then every correlation.
-pub fn register_rows(model: &Model) -> Vec<Vec<Cell>> {
-    let rows = model.inputs().iter().map(|input| {
+/// The register: every input, then every correlation. The distribution is a key (text seams
+/// reads back), even when it is a plain number, so it reads back as written.
+pub fn register_table(model: &Model) -> Table {
+    let mut table = Table::new("Assumptions register", &COLUMNS);
+    for input in model.inputs() {
         let (mean, p5, p95) = input.summary();
         let note = match (&input.note, &input.origin) {
             (Some(n), _) => n.clone(),
             (None, Origin::Default) => "default".into(),
             (None, _) => String::new(),
         };
-        vec![
-            Cell::text(&input.key),
-            Cell::text(&input.text),
+        let figure = |x: f64| Cell::Figure(sensible(x), Kind::Input(input.unit));
+        table.push(vec![
+            Cell::key(&input.key),
+            Cell::key(&input.text),
             input
                 .price_year
-                .map_or(Cell::Empty, |y| Cell::Number(f64::from(y))),
-            Cell::Number(sensible(mean)),
-            Cell::Number(sensible(p5)),
-            Cell::Number(sensible(p95)),
-            Cell::text(input.source.as_deref().unwrap_or("")),
-            Cell::Text(note),
-        ]
-    });
+                .map_or(Cell::Empty, |y| Cell::Figure(f64::from(y), Kind::Year)),
+            figure(mean),
+            figure(p5),
+            figure(p95),
+            Cell::Long(input.source.clone().unwrap_or_default()),
+            Cell::Long(note),
+        ]);
+    }
     // Each correlation is a row too: its ρ can be edited, and a row `correlation:KEY,KEY`
     // added, then read back like any other (docs/scenario-format.md).
-    let correlations = model.correlations().iter().map(|c| {
-        vec![
-            Cell::text(c.key()),
-            Cell::text(c.rank.to_string()),
+    for c in model.correlations() {
+        table.push(vec![
+            Cell::key(c.key()),
+            Cell::key(c.rank.to_string()),
             Cell::Empty,
             Cell::Empty,
             Cell::Empty,
             Cell::Empty,
-            Cell::text(if c.by == "scenario" { "" } else { &c.by }),
-            Cell::text("Spearman rank correlation between the two inputs (−1 < ρ < 1)"),
-        ]
-    });
-    rows.chain(correlations).collect()
+            Cell::Long(if c.by == "scenario" { "" } else { &c.by }.to_string()),
+            Cell::Long("Spearman rank correlation between the two inputs (−1 < ρ < 1)".into()),
+        ]);
+    }
+    table
 }
 
 /// A computed figure at twelve significant figures: `100000`, not `100000.00000000001`.

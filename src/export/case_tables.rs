@@ -1,0 +1,137 @@
+//! The economic case's tables of what drives the results, switching values and the key
+//! assumptions, built as typed tables so every format writes them the same way.
+
+use super::markdown::money_kind;
+use super::words::words;
+use crate::results::Results;
+use crate::scenario::Origin;
+use crate::sensitivity::{SwitchingValue, Tornado};
+use crate::table::{Cell, Kind, MoneyUnits, Table};
+
+/// The five inputs whose uncertainty moves one option's NPSV most.
+pub fn drivers_table(r: &Results, tornado: &Tornado) -> Table {
+    let mut table = Table::new(
+        tornado.title.clone(),
+        &[
+            "Input",
+            "Rank correlation",
+            "Share of variance",
+            "NPSV when low (≤ P10)",
+            "NPSV when high (≥ P90)",
+        ],
+    );
+    for d in tornado.drivers.iter().take(5) {
+        table.push(vec![
+            Cell::Text(r.model().label_within(&d.input, &tornado.title)),
+            Cell::Figure(d.spearman, Kind::Correlation),
+            Cell::Figure(d.variance_share, Kind::Share),
+            Cell::Figure(d.mean_when_low, money_kind(r)),
+            Cell::Figure(d.mean_when_high, money_kind(r)),
+        ]);
+    }
+    table
+}
+
+/// The switching values that lie within or near their input's plausible range; a sum of
+/// money reads in one unit across its row (£1.27m against £0.909m).
+pub fn switching_table(r: &Results, near: &[&SwitchingValue]) -> Table {
+    let mut table = Table::new(
+        "Switching values near their inputs' ranges",
+        &[
+            "Option",
+            "Input",
+            "Base case",
+            "Switching value",
+            "Change",
+            "Within P5–P95?",
+        ],
+    );
+    table.money_units = MoneyUnits::PerRow;
+    table.text_columns = vec![0, 1, 5];
+    for s in near {
+        let Some(input) = r.model().input(&s.input) else {
+            continue;
+        };
+        let option = r
+            .model()
+            .options
+            .iter()
+            .find(|o| o.id == s.option)
+            .map_or(s.option.as_str(), |o| o.name.as_str());
+        let kind = Kind::Input(input.unit);
+        table.push(vec![
+            Cell::text(option),
+            Cell::Text(r.model().label_within(&s.input, option)),
+            Cell::Figure(s.base_value, kind),
+            s.switching_value
+                .map_or(Cell::text("none"), |x| Cell::Figure(x, kind)),
+            s.change_percent()
+                .map_or(Cell::Empty, |c| Cell::Figure(c, Kind::Change)),
+            Cell::Flag(s.within_p5_p95()),
+        ]);
+    }
+    table
+}
+
+/// Every input the scenario states (defaults left out), with its mean, P5–P95, evidence and
+/// key.
+pub fn assumptions_table(r: &Results) -> Table {
+    let mut table = Table::new(
+        "Key assumptions",
+        &[
+            "Input",
+            "Assumption",
+            "Mean",
+            "P5–P95",
+            "Source and note",
+            "Key",
+        ],
+    );
+    table.money_units = MoneyUnits::PerCell;
+    table.text_columns = vec![0, 1, 4, 5];
+    let model = r.model();
+    let stated = model.inputs.iter().filter(|i| i.origin != Origin::Default);
+    for input in stated {
+        let (mean, p5, p95) = input.summary();
+        let kind = Kind::Input(input.unit);
+        let evidence: Vec<&str> = [input.source.as_deref(), input.note.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect();
+        let range = match input.sampler.is_fixed() {
+            true => Cell::Empty,
+            false => Cell::Interval {
+                low: p5,
+                high: p95,
+                kind,
+            },
+        };
+        table.push(vec![
+            Cell::Text(model.label(&input.key)),
+            Cell::Text(words(input, model.settings().price_base_year)),
+            Cell::Figure(mean, kind),
+            range,
+            Cell::Long(evidence.join(" — ")),
+            Cell::key(&input.key),
+        ]);
+    }
+    table
+}
+
+/// The assumptions a run changed from the scenario file, and what changed them.
+pub fn overrides_table(r: &Results) -> Table {
+    let mut table = Table::new(
+        "Assumptions changed from the scenario file",
+        &["Input", "In the scenario", "Used in this run", "Changed by"],
+    );
+    table.text_columns = vec![0, 1, 2, 3];
+    for o in r.model().overrides() {
+        table.push(vec![
+            Cell::key(&o.key),
+            Cell::text(&o.from),
+            Cell::text(&o.to),
+            Cell::text(&o.by),
+        ]);
+    }
+    table
+}

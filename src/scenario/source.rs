@@ -1,0 +1,171 @@
+//! A scenario's source, read once. [`Source::read`] reads the file (and, as a portfolio's
+//! models are built, each scenario file it names) a single time, keeping the bytes' text and
+//! SHA-256; every model — the run, one with overrides, a register's baseline, each edit on the
+//! live page, each reverted input `compare` tries — is built from it in memory, so all of
+//! them describe the same bytes even if the file changes on disk meanwhile.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use sha2::{Digest, Sha256};
+
+use super::{inputs, portfolio, raw, Model, Override, MAX_SCENARIO_BYTES};
+use crate::error::{line_column, InputError, Result};
+
+/// One file's text and the SHA-256 of its bytes, in hex.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct FileText {
+    pub text: String,
+    pub sha256: String,
+}
+
+/// A scenario or portfolio, read once: see the module's header.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// The file's path, or for text given in memory the name its messages use.
+    path: PathBuf,
+    from_file: bool,
+    main: FileText,
+    /// A portfolio's scenario files, read the first time a model needs them.
+    parts: Arc<Mutex<BTreeMap<PathBuf, FileText>>>,
+}
+
+impl Source {
+    /// Reads a scenario or portfolio file.
+    ///
+    /// # Errors
+    /// [`crate::Error::Read`] when the file cannot be read (missing, not a regular file, too
+    /// large); [`crate::Error::Input`] when it is not UTF-8.
+    pub fn read(path: impl AsRef<Path>) -> Result<Source> {
+        let path = path.as_ref();
+        Ok(Source {
+            path: path.to_path_buf(),
+            from_file: true,
+            main: read_text(path)?,
+            parts: Arc::default(),
+        })
+    }
+
+    /// Scenario text held in memory; `origin` names it in messages. (A portfolio must be read
+    /// from its file, whose folder its scenario paths are relative to.)
+    pub fn from_text(text: &str, origin: &str) -> Source {
+        Source {
+            path: PathBuf::from(origin),
+            from_file: false,
+            main: FileText {
+                text: text.to_string(),
+                sha256: sha256_hex(text.as_bytes()),
+            },
+            parts: Arc::default(),
+        }
+    }
+
+    /// The validated model, with `overrides` applied: the one way to build a [`Model`].
+    ///
+    /// # Errors
+    /// [`crate::Error::Input`] or [`crate::Error::Inputs`] naming the file, key, line, problem
+    /// and fix for anything malformed; [`crate::Error::Read`] for a portfolio's scenario file
+    /// that cannot be read.
+    pub fn model(&self, overrides: &[Override]) -> Result<Model> {
+        let origin = self.path.display().to_string();
+        let text = &self.main.text;
+        if portfolio::is_portfolio(text) {
+            if !self.from_file {
+                return Err(InputError {
+                    origin,
+                    location: None,
+                    key: "portfolio".into(),
+                    problem: "is a portfolio, whose scenario paths are relative to its file".into(),
+                    fix: "read a portfolio from its file (Source::read)".into(),
+                }
+                .into());
+            }
+            let mut model = portfolio::load(self, text, overrides)?;
+            model.path = self.path.clone();
+            model.sha256 = self.main.sha256.clone();
+            return Ok(model);
+        }
+        let raw: raw::RawScenario =
+            toml::from_str(text).map_err(|e| raw::toml_error(text, &origin, &e))?;
+        let mut loader = inputs::Loader::new(text, &origin, overrides)?;
+        let model = loader.build(raw);
+        let mut model = loader.finish_with(model, "loading the scenario")?;
+        model.overrides = loader.applied;
+        model.inputs = loader.inputs;
+        model.path = self.path.clone();
+        model.sha256 = self.main.sha256.clone();
+        model.journeys[0].sha256 = self.main.sha256.clone();
+        if self.from_file {
+            model.journeys[0].path = self.path.clone();
+        }
+        Ok(model)
+    }
+
+    /// The path (or the name given to text in memory).
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The SHA-256 of the bytes read, in hex.
+    pub fn sha256(&self) -> &str {
+        &self.main.sha256
+    }
+
+    /// The text read.
+    pub fn text(&self) -> &str {
+        &self.main.text
+    }
+
+    /// Whether the file, or one of a portfolio's scenario files read so far, now differs on
+    /// disk from what was read (or can no longer be read): the figures built from this source
+    /// no longer describe the file.
+    pub fn changed_on_disk(&self) -> bool {
+        if !self.from_file {
+            return false;
+        }
+        let differs = |path: &Path, read: &FileText| {
+            read_text(path).map_or(true, |now| now.sha256 != read.sha256)
+        };
+        let parts = self.parts.lock().unwrap_or_else(|e| e.into_inner());
+        differs(&self.path, &self.main) || parts.iter().any(|(p, read)| differs(p, read))
+    }
+
+    /// A portfolio's scenario file, read on first use and kept.
+    pub(super) fn part(&self, path: &Path) -> Result<FileText> {
+        let mut parts = self.parts.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(read) = parts.get(path) {
+            return Ok(read.clone());
+        }
+        let read = read_text(path)?;
+        parts.insert(path.to_path_buf(), read.clone());
+        Ok(read)
+    }
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    format!("{:x}", Sha256::digest(bytes))
+}
+
+/// Reads a scenario (or portfolio) file as UTF-8 text, with the SHA-256 of its bytes.
+fn read_text(path: &Path) -> Result<FileText> {
+    let origin = path.display().to_string();
+    let bytes = crate::disk::read_regular(path, "scenario", MAX_SCENARIO_BYTES)?;
+    let text = std::str::from_utf8(&bytes).map_err(|e| InputError {
+        origin: origin.clone(),
+        location: Some(line_column(
+            &String::from_utf8_lossy(&bytes[..e.valid_up_to()]),
+            e.valid_up_to(),
+        )),
+        key: String::new(),
+        problem: format!(
+            "the file is not UTF-8 text (invalid byte at offset {})",
+            e.valid_up_to()
+        ),
+        fix: "save the scenario as UTF-8".into(),
+    })?;
+    Ok(FileText {
+        text: text.to_string(),
+        sha256: sha256_hex(&bytes),
+    })
+}

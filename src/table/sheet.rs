@@ -1,0 +1,112 @@
+//! A table on a worksheet of the workbook: the header in bold, every figure a number whose
+//! format follows its kind (£ for money, to the penny for a unit cost, % for a share), names
+//! and keys as plain text and long words (sources, notes) wrapped. Nothing is a formula.
+
+use rust_xlsxwriter::{Format, Worksheet, XlsxError};
+
+use super::{Cell, Kind, Table};
+use crate::params::Unit;
+
+/// The formats of the workbook, made once per workbook.
+pub struct Formats {
+    pub header: Format,
+    money: Format,
+    pence: Format,
+    share: Format,
+    percent_points: Format,
+    ratio: Format,
+    count: Format,
+    whole: Format,
+    plain: Format,
+    pub text: Format,
+}
+
+impl Default for Formats {
+    fn default() -> Formats {
+        Formats {
+            header: Format::new().set_bold(),
+            money: Format::new().set_num_format("£#,##0;-£#,##0"),
+            pence: Format::new().set_num_format("£#,##0.00;-£#,##0.00"),
+            share: Format::new().set_num_format("0.0%"),
+            percent_points: Format::new().set_num_format("0.0\"%\""),
+            ratio: Format::new().set_num_format("0.00"),
+            count: Format::new().set_num_format("#,##0"),
+            whole: Format::new().set_num_format("0"),
+            plain: Format::new().set_num_format("General"),
+            text: Format::new().set_text_wrap(),
+        }
+    }
+}
+
+impl Formats {
+    /// The number format of a figure of this kind.
+    pub fn of(&self, kind: Kind, x: f64) -> &Format {
+        match kind {
+            Kind::Money(_) => &self.money,
+            Kind::UnitCost(_) => &self.pence,
+            Kind::Share => &self.share,
+            Kind::Change => &self.percent_points,
+            Kind::Count => &self.count,
+            Kind::Year => &self.whole,
+            Kind::Ratio | Kind::Correlation => &self.ratio,
+            Kind::Input(Unit::Pounds) if x.abs() < 1000.0 => &self.pence,
+            Kind::Input(Unit::Pounds) => &self.money,
+            Kind::Input(Unit::Share) => &self.share,
+            Kind::Input(Unit::Journeys) => &self.count,
+            Kind::Input(_) => &self.plain,
+        }
+    }
+}
+
+/// Writes `table` with its header at row `top`; returns the row after it.
+///
+/// # Errors
+/// What the workbook writer reports (a sheet past Excel's limits).
+pub fn write(
+    ws: &mut Worksheet,
+    top: u32,
+    table: &Table,
+    formats: &Formats,
+) -> Result<u32, XlsxError> {
+    for (c, name) in table.header.iter().enumerate() {
+        ws.write_string_with_format(top, c as u16, name, &formats.header)?;
+    }
+    for (i, row) in table.rows.iter().enumerate() {
+        let at = top + 1 + i as u32;
+        for (c, cell) in row.cells.iter().enumerate() {
+            write_cell(ws, at, c as u16, cell, formats)?;
+        }
+    }
+    Ok(top + 1 + table.rows.len() as u32)
+}
+
+fn write_cell(
+    ws: &mut Worksheet,
+    row: u32,
+    column: u16,
+    cell: &Cell,
+    formats: &Formats,
+) -> Result<(), XlsxError> {
+    match cell {
+        Cell::Empty => {}
+        Cell::Key(s) | Cell::Text(s) => {
+            ws.write_string(row, column, s)?;
+        }
+        Cell::Long(s) => {
+            ws.write_string_with_format(row, column, s, &formats.text)?;
+        }
+        Cell::Figure(x, kind)
+        | Cell::Range {
+            central: x, kind, ..
+        } => {
+            ws.write_number_with_format(row, column, *x, formats.of(*kind, *x))?;
+        }
+        Cell::Interval { low, high, .. } => {
+            ws.write_string(row, column, format!("{low}–{high}"))?;
+        }
+        Cell::Flag(b) => {
+            ws.write_string(row, column, b.to_string())?;
+        }
+    }
+    Ok(())
+}
