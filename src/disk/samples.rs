@@ -8,8 +8,8 @@ use std::sync::Mutex;
 
 use polars::prelude::*;
 
-use crate::outputs::SampleSink;
 use crate::error::{Error, Result};
+use crate::outputs::SampleSink;
 
 /// The file's name in a results folder.
 pub const NAME: &str = "samples.parquet";

@@ -24,5 +24,7 @@ mod sampling;
 mod scenarios;
 mod serve;
 mod snapshots;
+mod source;
+mod tables;
 mod treasury;
 mod workbook;

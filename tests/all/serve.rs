@@ -291,3 +291,37 @@ fn ctrl_c_stops_the_server_cleanly() {
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
 }
+
+#[test]
+fn a_busy_port_is_a_failure_of_the_server_not_bad_input() {
+    let busy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = busy.local_addr().unwrap().port().to_string();
+    let small = fixture("small.toml");
+    let output = seams()
+        .args(["serve", small.to_str().unwrap(), "--port", &port])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let message = stderr(&output);
+    assert!(message.contains(&format!("127.0.0.1:{port}")), "{message}");
+    assert!(message.contains("cannot listen there"), "{message}");
+    assert!(message.contains("--port 0"), "{message}");
+}
+
+#[test]
+fn the_page_serves_the_file_as_read_and_says_when_it_has_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("small.toml");
+    std::fs::write(&scenario, fixture_text("small.toml")).unwrap();
+    let server = start(&scenario);
+    let (_, state) = request(&server, "GET", "/api/state", LOCAL, "");
+    assert_eq!(json(&state)["file_changed"], false);
+    // Another value on disk: the page's reruns still use the bytes it read, and it says so.
+    let changed = fixture_text("small.toml").replacen("[scenario]", "# edited\n[scenario]", 1);
+    std::fs::write(&scenario, changed).unwrap();
+    let (_, state) = request(&server, "GET", "/api/state", LOCAL, "");
+    assert_eq!(json(&state)["file_changed"], true);
+    std::fs::remove_file(&scenario).unwrap();
+    let (status, body) = request(&server, "POST", "/api/run", LOCAL, r#"{"edits":{}}"#);
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+}
