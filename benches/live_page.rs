@@ -31,7 +31,7 @@ fn main() {
             "{{\"edits\": {{\"departments.apha.failure_demand\": \"pert(5%, {mode}%, 40%)\"}}}}"
         );
         let request = format!(
-            "POST /api/run HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            "POST /api/run HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: http://127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
             body.len()
         );
         let started = Instant::now();

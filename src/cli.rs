@@ -17,7 +17,7 @@ use seams::{CancelToken, Progress};
     version,
     about,
     long_about = None,
-    after_help = "Exit codes: 0 success; 1 a failure while running (a file could not be written); 2 bad input (the message names the file, key, problem and fix); 130 Ctrl-C; 143 SIGTERM.\n\nThe scenario format is in docs/scenario-format.md and the method in docs/method.md."
+    after_help = "Exit codes: 0 success; 1 a failure while running (a file could not be written, a port in use); 2 bad input (the message names the file, key, problem and fix); 130 Ctrl-C; 143 SIGTERM.\n\nThe scenario format is in docs/scenario-format.md and the method in docs/method.md."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -53,7 +53,7 @@ enum Command {
     New(NewArgs),
     /// Serve a local page to ask what-if questions: edit an assumption, see every figure move.
     #[command(
-        after_help = "Examples:\n  seams serve scenarios/border-exports.toml\n  seams serve scenarios/border-exports.toml --port 8766\n\nThe page is on this computer only (127.0.0.1). Each edit reruns the model at up to 20,000 iterations on the scenario's seed. Ctrl-C stops it."
+        after_help = "Examples:\n  seams serve scenarios/border-exports.toml\n  seams serve scenarios/border-exports.toml --port 8766\n\nThe page is on this computer only (127.0.0.1). Each edit reruns the model at up to 20,000 iterations on the scenario's seed, from the file as read at start-up. Ctrl-C stops it.\n\nExit codes: 1 the server could not listen on its port or failed while serving; 2 the scenario has a problem; 130 stopped by Ctrl-C; 143 stopped by SIGTERM."
     )]
     Serve(ServeArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish or powershell).

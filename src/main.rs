@@ -56,7 +56,12 @@ fn main() -> ExitCode {
             let mut stdout = std::io::stdout().lock();
             // A closed pipe (`seams check … | head`) is not an error.
             let _ = stdout.write_all(text.as_bytes());
-            ExitCode::SUCCESS
+            // A command that ended on a signal (`seams serve` stopped by Ctrl-C or SIGTERM)
+            // says so in its exit code, as the help promises.
+            match signal.load(Ordering::SeqCst) {
+                0 => ExitCode::SUCCESS,
+                number => ExitCode::from(128 + number as u8),
+            }
         }
         Err(e) => {
             eprintln!("error: {e:#}");

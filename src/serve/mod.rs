@@ -16,7 +16,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use axum::extract::{DefaultBodyLimit, Request, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap, Method, StatusCode, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
@@ -98,7 +98,7 @@ pub fn serve(scenario: PathBuf, port: u16, stop: CancelToken) -> Result<()> {
         .enable_all()
         .build()
         .map_err(|e| server_error(port, format!("cannot start its runtime: {e}")))?;
-    runtime.block_on(async move {
+    let served = runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
             .await
             .map_err(|e| {
@@ -119,15 +119,33 @@ pub fn serve(scenario: PathBuf, port: u16, stop: CancelToken) -> Result<()> {
             scenario.display()
         );
         let _ = out.flush();
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                while !stop.is_cancelled() {
-                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-                }
-            })
-            .await
-            .map_err(|e| server_error(port, format!("stopped while serving: {e}")))
-    })
+        let stopped = stop.clone();
+        let server = axum::serve(listener, app).with_graceful_shutdown(async move {
+            cancelled(&stopped).await;
+        });
+        // Once stopped, open connections have a second to finish: a client that holds a
+        // half-sent request open does not keep the server alive.
+        tokio::select! {
+            served = server => served.map_err(|e| server_error(port, format!("stopped while serving: {e}"))),
+            () = async {
+                cancelled(&stop).await;
+                tokio::time::sleep(SHUTDOWN_GRACE).await;
+            } => Ok(()),
+        }
+    });
+    // A rerun still computing is left to finish in the background; the process ends anyway.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(100));
+    served
+}
+
+/// How long open connections have to finish once the server is told to stop.
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_millis(900);
+
+/// Resolves once `stop` is cancelled.
+async fn cancelled(stop: &CancelToken) {
+    while !stop.is_cancelled() {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
 }
 
 /// A failure of the server itself (exit 1): it names the address and the cause.
@@ -151,18 +169,77 @@ fn live_run(model: &Model, requested: Option<u64>, cancel: CancelToken) -> Resul
     crate::run(model, &config)
 }
 
-/// Refuses a request whose `Host` is not this computer — a page elsewhere that points a name
-/// of its own at 127.0.0.1 (DNS rebinding) cannot reach the server — or whose declared body
-/// is over [`MAX_BODY`].
-async fn local_host_only(headers: HeaderMap, request: Request, next: Next) -> Response {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("");
-    let name = match host.rsplit_once(':') {
+/// The host part of a `Host` value or URI authority (`127.0.0.1:8765` → `127.0.0.1`).
+fn host_name(authority: &str) -> &str {
+    match authority.rsplit_once(':') {
         Some((name, port)) if port.chars().all(|c| c.is_ascii_digit()) => name,
-        _ => host,
-    };
+        _ => authority,
+    }
+}
+
+/// Whether a host name is this computer.
+fn is_local(name: &str) -> bool {
+    matches!(name, "127.0.0.1" | "localhost" | "[::1]")
+}
+
+/// Why a request is refused before any route sees it, if it is: two `Host` headers, or an
+/// absolute URI naming another host (400); a `Host` that is not this computer (403) — a page
+/// elsewhere that points a name of its own at 127.0.0.1 (DNS rebinding) cannot reach the
+/// server; and, for a request that changes the server's state (any POST), an `Origin` that is
+/// missing or is not the page's own, or a browser's `Sec-Fetch-Site` saying the request comes
+/// from another site (403) — a form or script on a page elsewhere cannot drive it.
+fn refusal(method: &Method, uri: &Uri, headers: &HeaderMap) -> Option<(StatusCode, String)> {
+    let hosts: Vec<&str> = headers
+        .get_all(header::HOST)
+        .iter()
+        .map(|h| h.to_str().unwrap_or(""))
+        .collect();
+    if hosts.len() > 1 {
+        return Some((
+            StatusCode::BAD_REQUEST,
+            "refused: a request has one Host header".into(),
+        ));
+    }
+    let host = hosts.first().copied().unwrap_or("");
+    if uri.authority().is_some_and(|a| a.as_str() != host) {
+        return Some((
+            StatusCode::BAD_REQUEST,
+            "refused: the request's URI names another host than its Host header".into(),
+        ));
+    }
+    if !is_local(host_name(host)) {
+        return Some((
+            StatusCode::FORBIDDEN,
+            "refused: the page answers only requests to localhost or 127.0.0.1".into(),
+        ));
+    }
+    if method == Method::GET || method == Method::HEAD {
+        return None;
+    }
+    let site = headers.get("sec-fetch-site").and_then(|h| h.to_str().ok());
+    if site.is_some_and(|s| s != "same-origin" && s != "none") {
+        return Some((
+            StatusCode::FORBIDDEN,
+            "refused: a change to the page's state may come only from the page itself".into(),
+        ));
+    }
+    let origin = headers.get(header::ORIGIN).and_then(|h| h.to_str().ok());
+    if origin != Some(format!("http://{host}").as_str()) {
+        return Some((
+            StatusCode::FORBIDDEN,
+            format!(
+                "refused: a change to the page's state needs the Origin of the page itself (http://{host})"
+            ),
+        ));
+    }
+    None
+}
+
+/// Refuses what [`refusal`] refuses, and a request whose declared body is over [`MAX_BODY`].
+async fn local_host_only(headers: HeaderMap, request: Request, next: Next) -> Response {
+    if let Some((status, message)) = refusal(request.method(), request.uri(), &headers) {
+        return (status, Json(json!({ "error": message }))).into_response();
+    }
     let declared = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|h| h.to_str().ok())
@@ -176,15 +253,7 @@ async fn local_host_only(headers: HeaderMap, request: Request, next: Next) -> Re
         )
             .into_response();
     }
-    if matches!(name, "127.0.0.1" | "localhost" | "[::1]") {
-        next.run(request).await
-    } else {
-        (
-            StatusCode::FORBIDDEN,
-            Json(json!({ "error": "refused: the page answers only requests to localhost or 127.0.0.1" })),
-        )
-            .into_response()
-    }
+    next.run(request).await
 }
 
 async fn page() -> Html<&'static str> {
@@ -269,7 +338,13 @@ async fn rerun(State(desk): State<Arc<Desk>>, Json(request): Json<RunRequest>) -
 }
 
 /// Back to the scenario file as written.
-async fn reset(State(desk): State<Arc<Desk>>) -> Response {
+/// A reset's request: an empty JSON object, so that, like every change of state, it needs a
+/// JSON body that no plain form on another page can send.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ResetRequest {}
+
+async fn reset(State(desk): State<Arc<Desk>>, Json(_): Json<ResetRequest>) -> Response {
     let request = RunRequest {
         edits: BTreeMap::new(),
         iterations: None,

@@ -70,8 +70,9 @@ fn exchange(
     body: &str,
 ) -> (u16, Vec<u8>) {
     let mut stream = TcpStream::connect(&server.address).unwrap();
+    // As a browser sends it from the page itself: with the page's own Origin.
     let message = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: {length}\r\nConnection: close\r\n\r\n{body}"
+        "{method} {path} HTTP/1.1\r\nHost: {host}\r\nOrigin: http://{host}\r\nContent-Type: application/json\r\nContent-Length: {length}\r\nConnection: close\r\n\r\n{body}"
     );
     stream.write_all(message.as_bytes()).unwrap();
     let mut answer = Vec::new();
@@ -266,29 +267,46 @@ fn oversized_bodies_and_too_many_iterations_are_refused() {
     assert_eq!(status, 404, "no file is served but the page");
 }
 
-#[test]
-fn ctrl_c_stops_the_server_cleanly() {
+/// Sends `signal` to the server while a client holds a half-sent request open, and returns
+/// the exit code and how long the server took to stop.
+fn stop_with(signal: &str) -> (Option<i32>, std::time::Duration) {
     let mut server = start(&fixture("small.toml"));
     let (status, _) = request(&server, "GET", "/", LOCAL, "");
     assert_eq!(status, 200);
+    let mut hanging = TcpStream::connect(&server.address).unwrap();
+    hanging
+        .write_all(b"POST /api/run HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\n{")
+        .unwrap();
     let pid = server.child.id().to_string();
     // The shell's own `kill`, so the test needs no kill binary.
     let sent = std::process::Command::new("sh")
-        .args(["-c", &format!("kill -INT {pid}")])
+        .args(["-c", &format!("kill -{signal} {pid}")])
         .status()
         .unwrap();
     assert!(sent.success());
     let started = std::time::Instant::now();
     loop {
         if let Some(status) = server.child.try_wait().unwrap() {
-            assert!(status.success(), "{status}");
-            break;
+            return (status.code(), started.elapsed());
         }
         assert!(
             started.elapsed() < std::time::Duration::from_secs(10),
-            "the server did not stop on Ctrl-C"
+            "the server did not stop on SIG{signal}"
         );
-        std::thread::sleep(std::time::Duration::from_millis(50));
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn ctrl_c_and_sigterm_stop_the_server_within_a_second_or_so_with_their_codes() {
+    for (signal, code) in [("INT", 130), ("TERM", 143)] {
+        let (status, took) = stop_with(signal);
+        assert_eq!(status, Some(code), "SIG{signal}");
+        // A second's grace for open connections, and the polling of the test itself.
+        assert!(
+            took < std::time::Duration::from_millis(2_500),
+            "SIG{signal} took {took:?}"
+        );
     }
 }
 
@@ -324,4 +342,87 @@ fn the_page_serves_the_file_as_read_and_says_when_it_has_changed() {
     std::fs::remove_file(&scenario).unwrap();
     let (status, body) = request(&server, "POST", "/api/run", LOCAL, r#"{"edits":{}}"#);
     assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+}
+
+/// Sends raw request bytes; the status of the answer.
+fn raw_status(server: &Server, message: &str) -> u16 {
+    let mut stream = TcpStream::connect(&server.address).unwrap();
+    stream.write_all(message.as_bytes()).unwrap();
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    let head = String::from_utf8_lossy(&answer);
+    head.split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0)
+}
+
+#[test]
+fn a_page_elsewhere_cannot_change_the_servers_state() {
+    let server = start(&fixture("small.toml"));
+    let edit = r#"{"edits":{"journeys.per_year":"2000"}}"#;
+    let post = |path: &str, headers: &str, body: &str| {
+        raw_status(
+            &server,
+            &format!(
+                "POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{headers}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            ),
+        )
+    };
+    let json_type = "Content-Type: application/json\r\n";
+    // A cross-site form posting to reset, with an empty form body, as the hostile corpus sent.
+    let form = "Content-Type: application/x-www-form-urlencoded\r\nOrigin: http://evil.com\r\n";
+    assert_eq!(post("/api/reset", form, ""), 403);
+    // The same with no Origin at all, or a cross-site fetch that names none.
+    assert_eq!(post("/api/reset", json_type, "{}"), 403);
+    assert_eq!(
+        post(
+            "/api/run",
+            &format!("{json_type}Sec-Fetch-Site: cross-site\r\n"),
+            edit
+        ),
+        403
+    );
+    assert_eq!(
+        post(
+            "/api/run",
+            &format!("{json_type}Origin: http://127.0.0.1.evil.com\r\n"),
+            edit
+        ),
+        403
+    );
+    assert_eq!(
+        post("/api/run", &format!("{json_type}Origin: null\r\n"), edit),
+        403
+    );
+    // From the page itself: JSON only, so a form cannot reach reset even with the right Origin.
+    let own = "Origin: http://127.0.0.1\r\n";
+    assert_eq!(
+        post(
+            "/api/reset",
+            &format!("Content-Type: text/plain\r\n{own}"),
+            "{}"
+        ),
+        415
+    );
+    assert_eq!(post("/api/reset", &format!("{json_type}{own}"), ""), 400);
+    assert_eq!(
+        post(
+            "/api/reset",
+            &format!("{json_type}{own}Sec-Fetch-Site: same-origin\r\n"),
+            "{}"
+        ),
+        200
+    );
+    // Two Host headers, or an absolute URI naming another host: 400.
+    let two_hosts =
+        "GET /api/state HTTP/1.1\r\nHost: 127.0.0.1\r\nHost: evil.com\r\nConnection: close\r\n\r\n";
+    assert_eq!(raw_status(&server, two_hosts), 400);
+    let absolute =
+        "GET http://evil.com/api/state HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+    assert_eq!(raw_status(&server, absolute), 400);
+    // The state was never changed by the refused requests.
+    let (_, state) = request(&server, "GET", "/api/state", LOCAL, "");
+    assert_eq!(json(&state)["edits"], serde_json::json!({}));
 }
