@@ -7,8 +7,10 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use crate::error::{Error, InputError, Result};
+mod workbook;
 mod write;
 use crate::scenario::{Model, Override};
+pub use workbook::{MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS, MAX_UNPACKED_BYTES};
 pub use write::{register_csv, register_table, ASSUMPTIONS_SHEET, COLUMNS};
 
 /// The largest register seams reads.
@@ -34,13 +36,12 @@ fn row_error(origin: &str, key: &str, problem: impl Into<String>, fix: impl Into
 /// that is not CSV. Unknown keys and invalid distributions are reported when the overrides are
 /// applied to the scenario, naming the same row.
 pub fn read_overrides(path: &Path, baseline: &Model) -> Result<Vec<Override>> {
-    let is_workbook = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
-    let table = if is_workbook {
-        read_workbook(path)?
+    let bytes = crate::disk::read_regular(path, "assumptions register", MAX_REGISTER_BYTES)?;
+    // A workbook is a zip file, whatever its name says.
+    let table = if bytes.starts_with(b"PK\x03\x04") {
+        read_workbook(path, bytes)?
     } else {
-        read_csv(path)?
+        read_csv(path, bytes)?
     };
     overrides_from(&table, baseline)
 }
@@ -84,9 +85,19 @@ fn column_letter(c: usize) -> String {
 
 /// Reads a register saved as CSV (UTF-8, with or without a byte-order mark; commas, or the
 /// semicolons of a spreadsheet in a European locale).
-fn read_csv(path: &Path) -> Result<Table> {
+fn read_csv(path: &Path, bytes: Vec<u8>) -> Result<Table> {
     let file = path.display().to_string();
-    let bytes = crate::disk::read_regular(path, "assumptions register", MAX_REGISTER_BYTES)?;
+    if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
+    {
+        return Err(row_error(
+            &file,
+            "",
+            "is named as an Excel workbook but is not one (an .xlsx file is a zip archive)",
+            "give the workbook seams wrote (economic-case.xlsx), or name a CSV register .csv",
+        ));
+    }
     let text = crate::disk::utf8(path, bytes, "register")?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let first_line = text.lines().next().unwrap_or("");
@@ -127,55 +138,23 @@ fn read_csv(path: &Path) -> Result<Table> {
 }
 
 /// Reads the Assumptions sheet of a workbook written by `seams run` (economic-case.xlsx) and
-/// edited in a spreadsheet: numbers read as the text that gives them back exactly.
-fn read_workbook(path: &Path) -> Result<Table> {
-    use calamine::{Data, Reader};
+/// edited in a spreadsheet, within the limits of [`workbook`]: numbers read as the text that
+/// gives them back exactly.
+fn read_workbook(path: &Path, bytes: Vec<u8>) -> Result<Table> {
     let file = path.display().to_string();
-    let bytes = crate::disk::read_regular(path, "assumptions workbook", MAX_REGISTER_BYTES)?;
-    let not_a_workbook = |e: &dyn std::fmt::Display| {
-        row_error(
-            &file,
-            "",
-            format!("is not a readable Excel workbook: {e}"),
-            "save it as an Excel workbook (.xlsx), or give the register as CSV",
-        )
-    };
-    let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes))
-        .map_err(|e| not_a_workbook(&e))?;
-    if !book.sheet_names().iter().any(|n| n == ASSUMPTIONS_SHEET) {
-        return Err(row_error(
-            &file,
-            "",
-            format!(
-                "has no sheet `{ASSUMPTIONS_SHEET}`; its sheets are {}",
-                book.sheet_names().join(", ")
-            ),
-            "give the workbook seams wrote (economic-case.xlsx), whose Assumptions sheet is the register",
-        ));
-    }
-    let range = book
-        .worksheet_range(ASSUMPTIONS_SHEET)
-        .map_err(|e| not_a_workbook(&e))?;
-    let text = |cell: &Data| match cell {
-        Data::Empty => String::new(),
-        Data::String(s) => s.clone(),
-        Data::Float(x) => crate::format::csv_number(*x),
-        Data::Int(i) => i.to_string(),
-        other => other.to_string(),
-    };
-    let start = range.start().map_or(0, |(row, _)| row as usize);
-    let mut rows = range.rows().map(|r| r.iter().map(text).collect::<Vec<_>>());
-    let header: Vec<String> = rows
-        .next()
-        .unwrap_or_default()
+    let cells = workbook::read_sheet(path, bytes, ASSUMPTIONS_SHEET)?;
+    let place = format!("{file}, sheet {ASSUMPTIONS_SHEET},");
+    let read_columns: Vec<&str> = COLUMNS
         .iter()
-        .map(|h| h.trim().to_string())
+        .copied()
+        .filter(|c| !matches!(*c, "source" | "note"))
         .collect();
+    let (header_row, header, rows) = cells.into_rows(&place, &read_columns)?;
     Ok(Table {
         header,
-        rows: rows.collect(),
-        place: format!("{file}, sheet {ASSUMPTIONS_SHEET},"),
-        first_row: start + 2,
+        rows,
+        place,
+        first_row: header_row + 1,
         letters: true,
     })
 }
