@@ -15,6 +15,9 @@ use crate::scenario::{Model, Override, Sampling, Source};
 /// The most changed inputs explained one by one.
 const MAX_EXPLAINED: usize = 12;
 
+/// The most iterations at which the explanation reruns a scenario.
+const MAX_EXPLAINED_ITERATIONS: u64 = 1_000_000;
+
 /// A headline mean: the annual cost of disjointedness, or an option's mean NPSV.
 #[derive(Debug, Clone)]
 struct Headline {
@@ -53,6 +56,13 @@ fn explain(a: &Run, b: &Run) -> Result<String, String> {
         return Err(format!(
             "{} inputs changed; the explanation runs the scenario once per changed input and stops at {MAX_EXPLAINED}",
             changed.len()
+        ));
+    }
+    if b.iterations > MAX_EXPLAINED_ITERATIONS {
+        return Err(format!(
+            "run B used {} iterations; the explanation reruns the scenario once per changed input at the run's own count, and does so up to {}",
+            crate::format::thousands(b.iterations),
+            crate::format::thousands(MAX_EXPLAINED_ITERATIONS)
         ));
     }
     let source = later_source(b)?;

@@ -170,6 +170,66 @@ fn number(dir: &Path, row: &BTreeMap<String, String>, column: &str) -> Result<f6
         })
 }
 
+/// Refuses a run.json whose iteration count or inputs seams could not have written.
+fn check_manifest(dir: &Path, json: &RunJson) -> Result<()> {
+    if !(1..=crate::scenario::MAX_ITERATIONS).contains(&json.iterations) {
+        return Err(not_a_run(
+            dir,
+            format!(
+                "run.json gives {} iterations; seams runs 1 to {}: the folder is damaged",
+                json.iterations,
+                crate::scenario::MAX_ITERATIONS
+            ),
+        ));
+    }
+    for input in &json.inputs {
+        // An optimism bias may be written as a Green Book category instead.
+        let category = input.key.ends_with("optimism_bias")
+            && crate::appraisal::reference::optimism_bias(&input.distribution).is_some();
+        if category {
+            continue;
+        }
+        if let Err(e) = crate::dist::Dist::parse(&input.distribution) {
+            return Err(not_a_run(
+                dir,
+                format!(
+                    "run.json gives `{}` the distribution `{}`, which does not parse ({e}): the folder is damaged",
+                    crate::error::quote(&input.key),
+                    crate::error::quote(&input.distribution)
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Refuses a run.json whose iteration count disagrees with its own figures: the standard
+/// error of a mean is its sd over √n, so summary.csv says how many iterations made it.
+fn check_iterations(dir: &Path, iterations: u64, rows: &[BTreeMap<String, String>]) -> Result<()> {
+    let figure = |row: &BTreeMap<String, String>, c: &str| {
+        row.get(c)
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    let implied = rows
+        .iter()
+        .map(|row| (figure(row, "sd"), figure(row, "se")))
+        .find(|&(sd, se)| sd > 0.0 && se > 0.0)
+        .map(|(sd, se)| (sd / se).powi(2));
+    match implied {
+        Some(n) if (n - iterations as f64).abs() > 0.01 * iterations as f64 + 1.0 => {
+            Err(not_a_run(
+                dir,
+                format!(
+                    "run.json gives {iterations} iterations but summary.csv's figures come from about {}: the folder is damaged",
+                    n.round()
+                ),
+            ))
+        }
+        _ => Ok(()),
+    }
+}
+
 impl Run {
     fn read(dir: &Path) -> Result<Run> {
         let text = read_text(dir, "run.json")
@@ -178,28 +238,39 @@ impl Run {
             // A run.json without this version's marker was written by another version (say
             // which, where it says); one with the marker but the wrong shape is damaged.
             let value = serde_json::from_str::<serde_json::Value>(&text).ok();
-            let marked = value.as_ref().is_some_and(|v| {
-                v["format"] == crate::disk::FORMAT_ID && v["files"].is_array()
-            });
+            let marked = value
+                .as_ref()
+                .is_some_and(|v| v["format"] == crate::disk::FORMAT_ID && v["files"].is_array());
             if marked {
                 return not_a_run(dir, format!("run.json is damaged: {e}"));
             }
-            let version = value
-                .as_ref()
-                .and_then(|v| v["seams_version"].as_str().map(String::from))
-                .unwrap_or_else(|| "an unknown version".into());
-            not_a_run(dir, format!("was written by seams {version}, whose results this version ({}) cannot compare", env!("CARGO_PKG_VERSION")))
+            match value.as_ref().and_then(|v| v["seams_version"].as_str()) {
+                Some(version) => not_a_run(
+                    dir,
+                    format!(
+                        "was written by seams {}, whose results this version ({}) cannot compare",
+                        crate::error::quote(version),
+                        env!("CARGO_PKG_VERSION")
+                    ),
+                ),
+                None => not_a_run(
+                    dir,
+                    format!("its run.json is not a seams results file ({e})"),
+                ),
+            }
         })?;
         if json.results_format != RESULTS_FORMAT {
             return Err(not_a_run(
                 dir,
                 format!(
-                    "was written by seams {}, whose results this version ({}) cannot compare",
-                    json.seams_version,
+                    "holds results in format {} (written by seams {}); this version ({}) reads and can compare format {RESULTS_FORMAT} only",
+                    json.results_format,
+                    crate::error::quote(&json.seams_version),
                     env!("CARGO_PKG_VERSION")
                 ),
             ));
         }
+        check_manifest(dir, &json)?;
         let inputs = json
             .inputs
             .into_iter()
@@ -207,7 +278,9 @@ impl Run {
             .collect();
         let mut cost = BTreeMap::new();
         let summary = "summary.csv";
-        for row in read_csv(dir, summary)? {
+        let summary_rows = read_csv(dir, summary)?;
+        check_iterations(dir, json.iterations, &summary_rows)?;
+        for row in summary_rows {
             // A portfolio's rows lead with a scenario column: its total is the portfolio's.
             let whole = row.get("scenario").is_none_or(|s| s == "total");
             if whole

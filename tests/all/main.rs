@@ -14,6 +14,7 @@ mod common;
 mod corpus;
 mod distributions;
 mod golden;
+mod hostile_compare;
 mod hostile_workbooks;
 mod money_format;
 mod nothing_lost;

@@ -303,7 +303,7 @@ fn compare_refuses_folders_that_are_not_runs() {
     );
     assert_eq!(output.status.code(), Some(2));
     assert!(
-        stderr(&output).contains("cannot compare"),
+        stderr(&output).contains("can compare format"),
         "{}",
         stderr(&output)
     );
