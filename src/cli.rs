@@ -164,11 +164,28 @@ fn parse_iterations(text: &str) -> Result<u64, String> {
             seams::format::thousands(seams::scenario::MAX_ITERATIONS)
         )
     };
-    let plain: String = text
-        .trim()
-        .chars()
-        .filter(|c| !matches!(c, '_' | ','))
-        .collect();
+    let text = text.trim();
+    // Separators stand between groups of three digits, as people write them: 20,000 and
+    // 1_000_000, never 1,0,0.
+    let whole = text
+        .split(['.', 'e', 'E', 'k', 'K', 'm', 'M'])
+        .next()
+        .unwrap_or("");
+    for separator in [',', '_'] {
+        let groups: Vec<&str> = whole.split(separator).collect();
+        let grouped = groups.len() == 1
+            || (!groups[0].is_empty()
+                && groups[0].len() <= 3
+                && groups[1..].iter().all(|g| g.len() == 3));
+        if !grouped || text[whole.len()..].contains(separator) {
+            return Err(format!(
+                "`{}`: a thousands separator stands between groups of three digits (20,000 or 1_000_000); {}",
+                seams::error::quote(text),
+                refuse()
+            ));
+        }
+    }
+    let plain: String = text.chars().filter(|c| !matches!(c, '_' | ',')).collect();
     let (digits, scale) = match plain.to_ascii_lowercase() {
         t if t.ends_with('k') => (t[..t.len() - 1].to_string(), 1e3),
         t if t.ends_with('m') => (t[..t.len() - 1].to_string(), 1e6),

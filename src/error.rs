@@ -97,7 +97,8 @@ impl Error {
     /// The error for the problems a pass over the input found: one problem alone, several
     /// together. A pass that found none but still failed is a fault of seams, said as such
     /// (`what` names the step), never an empty message.
-    pub fn inputs(mut problems: Vec<InputError>, what: &str) -> Error {
+    pub fn inputs(problems: Vec<InputError>, what: &str) -> Error {
+        let mut problems = collapse(problems);
         match problems.len() {
             0 => Error::Internal(format!("{what} failed without naming a problem")),
             1 => Error::Input(Box::new(problems.remove(0))),
@@ -143,6 +144,35 @@ impl From<InputError> for Error {
     fn from(e: InputError) -> Self {
         Error::Input(Box::new(e))
     }
+}
+
+/// How many places of one problem a message names before it counts the rest.
+pub const SHOWN_PER_PROBLEM: usize = 3;
+
+/// The problems with each kind (the same words) named at most [`SHOWN_PER_PROBLEM`] times, the
+/// last of them counting the rest: a million bad rows make one short message, not a million.
+fn collapse(problems: Vec<InputError>) -> Vec<InputError> {
+    let mut seen: std::collections::HashMap<String, (usize, usize)> = Default::default();
+    let mut kept: Vec<InputError> = Vec::new();
+    for e in problems {
+        let (count, last) = seen.entry(e.problem.clone()).or_insert((0, 0));
+        *count += 1;
+        if *count <= SHOWN_PER_PROBLEM {
+            *last = kept.len();
+            kept.push(e);
+        }
+    }
+    for (count, last) in seen.into_values() {
+        if count > SHOWN_PER_PROBLEM {
+            let more = (count - SHOWN_PER_PROBLEM) as u64;
+            kept[last].problem = format!(
+                "{} (and {} more like it)",
+                kept[last].problem,
+                crate::format::thousands(more)
+            );
+        }
+    }
+    kept
 }
 
 /// The longest piece of a user's text quoted back in a message.

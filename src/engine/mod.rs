@@ -49,16 +49,23 @@ pub struct Precision {
     /// The target, a share of each headline mean.
     pub target: f64,
     pub converged: bool,
+    /// Whether the run had the [`MIN_PRECISION_ITERATIONS`] a precision is judged from: a
+    /// standard error from a handful of iterations says nothing, so fewer never converge.
+    pub judged: bool,
     /// The headline that governed: the one whose half-width was the largest share of its mean.
     pub governing: String,
     /// That headline's half-width as a share of its absolute mean.
     pub achieved: f64,
 }
 
+/// The fewest iterations from which a precision target is judged.
+pub const MIN_PRECISION_ITERATIONS: u64 = 1_000;
+
 /// The precision check after a round, by output index.
 struct PrecisionCheck {
     target: f64,
     converged: bool,
+    judged: bool,
     governing: usize,
     achieved: f64,
 }
@@ -86,9 +93,13 @@ impl PrecisionCheck {
                 (0, -1.0),
                 |best, next| if next.1 > best.1 { next } else { best },
             );
+        let judged = moments
+            .first()
+            .is_some_and(|m| m.n >= MIN_PRECISION_ITERATIONS);
         PrecisionCheck {
             target,
-            converged: achieved <= target,
+            converged: judged && achieved <= target,
+            judged,
             governing,
             achieved,
         }
@@ -98,6 +109,7 @@ impl PrecisionCheck {
         Precision {
             target: self.target,
             converged: self.converged,
+            judged: self.judged,
             governing: layout.output_name(model, self.governing),
             achieved: self.achieved,
         }

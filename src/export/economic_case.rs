@@ -426,7 +426,9 @@ fn sampling_lines(r: &Results) -> String {
     if let Some(p) = r.precision() {
         let target = crate::format::describe_value(crate::params::Unit::Share, p.target);
         let achieved = crate::format::describe_value(crate::params::Unit::Share, p.achieved);
-        if p.converged {
+        if !p.judged {
+            let _ = writeln!(out, "- Precision target ±{target} **not judged**: a precision is judged from at least {} iterations, and this run had {}. Run more iterations before relying on the figures.", thousands(crate::engine::MIN_PRECISION_ITERATIONS), thousands(r.iterations()));
+        } else if p.converged {
             let _ = writeln!(out, "- Precision target ±{target}: the run stopped after {} iterations, when the 95% confidence half-width of every headline mean (the annual cost of disjointedness and each option's NPSV) was within {target} of it; the widest was `{}` at {achieved}.", thousands(r.iterations()), p.governing);
         } else {
             let _ = writeln!(out, "- Precision target ±{target} **not reached** in {} iterations: `{}`'s 95% half-width is still {achieved} of its mean. Run more iterations before relying on it.", thousands(r.iterations()), p.governing);

@@ -20,6 +20,14 @@ fn precision(r: &Results) -> String {
         return String::new();
     };
     let share = |x: f64| crate::format::describe_value(crate::params::Unit::Share, x);
+    if !p.judged {
+        return format!(
+            "\nPrecision ±{} not judged: a precision is judged from at least {} iterations, and the run had {}. Raise --iterations.\n",
+            share(p.target),
+            thousands(crate::engine::MIN_PRECISION_ITERATIONS),
+            thousands(r.iterations())
+        );
+    }
     if p.converged {
         format!(
             "\nPrecision ±{} reached after {} iterations (the widest 95% half-width: {} at {}).\n",

@@ -24,7 +24,7 @@ pub const MAX_ROWS: u32 = 100_000;
 /// The most columns of the Assumptions sheet read.
 pub const MAX_COLUMNS: u32 = 64;
 /// The longest cell, in characters: Excel's own limit.
-pub const MAX_CELL_CHARS: usize = 32_767;
+pub const MAX_CELL_CHARS: usize = crate::scenario::MAX_TEXT_CHARS;
 /// The most distinct strings a workbook may declare (calamine reserves room for them).
 pub const MAX_SHARED_STRINGS: u64 = 1_000_000;
 

@@ -29,10 +29,7 @@ pub(super) fn read_price_year(value: &Value) -> std::result::Result<i32, (String
     let (first, last) = reference::gdp_deflator_years();
     let year = match value {
         Value::Integer(y) => i32::try_from(*y).ok(),
-        Value::String(s) => s
-            .split(['-', '/'])
-            .next()
-            .and_then(|y| y.trim().parse::<i32>().ok()),
+        Value::String(s) => year_of_text(s.trim()),
         _ => None,
     };
     let fix = format!(
@@ -46,7 +43,43 @@ pub(super) fn read_price_year(value: &Value) -> std::result::Result<i32, (String
             ),
             fix,
         )),
-        None => Err(("`price_year` is not a year".into(), fix)),
+        None => Err((
+            format!("`price_year` {} is not a year", quote_value(value)),
+            fix,
+        )),
+    }
+}
+
+/// A TOML value as written, shortened, for a message.
+fn quote_value(value: &Value) -> String {
+    match value {
+        Value::String(s) => format!("\"{}\"", crate::error::quote(s)),
+        other => crate::error::quote(&other.to_string()),
+    }
+}
+
+/// A year written as text: a calendar year (`2012`), or a financial year of two consecutive
+/// years (`2012-13`, `2012/13`, `2012-2013`), which counts as its first. Anything else —
+/// `2012-14`, `2012-xyz` — is no year.
+fn year_of_text(text: &str) -> Option<i32> {
+    let digits = |t: &str| !t.is_empty() && t.chars().all(|c| c.is_ascii_digit());
+    let (first, second) = match text.split_once(['-', '/']) {
+        None => (text, None),
+        Some((first, second)) => (first, Some(second)),
+    };
+    if !digits(first) || first.len() != 4 {
+        return None;
+    }
+    let year: i32 = first.parse().ok()?;
+    match second {
+        None => Some(year),
+        Some(s) if digits(s) && s.len() == 2 => {
+            ((year + 1) % 100 == s.parse::<i32>().ok()?).then_some(year)
+        }
+        Some(s) if digits(s) && s.len() == 4 => {
+            (s.parse::<i32>().ok()? == year + 1).then_some(year)
+        }
+        Some(_) => None,
     }
 }
 
@@ -203,8 +236,12 @@ impl<'t> Loader<'t> {
             .filter(|o| !self.used.contains(&o.key))
             .collect();
         unused.sort_by(|a, b| a.key.cmp(&b.key));
-        for o in unused {
-            let fix = match closest(&o.key, known.iter().map(String::as_str)) {
+        for (i, o) in unused.into_iter().enumerate() {
+            // A suggestion for the first few; a message names no more than those.
+            let suggestion = (i < crate::error::SHOWN_PER_PROBLEM)
+                .then(|| closest(&o.key, known.iter().map(String::as_str)))
+                .flatten();
+            let fix = match suggestion {
                 Some(k) => format!("did you mean {k}? `seams assumptions` lists every key"),
                 None => {
                     "`seams assumptions SCENARIO` lists every key that can be overridden".into()

@@ -37,6 +37,10 @@ pub const MAX_ITERATIONS: u64 = 100_000_000;
 /// The largest scenario file seams reads.
 pub const MAX_SCENARIO_BYTES: u64 = 10_000_000;
 
+/// The longest text seams keeps (a distribution, a name, a source or note): a spreadsheet
+/// cell's limit, so every text reaches the workbook whole.
+pub const MAX_TEXT_CHARS: usize = 32_767;
+
 /// Index of an input in [`Model::inputs`].
 pub type InputId = usize;
 

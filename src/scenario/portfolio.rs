@@ -80,6 +80,7 @@ pub(super) fn load(source: &Source, text: &str, overrides: &[Override]) -> Resul
             Err(e) => errors.extend(e.into_input_errors()),
         }
     }
+    errors.extend(same_file_twice(&origin, &parts));
     if !errors.is_empty() || !loader.errors.is_empty() {
         errors.append(&mut loader.errors);
         return Err(Error::inputs(errors, "loading the portfolio's scenarios"));
@@ -193,6 +194,34 @@ fn scenario_files(
     files
 }
 
+/// A scenario listed twice under two names — a link to it, or a copy with the same bytes —
+/// would count its journey twice: each such pair is refused, naming both.
+fn same_file_twice(origin: &str, parts: &[Part]) -> Vec<InputError> {
+    let mut errors = Vec::new();
+    for (i, part) in parts.iter().enumerate() {
+        let journey = &part.model.journeys[0];
+        if let Some(first) = parts[..i]
+            .iter()
+            .map(|p| &p.model.journeys[0])
+            .find(|j| j.sha256 == journey.sha256)
+        {
+            errors.push(InputError {
+                origin: origin.to_string(),
+                location: None,
+                key: "portfolio.scenarios".into(),
+                problem: format!(
+                    "`{}` and `{}` are the same scenario (the same bytes, SHA-256 {}): its journey would be counted twice",
+                    first.path.display(),
+                    journey.path.display(),
+                    &journey.sha256[..12]
+                ),
+                fix: "list each scenario once; a second journey needs a scenario of its own".into(),
+            });
+        }
+    }
+    errors
+}
+
 /// Reads one scenario of the portfolio: its settings replaced by the portfolio's, its options
 /// and discounting left out, its keys put under its stem.
 fn load_part(
@@ -218,6 +247,7 @@ fn load_part(
         .into());
     }
     let origin = file.display().to_string();
+    super::source::check_text_lengths(&text, &origin)?;
     let mut raw: RawScenario =
         toml::from_str(&text).map_err(|e| raw::toml_error(&text, &origin, &e))?;
     let mut left_out: Vec<_> = std::mem::take(&mut raw.options).into_iter().collect();

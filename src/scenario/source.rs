@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 
 use sha2::{Digest, Sha256};
 
-use super::{inputs, portfolio, raw, Model, Override, MAX_SCENARIO_BYTES};
+use super::{inputs, portfolio, raw, Model, Override, MAX_SCENARIO_BYTES, MAX_TEXT_CHARS};
 use crate::error::{line_column, InputError, Result};
 
 /// One file's text and the SHA-256 of its bytes, in hex.
@@ -70,6 +70,12 @@ impl Source {
     pub fn model(&self, overrides: &[Override]) -> Result<Model> {
         let origin = self.path.display().to_string();
         let text = &self.main.text;
+        check_text_lengths(text, &origin)?;
+        for o in overrides {
+            if let Some(problem) = too_long(&o.text) {
+                return Err(long_text(&o.by, &o.key, problem));
+            }
+        }
         if portfolio::is_portfolio(text) {
             if !self.from_file {
                 return Err(InputError {
@@ -141,6 +147,58 @@ impl Source {
         parts.insert(path.to_path_buf(), read.clone());
         Ok(read)
     }
+}
+
+/// Why a text is too long to keep, if it is.
+fn too_long(text: &str) -> Option<String> {
+    let chars = text.chars().count();
+    (chars > MAX_TEXT_CHARS).then(|| {
+        format!("is too long to keep ({chars} characters); seams keeps each text to at most {MAX_TEXT_CHARS} characters, a spreadsheet cell's limit")
+    })
+}
+
+fn long_text(origin: &str, key: &str, problem: String) -> crate::Error {
+    InputError {
+        origin: origin.into(),
+        location: None,
+        key: key.into(),
+        problem,
+        fix: "shorten it: put long evidence in a document and cite it in `source`".into(),
+    }
+    .into()
+}
+
+/// Refuses a scenario (or portfolio) file with a text longer than [`MAX_TEXT_CHARS`], naming
+/// its key, before anything is built from it. (A file that is not TOML is left to the loader,
+/// which says where.)
+pub(super) fn check_text_lengths(text: &str, origin: &str) -> Result<()> {
+    let Ok(table) = text.parse::<toml::Table>() else {
+        return Ok(());
+    };
+    let mut stack: Vec<(String, &toml::Value)> =
+        table.iter().map(|(k, v)| (k.clone(), v)).collect();
+    while let Some((key, value)) = stack.pop() {
+        match value {
+            toml::Value::String(s) => {
+                if let Some(problem) = too_long(s) {
+                    return Err(long_text(origin, &crate::error::quote(&key), problem));
+                }
+            }
+            toml::Value::Table(t) => {
+                stack.extend(t.iter().map(|(k, v)| (format!("{key}.{k}"), v)));
+            }
+            toml::Value::Array(items) => {
+                stack.extend(
+                    items
+                        .iter()
+                        .enumerate()
+                        .map(|(i, v)| (format!("{key}[{i}]"), v)),
+                );
+            }
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {

@@ -15,6 +15,7 @@ mod corpus;
 mod distributions;
 mod golden;
 mod hostile_compare;
+mod hostile_messages;
 mod hostile_workbooks;
 mod money_format;
 mod nothing_lost;

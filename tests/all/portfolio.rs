@@ -12,11 +12,16 @@ use seams::outputs::{OrgMetric, Scope};
 const SETTINGS: &str =
     "price_base_year = 2024\nfirst_year = 2025\nyears = 5\niterations = 4000\nseed = 11\n";
 
-/// Writes `small.toml` under each stem and a portfolio of them (with `rest` after its
-/// `[portfolio]` table) into `dir`; returns the portfolio's path.
+/// Writes `small.toml` under each stem (each copy with a comment naming it, so that no two
+/// are the same file, which a portfolio refuses) and a portfolio of them (with `rest` after
+/// its `[portfolio]` table) into `dir`; returns the portfolio's path.
 fn portfolio(dir: &std::path::Path, stems: &[&str], rest: &str) -> std::path::PathBuf {
     for stem in stems {
-        std::fs::write(dir.join(format!("{stem}.toml")), fixture_text("small.toml")).unwrap();
+        let text = format!(
+            "{}\n# the copy for journey {stem}\n",
+            fixture_text("small.toml")
+        );
+        std::fs::write(dir.join(format!("{stem}.toml")), text).unwrap();
     }
     let list: Vec<String> = stems.iter().map(|s| format!("\"{s}.toml\"")).collect();
     let text = format!(
@@ -466,4 +471,33 @@ fn a_journey_s_correlation_is_realised_in_the_joined_model() {
     // Spearman's ρ from 20,000 pairs has a standard error of about 1/√20,000 ≈ 0.007.
     assert!((within - 0.7).abs() < 0.03, "within a: {within}");
     assert!(across.abs() < 0.03, "across journeys: {across}");
+}
+
+#[test]
+fn one_scenario_under_two_names_is_refused_naming_both() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = portfolio(dir.path(), &["a"], "");
+    std::fs::copy(dir.path().join("a.toml"), dir.path().join("b.toml")).unwrap();
+    let link = dir.path().join("c.toml");
+    let linked = std::process::Command::new("sh")
+        .args(["-c", &format!("ln -s a.toml '{}'", link.display())])
+        .status()
+        .unwrap();
+    assert!(linked.success());
+    for other in ["b.toml", "c.toml"] {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let listed = text.replace("\"a.toml\"]", &format!("\"a.toml\", \"{other}\"]"));
+        let both = dir.path().join(format!("with-{other}"));
+        std::fs::write(&both, listed).unwrap();
+        let out = dir.path().join("out");
+        let output = run_scenario(dir.path(), &both, &out, &[]);
+        assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+        let message = stderr(&output);
+        assert!(
+            message.contains("a.toml") && message.contains(other),
+            "{message}"
+        );
+        assert!(message.contains("would be counted twice"), "{message}");
+        assert!(!out.exists());
+    }
 }
