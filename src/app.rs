@@ -205,15 +205,22 @@ fn check_memory(model: &Model, config: &RunConfig) -> Result<()> {
     Err(Error::Usage {
         flag: "--iterations".into(),
         problem: format!(
-            "{} iterations would need about {:.1} GiB of memory; {:.1} GiB is available",
+            "{} iterations would need about {} of memory; {} is available",
             format::thousands(iterations),
-            gib(needed),
-            gib(available)
+            size(needed),
+            size(available)
         ),
-        fix: format!(
-            "use at most --iterations {} here",
-            format::thousands(feasible)
-        ),
+        fix: if feasible == 0 {
+            format!(
+                "this model needs about {} even for one iteration: run it on a machine with more memory, or split the portfolio into smaller ones",
+                size(fixed + per_iteration)
+            )
+        } else {
+            format!(
+                "use at most --iterations {} here",
+                format::thousands(feasible)
+            )
+        },
     })
 }
 
@@ -237,15 +244,18 @@ pub fn room_for_samples(needed: u64, free: u64, per_iteration: u64, iterations: 
     Err(Error::Usage {
         flag: "--samples".into(),
         problem: format!(
-            "{} iterations would write about {:.1} GiB to samples.parquet; {:.1} GiB is free there",
+            "{} iterations would write about {} to samples.parquet; {} is free there",
             format::thousands(iterations),
-            gib(needed),
-            gib(free)
+            size(needed),
+            size(free)
         ),
-        fix: format!(
-            "use at most --iterations {} with --samples, or leave --samples out (the other files need little room)",
-            format::thousands(usable / per_iteration.max(1))
-        ),
+        fix: match usable / per_iteration.max(1) {
+            0 => "free some room on that disk, or leave --samples out (the other files need little room)".into(),
+            fits => format!(
+                "use at most --iterations {} with --samples, or leave --samples out (the other files need little room)",
+                format::thousands(fits)
+            ),
+        },
     })
 }
 
@@ -260,8 +270,14 @@ fn disk_free(place: &Path) -> Option<u64> {
 }
 
 /// Bytes in GiB, for messages.
-fn gib(bytes: u64) -> f64 {
-    bytes as f64 / (1u64 << 30) as f64
+/// An amount of memory or disk as people read it: `1.2 GiB`, `340 MiB`, `12 KiB`.
+fn size(bytes: u64) -> String {
+    let b = bytes as f64;
+    match bytes {
+        n if n >= 1 << 30 => format!("{:.1} GiB", b / (1u64 << 30) as f64),
+        n if n >= 1 << 20 => format!("{:.0} MiB", b / (1u64 << 20) as f64),
+        _ => format!("{:.0} KiB", b / 1024.0),
+    }
 }
 
 /// The memory this machine has available, from /proc/meminfo where there is one.

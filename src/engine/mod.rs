@@ -541,15 +541,37 @@ fn kept_columns(model: &Model, keep: Keep) -> usize {
     }
 }
 
-/// An estimate of the memory a run needs, in bytes: the kept per-iteration columns, plus
-/// each worker's batch buffers and sketches.
+/// An estimate of the memory a run needs, in bytes: the kept per-iteration columns (and one
+/// more as they are joined), each worker's batch columns — of which only the pages a batch
+/// touches are resident, so a short run needs less — and the sketches of every worker and of
+/// the totals, which grow with the values they count up to their cap; and the reports.
+/// Measured against peaks from 200 to 10⁶ iterations and 1 to 1,000 journeys, it lies within
+/// a factor of two of the peak (1.0–1.6 times it).
 pub fn memory_estimate(model: &Model, iterations: u64, keep: Keep) -> u64 {
     let layout = Layout::new(model);
-    let columns = kept_columns(model, keep);
-    let per_worker =
-        ((model.inputs.len() + layout.len) * COLUMN * 8 + layout.len * 48 * 1024) as u64;
+    let columns = kept_columns(model, keep) as u64;
     let threads = rayon::current_num_threads().max(1) as u64;
-    // The kept iterations are joined after the run, one column at a time: one extra column.
-    let kept = keep.iterations_kept(iterations, columns);
-    columns as u64 * kept * 8 + kept * 8 + per_worker * (threads + 2) + 64 * 1024 * 1024
+    const PAGE_VALUES: u64 = 512;
+    let batch = iterations.min(BATCH as u64);
+    let touched = (batch.div_ceil(PAGE_VALUES) * PAGE_VALUES).min(COLUMN as u64);
+    let buffers = (model.inputs.len() + layout.len) as u64 * touched * 8;
+    let sketch = (256 + 2 * iterations).min(MAX_SKETCH_BYTES);
+    let sketches = layout.len as u64 * sketch;
+    let kept = keep.iterations_kept(iterations, columns as usize);
+    let reports = layout.len as u64 * REPORT_BYTES_PER_OUTPUT;
+    columns * kept * 8
+        + kept * 8
+        + threads * buffers
+        + (threads + 1) * sketches
+        + reports
+        + BASE_BYTES
 }
+
+/// The statistics, analysis and rendered files of a run, per output (measured).
+const REPORT_BYTES_PER_OUTPUT: u64 = 8 * 1024;
+
+/// The most one output's sketch holds, in bytes.
+const MAX_SKETCH_BYTES: u64 = 48 * 1024;
+
+/// What a run needs whatever its size: the program, the model and the reports.
+const BASE_BYTES: u64 = 64 * 1024 * 1024;

@@ -190,4 +190,12 @@ fn samples_that_would_not_fit_on_the_disk_are_refused_before_the_run() {
         "{message}"
     );
     assert!(seams::app::room_for_samples(8_000_000, 50 * gib, 800, 10_000).is_ok());
+    // Where not one iteration fits, the fix never says "at most 0", and small sizes read in
+    // their own unit, not "0.0 GiB".
+    let message = seams::app::room_for_samples(10_000_000, 500_000, 1_000_000, 10)
+        .unwrap_err()
+        .to_string();
+    assert!(!message.contains("at most --iterations 0"), "{message}");
+    assert!(message.contains("free some room"), "{message}");
+    assert!(message.contains("488 KiB is free"), "{message}");
 }
