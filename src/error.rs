@@ -168,11 +168,24 @@ fn collapse(problems: Vec<InputError>) -> Vec<InputError> {
             kept[last].problem = format!(
                 "{} (and {} more like it)",
                 kept[last].problem,
-                crate::format::thousands(more)
+                thousands(more)
             );
         }
     }
     kept
+}
+
+/// A plain number with thousands separators: `20,000`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// The longest piece of a user's text quoted back in a message.

@@ -147,18 +147,9 @@ pub fn ratio(x: f64) -> String {
     .replace('-', "−")
 }
 
-/// A plain number with thousands separators: `20,000`.
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+/// A plain number with thousands separators: `20,000` (defined with the errors, whose
+/// messages count too).
+pub use crate::error::thousands;
 
 /// Text safe inside a GitHub-flavoured Markdown table cell or paragraph.
 pub fn md(text: &str) -> String {

@@ -411,15 +411,24 @@ pub fn switching_values(model: &Model, cancel: &CancelToken) -> Result<Vec<Switc
             .filter(|(k, _)| *k != o)
             .flat_map(|(_, other)| other.inputs())
             .collect();
+        // In a portfolio, a journey's input moves only that journey's part of the NPSV.
+        let mut parts: Vec<engine::JourneyPart> = (0..model.journeys.len())
+            .map(|j| engine::JourneyPart::new(model, o, j))
+            .collect();
+        let part_base: Vec<f64> = parts.iter_mut().map(|p| p.pv_benefits(&base)).collect();
         for id in engine::uncertain_inputs(model)
             .into_iter()
             .filter(|id| !others.contains(id))
         {
             let input = &model.inputs[id];
+            let journey = journey_of(model, &input.key);
             let mut values = base.clone();
             let mut f = |x: f64| {
                 values[id] = x;
-                npsv.at(&values, o)
+                match journey {
+                    Some(j) => base_npsv + (parts[j].pv_benefits(&values) - part_base[j]),
+                    None => npsv.at(&values, o),
+                }
             };
             found.push(SwitchingValue {
                 option: option.id.clone(),
@@ -438,6 +447,16 @@ pub fn switching_values(model: &Model, cancel: &CancelToken) -> Result<Vec<Switc
         }
     }
     Ok(found)
+}
+
+/// The journey whose input `key` is, in a portfolio of several (its key starts with the
+/// journey's stem); `None` for a scenario's inputs, a shared one or an option's.
+fn journey_of(model: &Model, key: &str) -> Option<usize> {
+    if model.journeys.len() < 2 {
+        return None;
+    }
+    let (stem, _) = key.split_once('/')?;
+    model.journeys.iter().position(|j| j.id == stem)
 }
 
 /// Points to scan for a sign change: a fine grid over a bounded domain, or geometric steps

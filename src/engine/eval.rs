@@ -56,14 +56,14 @@ pub(super) fn per_journey(p: &[f64; DEPT_PARAM_COUNT]) -> PerJourney {
 /// Totals over departments and components of the per-journey cost.
 #[derive(Debug, Clone, Copy, Default)]
 pub(super) struct Totals {
-    user_minutes: f64,
-    user_cash: f64,
-    government: f64,
+    pub(super) user_minutes: f64,
+    pub(super) user_cash: f64,
+    pub(super) government: f64,
     government_cash: f64,
 }
 
 impl Totals {
-    fn add(&mut self, j: &PerJourney) {
+    pub(super) fn add(&mut self, j: &PerJourney) {
         self.user_minutes += j.user_minutes.iter().sum::<f64>();
         self.user_cash += j.user_cash.iter().sum::<f64>();
         self.government += j.government.iter().sum::<f64>();
@@ -356,30 +356,39 @@ fn apply_option(
 /// department with channels, normalises the shares and mixes the per-contact values.
 fn load_departments(model: &Model, inputs: &[f64], scratch: &mut Scratch) {
     for (d, dept) in model.departments.iter().enumerate() {
-        let values = &mut scratch.bau[d];
-        for (v, id) in values.iter_mut().zip(&dept.params) {
-            *v = id.map_or(0.0, |i| inputs[i]);
-        }
-        if dept.channels.is_empty() {
-            continue;
-        }
         let channels =
             &mut scratch.bau_channels[scratch.channel_start[d]..scratch.channel_start[d + 1]];
-        for (drawn, channel) in channels.iter_mut().zip(&dept.channels) {
-            for (v, &i) in drawn.iter_mut().zip(&channel.inputs) {
-                *v = inputs[i];
-            }
-        }
-        channels::normalise(channels);
-        channels::mix(channels, values, &dept.follows);
+        load_department(dept, inputs, &mut scratch.bau[d], channels);
     }
+}
+
+/// Reads one department's drawn values, and its channels' (normalised and mixed).
+pub(super) fn load_department(
+    dept: &Department,
+    inputs: &[f64],
+    values: &mut [f64; DEPT_PARAM_COUNT],
+    channels: &mut [ChannelValues],
+) {
+    for (v, id) in values.iter_mut().zip(&dept.params) {
+        *v = id.map_or(0.0, |i| inputs[i]);
+    }
+    if dept.channels.is_empty() {
+        return;
+    }
+    for (drawn, channel) in channels.iter_mut().zip(&dept.channels) {
+        for (v, &i) in drawn.iter_mut().zip(&channel.inputs) {
+            *v = inputs[i];
+        }
+    }
+    channels::normalise(channels);
+    channels::mix(channels, values, &dept.follows);
 }
 
 /// Applies one effect's draw `x` to department `dept`, the `i`-th the effect names. A
 /// department-level effect on a value its channels give acts on every channel's value (so the
 /// mixed value moves by the same reduce or set); failure minutes left to default follow the
 /// minutes they default to. The caller mixes a department with channels again afterwards.
-fn apply_to_department(
+pub(super) fn apply_to_department(
     dept: &Department,
     target: &Target,
     i: usize,

@@ -9,6 +9,7 @@
 
 mod channels;
 pub mod eval;
+mod journey_part;
 mod layout;
 mod samples;
 mod sampling;
@@ -24,6 +25,7 @@ use rayon::prelude::*;
 use crate::error::{Error, Result};
 use crate::scenario::{Model, Sampling};
 pub use eval::Layout;
+pub use journey_part::JourneyPart;
 pub use samples::{
     stream_columns, total_disjointed, uncertain_inputs, Keep, SampleSink, Samples, KEPT_BYTES,
     KEPT_ITERATIONS,
@@ -116,10 +118,10 @@ impl PrecisionCheck {
     }
 }
 
-/// Distance between columns in a worker's buffers: a batch plus one cache line, so that the
+/// What separates columns in a worker's buffers, beyond a batch: one cache line, so that the
 /// same row of different columns does not fall in the same cache set (a power-of-two stride
 /// would make every column contend for one set).
-const COLUMN: usize = BATCH + 8;
+const COLUMN_PADDING: usize = 8;
 
 pub use crate::scenario::MAX_ITERATIONS;
 
@@ -542,8 +544,8 @@ fn kept_columns(model: &Model, keep: Keep) -> usize {
 }
 
 /// An estimate of the memory a run needs, in bytes: the kept per-iteration columns (and one
-/// more as they are joined), each worker's batch columns — of which only the pages a batch
-/// touches are resident, so a short run needs less — and the sketches of every worker and of
+/// more as they are joined), each worker's batch columns — a batch long, or the run's length
+/// if shorter — and the sketches of every worker and of
 /// the totals, which grow with the values they count up to their cap; and the reports.
 /// Measured against peaks from 200 to 10⁶ iterations and 1 to 1,000 journeys, it lies within
 /// a factor of two of the peak (1.0–1.6 times it).
@@ -551,10 +553,8 @@ pub fn memory_estimate(model: &Model, iterations: u64, keep: Keep) -> u64 {
     let layout = Layout::new(model);
     let columns = kept_columns(model, keep) as u64;
     let threads = rayon::current_num_threads().max(1) as u64;
-    const PAGE_VALUES: u64 = 512;
-    let batch = iterations.min(BATCH as u64);
-    let touched = (batch.div_ceil(PAGE_VALUES) * PAGE_VALUES).min(COLUMN as u64);
-    let buffers = (model.inputs.len() + layout.len) as u64 * touched * 8;
+    let column = iterations.min(BATCH as u64) + COLUMN_PADDING as u64;
+    let buffers = (model.inputs.len() + layout.len) as u64 * column * 8;
     let sketch = (256 + 2 * iterations).min(MAX_SKETCH_BYTES);
     let sketches = layout.len as u64 * sketch;
     let kept = keep.iterations_kept(iterations, columns as usize);

@@ -7,7 +7,7 @@ use rand::SeedableRng;
 
 use super::stats::{self, Moments, Sketch};
 use super::{eval, sampling};
-use super::{Layout, Plan, BATCH, COLUMN};
+use super::{Layout, Plan, BATCH, COLUMN_PADDING};
 use crate::scenario::Model;
 use crate::scenario::Sampling;
 
@@ -40,6 +40,9 @@ pub(super) struct Worker<'m> {
     order: Vec<usize>,
     scores: Vec<f64>,
     pub(super) sketches: Vec<Sketch>,
+    /// The distance between columns in the buffers: a batch (or the whole run, if shorter)
+    /// and its padding.
+    column: usize,
     pub(super) batch_moments: Vec<(usize, Vec<Moments>)>,
     /// The earliest iteration whose outputs overflowed, if any.
     pub(super) overflow: Option<Overflow>,
@@ -85,12 +88,15 @@ impl Overflow {
 
 impl<'m> Worker<'m> {
     pub(super) fn new(model: &'m Model, layout: &'m Layout, plan: &'m Plan<'m>) -> Worker<'m> {
+        // A column holds one batch: a run shorter than a batch needs no more.
+        let column = plan.iterations.min(BATCH as u64) as usize + COLUMN_PADDING;
         Worker {
             model,
             layout,
             plan,
-            input_columns: vec![0.0; model.inputs.len() * COLUMN],
-            output_columns: vec![0.0; layout.len * COLUMN],
+            input_columns: vec![0.0; model.inputs.len() * column],
+            output_columns: vec![0.0; layout.len * column],
+            column,
             row: vec![0.0; model.inputs.len()],
             scratch: eval::Scratch::new(model, layout),
             via_uniforms: via_uniforms(model, plan.sampling),
@@ -117,20 +123,22 @@ impl<'m> Worker<'m> {
             output_columns,
             row,
             scratch,
+            column,
             ..
         } = self;
+        let column = *column;
         for j in 0..len {
             for (i, x) in row.iter_mut().enumerate().take(n_inputs) {
-                *x = input_columns[i * COLUMN + j];
+                *x = input_columns[i * column + j];
             }
             eval::evaluate(model, layout, row, scratch, |k, v| {
-                output_columns[k * COLUMN + j] = v
+                output_columns[k * column + j] = v
             });
         }
         let moments: Vec<Moments> = (0..self.layout.len)
             .map(|k| {
                 stats::accumulate(
-                    &self.output_columns[k * COLUMN..k * COLUMN + len],
+                    &self.output_columns[k * self.column..k * self.column + len],
                     &mut self.sketches[k],
                 )
             })
@@ -145,7 +153,7 @@ impl<'m> Worker<'m> {
     fn draw_inputs(&mut self, b: usize, len: usize) {
         let stratified = self.plan.sampling == Sampling::LatinHypercube;
         for (i, input) in self.model.inputs.iter().enumerate() {
-            let column = &mut self.input_columns[i * COLUMN..i * COLUMN + len];
+            let column = &mut self.input_columns[i * self.column..i * self.column + len];
             let mut rng = stream_rng(self.plan.seed, b, input.stream);
             if self.via_uniforms[i] {
                 sampling::fill_uniforms(&mut rng, column, stratified, &mut self.order);
@@ -157,14 +165,14 @@ impl<'m> Worker<'m> {
             sampling::correlate(
                 copula,
                 &mut self.input_columns,
-                COLUMN,
+                self.column,
                 len,
                 &mut self.scores,
             );
         }
         for (i, input) in self.model.inputs.iter().enumerate() {
             if self.via_uniforms[i] {
-                let column = &mut self.input_columns[i * COLUMN..i * COLUMN + len];
+                let column = &mut self.input_columns[i * self.column..i * self.column + len];
                 sampling::to_quantiles(&input.sampler, column);
             }
         }
@@ -176,10 +184,10 @@ impl<'m> Worker<'m> {
         let k = moments
             .iter()
             .position(|m| !m.mean.is_finite() || !m.m2.is_finite())?;
-        let column = &self.output_columns[k * COLUMN..k * COLUMN + len];
+        let column = &self.output_columns[k * self.column..k * self.column + len];
         let j = column.iter().position(|v| !v.is_finite()).unwrap_or(0);
         let inputs = (0..self.model.inputs.len())
-            .map(|i| self.input_columns[i * COLUMN + j])
+            .map(|i| self.input_columns[i * self.column + j])
             .collect();
         Some(Overflow {
             iteration: (b * BATCH + j) as u64,
@@ -199,11 +207,11 @@ impl<'m> Worker<'m> {
         let len = self.batch_len(b);
         let sources = inputs
             .iter()
-            .map(|&i| &self.input_columns[i * COLUMN..i * COLUMN + len])
+            .map(|&i| &self.input_columns[i * self.column..i * self.column + len])
             .chain(
                 outputs
                     .iter()
-                    .map(|&k| &self.output_columns[k * COLUMN..k * COLUMN + len]),
+                    .map(|&k| &self.output_columns[k * self.column..k * self.column + len]),
             );
         for (c, source) in sources.enumerate() {
             block[c * BATCH..c * BATCH + len].copy_from_slice(source);

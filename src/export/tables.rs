@@ -358,11 +358,18 @@ fn switching(r: &Results) -> Option<Table> {
             "within_p5_p95",
         ],
     );
+    // Each input's unit by its key, looked up once (a portfolio has tens of thousands).
+    let units: std::collections::HashMap<&str, crate::params::Unit> = r
+        .model()
+        .inputs()
+        .iter()
+        .map(|i| (i.key.as_str(), i.unit))
+        .collect();
     for v in r.switching_values() {
-        let unit = r
-            .model()
-            .input(&v.input)
-            .map_or(crate::params::Unit::Count, |i| i.unit);
+        let unit = units
+            .get(v.input.as_str())
+            .copied()
+            .unwrap_or(crate::params::Unit::Count);
         let row = vec![
             Cell::key(&v.option),
             Cell::key(&v.input),

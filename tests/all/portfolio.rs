@@ -501,3 +501,68 @@ fn one_scenario_under_two_names_is_refused_naming_both() {
         assert!(!out.exists());
     }
 }
+
+/// The shipped portfolio's inputs at random quantiles, from a fixed seed.
+fn random_inputs(model: &seams::Model, state: &mut u64) -> Vec<f64> {
+    model
+        .inputs()
+        .iter()
+        .map(|i| {
+            *state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            let u = ((*state >> 11) as f64 + 0.5) / (1u64 << 53) as f64;
+            i.sampler.quantile(u)
+        })
+        .collect()
+}
+
+#[test]
+fn a_journeys_part_of_the_npsv_moves_it_exactly_as_the_whole_model_does() {
+    // Switching values in a portfolio move one journey's input and evaluate that journey
+    // alone: the whole model's NPSV must move by exactly the change in the journey's part.
+    let shipped = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios/joined-up-government.toml");
+    let model = seams::Source::read(&shipped)
+        .and_then(|s| s.model(&[]))
+        .unwrap();
+    let layout = Layout::new(&model);
+    let mut scratch = Scratch::new(&model, &layout);
+    let npsv = |inputs: &[f64], o: usize, scratch: &mut Scratch| {
+        let mut found = f64::NAN;
+        let wanted = layout.appraisal(o, seams::outputs::Metric::Npsv);
+        evaluate(&model, &layout, inputs, scratch, |k, v| {
+            if k == wanted {
+                found = v;
+            }
+        });
+        found
+    };
+    let mut state = 7u64;
+    for o in 0..model.options().len() {
+        for (j, journey) in model.journeys().iter().enumerate() {
+            let mut part = seams::engine::JourneyPart::new(&model, o, j);
+            let prefix = format!("{}/", journey.id);
+            for _ in 0..20 {
+                let base = random_inputs(&model, &mut state);
+                let moved_inputs = random_inputs(&model, &mut state);
+                // Move every input of this journey at once, the others held.
+                let mut moved = base.clone();
+                for (i, input) in model.inputs().iter().enumerate() {
+                    if input.key.starts_with(&prefix) {
+                        moved[i] = moved_inputs[i];
+                    }
+                }
+                let whole = npsv(&moved, o, &mut scratch) - npsv(&base, o, &mut scratch);
+                let by_part = part.pv_benefits(&moved) - part.pv_benefits(&base);
+                let scale = npsv(&base, o, &mut scratch).abs().max(1.0);
+                assert!(
+                    (whole - by_part).abs() <= 1e-9 * scale,
+                    "{} / {}: {whole} against {by_part}",
+                    model.options()[o].id,
+                    journey.id
+                );
+            }
+        }
+    }
+}
