@@ -7,7 +7,7 @@
 //! [`MAX_CELL_CHARS`] as it comes. A date, time, true/false or error where the register holds
 //! text is refused, naming the cell: Excel turns "1-2" into 2 January without a word.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Cursor, Read};
 use std::path::Path;
 
@@ -35,9 +35,11 @@ enum Content {
     Converted(&'static str),
 }
 
-/// A sheet as its non-empty cells: (row, column) from 0 → content.
+/// A sheet as its non-empty cells: (row, column) from 0 → content; and the cells that hold a
+/// formula.
 pub(super) struct Cells {
     cells: BTreeMap<(u32, u32), Content>,
+    formulas: BTreeSet<(u32, u32)>,
 }
 
 fn refuse(file: &str, key: &str, problem: String, fix: &str) -> crate::Error {
@@ -134,6 +136,7 @@ fn check_declared_strings(file: &str, head: &[u8]) -> Result<()> {
 pub(super) fn read_sheet(path: &Path, bytes: Vec<u8>, sheet: &str) -> Result<Cells> {
     let file = path.display().to_string();
     measure(&file, &bytes)?;
+    let formulas = formula_cells(&bytes, sheet).unwrap_or_default();
     let not_a_workbook = |e: &dyn std::fmt::Display| {
         refuse(
             &file,
@@ -187,7 +190,92 @@ pub(super) fn read_sheet(path: &Path, bytes: Vec<u8>, sheet: &str) -> Result<Cel
         }
         cells.insert((row, column), content);
     }
-    Ok(Cells { cells })
+    Ok(Cells { cells, formulas })
+}
+
+/// The cells of `sheet` that hold a formula, found in the sheet's XML (its parts already
+/// measured): calamine gives a formula's last computed value, which the register must not take
+/// for what was typed. `None` where the workbook's parts cannot be followed to the sheet.
+fn formula_cells(bytes: &[u8], sheet: &str) -> Option<BTreeSet<(u32, u32)>> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
+    let mut part = |name: &str| -> Option<Vec<u8>> {
+        let mut out = Vec::new();
+        archive.by_name(name).ok()?.read_to_end(&mut out).ok()?;
+        Some(out)
+    };
+    let id = attribute_of(
+        &part("xl/workbook.xml")?,
+        b"sheet",
+        (b"name", sheet),
+        b"r:id",
+    )?;
+    let target = attribute_of(
+        &part("xl/_rels/workbook.xml.rels")?,
+        b"Relationship",
+        (b"Id", &id),
+        b"Target",
+    )?;
+    let path = match target.strip_prefix('/') {
+        Some(absolute) => absolute.to_string(),
+        None => format!("xl/{target}"),
+    };
+    let xml = part(&path)?;
+    let mut reader = quick_xml::Reader::from_reader(xml.as_slice());
+    let (mut buf, mut at, mut found) = (Vec::new(), None, BTreeSet::new());
+    loop {
+        match reader.read_event_into(&mut buf).ok()? {
+            quick_xml::events::Event::Start(e) | quick_xml::events::Event::Empty(e) => {
+                match e.local_name().as_ref() {
+                    b"c" => at = attribute(&e, b"r").and_then(|r| cell_position(&r)),
+                    b"f" => found.extend(at),
+                    _ => {}
+                }
+            }
+            quick_xml::events::Event::Eof => return Some(found),
+            _ => {}
+        }
+        buf.clear();
+    }
+}
+
+/// The value of `wanted` on the first `element` whose attribute `key.0` is `key.1`.
+fn attribute_of(xml: &[u8], element: &[u8], key: (&[u8], &str), wanted: &[u8]) -> Option<String> {
+    let mut reader = quick_xml::Reader::from_reader(xml);
+    let mut buf = Vec::new();
+    loop {
+        match reader.read_event_into(&mut buf).ok()? {
+            quick_xml::events::Event::Start(e) | quick_xml::events::Event::Empty(e)
+                if e.local_name().as_ref() == element
+                    && attribute(&e, key.0).as_deref() == Some(key.1) =>
+            {
+                return attribute(&e, wanted);
+            }
+            quick_xml::events::Event::Eof => return None,
+            _ => {}
+        }
+        buf.clear();
+    }
+}
+
+/// An attribute's value by its full name (the names and references sought hold no escapes).
+fn attribute(e: &quick_xml::events::BytesStart<'_>, name: &[u8]) -> Option<String> {
+    e.attributes()
+        .flatten()
+        .find(|a| a.key.as_ref() == name)
+        .map(|a| String::from_utf8_lossy(&a.value).into_owned())
+}
+
+/// A cell reference (`B12`) as (row, column) from 0.
+fn cell_position(reference: &str) -> Option<(u32, u32)> {
+    let split = reference.find(|c: char| c.is_ascii_digit())?;
+    let (letters, digits) = reference.split_at(split);
+    let column = letters.chars().try_fold(0u32, |n, c| {
+        c.is_ascii_uppercase()
+            .then(|| n.checked_mul(26)?.checked_add(c as u32 - 'A' as u32 + 1))
+            .flatten()
+    })?;
+    let row: u32 = digits.parse().ok()?;
+    Some((row.checked_sub(1)?, column.checked_sub(1)?))
 }
 
 /// A cell's content, or `None` for an empty one.
@@ -231,6 +319,7 @@ impl Cells {
                 Content::Converted(what) => converted.push((r, c, what)),
             }
         }
+        converted.extend(self.formulas.into_iter().map(|(r, c)| (r, c, "a formula")));
         let mut rows = grid.into_iter();
         let header: Vec<String> = rows
             .next()

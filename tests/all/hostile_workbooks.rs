@@ -272,3 +272,31 @@ fn a_workbook_and_a_csv_are_known_by_their_content_not_their_names() {
         ],
     );
 }
+
+#[test]
+fn a_formula_where_the_register_holds_text_is_refused_not_read_as_its_value() {
+    let dir = tempfile::tempdir().unwrap();
+    // A formula with no value computed yet (as a script writes it) and one that has one.
+    let book = workbook(dir.path(), "formula.xlsx", |s| {
+        s.write_formula(1, 1, "=CONCATENATE(\"pert(\",\"1, 2, 3)\")")
+            .unwrap();
+    });
+    assert_refused(
+        dir.path(),
+        &book,
+        &[
+            "row 2, column B (distribution)",
+            "a formula",
+            "where the register needs text",
+        ],
+    );
+    let cached = workbook(dir.path(), "cached.xlsx", |s| {
+        s.write_formula(2, 1, "=\"2000\"").unwrap();
+        s.set_formula_result(2, 1, "2000");
+    });
+    assert_refused(
+        dir.path(),
+        &cached,
+        &["row 3, column B (distribution)", "a formula"],
+    );
+}
