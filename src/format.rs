@@ -134,6 +134,22 @@ pub fn percent(share: f64) -> String {
     }
 }
 
+/// An estimated chance (the share of iterations in which NPSV is positive, or that pay back),
+/// which a Monte Carlo run never knows to be impossible or certain: never `0%` or `100%`, but
+/// `<0.1%` and `>99.9%` at the extremes, a tenth of a percent below 1% and above 99%, whole
+/// percentages between (docs/method.md §3).
+pub fn chance(share: f64) -> String {
+    if share < 0.001 {
+        "<0.1%".into()
+    } else if share > 0.999 {
+        ">99.9%".into()
+    } else if !(0.01..=0.99).contains(&share) {
+        format!("{:.1}%", share * 100.0)
+    } else {
+        format!("{:.0}%", share * 100.0)
+    }
+}
+
 /// A ratio such as a BCR: `2.4`, `0.85`, `12`.
 pub fn ratio(x: f64) -> String {
     let a = x.abs();

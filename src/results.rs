@@ -108,6 +108,16 @@ impl Results {
         self.outcome.stats[k].unwrap_or(UNDEFINED)
     }
 
+    /// The benefit–cost ratio of option `option` (docs/method.md §3): the ratio of the
+    /// expected present values, E[PV benefits] / E[PV costs], which a reviewer gets by
+    /// dividing the two PV rows; `None` where the expected PV of costs is not above zero. The
+    /// per-iteration ratio ([`Metric::Bcr`]) gives its P10–P90.
+    pub fn bcr_expected(&self, option: usize) -> Option<f64> {
+        let benefits = self.appraisal(option, Metric::PvBenefits)?.mean;
+        let costs = self.appraisal(option, Metric::PvCosts)?.mean;
+        (costs > 0.0).then(|| benefits / costs)
+    }
+
     /// An appraisal metric of option `option`; `None` when it is undefined in every iteration
     /// (a BCR with no costs).
     pub fn appraisal(&self, option: usize, metric: Metric) -> Option<Stats> {

@@ -12,7 +12,7 @@ use super::style::{
     VERMILLION,
 };
 use super::{ChartData, SIZE};
-use crate::format::{money, percent};
+use crate::format::{chance, money};
 
 pub(super) fn costs<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
@@ -179,7 +179,7 @@ pub(super) fn npsv<DB: DrawingBackend>(
         let label = format!(
             "{} (chance NPSV > 0: {})",
             option.name,
-            percent(option.p_positive)
+            chance(option.p_positive)
         );
         let lines = wrap(&label, 80);
         chart

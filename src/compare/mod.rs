@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, InputError, Result};
 use crate::export::RESULTS_FORMAT;
-use crate::format::{md, money, percent, ratio, MoneyUnit};
+use crate::format::{chance, md, money, ratio, MoneyUnit};
 use crate::outputs::{Bearer, Component, Metric, STATISTICS};
 
 /// What `compare` needs from one run.
@@ -304,12 +304,12 @@ impl Run {
             };
             for row in rows.iter().filter(|r| metric(r, Metric::Npsv)) {
                 let id = row["option"].clone();
-                let bcr = match rows
-                    .iter()
-                    .find(|r| r.get("option") == Some(&id) && metric(r, Metric::Bcr))
-                {
-                    Some(r) if r.get("p50").is_some_and(|v| !v.is_empty()) => {
-                        Some(number(dir, r, "p50")?)
+                let bcr = match rows.iter().find(|r| {
+                    r.get("option") == Some(&id)
+                        && r.get("metric").map(String::as_str) == Some("bcr_expected")
+                }) {
+                    Some(r) if r.get("mean").is_some_and(|v| !v.is_empty()) => {
+                        Some(number(dir, r, "mean")?)
                     }
                     _ => None,
                 };
@@ -507,7 +507,7 @@ fn options_section(a: &Run, b: &Run) -> String {
                 };
                 let _ = writeln!(
                     out,
-                    "| {} | BCR (median) | {} | {} | {bcr_change} |",
+                    "| {} | BCR | {} | {} | {bcr_change} |",
                     md(id),
                     bcr(x.bcr),
                     bcr(y.bcr)
@@ -522,8 +522,8 @@ fn options_section(a: &Run, b: &Run) -> String {
                     out,
                     "| {} | P(NPSV > 0) | {} | {} | {p_change} |",
                     md(id),
-                    percent(x.p_positive),
-                    percent(y.p_positive)
+                    chance(x.p_positive),
+                    chance(y.p_positive)
                 );
             }
             (Some(_), None) => {

@@ -10,7 +10,7 @@ use super::words::{effect_sentence, join_and, words};
 use super::{case_tables, option_tables};
 use super::{Artefact, Exporter};
 use crate::error::Result;
-use crate::format::{describe_value, md, money, percent, thousands};
+use crate::format::{chance, describe_value, md, money, percent, thousands};
 use crate::outputs::{Bearer, Component, Metric, Scope};
 use crate::results::Results;
 use crate::table::markdown::render as render_table;
@@ -95,7 +95,7 @@ fn summary(r: &Results) -> String {
             md(&option.name),
             mean_range(&npsv),
             s.years,
-            percent(npsv.p_positive)
+            chance(npsv.p_positive)
         );
     }
     if let Some(best) = best_option(r) {
@@ -186,7 +186,7 @@ fn cost_section(r: &Results, charts: bool) -> String {
 fn options_section(r: &Results, charts: bool) -> String {
     let s = &r.model().settings();
     let mut out = format!(
-        "## Options\n\nPresent values over {} years ({}–{}), in {} prices: expected values (means) with P10–P90. Benefits are the costs each option removes, against business as usual, on the same draws of every uncertain input.\n\n",
+        "## Options\n\nPresent values over {} years ({}–{}), in {} prices: expected values (means) with P10–P90. Benefits are the costs each option removes, against business as usual, on the same draws of every uncertain input. The benefit–cost ratio (BCR) is the expected present value of benefits (to users and government together) divided by the expected present value of costs, with the P10–P90 of the ratio in each iteration in brackets.\n\n",
         s.years,
         s.first_year,
         r.model().calendar_year(s.years - 1),
@@ -261,7 +261,7 @@ fn payback_sentence(r: &Results, o: usize) -> String {
         let _ = write!(
             text,
             "; {} of iterations never pay back within the period",
-            percent(never)
+            chance(never)
         );
     }
     text.push('.');

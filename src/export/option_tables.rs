@@ -44,19 +44,20 @@ pub fn options_table(r: &Results) -> Table {
     for (o, option) in r.model().options().iter().enumerate() {
         let mut row = vec![Cell::text(&option.name)];
         row.extend(metric_cells(r, o, &MONEY));
-        // The BCR's central figure is the median ratio over the iterations.
-        row.push(
-            r.appraisal(o, Metric::Bcr)
-                .map_or(Cell::Empty, |st| Cell::Range {
-                    central: st.p50,
-                    low: st.p10,
-                    high: st.p90,
-                    kind: Kind::Ratio,
-                }),
-        );
+        // One BCR: the ratio of expected PVs, with the P10–P90 of the ratio in each iteration.
+        row.push(match (r.bcr_expected(o), r.appraisal(o, Metric::Bcr)) {
+            (Some(central), Some(st)) => Cell::Range {
+                central,
+                low: st.p10,
+                high: st.p90,
+                kind: Kind::Ratio,
+            },
+            (Some(central), None) => Cell::Figure(central, Kind::Ratio),
+            (None, _) => Cell::Empty,
+        });
         row.push(
             r.appraisal(o, Metric::Npsv)
-                .map_or(Cell::Empty, |st| Cell::Figure(st.p_positive, Kind::Share)),
+                .map_or(Cell::Empty, |st| Cell::Figure(st.p_positive, Kind::Chance)),
         );
         row.extend(metric_cells(r, o, &[Metric::NetPresentCostGovernment]));
         table.push(row);

@@ -6,7 +6,7 @@ use crate::error::Result;
 use crate::results::Results;
 
 /// The version of the results folder layout; `compare` refuses runs of another layout.
-pub const RESULTS_FORMAT: u64 = 4;
+pub const RESULTS_FORMAT: u64 = 5;
 
 /// Every reference table the run used, with its source and vintage.
 pub(super) fn reference_tables(m: &crate::scenario::Model) -> Vec<serde_json::Value> {

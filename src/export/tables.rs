@@ -183,9 +183,25 @@ fn appraisal(r: &Results) -> Option<Table> {
                 _ => Cell::Empty,
             });
             table.push(lead.row("total", row));
+            if m == Metric::Bcr {
+                table.push(lead.row("total", bcr_expected_row(r, o, &option.id)));
+            }
         }
     }
     Some(table)
+}
+
+/// The `bcr_expected` row: the ratio of expected PVs in the `mean` cell, every other
+/// statistic empty (it is one figure, not a distribution).
+fn bcr_expected_row(r: &Results, o: usize, id: &str) -> Vec<Cell> {
+    let mut row = vec![Cell::key(id), Cell::key("bcr_expected")];
+    row.push(
+        r.bcr_expected(o)
+            .map_or(Cell::Empty, |x| Cell::Figure(x, Kind::Ratio)),
+    );
+    row.extend((1..STATISTICS.len()).map(|_| Cell::Empty));
+    row.push(Cell::Empty);
+    row
 }
 
 /// The short statistics of `yearly.csv`, `organisations.csv` and `transactions.csv`.

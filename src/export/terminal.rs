@@ -81,7 +81,7 @@ pub fn options(r: &Results) -> String {
     }
     let mut table = Table::new(
         "Options",
-        &["option", "NPSV mean", "P10", "P90", "P(NPSV>0)", "BCR P50"],
+        &["option", "NPSV mean", "P10", "P90", "P(NPSV>0)", "BCR"],
     );
     for (o, option) in model.options().iter().enumerate() {
         let Some(npsv) = r.appraisal(o, Metric::Npsv) else {
@@ -93,9 +93,9 @@ pub fn options(r: &Results) -> String {
             money(npsv.mean),
             money(npsv.p10),
             money(npsv.p90),
-            Cell::Figure(npsv.p_positive, Kind::Share),
-            r.appraisal(o, Metric::Bcr)
-                .map_or(Cell::Empty, |s| Cell::Figure(s.p50, Kind::Ratio)),
+            Cell::Figure(npsv.p_positive, Kind::Chance),
+            r.bcr_expected(o)
+                .map_or(Cell::Empty, |x| Cell::Figure(x, Kind::Ratio)),
         ]);
     }
     format!(

@@ -120,9 +120,14 @@ fn headline(r: &Results) -> Table {
             row.push(Cell::Figure(st.p_positive, Kind::Share));
             table.push(row);
         }
-        if let Some(st) = r.appraisal(o, Metric::Bcr) {
-            let name = format!("BCR of {}", option.name);
-            table.push([vec![Cell::Text(name)], figures(&st, Kind::Ratio).to_vec()].concat());
+        if let (Some(bcr), Some(st)) = (r.bcr_expected(o), r.appraisal(o, Metric::Bcr)) {
+            let name = format!(
+                "BCR of {} (expected PV benefits ÷ expected PV costs; P10–P90 of the ratio)",
+                option.name
+            );
+            let mut row = vec![Cell::Text(name), Cell::Figure(bcr, Kind::Ratio)];
+            row.extend([st.p10, st.p90].map(|x| Cell::Figure(x, Kind::Ratio)));
+            table.push(row);
         }
     }
     table

@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 
 use crate::charts::{main_svgs, ChartData};
 use crate::error::Result;
-use crate::format::{describe_value, money, money_range, percent, ratio};
+use crate::format::{chance, describe_value, money, money_range, ratio};
 use crate::outputs::{Bearer, Component, Metric, Scope};
 use crate::results::Results;
 use crate::scenario::{AppliedOverride, Model};
@@ -68,8 +68,8 @@ pub fn results(r: &Results, baseline: &[f64], edits: &[AppliedOverride]) -> Resu
                 "name": option.name,
                 "npsv": npsv.map(|s| s.mean),
                 "npsv_text": npsv.map_or("–".into(), |s| money_range(s.mean, s.p10, s.p90)),
-                "bcr": r.appraisal(o, Metric::Bcr).map_or("–".into(), |s| ratio(s.p50)),
-                "p_positive": npsv.map_or("–".into(), |s| percent(s.p_positive)),
+                "bcr": r.bcr_expected(o).map_or("–".into(), ratio),
+                "p_positive": npsv.map_or("–".into(), |s| chance(s.p_positive)),
                 "payback": r.payback_year(o).map_or("not within the period".into(), |y| y.to_string()),
                 "change": change(now[k], baseline.get(k).copied().unwrap_or(now[k])),
             })

@@ -13,6 +13,7 @@ pub fn figure(x: f64, kind: Kind, unit: MoneyUnit) -> String {
         Kind::UnitCost(_) if x.abs() < 1000.0 => format!("£{x:.2}"),
         Kind::UnitCost(_) => crate::format::money(x),
         Kind::Share => percent(x),
+        Kind::Chance => crate::format::chance(x),
         Kind::Change => format!("{x:+.0}%").replace('-', "−"),
         Kind::Count => describe_value(Unit::Journeys, x),
         Kind::Year => format!("{x:.0}"),

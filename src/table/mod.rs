@@ -25,6 +25,9 @@ pub enum Kind {
     UnitCost(i32),
     /// A share from 0 to 1, written as a percentage.
     Share,
+    /// An estimated chance from the iterations (P(NPSV > 0)): a share never written 0% or
+    /// 100%.
+    Chance,
     /// A change already in percentage points of the base (+12 %), signed.
     Change,
     /// A count of things (contacts, journeys).

@@ -44,7 +44,7 @@ impl Formats {
         match kind {
             Kind::Money(_) => &self.money,
             Kind::UnitCost(_) => &self.pence,
-            Kind::Share => &self.share,
+            Kind::Share | Kind::Chance => &self.share,
             Kind::Change => &self.percent_points,
             Kind::Count => &self.count,
             Kind::Year => &self.whole,

@@ -48,7 +48,21 @@ fn summary_csv_has_the_contract_columns_and_rows() {
         appraisal.lines().next().unwrap(),
         "option,metric,mean,sd,se,p5,p10,p50,p90,p95,p_positive"
     );
-    assert_eq!(appraisal.lines().count(), 1 + 13);
+    assert_eq!(appraisal.lines().count(), 1 + 14);
+    // One BCR: the ratio of the expected PVs, as a reviewer gets it by dividing the two rows,
+    // in the mean cell alone.
+    let rows = read_csv(&out.join("appraisal.csv"));
+    let mean = |metric: &str| num(row(&rows, &[("metric", metric)]), "mean");
+    assert_relative(
+        "bcr_expected",
+        mean("bcr_expected"),
+        mean("pv_benefits") / mean("pv_costs"),
+        1e-12,
+    );
+    let expected = row(&rows, &[("metric", "bcr_expected")]);
+    for column in ["sd", "se", "p5", "p10", "p50", "p90", "p95", "p_positive"] {
+        assert_eq!(expected[column], "", "{column} of bcr_expected");
+    }
     let yearly = std::fs::read_to_string(out.join("yearly.csv")).unwrap();
     assert_eq!(
         yearly.lines().next().unwrap(),

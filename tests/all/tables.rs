@@ -177,3 +177,18 @@ fn the_registered_tables_are_the_csv_files_and_the_workbook_sheets() {
         .collect();
     assert_eq!(names, expected);
 }
+
+#[test]
+fn an_estimated_chance_is_never_written_impossible_or_certain() {
+    use seams::format::chance;
+    assert_eq!(chance(0.0), "<0.1%");
+    assert_eq!(chance(0.0009), "<0.1%");
+    assert_eq!(chance(0.004), "0.4%");
+    assert_eq!(chance(0.22), "22%");
+    assert_eq!(chance(0.995), "99.5%");
+    assert_eq!(chance(0.9995), ">99.9%");
+    assert_eq!(chance(1.0), ">99.9%");
+    let mut t = Table::new("Chances", &["Option", "P(NPSV > 0)"]);
+    t.push(vec![Cell::text("a"), Cell::Figure(1.0, Kind::Chance)]);
+    assert!(table::markdown::render(&t).contains("| a | >99.9% |"));
+}
