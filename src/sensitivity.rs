@@ -398,6 +398,12 @@ impl<'m> Npsv<'m> {
 pub fn switching_values(model: &Model, cancel: &CancelToken) -> Result<Vec<SwitchingValue>> {
     let base: Vec<f64> = model.inputs.iter().map(|i| i.sampler.mean()).collect();
     let mut npsv = Npsv::new(model);
+    let journeys: std::collections::HashMap<&str, usize> = model
+        .journeys
+        .iter()
+        .enumerate()
+        .map(|(j, journey)| (journey.id.as_str(), j))
+        .collect();
     let mut found = Vec::new();
     for (o, option) in model.options.iter().enumerate() {
         if cancel.is_cancelled() {
@@ -421,7 +427,7 @@ pub fn switching_values(model: &Model, cancel: &CancelToken) -> Result<Vec<Switc
             .filter(|id| !others.contains(id))
         {
             let input = &model.inputs[id];
-            let journey = journey_of(model, &input.key);
+            let journey = journey_of(model, &journeys, &input.key);
             let mut values = base.clone();
             let mut f = |x: f64| {
                 values[id] = x;
@@ -451,12 +457,16 @@ pub fn switching_values(model: &Model, cancel: &CancelToken) -> Result<Vec<Switc
 
 /// The journey whose input `key` is, in a portfolio of several (its key starts with the
 /// journey's stem); `None` for a scenario's inputs, a shared one or an option's.
-fn journey_of(model: &Model, key: &str) -> Option<usize> {
+fn journey_of(
+    model: &Model,
+    journeys: &std::collections::HashMap<&str, usize>,
+    key: &str,
+) -> Option<usize> {
     if model.journeys.len() < 2 {
         return None;
     }
     let (stem, _) = key.split_once('/')?;
-    model.journeys.iter().position(|j| j.id == stem)
+    journeys.get(stem).copied()
 }
 
 /// Points to scan for a sign change: a fine grid over a bounded domain, or geometric steps
