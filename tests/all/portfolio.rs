@@ -174,17 +174,7 @@ fn an_option_reaching_one_journey_leaves_the_other_unchanged_in_every_iteration(
     let mut moved_a = 0;
     for _ in 0..2000 {
         // Every input at its quantile of an independent uniform draw.
-        let inputs: Vec<f64> = model
-            .inputs()
-            .iter()
-            .map(|i| {
-                state = state
-                    .wrapping_mul(6_364_136_223_846_793_005)
-                    .wrapping_add(1_442_695_040_888_963_407);
-                let u = ((state >> 11) as f64 + 0.5) / (1u64 << 53) as f64;
-                i.sampler.quantile(u)
-            })
-            .collect();
+        let inputs = random_inputs(&model, &mut state);
         evaluate(&model, &layout, &inputs, &mut scratch, |k, v| {
             outputs[k] = v
         });
@@ -502,7 +492,7 @@ fn one_scenario_under_two_names_is_refused_naming_both() {
     }
 }
 
-/// The shipped portfolio's inputs at random quantiles, from a fixed seed.
+/// A model's inputs, each at its quantile of a uniform draw from a fixed-seed generator.
 fn random_inputs(model: &seams::Model, state: &mut u64) -> Vec<f64> {
     model
         .inputs()
