@@ -116,7 +116,7 @@ impl Bearer {
 pub enum Scope {
     /// The department at this position in the model.
     Department(usize),
-    /// Every department of one journey of a portfolio (docs/method.md §8).
+    /// Every department of one journey of a portfolio (docs/method.md §6a).
     Journey(usize),
     /// Every department together (`total` in `summary.csv`).
     Total,

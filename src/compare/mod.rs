@@ -364,19 +364,20 @@ impl Run {
 
 /// The change between two money figures, e.g. `+£120k (+5%)`, or `no change`.
 fn money_change(a: f64, b: f64) -> String {
-    if a == b {
+    // A change too small to show in the figures' own unit is no change to a reader.
+    if money(a) == money(b) {
         return "no change".into();
     }
-    let sign = if b > a { "+" } else { "−" };
-    let amount = money((b - a).abs());
-    if a != 0.0 {
-        format!(
-            "{sign}{amount} ({sign}{:.0}%)",
-            ((b - a) / a.abs() * 100.0).abs()
-        )
-    } else {
-        format!("{sign}{amount}")
+    // Across zero a percentage means nothing: say where it went from and to.
+    if a == 0.0 || (a < 0.0) != (b < 0.0) {
+        return format!("from {} to {}", money(a), money(b));
     }
+    let sign = if b > a { "+" } else { "−" };
+    format!(
+        "{sign}{} ({sign}{:.0}%)",
+        money((b - a).abs()),
+        ((b - a) / a.abs() * 100.0).abs()
+    )
 }
 
 fn ratio_change(a: f64, b: f64) -> String {
@@ -537,4 +538,21 @@ fn options_section(a: &Run, b: &Run) -> String {
     }
     out.push('\n');
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::money_change;
+
+    #[test]
+    fn a_change_reads_as_a_reader_would_say_it() {
+        assert_eq!(
+            money_change(-1_080_000.0, 1_150_000.0),
+            "from −£1.08m to £1.15m"
+        );
+        assert_eq!(money_change(0.0, 5_000.0), "from £0 to £5.00k");
+        assert_eq!(money_change(1_000_000.0, 1_000_001.0), "no change");
+        assert_eq!(money_change(1_000_000.0, 1_500_000.0), "+£500k (+50%)");
+        assert_eq!(money_change(-2_000_000.0, -1_000_000.0), "+£1.00m (+50%)");
+    }
 }

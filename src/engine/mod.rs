@@ -11,6 +11,7 @@ mod channels;
 pub mod eval;
 mod journey_part;
 mod layout;
+mod precision;
 mod samples;
 mod sampling;
 pub mod stats;
@@ -26,6 +27,8 @@ use crate::error::{Error, Result};
 use crate::scenario::{Model, Sampling};
 pub use eval::Layout;
 pub use journey_part::JourneyPart;
+use precision::PrecisionCheck;
+pub use precision::{Precision, MIN_PRECISION_ITERATIONS};
 pub use samples::{
     stream_columns, total_disjointed, uncertain_inputs, Keep, SampleSink, Samples, KEPT_BYTES,
     KEPT_ITERATIONS,
@@ -42,81 +45,6 @@ pub const ROUND: usize = 64;
 /// Batches per round under a precision target: finer steps, so a run stops soon after the
 /// target is met (32,768 iterations).
 pub const PRECISION_ROUND: usize = 8;
-
-/// How a run with a precision target ended (docs/method.md §5): whether every headline mean's
-/// 95% half-width (1.96·se) came within the target share of its absolute value, and the
-/// headline furthest from it (which governed the stop).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct Precision {
-    /// The target, a share of each headline mean.
-    pub target: f64,
-    pub converged: bool,
-    /// Whether the run had the [`MIN_PRECISION_ITERATIONS`] a precision is judged from: a
-    /// standard error from a handful of iterations says nothing, so fewer never converge.
-    pub judged: bool,
-    /// The headline that governed: the one whose half-width was the largest share of its mean.
-    pub governing: String,
-    /// That headline's half-width as a share of its absolute mean.
-    pub achieved: f64,
-}
-
-/// The fewest iterations from which a precision target is judged.
-pub const MIN_PRECISION_ITERATIONS: u64 = 1_000;
-
-/// The precision check after a round, by output index.
-struct PrecisionCheck {
-    target: f64,
-    converged: bool,
-    judged: bool,
-    governing: usize,
-    achieved: f64,
-}
-
-impl PrecisionCheck {
-    /// Checks the headline means — the annual cost of disjointedness and each option's NPSV.
-    fn of(moments: &[Moments], layout: &Layout, target: f64) -> PrecisionCheck {
-        let headlines = std::iter::once(total_disjointed(layout))
-            .chain((0..layout.options).map(|o| layout.appraisal(o, crate::outputs::Metric::Npsv)));
-        let (governing, achieved) = headlines
-            .map(|k| {
-                let m = &moments[k];
-                let half_width = 1.96 * m.se();
-                // A mean of exactly 0 with no spread is known exactly; with spread, never.
-                let share = if half_width == 0.0 {
-                    0.0
-                } else if m.mean == 0.0 {
-                    f64::INFINITY
-                } else {
-                    half_width / m.mean.abs()
-                };
-                (k, share)
-            })
-            .fold(
-                (0, -1.0),
-                |best, next| if next.1 > best.1 { next } else { best },
-            );
-        let judged = moments
-            .first()
-            .is_some_and(|m| m.n >= MIN_PRECISION_ITERATIONS);
-        PrecisionCheck {
-            target,
-            converged: judged && achieved <= target,
-            judged,
-            governing,
-            achieved,
-        }
-    }
-
-    fn named(self, model: &Model, layout: &Layout) -> Precision {
-        Precision {
-            target: self.target,
-            converged: self.converged,
-            judged: self.judged,
-            governing: layout.output_name(model, self.governing),
-            achieved: self.achieved,
-        }
-    }
-}
 
 /// What separates columns in a worker's buffers, beyond a batch: one cache line, so that the
 /// same row of different columns does not fall in the same cache set (a power-of-two stride
@@ -307,10 +235,12 @@ pub fn run(model: &Model, config: &RunConfig) -> Result<Outcome> {
         .collect();
     // Finer rounds under a precision target (to stop soon after it is met) and when
     // streaming (to buffer little).
-    let round = if plan.precision.is_some() || plan.stream.is_some() {
-        PRECISION_ROUND
-    } else {
-        ROUND
+    let round = match (plan.precision, plan.stream) {
+        // Under a precision target the first check comes well within the run, however short:
+        // at most a quarter of the way through (one batch at the least).
+        (Some(_), _) => (batches / 4).clamp(1, PRECISION_ROUND),
+        (None, Some(_)) => PRECISION_ROUND,
+        (None, None) => ROUND,
     };
     let (stream_inputs, stream_outputs, _) = match plan.stream {
         Some(_) => stream_columns(model),

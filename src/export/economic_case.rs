@@ -62,7 +62,7 @@ fn caveat(r: &Results) -> String {
     )
 }
 
-fn discount_words(r: &Results) -> String {
+pub(super) fn discount_words(r: &Results) -> String {
     use crate::appraisal::Discounting;
     match r.model().discounting() {
         Discounting::Fixed(rate) => format!("a fixed discount rate of {}", describe_value(crate::params::Unit::Share, rate)),
@@ -429,9 +429,17 @@ fn sampling_lines(r: &Results) -> String {
         if !p.judged {
             let _ = writeln!(out, "- Precision target ±{target} **not judged**: a precision is judged from at least {} iterations, and this run had {}. Run more iterations before relying on the figures.", thousands(crate::engine::MIN_PRECISION_ITERATIONS), thousands(r.iterations()));
         } else if p.converged {
-            let _ = writeln!(out, "- Precision target ±{target}: the run stopped after {} iterations, when the 95% confidence half-width of every headline mean (the annual cost of disjointedness and each option's NPSV) was within {target} of it; the widest was `{}` at {achieved}.", thousands(r.iterations()), p.governing);
+            let _ = writeln!(out, "- Precision target ±{target}: the run stopped after {} iterations, when the 95% confidence half-width of every headline mean (the annual cost of disjointedness and each option's NPSV) was within {target} of it; the widest was that of {} at {achieved}.", thousands(r.iterations()), md(&p.governing_words));
         } else {
-            let _ = writeln!(out, "- Precision target ±{target} **not reached** in {} iterations: `{}`'s 95% half-width is still {achieved} of its mean. Run more iterations before relying on it.", thousands(r.iterations()), p.governing);
+            let needed = p
+                .iterations_to_reach(r.iterations())
+                .map_or(String::new(), |n| {
+                    format!(
+                        " At the rate seen, about {} iterations would reach the target.",
+                        thousands(n)
+                    )
+                });
+            let _ = writeln!(out, "- Precision target ±{target} **not reached** in {} iterations: the 95% half-width of {} is still {achieved} of its mean.{needed} Run more iterations before relying on it.", thousands(r.iterations()), md(&p.governing_words));
         }
     }
     out

@@ -82,7 +82,7 @@ fn disjointed_row(r: &Results, scope: Scope, name: &str) -> Vec<Cell> {
     std::iter::once(Cell::text(name)).chain(costs).collect()
 }
 
-/// The cost of disjointedness by journey of a portfolio (docs/method.md §8): users,
+/// The cost of disjointedness by journey of a portfolio (docs/method.md §6a): users,
 /// government, together, and each journey's share of the total.
 pub fn journey_table(r: &Results) -> Table {
     let mut table = Table::new(

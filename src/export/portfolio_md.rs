@@ -1,4 +1,4 @@
-//! The economic case's portfolio parts (docs/method.md §8): the opening table of the cost of
+//! The economic case's portfolio parts (docs/method.md §6a): the opening table of the cost of
 //! disjointedness by journey, with each journey's scenario file and the options left out, and
 //! the method's lines on how the journeys are joined.
 
@@ -54,7 +54,7 @@ pub fn journeys_section(r: &Results) -> String {
 
 /// How a portfolio joins its scenarios, and each scenario file's SHA-256.
 pub fn method_lines(m: &Model) -> String {
-    let mut out = String::from("- Portfolio (docs/method.md §8): each scenario keeps its own random streams (its inputs are keyed by its file's stem), so journeys draw independently except for the inputs the portfolio shares, which are drawn once per iteration for every journey that has them. The portfolio's settings replace each scenario's, and each scenario's own options are left out. An organisation that serves several journeys (matched by its department id) receives the benefits of all of them.\n");
+    let mut out = String::from("- Portfolio (docs/method.md §6a): each scenario keeps its own random streams (its inputs are keyed by its file's stem), so journeys draw independently except for the inputs the portfolio shares, which are drawn once per iteration for every journey that has them. The portfolio's settings replace each scenario's, and each scenario's own options are left out. An organisation that serves several journeys (matched by its department id) receives the benefits of all of them.\n");
     let shared: Vec<String> = m
         .inputs()
         .iter()
@@ -65,11 +65,16 @@ pub fn method_lines(m: &Model) -> String {
         let _ = writeln!(out, "- Shared inputs: {}.", join_and(&shared));
     }
     for journey in m.journeys() {
+        // The file's name, not a path on the analyst's machine.
+        let file = journey.path.file_name().map_or_else(
+            || journey.path.display().to_string(),
+            |f| f.to_string_lossy().into_owned(),
+        );
         let _ = writeln!(
             out,
             "- Journey `{}` from `{}`, SHA-256 `{}`.",
             journey.id,
-            journey.path.display(),
+            md(&file),
             journey.sha256
         );
     }

@@ -96,7 +96,7 @@ fn header<'a>(leading: &[&'a str], trailing: &[&'a str]) -> Vec<&'a str> {
         .collect()
 }
 
-/// The `scenario` column a portfolio's files lead with (docs/method.md §8); a scenario's
+/// The `scenario` column a portfolio's files lead with (docs/method.md §6a); a scenario's
 /// files have none.
 struct ScenarioColumn {
     portfolio: bool,

@@ -33,15 +33,23 @@ fn precision(r: &Results) -> String {
             "\nPrecision ±{} reached after {} iterations (the widest 95% half-width: {} at {}).\n",
             share(p.target),
             thousands(r.iterations()),
-            p.governing,
+            p.governing_words,
             share(p.achieved)
         )
     } else {
+        let needed = p
+            .iterations_to_reach(r.iterations())
+            .map_or(String::new(), |n| {
+                format!(
+                    " At the rate seen, about {} iterations would reach it.",
+                    thousands(n)
+                )
+            });
         format!(
-            "\nPrecision ±{} NOT reached in {} iterations: {} is still ±{}. Raise --iterations.\n",
+            "\nPrecision ±{} NOT reached in {} iterations: {} is still ±{}.{needed} Raise --iterations.\n",
             share(p.target),
             thousands(r.iterations()),
-            p.governing,
+            p.governing_words,
             share(p.achieved)
         )
     }

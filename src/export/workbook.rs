@@ -167,7 +167,10 @@ fn method_sheet(
             "Appraisal period".into(),
             format!("{} years from {}", s.years, s.first_year),
         ),
-        ("Discounting".into(), format!("{:?}", m.discounting())),
+        (
+            "Discounting".into(),
+            super::economic_case::discount_words(r),
+        ),
         (
             "Figures".into(),
             "values written by seams, equal to its CSV files; no cell is a formula".into(),
@@ -188,7 +191,14 @@ fn method_sheet(
     for journey in m.journeys().iter().filter(|_| m.is_portfolio()) {
         lines.push((
             format!("Journey {}", journey.id),
-            format!("{} (SHA-256 {})", journey.path.display(), journey.sha256),
+            format!(
+                "{} (SHA-256 {})",
+                journey.path.file_name().map_or_else(
+                    || journey.path.display().to_string(),
+                    |f| f.to_string_lossy().into_owned()
+                ),
+                journey.sha256
+            ),
         ));
     }
     let mut table = Table::new("Method", &["item", "value"]);

@@ -387,7 +387,7 @@ pub struct Model {
     pub(crate) sha256: String,
     pub(crate) settings: Settings,
     pub(crate) inputs: Vec<Input>,
-    /// One journey for a scenario; one per scenario for a portfolio (docs/method.md §8).
+    /// One journey for a scenario; one per scenario for a portfolio (docs/method.md §6a).
     pub(crate) journeys: Vec<Journey>,
     pub(crate) departments: Vec<Department>,
     /// The organisations departments belong to, matched by department id.
@@ -444,7 +444,7 @@ impl Model {
         &self.journeys
     }
 
-    /// Whether the model is a portfolio of scenarios (docs/method.md §8): its files then carry
+    /// Whether the model is a portfolio of scenarios (docs/method.md §6a): its files then carry
     /// a `scenario` column.
     pub fn is_portfolio(&self) -> bool {
         self.portfolio

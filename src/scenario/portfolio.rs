@@ -1,4 +1,4 @@
-//! Reading a portfolio file (docs/method.md §8) into one [`Model`] with a journey per scenario.
+//! Reading a portfolio file (docs/method.md §6a) into one [`Model`] with a journey per scenario.
 //!
 //! Each scenario file is read by the scenario loader, unchanged but for three things: its keys
 //! are put under its stem (`border-exports/departments.hmrc.repetition_rate`), so overrides,

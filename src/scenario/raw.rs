@@ -25,7 +25,7 @@ pub(super) struct RawScenario {
     pub(super) correlation: Vec<Spanned<RawCorrelation>>,
 }
 
-/// A portfolio file (docs/method.md §8): its settings and scenario files, the inputs shared by
+/// A portfolio file (docs/method.md §6a): its settings and scenario files, the inputs shared by
 /// every scenario that has them, and the options that reach across the scenarios.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -1,4 +1,4 @@
-//! Portfolios (docs/method.md §8): a portfolio of one scenario is that scenario; two copies of a
+//! Portfolios (docs/method.md §6a): a portfolio of one scenario is that scenario; two copies of a
 //! scenario add up as independent journeys, or as one journey twice when every uncertain input
 //! is shared; an option reaching one journey leaves the other alone in every iteration; an
 //! organisation serving two journeys is one row; and every malformed portfolio is refused

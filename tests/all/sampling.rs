@@ -195,3 +195,39 @@ fn a_correlation_is_a_register_row_that_reads_back_and_is_recorded() {
         "{case}"
     );
 }
+
+#[test]
+fn a_precision_target_can_stop_a_run_of_the_default_length_and_says_what_would_reach_it() {
+    let m = model(&[]);
+    let loose = RunConfig {
+        precision: Some(0.5),
+        iterations: Some(20_000),
+        keep: Keep::Nothing,
+        ..RunConfig::default()
+    };
+    let results = seams::run(&m, &loose).unwrap();
+    let precision = results.precision().unwrap();
+    assert!(precision.converged, "{precision:?}");
+    // Five batches: the first check comes after the first of them.
+    assert_eq!(results.iterations(), 4096);
+    let tight = RunConfig {
+        precision: Some(0.0001),
+        ..loose
+    };
+    let results = seams::run(&m, &tight).unwrap();
+    let precision = results.precision().unwrap();
+    assert!(!precision.converged);
+    assert_eq!(results.iterations(), 20_000);
+    // A half-width shrinks as 1/√n: the iterations that would reach the target.
+    let needed = precision.iterations_to_reach(20_000).unwrap();
+    let expected = 20_000.0 * (precision.achieved / 0.0001).powi(2);
+    assert!(
+        (needed as f64 - expected).abs() <= 1000.0,
+        "{needed} against {expected}"
+    );
+    assert!(
+        precision.governing_words.starts_with("the "),
+        "{}",
+        precision.governing_words
+    );
+}
