@@ -94,9 +94,11 @@ pub fn assumptions_table(r: &Results) -> Table {
     for input in stated {
         let (mean, p5, p95) = input.summary();
         let kind = Kind::Input(input.unit);
-        let evidence: Vec<&str> = [input.source.as_deref(), input.note.as_deref()]
+        let source = crate::register::source_of(model, input);
+        let evidence: Vec<&str> = [Some(source.as_str()), input.note.as_deref()]
             .into_iter()
             .flatten()
+            .filter(|s| !s.is_empty())
             .collect();
         let range = match input.sampler.is_fixed() {
             true => Cell::Empty,

@@ -86,12 +86,26 @@ fn summary_sheet(
     formats: &Formats,
 ) -> std::result::Result<(), XlsxError> {
     ws.set_name("Summary")?;
-    let after = sheet::write(ws, 0, &headline(r), formats)?;
+    let mut after = sheet::write(ws, 0, &headline(r), formats)?;
+    // A workbook made with changed assumptions says so where a reviewer starts.
+    if !r.model().overrides().is_empty() {
+        after = titled(ws, after, &super::case_tables::overrides_table(r), formats)?;
+    }
     if let Some(table) = super::data_table("summary.csv").and_then(|t| (t.build)(r)) {
-        ws.write_string_with_format(after + 1, 0, &table.title, &formats.header)?;
-        sheet::write(ws, after + 2, &table, formats)?;
+        titled(ws, after, &table, formats)?;
     }
     finish(ws)
+}
+
+/// A table under its title in bold, a row below `after`; returns the row after the table.
+fn titled(
+    ws: &mut Worksheet,
+    after: u32,
+    table: &Table,
+    formats: &Formats,
+) -> std::result::Result<u32, XlsxError> {
+    ws.write_string_with_format(after + 1, 0, &table.title, &formats.header)?;
+    sheet::write(ws, after + 2, table, formats)
 }
 
 /// The headline figures of the Summary sheet.
@@ -205,6 +219,9 @@ fn method_sheet(
     for (item, value) in lines {
         table.push(vec![Cell::Text(item), Cell::Long(value)]);
     }
-    sheet::write(ws, 0, &table, formats)?;
+    let after = sheet::write(ws, 0, &table, formats)?;
+    if !m.overrides().is_empty() {
+        titled(ws, after, &super::case_tables::overrides_table(r), formats)?;
+    }
     finish(ws)
 }

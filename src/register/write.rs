@@ -53,7 +53,7 @@ pub fn register_table(model: &Model) -> Table {
             figure(mean),
             figure(p5),
             figure(p95),
-            Cell::Long(input.source.clone().unwrap_or_default()),
+            Cell::Long(source_of(model, input)),
             Cell::Long(note),
         ]);
     }
@@ -72,6 +72,16 @@ pub fn register_table(model: &Model) -> Table {
         ]);
     }
     table
+}
+
+/// Where an input's figure comes from: the file's source, or — for an assumption changed from
+/// the file — what it was changed from and by what, never the file's source for a figure the
+/// file does not give.
+pub fn source_of(model: &Model, input: &crate::scenario::Input) -> String {
+    match model.overrides().iter().find(|o| o.key == input.key) {
+        Some(o) => format!("changed from the file's `{}` by {}", o.from, o.by),
+        None => input.source.clone().unwrap_or_default(),
+    }
 }
 
 /// A computed figure at twelve significant figures: `100000`, not `100000.00000000001`.

@@ -324,3 +324,61 @@ fn a_broken_workbook_is_refused_naming_sheet_row_and_column() {
         &["sheet Assumptions", "row 1", "required column distribution"],
     );
 }
+
+/// Every text cell of a sheet, in reading order.
+fn texts(path: &Path, sheet: &str) -> Vec<String> {
+    let range = open(path).worksheet_range(sheet).unwrap();
+    range
+        .rows()
+        .flat_map(|r| r.iter())
+        .filter_map(|c| match c {
+            Data::String(s) => Some(s.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_workbook_made_with_changed_assumptions_names_each_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = "departments.one.failure_demand";
+    let out = run_named(
+        dir.path(),
+        &fixture("small.toml"),
+        "out",
+        &["-n", "1000", "--no-charts", "--set", &format!("{key}=25%")],
+    );
+    let book = out.join("economic-case.xlsx");
+    for sheet in ["Summary", "Method"] {
+        let cells = texts(&book, sheet);
+        assert!(
+            cells
+                .iter()
+                .any(|c| c == "Assumptions changed from the scenario file"),
+            "{sheet}: {cells:?}"
+        );
+        assert!(cells.iter().any(|c| c == key), "{sheet} names {key}");
+        assert!(
+            cells.iter().any(|c| c == "25%"),
+            "{sheet} gives the new value"
+        );
+    }
+    // The register's source for the changed row says what changed it, not the file's source.
+    let range = open(&book).worksheet_range("Assumptions").unwrap();
+    let row = range
+        .rows()
+        .find(|r| r.first().is_some_and(|c| c.to_string() == key))
+        .unwrap();
+    let source = row[6].to_string();
+    assert!(source.starts_with("changed from the file's `"), "{source}");
+    assert!(source.ends_with("by --set"), "{source}");
+    // An unchanged workbook has no such table.
+    let plain = run_named(
+        dir.path(),
+        &fixture("small.toml"),
+        "plain",
+        &["-n", "1000", "--no-charts"],
+    );
+    let cells = texts(&plain.join("economic-case.xlsx"), "Summary");
+    assert!(!cells.iter().any(|c| c.contains("changed from")));
+}
