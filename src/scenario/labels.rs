@@ -38,7 +38,7 @@ impl Model {
             ["users", "value_of_time"] => "Value of users' time".into(),
             ["users", "value_of_time_growth"] => "Growth in the value of users' time".into(),
             ["discounting", "rate"] => "Discount rate".into(),
-            ["departments", id, param] if self.departments.iter().any(|d| d.id == *id) => {
+            ["departments", id, param] if self.department_in(id, j).is_some() => {
                 let param = match param.strip_prefix("channels.") {
                     Some(rest) => words(&rest.replacen('.', " ", 1)),
                     None => words(param),
@@ -75,12 +75,18 @@ impl Model {
     /// A department as a reader knows it: its name where short, else its id in capitals;
     /// looked up in journey `j` where given.
     fn department_short_name(&self, id: &str, j: Option<usize>) -> String {
-        let name = self
-            .departments
-            .iter()
-            .find(|d| d.id == id && j.is_none_or(|j| d.journey == j))
-            .map_or(id, |d| d.name.as_str());
+        let name = self.department_in(id, j).map_or(id, |d| d.name.as_str());
         short_name(name, id)
+    }
+
+    /// The department with this id in journey `j` (looked up among that journey's departments
+    /// alone, so labelling every input of a large portfolio stays linear), or among all.
+    fn department_in(&self, id: &str, j: Option<usize>) -> Option<&super::Department> {
+        let range = match j {
+            Some(j) => self.journeys[j].departments.clone(),
+            None => 0..self.departments.len(),
+        };
+        self.departments[range].iter().find(|d| d.id == id)
     }
 
     /// The part of an option an input is: `capital[0]` → "capital, year 0".
