@@ -31,7 +31,7 @@ fn shipped_scenarios_give_their_pinned_results() {
         .filter(|p| p.extension().is_some_and(|e| e == "toml"))
         .collect();
     files.sort();
-    let update = std::env::var_os("UPDATE_SNAPSHOTS").is_some();
+    let update = super::snapshots::updating_snapshots();
     for scenario in files {
         let stem = scenario.file_stem().unwrap().to_string_lossy().into_owned();
         let dir = tempfile::tempdir().unwrap();

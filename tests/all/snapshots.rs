@@ -3,11 +3,22 @@
 
 use super::common::*;
 
+/// Whether to re-pin snapshots and golden files: only by hand, never under CI, where a set
+/// `UPDATE_SNAPSHOTS` would make every pinned comparison pass whatever the output.
+pub fn updating_snapshots() -> bool {
+    let asked = std::env::var_os("UPDATE_SNAPSHOTS").is_some();
+    assert!(
+        !(asked && std::env::var_os("CI").is_some()),
+        "UPDATE_SNAPSHOTS is refused under CI: re-pin by hand and commit the diff"
+    );
+    asked
+}
+
 pub fn check_snapshot(name: &str, actual: &str) {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/snapshots")
         .join(name);
-    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+    if updating_snapshots() {
         std::fs::write(&path, actual).unwrap();
         return;
     }
