@@ -28,6 +28,7 @@ mod scenarios;
 mod serve;
 mod snapshots;
 mod source;
+mod spreads;
 mod tables;
 mod treasury;
 mod workbook;
