@@ -51,6 +51,12 @@ pub const PRECISION_ROUND: usize = 8;
 /// would make every column contend for one set).
 const COLUMN_PADDING: usize = 8;
 
+/// The distance between columns in a worker's buffers for a run of `iterations`: a batch, or
+/// the whole run if shorter, and its padding.
+fn column_len(iterations: u64) -> usize {
+    iterations.min(BATCH as u64) as usize + COLUMN_PADDING
+}
+
 pub use crate::scenario::MAX_ITERATIONS;
 
 /// Asks a run to stop. Each run has its own token: cancelling one run leaves every other run,
@@ -483,7 +489,7 @@ pub fn memory_estimate(model: &Model, iterations: u64, keep: Keep) -> u64 {
     let layout = Layout::new(model);
     let columns = kept_columns(model, keep) as u64;
     let threads = rayon::current_num_threads().max(1) as u64;
-    let column = iterations.min(BATCH as u64) + COLUMN_PADDING as u64;
+    let column = column_len(iterations) as u64;
     let buffers = (model.inputs.len() + layout.len) as u64 * column * 8;
     let sketch = (256 + 2 * iterations).min(MAX_SKETCH_BYTES);
     let sketches = layout.len as u64 * sketch;

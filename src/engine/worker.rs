@@ -7,7 +7,7 @@ use rand::SeedableRng;
 
 use super::stats::{self, Moments, Sketch};
 use super::{eval, sampling};
-use super::{Layout, Plan, BATCH, COLUMN_PADDING};
+use super::{column_len, Layout, Plan, BATCH};
 use crate::scenario::Model;
 use crate::scenario::Sampling;
 
@@ -88,8 +88,7 @@ impl Overflow {
 
 impl<'m> Worker<'m> {
     pub(super) fn new(model: &'m Model, layout: &'m Layout, plan: &'m Plan<'m>) -> Worker<'m> {
-        // A column holds one batch: a run shorter than a batch needs no more.
-        let column = plan.iterations.min(BATCH as u64) as usize + COLUMN_PADDING;
+        let column = column_len(plan.iterations);
         Worker {
             model,
             layout,
