@@ -417,8 +417,14 @@ pub fn switching_values(model: &Model, cancel: &CancelToken) -> Result<Vec<Switc
             .filter(|(k, _)| *k != o)
             .flat_map(|(_, other)| other.inputs())
             .collect();
-        // In a portfolio, a journey's input moves only that journey's part of the NPSV.
-        let mut parts: Vec<engine::JourneyPart> = (0..model.journeys.len())
+        // In a portfolio, a journey's input moves only that journey's part of the NPSV (a
+        // scenario of one journey has no parts: `journey_of` gives none).
+        let portfolio = if model.journeys.len() > 1 {
+            model.journeys.len()
+        } else {
+            0
+        };
+        let mut parts: Vec<engine::JourneyPart> = (0..portfolio)
             .map(|j| engine::JourneyPart::new(model, o, j))
             .collect();
         let part_base: Vec<f64> = parts.iter_mut().map(|p| p.pv_benefits(&base)).collect();

@@ -6,8 +6,8 @@ use rand::rngs::Xoshiro256PlusPlus;
 use rand::SeedableRng;
 
 use super::stats::{self, Moments, Sketch};
-use super::{eval, sampling};
 use super::{column_len, Layout, Plan, BATCH};
+use super::{eval, sampling};
 use crate::scenario::Model;
 use crate::scenario::Sampling;
 
