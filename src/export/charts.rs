@@ -1,6 +1,6 @@
 //! `charts/`: every chart as PNG and SVG, drawn by [`crate::charts`].
 
-use super::{Artefact, Exporter};
+use super::{Artefact, Exporter, Tables};
 use crate::charts::{render_all, ChartData};
 use crate::error::Result;
 use crate::results::Results;
@@ -13,7 +13,7 @@ impl Exporter for ChartsPng {
         "charts/"
     }
 
-    fn render(&self, r: &Results) -> Result<Vec<Artefact>> {
+    fn render(&self, r: &Results, _tables: &Tables) -> Result<Vec<Artefact>> {
         render_all(&ChartData::new(r))
     }
 }

@@ -8,7 +8,7 @@ use super::markdown::{
 };
 use super::words::{effect_sentence, join_and, words};
 use super::{case_tables, option_tables};
-use super::{Artefact, Exporter};
+use super::{Artefact, Exporter, Tables};
 use crate::error::Result;
 use crate::format::{chance, describe_value, md, money, percent, thousands};
 use crate::outputs::{Bearer, Component, Metric, Scope};
@@ -25,7 +25,7 @@ impl Exporter for EconomicCaseMd {
         "economic-case.md"
     }
 
-    fn render(&self, r: &Results) -> Result<Vec<Artefact>> {
+    fn render(&self, r: &Results, _tables: &Tables) -> Result<Vec<Artefact>> {
         Ok(vec![Artefact::text(self.name(), render(r, self.charts))])
     }
 }

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::{Artefact, Exporter};
+use super::{Artefact, Exporter, Tables};
 use crate::error::Result;
 use crate::format::{md, money, money_range, percent, thousands};
 use crate::outputs::Stats;
@@ -200,7 +200,7 @@ impl Exporter for SummaryMd {
         "summary.md"
     }
 
-    fn render(&self, r: &Results) -> Result<Vec<Artefact>> {
+    fn render(&self, r: &Results, _tables: &Tables) -> Result<Vec<Artefact>> {
         let mut out = format!(
             "# Cost of disjointed services: {}\n\n",
             md(&r.model().settings().name)

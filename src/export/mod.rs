@@ -27,7 +27,7 @@ use crate::error::Result;
 use crate::results::Results;
 
 pub use markdown::{component_table, department_table, detail_table};
-pub use tables::{data_table, DataTable, DATA_TABLES};
+pub use tables::{DataTable, Tables, DATA_TABLES};
 
 pub use crate::disk::Artefact;
 pub use run_json::RESULTS_FORMAT;
@@ -38,13 +38,14 @@ pub trait Exporter: Sync {
     /// The file (or, ending in `/`, the folder) this exporter writes, as a run lists it.
     fn name(&self) -> &'static str;
 
-    /// The files, rendered in memory from the results alone. An exporter with nothing to say
-    /// for these results (an appraisal table of a scenario with no options) returns no files.
+    /// The files, rendered in memory from the results alone (and the run's registered tables,
+    /// built once for every exporter that writes one). An exporter with nothing to say for
+    /// these results (an appraisal table of a scenario with no options) returns no files.
     ///
     /// # Errors
     /// When an artefact cannot be rendered (a chart the backend refuses, a Parquet encoding
     /// failure, a figure that is not finite).
-    fn render(&self, results: &Results) -> Result<Vec<Artefact>>;
+    fn render(&self, results: &Results, tables: &Tables) -> Result<Vec<Artefact>>;
 }
 
 /// Which optional artefacts to render.
@@ -98,8 +99,9 @@ pub fn render_all(
     written_by_caller: &[&str],
 ) -> Result<Rendered> {
     let mut rendered = Rendered::default();
+    let tables = Tables::new(results);
     for exporter in registered(options) {
-        let files = exporter.render(results)?;
+        let files = exporter.render(results, &tables)?;
         if !files.is_empty() {
             rendered.names.push(exporter.name().to_string());
             rendered.files.extend(files);

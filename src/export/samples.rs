@@ -4,7 +4,7 @@
 
 use polars::prelude::*;
 
-use super::{Artefact, Exporter};
+use super::{Artefact, Exporter, Tables};
 use crate::disk::samples::{fail, frame, NAME};
 use crate::error::Result;
 use crate::results::Results;
@@ -17,7 +17,7 @@ impl Exporter for SamplesParquet {
         NAME
     }
 
-    fn render(&self, r: &Results) -> Result<Vec<Artefact>> {
+    fn render(&self, r: &Results, _tables: &Tables) -> Result<Vec<Artefact>> {
         let Some(samples) = r.samples() else {
             return Ok(Vec::new());
         };

@@ -57,9 +57,30 @@ pub const DATA_TABLES: [DataTable; 7] = [
     },
 ];
 
-/// The registered table that writes `file`.
-pub fn data_table(file: &str) -> Option<&'static DataTable> {
-    DATA_TABLES.iter().find(|t| t.file == file)
+/// The registered tables of one run, each built the first time an exporter asks for it, so a
+/// table's CSV file and its workbook sheet share one build.
+pub struct Tables<'r> {
+    results: &'r Results,
+    built: [std::cell::OnceCell<Option<Table>>; DATA_TABLES.len()],
+}
+
+impl<'r> Tables<'r> {
+    /// The tables of these results, none built yet.
+    pub fn new(results: &'r Results) -> Tables<'r> {
+        Tables {
+            results,
+            built: Default::default(),
+        }
+    }
+
+    /// The table that `file` is written from, or `None` where these results have none (or no
+    /// registered table writes `file`).
+    pub fn get(&self, file: &str) -> Option<&Table> {
+        let i = DATA_TABLES.iter().position(|t| t.file == file)?;
+        self.built[i]
+            .get_or_init(|| (DATA_TABLES[i].build)(self.results))
+            .as_ref()
+    }
 }
 
 /// One registered table as a CSV file.
@@ -70,13 +91,13 @@ impl Exporter for CsvFile {
         self.0.file
     }
 
-    fn render(&self, r: &Results) -> Result<Vec<Artefact>> {
-        let Some(table) = (self.0.build)(r) else {
+    fn render(&self, _r: &Results, tables: &Tables) -> Result<Vec<Artefact>> {
+        let Some(table) = tables.get(self.0.file) else {
             return Ok(Vec::new());
         };
         Ok(vec![Artefact {
             name: self.0.file.into(),
-            bytes: crate::table::csv::render(self.0.file, &table)?,
+            bytes: crate::table::csv::render(self.0.file, table)?,
         }])
     }
 }

@@ -10,7 +10,7 @@
 use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 
 use super::tables::DATA_TABLES;
-use super::{Artefact, Exporter};
+use super::{Artefact, Exporter, Tables};
 use crate::error::{Error, Result};
 use crate::outputs::{Bearer, Component, Metric, Scope};
 use crate::register::{register_table, ASSUMPTIONS_SHEET};
@@ -32,10 +32,10 @@ impl Exporter for EconomicCaseXlsx {
         WORKBOOK
     }
 
-    fn render(&self, r: &Results) -> Result<Vec<Artefact>> {
+    fn render(&self, r: &Results, tables: &Tables) -> Result<Vec<Artefact>> {
         Ok(vec![Artefact {
             name: WORKBOOK.into(),
-            bytes: workbook(r)?,
+            bytes: workbook_of(r, tables)?,
         }])
     }
 }
@@ -46,23 +46,28 @@ impl Exporter for EconomicCaseXlsx {
 /// # Errors
 /// [`Error::Write`] if the workbook writer fails (a text past Excel's limits).
 pub fn workbook(r: &Results) -> Result<Vec<u8>> {
-    sheets(r).map_err(|e| Error::Write {
+    workbook_of(r, &Tables::new(r))
+}
+
+/// The workbook from these results' registered tables.
+fn workbook_of(r: &Results, tables: &Tables) -> Result<Vec<u8>> {
+    sheets(r, tables).map_err(|e| Error::Write {
         path: WORKBOOK.into(),
         problem: e.to_string(),
     })
 }
 
-fn sheets(r: &Results) -> std::result::Result<Vec<u8>, XlsxError> {
+fn sheets(r: &Results, tables: &Tables) -> std::result::Result<Vec<u8>, XlsxError> {
     let formats = Formats::default();
     let mut book = Workbook::new();
-    summary_sheet(book.add_worksheet(), r, &formats)?;
+    summary_sheet(book.add_worksheet(), r, tables, &formats)?;
     for data in DATA_TABLES.iter() {
-        let (Some(sheet), Some(table)) = (data.sheet, (data.build)(r)) else {
+        let (Some(sheet), Some(table)) = (data.sheet, tables.get(data.file)) else {
             continue;
         };
         let ws = book.add_worksheet();
         ws.set_name(sheet)?;
-        crate::table::sheet::write(ws, 0, &table, &formats)?;
+        crate::table::sheet::write(ws, 0, table, &formats)?;
         finish(ws)?;
     }
     assumptions_sheet(book.add_worksheet(), r, &formats)?;
@@ -83,6 +88,7 @@ fn finish(ws: &mut Worksheet) -> std::result::Result<(), XlsxError> {
 fn summary_sheet(
     ws: &mut Worksheet,
     r: &Results,
+    tables: &Tables,
     formats: &Formats,
 ) -> std::result::Result<(), XlsxError> {
     ws.set_name("Summary")?;
@@ -91,8 +97,8 @@ fn summary_sheet(
     if !r.model().overrides().is_empty() {
         after = titled(ws, after, &super::case_tables::overrides_table(r), formats)?;
     }
-    if let Some(table) = super::data_table("summary.csv").and_then(|t| (t.build)(r)) {
-        titled(ws, after, &table, formats)?;
+    if let Some(table) = tables.get("summary.csv") {
+        titled(ws, after, table, formats)?;
     }
     finish(ws)
 }
