@@ -14,6 +14,7 @@ use std::path::Path;
 use calamine::{DataRef, Reader, Xlsx};
 
 use crate::error::{InputError, Result};
+use crate::format::thousands;
 
 /// The most the parts of a workbook may unpack to, together.
 pub const MAX_UNPACKED_BYTES: u64 = 64 << 20;
@@ -70,8 +71,9 @@ fn measure(file: &str, bytes: &[u8]) -> Result<()> {
             file,
             "",
             format!(
-                "has {} parts; a workbook seams reads has at most {MAX_PARTS}",
-                archive.len()
+                "has {} parts; a workbook seams reads has at most {}",
+                thousands(archive.len() as u64),
+                thousands(MAX_PARTS as u64)
             ),
             "give the workbook seams wrote (economic-case.xlsx), or the register as CSV",
         ));
@@ -122,7 +124,11 @@ fn check_declared_strings(file: &str, head: &[u8]) -> Result<()> {
         Some(n) if n > MAX_SHARED_STRINGS => Err(refuse(
             file,
             "",
-            format!("declares {n} distinct strings; seams reads at most {MAX_SHARED_STRINGS}"),
+            format!(
+                "declares {} distinct strings; seams reads at most {}",
+                thousands(n),
+                thousands(MAX_SHARED_STRINGS)
+            ),
             "give the workbook seams wrote (economic-case.xlsx), or the register as CSV",
         )),
         _ => Ok(()),
@@ -173,7 +179,10 @@ pub(super) fn read_sheet(path: &Path, bytes: Vec<u8>, sheet: &str) -> Result<Cel
             return Err(refuse(
                 &place,
                 "",
-                format!("holds a value beyond the {MAX_ROWS} rows and {MAX_COLUMNS} columns a register may use"),
+                format!(
+                    "holds a value beyond the {} rows and {MAX_COLUMNS} columns a register may use",
+                    thousands(u64::from(MAX_ROWS))
+                ),
                 "clear the cells outside the register's table (or give the register as CSV)",
             ));
         }
@@ -183,7 +192,11 @@ pub(super) fn read_sheet(path: &Path, bytes: Vec<u8>, sheet: &str) -> Result<Cel
                 return Err(refuse(
                     &place,
                     "",
-                    format!("holds {chars} characters; a cell holds at most {MAX_CELL_CHARS}"),
+                    format!(
+                        "holds {} characters; a cell holds at most {}",
+                        thousands(chars as u64),
+                        thousands(MAX_CELL_CHARS as u64)
+                    ),
                     "shorten the cell",
                 ));
             }

@@ -153,7 +153,12 @@ impl Source {
 fn too_long(text: &str) -> Option<String> {
     let chars = text.chars().count();
     (chars > MAX_TEXT_CHARS).then(|| {
-        format!("is too long to keep ({chars} characters); seams keeps each text to at most {MAX_TEXT_CHARS} characters, a spreadsheet cell's limit")
+        let count = |n: usize| crate::format::thousands(n as u64);
+        format!(
+            "is too long to keep ({} characters); seams keeps each text to at most {} characters, a spreadsheet cell's limit",
+            count(chars),
+            count(MAX_TEXT_CHARS)
+        )
     })
 }
 

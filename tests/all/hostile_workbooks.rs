@@ -114,7 +114,7 @@ fn a_cell_at_the_far_corner_is_refused_without_allocating_the_sheet() {
         &book,
         &[
             "row 1048576, column XFD",
-            "beyond the 100000 rows and 64 columns",
+            "beyond the 100,000 rows and 64 columns",
             "fix:",
         ],
     );
@@ -178,7 +178,7 @@ fn a_forged_count_of_shared_strings_is_refused() {
     assert_refused(
         dir.path(),
         &book,
-        &["declares 999999999999 distinct strings"],
+        &["declares 999,999,999,999 distinct strings"],
     );
 }
 
@@ -205,8 +205,8 @@ fn a_cell_past_excels_length_is_refused_naming_it() {
         &book,
         &[
             "sheet Assumptions, row 2, column H",
-            "holds 40000 characters",
-            "at most 32767",
+            "holds 40,000 characters",
+            "at most 32,767",
         ],
     );
 }
