@@ -141,10 +141,8 @@ fn headline(r: &Results) -> Table {
             table.push(row);
         }
         if let (Some(bcr), Some(st)) = (r.bcr_expected(o), r.appraisal(o, Metric::Bcr)) {
-            let name = format!(
-                "BCR of {} (expected PV benefits ÷ expected PV costs; P10–P90 of the ratio)",
-                option.name
-            );
+            // The "mean" column holds the ratio of the expected PVs, not a mean of ratios.
+            let name = format!("BCR of {} (ratio of expected PVs)", option.name);
             let mut row = vec![Cell::Text(name), Cell::Figure(bcr, Kind::Ratio)];
             row.extend([st.p10, st.p90].map(|x| Cell::Figure(x, Kind::Ratio)));
             table.push(row);
