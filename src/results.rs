@@ -226,21 +226,21 @@ impl Results {
         self.outcome.sketches[self.outcome.layout.appraisal(option, metric)].quantile(p)
     }
 
-    /// The calendar year in which option `option` pays back on its expected flows: the first
-    /// year from which the cumulative mean discounted net benefit is ≥ 0 and stays so
-    /// (docs/method.md §3); `None` when it never does within the period.
-    pub fn payback_year(&self, option: usize) -> Option<i32> {
-        let flows = (0..self.model.settings().years).map(|y| {
-            self.yearly(Some(option), y, YearlyMetric::DiscountedNet)
-                .mean
-        });
-        appraisal::payback(flows).map(|y| self.model.calendar_year(y))
+    /// When option `option` pays back, stated honestly (docs/method.md §3): the median over
+    /// all iterations, those that never pay back counted as after the period.
+    pub fn payback(&self, option: usize) -> appraisal::Payback {
+        let k = self.outcome.layout.appraisal(option, Metric::PaybackYear);
+        let paying = self.outcome.stats[k].map_or(0, |s| s.n);
+        let first = self.model.settings().first_year;
+        let sketch = &self.outcome.sketches[k];
+        appraisal::Payback::from_paying(self.iterations(), paying, |p| {
+            sketch.quantile(p).map(|y| first + y.round() as i32)
+        })
     }
 
     /// The share of iterations in which option `option` pays back within the period.
     pub fn payback_share(&self, option: usize) -> f64 {
-        self.appraisal(option, Metric::PaybackYear)
-            .map_or(0.0, |s| s.n as f64 / self.iterations() as f64)
+        self.payback(option).share
     }
 
     /// Tornado sensitivity of every headline output.

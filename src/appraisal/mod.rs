@@ -5,7 +5,10 @@
 //! into Green Book figures. It holds no state and allocates nothing, so the engine calls it once
 //! per option per iteration.
 
+pub mod payback;
 pub mod reference;
+
+pub use payback::Payback;
 
 use crate::outputs::Metric;
 
@@ -134,22 +137,6 @@ impl PresentValues {
     }
 }
 
-/// The appraisal year of payback: the first year from which the cumulative sum of
-/// `discounted_net` flows is ≥ 0 and stays ≥ 0 to the end; `None` if it never does.
-pub fn payback(discounted_net: impl IntoIterator<Item = f64>) -> Option<usize> {
-    let mut cumulative = 0.0;
-    let mut since = None;
-    for (y, flow) in discounted_net.into_iter().enumerate() {
-        cumulative += flow;
-        if cumulative < 0.0 {
-            since = None;
-        } else if since.is_none() {
-            since = Some(y);
-        }
-    }
-    since
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -168,14 +155,26 @@ mod tests {
         assert!((health[31] - health[30] / 1.0129).abs() < 1e-12);
     }
 
+    /// The payback year (appraisal year, NaN for never) of undiscounted net flows.
+    fn payback(net: &[f64]) -> f64 {
+        let mut pv = PresentValues::default();
+        for &flow in net {
+            pv.add_year(1.0, [flow, 0.0, 0.0], OptionCost::default());
+        }
+        pv.metrics()[Metric::ALL
+            .iter()
+            .position(|m| *m == Metric::PaybackYear)
+            .unwrap()]
+    }
+
     #[test]
     fn payback_is_the_year_from_which_the_total_stays_positive() {
-        assert_eq!(payback([-10.0, 4.0, 4.0, 4.0]), Some(3));
-        assert_eq!(payback([5.0, 1.0]), Some(0));
+        assert_eq!(payback(&[-10.0, 4.0, 4.0, 4.0]), 3.0);
+        assert_eq!(payback(&[5.0, 1.0]), 0.0);
         // Positive, then negative again, then positive for good.
-        assert_eq!(payback([1.0, -3.0, 1.0, 5.0]), Some(3));
-        assert_eq!(payback([-10.0, 4.0, 4.0]), None);
-        assert_eq!(payback(std::iter::empty()), None);
+        assert_eq!(payback(&[1.0, -3.0, 1.0, 5.0]), 3.0);
+        assert!(payback(&[-10.0, 4.0, 4.0]).is_nan());
+        assert!(payback(&[]).is_nan());
     }
 
     #[test]

@@ -352,24 +352,37 @@ pub(super) fn over_time<DB: DrawingBackend>(
                 GREY.stroke_width(1),
             ))
             .map_err(err)?;
-        if let Some(year) = option.payback_year {
-            let x = year as f64;
-            chart
-                .draw_series(DashedLineSeries::new(
-                    vec![(x, lo), (x, hi)],
-                    8,
-                    6,
-                    GREEN.stroke_width(2),
-                ))
-                .map_err(err)?;
-            let label = EmptyElement::at((x, hi))
-                + Text::new(
-                    format!("pays back in {year}"),
-                    (6, 14),
-                    text_style(20, &GREEN).pos(Pos::new(HPos::Left, VPos::Top)),
-                );
-            chart.draw_series(std::iter::once(label)).map_err(err)?;
-        }
+        // Payback as every output states it: the median over all iterations, with the share
+        // that pays back; no line when fewer than half do.
+        let words = format!("payback: {}", option.payback.summary());
+        let at = match option.payback.central {
+            Some(year) => {
+                let x = f64::from(year);
+                chart
+                    .draw_series(DashedLineSeries::new(
+                        vec![(x, lo), (x, hi)],
+                        8,
+                        6,
+                        GREEN.stroke_width(2),
+                    ))
+                    .map_err(err)?;
+                x
+            }
+            None => x0,
+        };
+        // The words run to the right of the line in the chart's left half, to its left after.
+        let (dx, side) = if at - x0 <= (x1 - x0) / 2.0 {
+            (6, HPos::Left)
+        } else {
+            (-6, HPos::Right)
+        };
+        let label = EmptyElement::at((at, hi))
+            + Text::new(
+                words,
+                (dx, 14),
+                text_style(20, &GREEN).pos(Pos::new(side, VPos::Top)),
+            );
+        chart.draw_series(std::iter::once(label)).map_err(err)?;
         chart
             .configure_series_labels()
             .position(SeriesLabelPosition::LowerRight)

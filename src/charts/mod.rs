@@ -60,7 +60,8 @@ pub struct OptionSeries {
     pub net_by_year: Vec<(i32, Range)>,
     /// Per calendar year: cumulative discounted net benefit (mean).
     pub cumulative_discounted: Vec<(i32, f64)>,
-    pub payback_year: Option<i32>,
+    /// When it pays back, as every output states it.
+    pub payback: crate::appraisal::Payback,
     /// PV costs, PV benefits to users, PV benefits to government (mean, P10–P90).
     pub present_values: [Range; 3],
     /// The mean PV costs in their parts: capital, optimism bias on it, running costs.
@@ -256,7 +257,7 @@ fn option_series(r: &Results, o: usize) -> OptionSeries {
         p_positive: npsv.map_or(0.0, |s| s.p_positive),
         net_by_year,
         cumulative_discounted,
-        payback_year: r.payback_year(o),
+        payback: r.payback(o),
         present_values: [
             Metric::PvCosts,
             Metric::PvBenefitsUsers,

@@ -200,7 +200,7 @@ fn options_section(r: &Results, charts: bool) -> String {
     out.push_str(&chart(charts, crate::charts::COSTS_BENEFITS, "Bar chart of each option's present value of costs and of benefits to users and to government, with P10–P90 ranges"));
     out.push_str("How sure can we be? The curves show, for each option, the chance that its NPSV is at most a given value; where a curve crosses the dashed zero line is the chance the option does not pay off.\n\n");
     out.push_str(&chart(charts, crate::charts::NPSV_CURVES, "Cumulative distribution curves of each option's net present social value, with the zero line"));
-    out.push_str("Year by year, the net benefit (benefits less the option's costs) and its cumulative discounted total, which turns positive in the year the option pays back:\n\n");
+    out.push_str("Year by year, the net benefit (benefits less the option's costs) and the mean of its cumulative discounted total (an iteration pays back from the year its own cumulative total turns positive for good):\n\n");
     out.push_str(&chart(charts, crate::charts::OVER_TIME, "Fan charts of each option's yearly net benefit with its P10–P90 band, and the cumulative discounted net benefit"));
     for (o, option) in r.model().options().iter().enumerate() {
         let _ = write!(out, "**{}.**", md(&option.name));
@@ -217,7 +217,8 @@ fn options_section(r: &Results, charts: bool) -> String {
             out.push(' ');
             out.push_str(&effect_sentence(r.model(), effect));
         }
-        out.push_str(&payback_sentence(r, o));
+        out.push(' ');
+        out.push_str(&r.payback(o).sentence());
         out.push_str(&cash_sentence(r, o));
         if !option.non_monetised.is_empty() {
             let items: Vec<String> = option.non_monetised.iter().map(|b| md(b)).collect();
@@ -237,35 +238,6 @@ fn options_section(r: &Results, charts: bool) -> String {
         );
     }
     out
-}
-
-/// "It pays back by 2028 (P10–P90: 2027–2030); 12% of iterations never pay back within the
-/// period."
-fn payback_sentence(r: &Results, o: usize) -> String {
-    let share = r.payback_share(o);
-    let never = 1.0 - share;
-    let Some(payback) = r.appraisal(o, Metric::PaybackYear) else {
-        return " It does not pay back within the appraisal period in any iteration.".into();
-    };
-    let year = |x: f64| format!("{x:.0}");
-    let range = if payback.p10 == payback.p90 {
-        year(payback.p10)
-    } else {
-        format!("{}–{}", year(payback.p10), year(payback.p90))
-    };
-    let mut text = format!(
-        " It pays back by {} (P10–P90 of the iterations that pay back: {range})",
-        year(payback.p50)
-    );
-    if never > 0.0 {
-        let _ = write!(
-            text,
-            "; {} of iterations never pay back within the period",
-            chance(never)
-        );
-    }
-    text.push('.');
-    text
 }
 
 /// How much of the benefit to government is cash a finance director could bank.

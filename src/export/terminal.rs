@@ -89,7 +89,15 @@ pub fn options(r: &Results) -> String {
     }
     let mut table = Table::new(
         "Options",
-        &["option", "NPSV mean", "P10", "P90", "P(NPSV>0)", "BCR"],
+        &[
+            "option",
+            "NPSV mean",
+            "P10",
+            "P90",
+            "P(NPSV>0)",
+            "BCR",
+            "payback",
+        ],
     );
     for (o, option) in model.options().iter().enumerate() {
         let Some(npsv) = r.appraisal(o, Metric::Npsv) else {
@@ -104,12 +112,13 @@ pub fn options(r: &Results) -> String {
             Cell::Figure(npsv.p_positive, Kind::Chance),
             r.bcr_expected(o)
                 .map_or(Cell::Empty, |x| Cell::Figure(x, Kind::Ratio)),
+            Cell::Text(r.payback(o).summary()),
         ]);
     }
     format!(
         "\nOptions over {} years, present values in {} prices:\n{}",
         model.settings().years,
         model.settings().price_base_year,
-        render(&table, &[24, 9, 9, 9, 10, 7])
+        render(&table, &[24, 9, 9, 9, 10, 7, 0])
     )
 }

@@ -118,7 +118,7 @@ fn titled(
 fn headline(r: &Results) -> Table {
     let s = r.model().settings();
     let money = Kind::Money(s.price_base_year);
-    let mut table = Table::new("Headline", &["figure", "mean", "p10", "p90", "p_positive"]);
+    let mut table = Table::new("Headline", &["figure", "central", "p10", "p90", "chance"]);
     let figures = |st: &crate::outputs::Stats, kind: Kind| {
         [st.mean, st.p10, st.p90].map(|x| Cell::Figure(x, kind))
     };
@@ -135,7 +135,10 @@ fn headline(r: &Results) -> Table {
     }
     for (o, option) in r.model().options().iter().enumerate() {
         if let Some(st) = r.appraisal(o, Metric::Npsv) {
-            let name = format!("NPSV of {} (£, present value)", option.name);
+            let name = format!(
+                "NPSV of {} (£, present value; mean, and the chance it is above 0)",
+                option.name
+            );
             let mut row = [vec![Cell::Text(name)], figures(&st, money).to_vec()].concat();
             row.push(Cell::Figure(st.p_positive, Kind::Share));
             table.push(row);
@@ -147,8 +150,26 @@ fn headline(r: &Results) -> Table {
             row.extend([st.p10, st.p90].map(|x| Cell::Figure(x, Kind::Ratio)));
             table.push(row);
         }
+        table.push(payback_row(&option.name, &r.payback(o)));
     }
     table
+}
+
+/// Payback as every output states it: the median year over all iterations (text where it is
+/// not within the period), its P10–P90, and the share that pays back.
+fn payback_row(option: &str, payback: &crate::appraisal::Payback) -> Vec<Cell> {
+    let year = |y: Option<i32>, none: &str| {
+        y.map_or(Cell::text(none), |y| Cell::Figure(f64::from(y), Kind::Year))
+    };
+    vec![
+        Cell::Text(format!(
+            "Payback of {option} (median year over all iterations; the share that pays back)"
+        )),
+        year(payback.central, "not within the period"),
+        year(payback.p10, "after the period"),
+        year(payback.p90, "after the period"),
+        Cell::Figure(payback.share, Kind::Chance),
+    ]
 }
 
 /// The Assumptions sheet: the register, exactly as `seams assumptions` writes it, which

@@ -70,7 +70,7 @@ pub fn results(r: &Results, baseline: &[f64], edits: &[AppliedOverride]) -> Resu
                 "npsv_text": npsv.map_or("–".into(), |s| money_range(s.mean, s.p10, s.p90)),
                 "bcr": r.bcr_expected(o).map_or("–".into(), ratio),
                 "p_positive": npsv.map_or("–".into(), |s| chance(s.p_positive)),
-                "payback": r.payback_year(o).map_or("not within the period".into(), |y| y.to_string()),
+                "payback": r.payback(o).summary(),
                 "change": change(now[k], baseline.get(k).copied().unwrap_or(now[k])),
             })
         })

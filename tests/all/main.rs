@@ -19,6 +19,7 @@ mod hostile_messages;
 mod hostile_workbooks;
 mod money_format;
 mod nothing_lost;
+mod one_truth;
 mod portfolio;
 mod properties;
 mod reviewer;
