@@ -51,10 +51,11 @@ pub enum DeptParam {
     StuckUserMinutes,
     StuckStaffMinutes,
     CashReleasingShare,
+    ChannelCostCashReleasing,
 }
 
 /// Number of department parameters.
-pub const DEPT_PARAM_COUNT: usize = 16;
+pub const DEPT_PARAM_COUNT: usize = 17;
 
 /// The static description of a parameter.
 #[derive(Debug, Clone, Copy)]
@@ -85,6 +86,7 @@ impl DeptParam {
         DeptParam::StuckUserMinutes,
         DeptParam::StuckStaffMinutes,
         DeptParam::CashReleasingShare,
+        DeptParam::ChannelCostCashReleasing,
     ];
 
     /// Position in a per-department value array.
@@ -221,6 +223,13 @@ impl DeptParam {
                 Default::Value(0.0),
                 "share of the staff-cost saving that releases cash",
             ),
+            P::ChannelCostCashReleasing => (
+                "channel_cost_cash_releasing",
+                Share,
+                Domain::SHARE,
+                Default::Value(1.0),
+                "share of the channel-cost saving that releases cash",
+            ),
         };
         ParamSpec {
             key,
@@ -301,10 +310,11 @@ pub enum ChannelParam {
     StaffMinutes,
     ChannelCostPerContact,
     UserCostPerContact,
+    ChannelCostCashReleasing,
 }
 
 /// Number of channel parameters.
-pub const CHANNEL_PARAM_COUNT: usize = 5;
+pub const CHANNEL_PARAM_COUNT: usize = 6;
 
 impl ChannelParam {
     /// Every channel parameter, share first.
@@ -314,14 +324,18 @@ impl ChannelParam {
         ChannelParam::StaffMinutes,
         ChannelParam::ChannelCostPerContact,
         ChannelParam::UserCostPerContact,
+        ChannelParam::ChannelCostCashReleasing,
     ];
 
-    /// The four per-contact parameters a channel gives in place of its department.
-    pub const MIXED: [ChannelParam; 4] = [
+    /// The parameters a channel gives in place of its department: four per-contact values,
+    /// mixed by share, and the share of the channel cost that releases cash, mixed by channel
+    /// cost (docs/method.md §2a, §3).
+    pub const MIXED: [ChannelParam; 5] = [
         ChannelParam::UserMinutes,
         ChannelParam::StaffMinutes,
         ChannelParam::ChannelCostPerContact,
         ChannelParam::UserCostPerContact,
+        ChannelParam::ChannelCostCashReleasing,
     ];
 
     /// Position in a per-channel value array.
@@ -342,6 +356,7 @@ impl ChannelParam {
             ChannelParam::StaffMinutes => Some(DeptParam::StaffMinutes),
             ChannelParam::ChannelCostPerContact => Some(DeptParam::ChannelCostPerContact),
             ChannelParam::UserCostPerContact => Some(DeptParam::UserCostPerContact),
+            ChannelParam::ChannelCostCashReleasing => Some(DeptParam::ChannelCostCashReleasing),
         }
     }
 
@@ -363,6 +378,9 @@ impl ChannelParam {
             ChannelParam::StaffMinutes => "staff minutes per value contact through this channel",
             ChannelParam::ChannelCostPerContact => {
                 "£ non-staff cost to government per contact through this channel"
+            }
+            ChannelParam::ChannelCostCashReleasing => {
+                "share of this channel's channel-cost saving that releases cash"
             }
             _ => "£ the user pays per contact through this channel",
         };

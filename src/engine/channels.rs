@@ -39,8 +39,9 @@ pub fn shift(channels: &mut [ChannelValues], i: usize, new: f64) {
 }
 
 /// Writes the department's user and staff minutes, channel cost and user cost per contact as
-/// the share-weighted means over its channels, and sets each failure-minutes parameter that
-/// follows them to the mixed value.
+/// the share-weighted means over its channels, and the cash-releasing share of its channel
+/// cost as their cost-weighted mean; sets each failure-minutes parameter that follows them to
+/// the mixed value.
 pub fn mix(
     channels: &[ChannelValues],
     values: &mut [f64; DEPT_PARAM_COUNT],
@@ -50,11 +51,31 @@ pub fn mix(
         let Some(target) = param.department_param() else {
             continue;
         };
+        if param == ChannelParam::ChannelCostCashReleasing {
+            continue;
+        }
         values[target.index()] = channels.iter().map(|c| c[SHARE] * c[param.index()]).sum();
     }
+    values[DeptParam::ChannelCostCashReleasing.index()] = cash_share(channels);
     for &(follower, leader) in follows {
         values[follower.index()] = values[leader.index()];
     }
+}
+
+/// The share of the department's channel cost that releases cash: each channel's share g
+/// weighted by its channel cost (share × cost per contact), so that the department's cash part
+/// k·g is the sum of its channels'; 1 (the default) where no channel has a channel cost.
+fn cash_share(channels: &[ChannelValues]) -> f64 {
+    let cost = |c: &ChannelValues| c[SHARE] * c[ChannelParam::ChannelCostPerContact.index()];
+    let total: f64 = channels.iter().map(cost).sum();
+    if total <= 0.0 {
+        return 1.0;
+    }
+    let cash: f64 = channels
+        .iter()
+        .map(|c| cost(c) * c[ChannelParam::ChannelCostCashReleasing.index()])
+        .sum();
+    cash / total
 }
 
 #[cfg(test)]
@@ -113,5 +134,27 @@ mod tests {
         assert_eq!(values[DeptParam::StaffMinutes.index()], 3.0);
         assert_eq!(values[DeptParam::FailureStaffMinutes.index()], 3.0);
         assert_eq!(values[DeptParam::ChannelCostPerContact.index()], 1.0);
+    }
+
+    #[test]
+    fn the_cash_share_of_channel_costs_is_weighted_by_channel_cost() {
+        // Online: 80% of contacts at £0.22, all cash; phone: 20% at £4.11, 30% cash.
+        // Cash per contact 0.8·0.22 + 0.2·4.11·0.3 = 0.4226 of 0.8·0.22 + 0.2·4.11 = 0.998.
+        let mut channels = with_shares(&[0.8, 0.2]);
+        let cost = ChannelParam::ChannelCostPerContact.index();
+        let cash = ChannelParam::ChannelCostCashReleasing.index();
+        channels[0][cost] = 0.22;
+        channels[0][cash] = 1.0;
+        channels[1][cost] = 4.11;
+        channels[1][cash] = 0.3;
+        let mut values = [0.0; DEPT_PARAM_COUNT];
+        mix(&channels, &mut values, &[]);
+        let g = values[DeptParam::ChannelCostCashReleasing.index()];
+        assert!((g - 0.4226 / 0.998).abs() < 1e-12, "{g}");
+        // No channel cost at all: the default, 1.
+        let mut free = with_shares(&[0.5, 0.5]);
+        free[1][cash] = 0.2;
+        mix(&free, &mut values, &[]);
+        assert_eq!(values[DeptParam::ChannelCostCashReleasing.index()], 1.0);
     }
 }

@@ -17,8 +17,8 @@ pub(super) struct PerJourney {
     pub(super) user_minutes: [f64; 4],
     pub(super) user_cash: [f64; 4],
     pub(super) government: [f64; 4],
-    /// The part of the government cost whose saving releases cash: channel costs, and the
-    /// share h of staff costs (docs/method.md §3).
+    /// The part of the government cost whose saving releases cash: the share g of channel
+    /// costs and the share h of staff costs (docs/method.md §3).
     government_cash: f64,
 }
 
@@ -49,7 +49,8 @@ pub(super) fn per_journey(p: &[f64; DEPT_PARAM_COUNT]) -> PerJourney {
         ],
         user_cash: [c * user_cost, 0.0, failures * user_cost, 0.0],
         government,
-        government_cash: channel_cost + get(DeptParam::CashReleasingShare) * staff_cost,
+        government_cash: get(DeptParam::ChannelCostCashReleasing) * channel_cost
+            + get(DeptParam::CashReleasingShare) * staff_cost,
     }
 }
 

@@ -195,6 +195,14 @@ fn options_section(r: &Results, charts: bool) -> String {
     let options = option_tables::options_table(r);
     out.push_str(&render_table(&options));
     let _ = write!(out, "\n{}\n\n", options.notes.join(" "));
+    let cash = option_tables::cash_table(r);
+    let _ = write!(
+        out,
+        "{}: the column \"of which cash-releasing\" counts, of each department's saving, the share of staff costs it banks and the share of channel costs that is cash. A cost per transaction that includes staff time (as the Digital Efficiency Report's do) releases cash only in its non-staff part.\n\n{}\n{}\n\n",
+        cash.title,
+        render_table(&cash),
+        cash.notes.join(" ")
+    );
     let parts = option_tables::cost_parts_table(r);
     let _ = write!(out, "{}:\n\n{}\n", parts.title, render_table(&parts));
     out.push_str(&chart(charts, crate::charts::COSTS_BENEFITS, "Bar chart of each option's present value of costs and of benefits to users and to government, with P10–P90 ranges"));

@@ -1,9 +1,13 @@
 //! The economic case's tables of options: the options' present values, PV costs in their
-//! parts and who pays and who benefits, each money column in one unit.
+//! parts, who pays and who benefits, and which savings release cash, each money column in
+//! one unit.
 
 use super::markdown::money_kind;
-use crate::outputs::{Metric, OrgMetric};
+use crate::format;
+use crate::outputs::{Metric, OrgMetric, Scope};
+use crate::params::{ChannelParam, DeptParam, Unit};
 use crate::results::Results;
+use crate::scenario::Input;
 use crate::table::{Cell, Kind, Table};
 
 /// Each option's present values, NPSV, BCR and chance of a positive NPSV, after a row for
@@ -133,4 +137,99 @@ pub fn who_pays_table(r: &Results, o: usize) -> Table {
             .into(),
     );
     table
+}
+
+/// Which savings release cash, and why (docs/method.md §3): per department, the share of a
+/// staff-cost saving it banks (h) and the share of a channel-cost saving that is cash (g, per
+/// channel where it has channels), with the sources the scenario gives.
+pub fn cash_table(r: &Results) -> Table {
+    let model = r.model();
+    let mut table = Table::new(
+        "Which savings release cash",
+        &[
+            if model.is_portfolio() {
+                "Journey and department"
+            } else {
+                "Department"
+            },
+            "Staff-cost savings that release cash",
+            "Channel-cost savings that release cash",
+            "Why",
+        ],
+    );
+    for (scope, name, emphasis) in super::markdown::scope_rows(r, "") {
+        let Scope::Department(d) = scope else {
+            if matches!(scope, Scope::Journey(_)) {
+                table.push_emphasised(
+                    vec![Cell::Text(name), Cell::Empty, Cell::Empty, Cell::Empty],
+                    emphasis,
+                );
+            }
+            continue;
+        };
+        let dept = &model.departments()[d];
+        let staff = dept
+            .input(DeptParam::CashReleasingShare)
+            .map(|i| &model.inputs()[i]);
+        let channel: Vec<&Input> = match dept.input(DeptParam::ChannelCostCashReleasing) {
+            Some(i) => vec![&model.inputs()[i]],
+            None => dept
+                .channels
+                .iter()
+                .map(|c| &model.inputs()[c.input(ChannelParam::ChannelCostCashReleasing)])
+                .collect(),
+        };
+        let channel_cell = match channel.as_slice() {
+            [one] => Cell::Figure(one.sampler.mean(), Kind::Share),
+            many => Cell::Text(
+                dept.channels
+                    .iter()
+                    .zip(many)
+                    .map(|(c, input)| {
+                        format!(
+                            "{} {}",
+                            c.id,
+                            format::describe_value(Unit::Share, input.sampler.mean())
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ),
+        };
+        // Each reason says which share it is for: "staff", or the channel's id.
+        let channel_names: Vec<&str> = match dept.input(DeptParam::ChannelCostCashReleasing) {
+            Some(_) => vec!["channel costs"],
+            None => dept.channels.iter().map(|c| c.id.as_str()).collect(),
+        };
+        let why: Vec<String> = staff
+            .map(|i| ("staff costs", i))
+            .into_iter()
+            .chain(channel_names.into_iter().zip(channel.iter().copied()))
+            .filter_map(|(what, input)| reason(input).map(|why| format!("{what}: {why}")))
+            .collect();
+        table.push(vec![
+            Cell::Text(name),
+            staff.map_or(Cell::Empty, |i| Cell::Figure(i.sampler.mean(), Kind::Share)),
+            channel_cell,
+            Cell::Long(if why.is_empty() {
+                "the defaults: staff time freed is not banked; channel costs (non-staff by definition) are cash".into()
+            } else {
+                why.join("; ")
+            }),
+        ]);
+    }
+    table.text_columns = vec![0, 3];
+    table.notes.push("Means of each share. Savings that do not release cash are staff time freed for other work: real, but not money a finance director can bank.".into());
+    table
+}
+
+/// An input's source and note, where the scenario gives either: "illustration (share of
+/// adviser time saved that HMRC banks…)".
+fn reason(input: &Input) -> Option<String> {
+    match (&input.source, &input.note) {
+        (Some(s), Some(n)) => Some(format!("{s} ({n})")),
+        (Some(s), None) => Some(s.clone()),
+        (None, Some(n)) => Some(n.clone()),
+        _ => None,
+    }
 }

@@ -409,7 +409,7 @@ impl Loader<'_> {
                         Some(raw.span()),
                         &key,
                         format!("is given for the department and also by its channels (departments.{id}.channels.*.{})", spec.key),
-                        format!("give {} in each channel's table and remove it here: with channels, the department's value is their share-weighted mean", spec.key),
+                        format!("give {} in each channel's table and remove it here: with channels, the department's value is their {} mean", spec.key, if param == DeptParam::ChannelCostCashReleasing { "channel-cost-weighted" } else { "share-weighted" }),
                     );
                     complete = false;
                 }

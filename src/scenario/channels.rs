@@ -79,8 +79,8 @@ impl Loader<'_> {
             if ChannelParam::from_key(name).is_none() && name != "description" {
                 let keys = ChannelParam::ALL.iter().map(|p| p.spec().key);
                 let fix = match closest(name, keys) {
-                    Some(k) => format!("did you mean `{k}`? A channel takes share, user_minutes, staff_minutes, channel_cost_per_contact and user_cost_per_contact"),
-                    None => "a channel takes share, user_minutes, staff_minutes, channel_cost_per_contact and user_cost_per_contact; give the department's other parameters at department level".into(),
+                    Some(k) => format!("did you mean `{k}`? A channel takes share, user_minutes, staff_minutes, channel_cost_per_contact, user_cost_per_contact and channel_cost_cash_releasing"),
+                    None => "a channel takes share, user_minutes, staff_minutes, channel_cost_per_contact, user_cost_per_contact and channel_cost_cash_releasing; give the department's other parameters at department level".into(),
                 };
                 self.error_at(
                     Some(raw.span()),

@@ -108,6 +108,71 @@ fn a_channel_shift_moves_the_mix_and_its_costs() {
 }
 
 #[test]
+fn only_the_cash_share_of_each_channel_s_cost_saving_releases_cash() {
+    // Phone's £4 is a full cost of which 20 % releases cash; online's £0.50 all does.
+    // Cash per contact: BAU 0.75·0.5 + 0.25·4·0.2 = 0.575; online at 90 %: 0.45 + 0.1·4·0.2
+    // = 0.53. Per journey 1.25 contacts, 1,000 journeys: 1250·0.045 = 56.25 a year.
+    let r = run(&[set(
+        "departments.dvsa.channels.phone.channel_cost_cash_releasing",
+        "20%",
+    )]);
+    let cash = r
+        .appraisal(0, Metric::PvBenefitsCashReleasing)
+        .unwrap()
+        .mean;
+    assert_relative("cash-releasing", cash, 56.25 * annuity(), TIGHT);
+    // The rest of the government benefit, 1,500 a year, is not cash.
+    let government = r.appraisal(0, Metric::PvBenefitsGovernment).unwrap().mean;
+    assert_relative("government", government, 1500.0 * annuity(), TIGHT);
+}
+
+#[test]
+fn a_department_with_channels_gives_the_cash_share_per_channel() {
+    let text = fixture_text("channels.toml").replace(
+        "failure_demand = \"20%\"",
+        "failure_demand = \"20%\"\nchannel_cost_cash_releasing = \"30%\"",
+    );
+    let message = Source::from_text(&text, "channels.toml")
+        .model(&[])
+        .unwrap_err()
+        .to_string();
+    for part in [
+        "departments.dvsa.channel_cost_cash_releasing",
+        "also by its channels",
+        "give channel_cost_cash_releasing in each channel's table",
+        "channel-cost-weighted mean",
+    ] {
+        assert!(message.contains(part), "{part}: {message}");
+    }
+}
+
+#[test]
+fn digital_channels_decide_what_counts_as_digital_take_up() {
+    // By default only `online` is digital: 75 % of contacts. Naming phone instead makes the
+    // take-up phone's 25 %; naming both, every contact.
+    for (list, take_up) in [("[\"phone\"]", 0.25), ("[\"online\", \"phone\"]", 1.0)] {
+        let text = fixture_text("channels.toml").replace(
+            "seed = 11",
+            &format!("seed = 11\ndigital_channels = {list}"),
+        );
+        let model = Source::from_text(&text, "channels.toml")
+            .model(&[])
+            .unwrap();
+        let r = seams::run(&model, &RunConfig::default()).unwrap();
+        let got = r
+            .transaction(None, Scope::Total, T::DigitalTakeUp)
+            .unwrap()
+            .mean;
+        assert_relative(list, got, take_up, TIGHT);
+        // Costs do not depend on what is called digital.
+        let government = r
+            .cost(Scope::Total, Component::All, Bearer::Government)
+            .mean;
+        assert_relative("government cost", government, 4750.0, TIGHT);
+    }
+}
+
+#[test]
 fn a_department_level_effect_on_a_mixed_value_moves_every_channel() {
     // Halving user minutes at a department with channels halves each channel's, so the mixed
     // 15 minutes (and the failure minutes that follow it) halve: users save 1.25·7.5·£0.20 a

@@ -80,6 +80,33 @@ fn defaulted_failure_minutes_follow_an_effect_on_the_minutes_they_default_to() {
 }
 
 #[test]
+fn value_of_time_growth_raises_each_year_s_user_benefits() {
+    // Users save 18 minutes a journey reached (repetition 0.5 → 0.2 at 10 minutes: 3; failure
+    // contacts 1 → 0.5 at 30 minutes: 15), at £12 an hour growing 10 % a year in real terms:
+    // £3.60 × 1.1^y in year y.
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_scenario_text(
+        dir.path(),
+        &fixture_text("fixed-option.toml"),
+        &["--set", "users.value_of_time_growth=10%"],
+    );
+    let users: f64 = (0..3)
+        .map(|y| DF[y] * JOURNEYS_REACHED[y] * 3.6 * 1.1f64.powi(y as i32))
+        .sum();
+    assert_relative("users", mean(&out, "pv_benefits_users"), users, 1e-9);
+    // Government's benefits do not move with the value of users' time.
+    assert_relative(
+        "government",
+        mean(&out, "pv_benefits_government"),
+        pv_of(4.4),
+        1e-9,
+    );
+    // Without growth, the same £3.60 every year.
+    let flat = run_scenario_text(dir.path(), &fixture_text("fixed-option.toml"), &[]);
+    assert_relative("flat", mean(&flat, "pv_benefits_users"), pv_of(3.6), 1e-9);
+}
+
+#[test]
 fn cash_releasing_and_non_cash_releasing_benefits_add_up_to_government_benefits() {
     // With the fixture's effects (repetition set to 0.2, failure contacts halved), government
     // saves 4.4 a journey: channel cost (1 + 1)·2 → (1 + 0.5)·2, i.e. 1.0, and staff cost 3.4.
@@ -103,6 +130,24 @@ fn cash_releasing_and_non_cash_releasing_benefits_add_up_to_government_benefits(
         "channel only",
         mean(&out, "pv_benefits_cash_releasing"),
         pv_of(1.0),
+        1e-9,
+    );
+    // A full cost per contact of which a quarter releases cash: 0.25 × 1.0 a journey.
+    let out = run_scenario_text(
+        dir.path(),
+        &fixture_text("fixed-option.toml"),
+        &["--set", "departments.a.channel_cost_cash_releasing=25%"],
+    );
+    assert_relative(
+        "a quarter of the channel saving",
+        mean(&out, "pv_benefits_cash_releasing"),
+        pv_of(0.25),
+        1e-9,
+    );
+    assert_relative(
+        "government unchanged",
+        mean(&out, "pv_benefits_government"),
+        pv_of(4.4),
         1e-9,
     );
 }
