@@ -52,8 +52,12 @@ pub enum Error {
         fix: String,
     },
     /// A file that could not be read (missing, or not readable).
-    #[error("cannot read {}: {problem}", path.display())]
-    Read { path: PathBuf, problem: String },
+    #[error("cannot read {}: {problem}\n  fix: {fix}", path.display())]
+    Read {
+        path: PathBuf,
+        problem: String,
+        fix: String,
+    },
     /// A results folder or file that could not be written.
     #[error("cannot write {}: {problem}", path.display())]
     Write { path: PathBuf, problem: String },

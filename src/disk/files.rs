@@ -22,10 +22,7 @@ pub fn read_regular(path: &Path, what: &str, max_bytes: u64) -> Result<Vec<u8>> 
         }
         .into()
     };
-    let meta = std::fs::metadata(path).map_err(|e| Error::Read {
-        path: path.to_path_buf(),
-        problem: e.to_string(),
-    })?;
+    let meta = std::fs::metadata(path).map_err(|e| unreadable(path, &e, what))?;
     if meta.is_dir() {
         return Err(refuse(
             format!("is a folder, not a {what} file"),
@@ -48,10 +45,25 @@ pub fn read_regular(path: &Path, what: &str, max_bytes: u64) -> Result<Vec<u8>> 
             format!("check that this is the {what} you meant"),
         ));
     }
-    std::fs::read(path).map_err(|e| Error::Read {
+    std::fs::read(path).map_err(|e| unreadable(path, &e, what))
+}
+
+/// A file that cannot be read, with what to do about it.
+fn unreadable(path: &Path, e: &std::io::Error, what: &str) -> Error {
+    let fix = match e.kind() {
+        std::io::ErrorKind::NotFound => format!(
+            "check the path of the {what}: a relative path is read from the folder the command runs in"
+        ),
+        std::io::ErrorKind::PermissionDenied => {
+            format!("give yourself permission to read the {what}, or copy it somewhere you can")
+        }
+        _ => format!("check that the {what} can be opened, then run again"),
+    };
+    Error::Read {
         path: path.to_path_buf(),
         problem: e.to_string(),
-    })
+        fix,
+    }
 }
 
 /// Text of a file that must be UTF-8 (a byte-order mark is dropped).

@@ -239,22 +239,90 @@ pub(super) fn toml_error(text: &str, origin: &str, e: &toml::de::Error) -> Error
         message = message.replace(raw, table);
     }
     let fix = if message.contains("unknown field") {
-        "check the spelling against docs/scenario-format.md; misspelt keys are refused so they cannot silently become 0"
-    } else if message.contains("missing field") {
-        "add the missing key"
+        let spelling = "check the spelling against docs/scenario-format.md; misspelt keys are refused so they cannot silently become 0";
+        match suggestion(&message) {
+            Some(known) => format!("did you mean `{known}`? Misspelt keys are refused so they cannot silently become 0"),
+            None => spelling.into(),
+        }
+    } else if let Some(field) = quoted_after(&message, "missing field") {
+        format!("add `{field}` to this table")
     } else if message.contains("invalid type") {
-        "check the value's type: numbers bare, distributions in quotes, sections as [tables]"
+        "check the value's type: numbers bare, distributions in quotes, sections as [tables]".into()
+    } else if message.contains("overflowed") {
+        "write a number a computer can hold (below about 1.8e308); it is far beyond any real figure"
+            .into()
+    } else if message.contains("duplicate key") {
+        "give each key and table once: remove or rename the second".into()
     } else {
-        "fix the TOML syntax at that position"
+        "fix the TOML syntax at that position".into()
     };
+    let key = e
+        .span()
+        .map_or(String::new(), |s| key_at(text, s.start, &message));
     InputError {
         origin: origin.into(),
         location,
-        key: String::new(),
+        key,
         problem: message,
-        fix: fix.into(),
+        fix,
     }
     .into()
+}
+
+/// The first `…`-quoted word after `marker` in a serde message: "missing field `name`" →
+/// `name`.
+fn quoted_after<'m>(message: &'m str, marker: &str) -> Option<&'m str> {
+    let rest = &message[message.find(marker)? + marker.len()..];
+    let start = rest.find('`')? + 1;
+    let end = start + rest[start..].find('`')?;
+    Some(&rest[start..end])
+}
+
+/// The known key closest to an unknown one, from serde's "unknown field `x`, expected one of
+/// `a`, `b`" message.
+fn suggestion(message: &str) -> Option<&str> {
+    let unknown = quoted_after(message, "unknown field")?;
+    let expected = &message[message.find("expected")?..];
+    let known: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    crate::error::closest(unknown, known)
+}
+
+/// The key path at byte `offset` of a TOML text, for a message a reader can act on: the
+/// nearest table header above (`[options.share-data]`) joined to the key on that line
+/// (`runing`), or the header itself when the offset is on it (with the missing field, where
+/// the message names one).
+fn key_at(text: &str, offset: usize, message: &str) -> String {
+    let mut end = offset.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let line_start = text[..end].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
+    let line = text[line_start..line_end].trim();
+    let header = |l: &str| {
+        l.starts_with('[')
+            .then(|| l.trim_matches(|c| c == '[' || c == ']').trim().to_string())
+    };
+    if let Some(table) = header(line) {
+        return match quoted_after(message, "missing field") {
+            Some(field) => format!("{table}.{field}"),
+            None => table,
+        };
+    }
+    let table = text[..line_start]
+        .lines()
+        .rev()
+        .find_map(|l| header(l.trim()));
+    let key = line
+        .split(|c: char| c == '=' || c.is_whitespace())
+        .next()
+        .unwrap_or("")
+        .trim_matches('"');
+    match (table, key.is_empty()) {
+        (_, true) => String::new(),
+        (Some(table), false) => format!("{table}.{key}"),
+        (None, false) => key.to_string(),
+    }
 }
 
 pub(super) fn type_name(v: &Value) -> &'static str {

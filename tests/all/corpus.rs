@@ -157,6 +157,11 @@ fn check_refusal(scenario: &Path, args: &[String], expect: &[String]) -> Result<
     if let Some(missing) = expect.iter().find(|f| !err.contains(f.as_str())) {
         return Err(format!("{name}: expected `{missing}` in\n{short}"));
     }
+    // Every problem comes with what to do about it.
+    // (A flag's value is checked by the argument parser, whose message gives the fix in place.)
+    if !err.contains("fix:") && !err.contains("try '--help'") {
+        return Err(format!("{name}: no fix in\n{short}"));
+    }
     if err.contains("panicked") || err.contains("RUST_BACKTRACE") {
         return Err(format!("{name}: {err}"));
     }
@@ -249,4 +254,20 @@ fn generated_inputs_are_refused_clearly() {
         &[],
         &expect(&["cannot read", "missing.toml"]),
     );
+}
+
+#[test]
+fn the_readme_counts_the_corpus_truly() {
+    let count = |file: &str| {
+        let text = std::fs::read_to_string(corpus().join(file)).unwrap();
+        text.lines().filter(|l| l.trim() == "[[case]]").count()
+    };
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    for claim in [
+        format!("{} cases in a manifest", count("manifest.toml")),
+        format!("{} hostile cases", count("hostile.toml")),
+    ] {
+        assert!(readme.contains(&claim), "README should say `{claim}`");
+    }
 }
