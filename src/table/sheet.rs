@@ -105,7 +105,7 @@ fn write_cell(
             ws.write_string(row, column, format!("{low}–{high}"))?;
         }
         Cell::Flag(b) => {
-            ws.write_string(row, column, b.to_string())?;
+            ws.write_boolean(row, column, *b)?;
         }
     }
     Ok(())

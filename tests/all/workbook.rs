@@ -68,6 +68,44 @@ fn number_formats(path: &Path, n: usize) -> HashMap<String, String> {
         .collect()
 }
 
+/// The CSV columns that hold names and keys; every other column holds figures.
+const TEXT_COLUMNS: [&str; 8] = [
+    "option",
+    "department",
+    "component",
+    "bearer",
+    "metric",
+    "organisation",
+    "output",
+    "input",
+];
+
+/// A sheet's cell is its CSV cell exactly: an empty CSV cell is an empty sheet cell, a name or
+/// key is text, a flag is a boolean, and every other figure is a number equal to the CSV's —
+/// never a number stored as text.
+fn assert_same_cell(column: &str, text: &str, cell: &Data, at: &str) {
+    match (text, cell) {
+        ("", Data::Empty) => {}
+        ("", other) => panic!("{at}: an empty CSV cell is {other:?}"),
+        (_, Data::String(s)) if TEXT_COLUMNS.contains(&column) => assert_eq!(s, text, "{at}"),
+        ("true" | "false", Data::Bool(b)) => assert_eq!(b.to_string(), text, "{at}"),
+        // MODEL §3a: "none" where no value in the range switches the sign.
+        ("none", Data::String(s))
+            if column.starts_with("switching") || column == "change_percent" =>
+        {
+            assert_eq!(s, "none", "{at}")
+        }
+        (_, Data::Float(x)) => {
+            assert!(
+                !TEXT_COLUMNS.contains(&column),
+                "{at}: a name stored as a number"
+            );
+            assert_eq!(text.parse::<f64>().ok(), Some(*x), "{at}");
+        }
+        (_, other) => panic!("{at}: `{text}` is {other:?}"),
+    }
+}
+
 /// A spreadsheet's name for the cell at row `r`, column `c` (both from 0).
 fn cell_name(r: usize, c: usize) -> String {
     format!("{}{}", (b'A' + c as u8) as char, r + 1)
@@ -101,41 +139,49 @@ fn every_sheet_holds_the_csv_figures_as_numbers_with_money_formats() {
             let record = record.unwrap();
             for (c, text) in record.iter().enumerate() {
                 let cell = &rows[i + 1][c];
-                match (text.parse::<f64>(), cell) {
-                    (Ok(x), Data::Float(y)) => {
-                        assert_eq!(x, *y, "{sheet} row {} column {}", i + 2, header[c]);
-                        numbers += 1;
-                        let money = ["mean", "p10", "p50", "p90"].contains(&header[c].as_str())
-                            && ["pv_costs", "npsv", "cost_users", "pv_benefits_government"]
-                                .contains(
-                                    &&record
-                                        [header.iter().position(|h| h == "metric").unwrap_or(0)],
-                                );
-                        if money {
-                            let format = &formats[&cell_name(i + 1, c)];
-                            assert!(
-                                format.contains('£'),
-                                "{sheet} {}: {format}",
-                                cell_name(i + 1, c)
-                            );
-                        }
-                    }
-                    (Ok(_), other) => {
-                        // A name that happens to parse as a number stays text.
-                        assert_eq!(other.to_string(), text, "{sheet} row {}", i + 2);
-                    }
-                    (Err(_), other) => {
-                        let shown = other.to_string();
-                        assert!(
-                            shown == text || text.is_empty(),
-                            "{sheet}: {shown:?} vs {text:?}"
+                let at = format!("{sheet} {} ({})", cell_name(i + 1, c), header[c]);
+                assert_same_cell(&header[c], text, cell, &at);
+                if let Data::Float(_) = cell {
+                    numbers += 1;
+                    let money = ["mean", "p10", "p50", "p90"].contains(&header[c].as_str())
+                        && ["pv_costs", "npsv", "cost_users", "pv_benefits_government"].contains(
+                            &&record[header.iter().position(|h| h == "metric").unwrap_or(0)],
                         );
+                    if money {
+                        let format = &formats[&cell_name(i + 1, c)];
+                        assert!(format.contains('£'), "{at}: {format}");
                     }
                 }
             }
         }
         assert!(numbers > 0, "{sheet}: figures stored as numbers");
     }
+    // The Summary's cost table is summary.csv, cell for cell, under its title.
+    let summary = book.worksheet_range("Summary").unwrap();
+    let rows: Vec<Vec<Data>> = summary.rows().map(<[Data]>::to_vec).collect();
+    let mut reader = csv::Reader::from_path(out.join("summary.csv")).unwrap();
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    let top = rows
+        .iter()
+        .position(|r| {
+            r.iter()
+                .take(header.len())
+                .map(|d| d.to_string())
+                .eq(header.iter().cloned())
+        })
+        .expect("summary.csv's header on the Summary sheet");
+    let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert!(!records.is_empty());
+    for (i, record) in records.iter().enumerate() {
+        for (c, text) in record.iter().enumerate() {
+            let at = format!("Summary {} ({})", cell_name(top + 1 + i, c), header[c]);
+            assert_same_cell(&header[c], text, &rows[top + 1 + i][c], &at);
+        }
+    }
+    assert!(
+        rows.len() == top + 1 + records.len(),
+        "nothing below the summary table"
+    );
     // The headline's money and shares carry their formats.
     let summary = number_formats(&path, 1);
     assert!(summary["B2"].contains('£'), "{}", summary["B2"]);
