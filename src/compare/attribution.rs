@@ -6,6 +6,7 @@
 
 use std::fmt::Write as _;
 
+use super::settings::{self, Revert};
 use super::Run;
 use crate::engine::{Keep, RunConfig};
 use crate::format::{md, MoneyUnit};
@@ -37,8 +38,15 @@ pub(super) fn section(a: &Run, b: &Run) -> String {
     out
 }
 
+/// A difference between the runs that the explanation puts back on run B's scenario.
+enum Change<'r> {
+    Input(&'r String),
+    /// The index of a setting in [`Run::settings`].
+    Setting(usize),
+}
+
 fn explain(a: &Run, b: &Run) -> Result<String, String> {
-    let changed: Vec<&String> = b
+    let mut changes: Vec<Change> = b
         .inputs
         .keys()
         .filter(|k| {
@@ -46,22 +54,32 @@ fn explain(a: &Run, b: &Run) -> Result<String, String> {
                 .get(*k)
                 .is_some_and(|d| Some(d) != b.inputs.get(*k))
         })
+        .map(Change::Input)
         .collect();
-    if changed.is_empty() {
+    changes.extend(
+        (0..a.settings.len().min(b.settings.len()))
+            .filter(|&i| a.settings[i].shown != b.settings[i].shown)
+            .map(Change::Setting),
+    );
+    if changes.is_empty() {
         return Ok(
-            "No input that both runs have changed: there is nothing to attribute.\n\n".into(),
+            "No input that both runs have, and no setting, differs: there is nothing to attribute.\n\n"
+                .into(),
         );
     }
-    if changed.len() > MAX_EXPLAINED {
+    if changes.len() > MAX_EXPLAINED {
         return Err(format!(
-            "{} inputs changed; the explanation runs the scenario once per changed input and stops at {MAX_EXPLAINED}",
-            changed.len()
+            "{} inputs and settings changed; the explanation runs the scenario once per change and stops at {MAX_EXPLAINED}",
+            changes.len()
         ));
     }
-    if b.iterations > MAX_EXPLAINED_ITERATIONS {
+    if let Some(run) = [a, b]
+        .into_iter()
+        .find(|r| r.iterations > MAX_EXPLAINED_ITERATIONS)
+    {
         return Err(format!(
-            "run B used {} iterations; the explanation reruns the scenario once per changed input at the run's own count, and does so up to {}",
-            crate::format::thousands(b.iterations),
+            "a run used {} iterations; the explanation reruns the scenario once per change at the runs' own counts, and does so up to {}",
+            crate::format::thousands(run.iterations),
             crate::format::thousands(MAX_EXPLAINED_ITERATIONS)
         ));
     }
@@ -69,23 +87,54 @@ fn explain(a: &Run, b: &Run) -> Result<String, String> {
     let model_b = source.model(&overrides_of(b)).map_err(|e| e.to_string())?;
     let headlines = headlines(a, b);
     let later = means(&model_b, b, &headlines)?;
-    let mut contributions = Vec::new();
-    for key in &changed {
-        let model = with_reverted(&source, b, key, &a.inputs[*key])?;
-        let reverted = means(&model, b, &headlines)?;
-        contributions.push(
-            later
-                .iter()
-                .zip(&reverted)
-                .map(|(l, r)| l - r)
-                .collect::<Vec<_>>(),
-        );
+    let mut rows = Vec::new();
+    let mut not_put_back = Vec::new();
+    for change in &changes {
+        let (label, reverted) = match *change {
+            Change::Input(key) => {
+                let list = [(key.clone(), a.inputs[key].clone())];
+                let model = with_reverted(&source, b, &list)?;
+                (
+                    format!("`{}`", key.replace('`', "'")),
+                    means(&model, b, &headlines)?,
+                )
+            }
+            Change::Setting(i) => {
+                let setting = &a.settings[i];
+                let reverted = match &setting.revert {
+                    Revert::Overrides(list) => {
+                        means(&with_reverted(&source, b, list)?, b, &headlines)?
+                    }
+                    Revert::Correlations(pairs) => {
+                        let Revert::Correlations(later_pairs) = &b.settings[i].revert else {
+                            continue;
+                        };
+                        let list = settings::correlation_overrides(pairs, later_pairs);
+                        means(&with_reverted(&source, b, &list)?, b, &headlines)?
+                    }
+                    // Run B's scenario as run A sampled it: A's method, count and seed.
+                    Revert::Sampling => means(&model_b, a, &headlines)?,
+                    Revert::Not(reason) => {
+                        not_put_back
+                            .push(format!("{}: not put back, since {reason}", setting.name));
+                        continue;
+                    }
+                };
+                (setting.name.to_string(), reverted)
+            }
+        };
+        let contribution = later.iter().zip(&reverted).map(|(l, r)| l - r).collect();
+        rows.push((label, contribution));
     }
     let change: Vec<f64> = headlines
         .iter()
         .map(|h| mean_in(b, h) - mean_in(a, h))
         .collect();
-    Ok(table(a, b, &changed, &headlines, &change, &contributions))
+    let mut text = table(&headlines, &change, &rows);
+    for note in not_put_back {
+        let _ = writeln!(text, "{}.\n", md(&note));
+    }
+    Ok(text)
 }
 
 /// The later run's scenario, read once, provided the file is still the one it read; every
@@ -119,18 +168,27 @@ fn overrides_of(b: &Run) -> Vec<Override> {
         .collect()
 }
 
-/// Run B's scenario with `key` put back to run A's distribution.
-fn with_reverted(source: &Source, b: &Run, key: &str, text: &str) -> Result<Model, String> {
+/// Run B's scenario with these (key, text) overrides from run A in place of B's own for the
+/// same key — or, for discounting and correlations, for the same group of keys, since a
+/// schedule replaces a rate and each pair's ρ is set afresh.
+fn with_reverted(source: &Source, b: &Run, list: &[(String, String)]) -> Result<Model, String> {
+    let group = |key: &str| -> String {
+        ["discounting.", "correlation:"]
+            .into_iter()
+            .find(|p| key.starts_with(p))
+            .map_or(key.to_string(), String::from)
+    };
+    let replaced: Vec<String> = list.iter().map(|(k, _)| group(k)).collect();
     let mut overrides: Vec<Override> = overrides_of(b)
         .into_iter()
-        .filter(|o| o.key != key)
+        .filter(|o| !replaced.contains(&group(&o.key)))
         .collect();
-    overrides.push(Override {
-        key: key.to_string(),
-        text: text.to_string(),
+    overrides.extend(list.iter().map(|(key, text)| Override {
+        key: key.clone(),
+        text: text.clone(),
         by: "run A".into(),
         price_year: None,
-    });
+    }));
     source.model(&overrides).map_err(|e| e.to_string())
 }
 
@@ -159,12 +217,12 @@ fn mean_in(run: &Run, h: &Headline) -> f64 {
     }
 }
 
-/// The headline means of `model` run as run B was: same iterations, seed and sampling.
-fn means(model: &Model, b: &Run, headlines: &[Headline]) -> Result<Vec<f64>, String> {
+/// The headline means of `model` run as `run` was: its iterations, seed and sampling.
+fn means(model: &Model, run: &Run, headlines: &[Headline]) -> Result<Vec<f64>, String> {
     let config = RunConfig {
-        iterations: Some(b.iterations),
-        seed: Some(b.seed),
-        sampling: Sampling::from_name(&b.sampling),
+        iterations: Some(run.iterations),
+        seed: Some(run.seed),
+        sampling: Sampling::from_name(&run.sampling),
         keep: Keep::Nothing,
         ..RunConfig::default()
     };
@@ -186,20 +244,8 @@ fn means(model: &Model, b: &Run, headlines: &[Headline]) -> Result<Vec<f64>, Str
         .collect())
 }
 
-fn table(
-    a: &Run,
-    b: &Run,
-    changed: &[&String],
-    headlines: &[Headline],
-    change: &[f64],
-    contributions: &[Vec<f64>],
-) -> String {
-    let mut out = String::from("Run B's scenario was run again with each changed input put back to run A's distribution, one at a time, on the same random numbers. Each input's share of a change is B's mean less the mean with that input put back; what is left is the interaction between the changes");
-    if a.seed != b.seed || a.iterations != b.iterations {
-        out.push_str(
-            ", and sampling noise, since the runs used different seeds or iteration counts",
-        );
-    }
+fn table(headlines: &[Headline], change: &[f64], rows: &[(String, Vec<f64>)]) -> String {
+    let mut out = String::from("Run B's scenario was run again with each changed input or setting put back to run A's, one at a time, on the same random numbers (\"Sampling\" reruns B's scenario as A sampled it: A's method, iteration count and seed). Each change's share is B's mean less the mean with that change put back; what is left is the interaction between the changes");
     out.push_str(".\n\n| | ");
     out.push_str(
         &headlines
@@ -210,12 +256,12 @@ fn table(
     );
     let _ = writeln!(out, " |\n|---|{}", "---:|".repeat(headlines.len()));
     let remainder: Vec<f64> = (0..headlines.len())
-        .map(|h| change[h] - contributions.iter().map(|c| c[h]).sum::<f64>())
+        .map(|h| change[h] - rows.iter().map(|(_, c)| c[h]).sum::<f64>())
         .collect();
     // Each column in one unit, that of its largest figure.
     let units: Vec<MoneyUnit> = (0..headlines.len())
         .map(|h| {
-            let column = contributions.iter().map(|c| c[h]);
+            let column = rows.iter().map(|(_, c)| c[h]);
             MoneyUnit::of(column.chain([change[h], remainder[h]]))
         })
         .collect();
@@ -237,8 +283,8 @@ fn table(
         format!("| {label} | {} |\n", cells.join(" | "))
     };
     out.push_str(&row("**Change in the mean, A to B**", change));
-    for (key, values) in changed.iter().zip(contributions) {
-        out.push_str(&row(&format!("`{}`", key.replace('`', "'")), values));
+    for (label, values) in rows {
+        out.push_str(&row(label, values));
     }
     out.push_str(&row("Interaction and other", &remainder));
     out.push('\n');

@@ -4,6 +4,7 @@
 //! names that wrote them ([`crate::outputs`] and the exporters' file names).
 
 mod attribution;
+mod settings;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -27,6 +28,8 @@ struct Run {
     sampling: String,
     /// The overrides the run applied: (key, distribution, by).
     overrides: Vec<(String, String, String)>,
+    /// Discounting, period, prices, sampling and correlations, in a fixed order.
+    settings: Vec<settings::Setting>,
     inputs: BTreeMap<String, String>,
     /// (bearer) → (mean, p10, p90) of the annual cost of disjointedness.
     cost: BTreeMap<String, [f64; 3]>,
@@ -75,6 +78,7 @@ struct RunJson {
     sampling: String,
     precision: Option<serde_json::Value>,
     correlations: Vec<serde_json::Value>,
+    discounting: serde_json::Value,
     price_base_year: i32,
     first_year: i32,
     years: usize,
@@ -271,6 +275,18 @@ impl Run {
             ));
         }
         check_manifest(dir, &json)?;
+        let settings = settings::read(&settings::Parts {
+            discounting: &json.discounting,
+            first_year: json.first_year,
+            years: json.years,
+            price_base_year: json.price_base_year,
+            sampling: &json.sampling,
+            iterations: json.iterations,
+            seed: json.seed,
+            precision: json.precision.as_ref(),
+            correlations: &json.correlations,
+        })
+        .map_err(|problem| not_a_run(dir, format!("run.json is damaged: {problem}")))?;
         let inputs = json
             .inputs
             .into_iter()
@@ -355,6 +371,7 @@ impl Run {
                 .into_iter()
                 .map(|o| (o.key, o.to, o.by))
                 .collect(),
+            settings,
             inputs,
             cost,
             options,
@@ -373,15 +390,32 @@ fn money_change(a: f64, b: f64) -> String {
         return format!("from {} to {}", money(a), money(b));
     }
     let sign = if b > a { "+" } else { "−" };
+    let percent = ((b - a) / a.abs() * 100.0).abs();
+    // Below 1 % a whole percentage would read "0%" beside a change that is not nothing.
+    let decimals = usize::from(percent < 0.95);
     format!(
-        "{sign}{} ({sign}{:.0}%)",
-        money((b - a).abs()),
-        ((b - a) / a.abs() * 100.0).abs()
+        "{sign}{} ({sign}{percent:.decimals$}%)",
+        money((b - a).abs())
     )
 }
 
+/// A change in percentage points: "+57 points", "−1 point".
+fn points(change: f64) -> String {
+    let rounded = change.round();
+    if rounded == 0.0 {
+        return "no change".into();
+    }
+    let sign = if rounded < 0.0 { "−" } else { "+" };
+    let unit = if rounded.abs() == 1.0 {
+        "point"
+    } else {
+        "points"
+    };
+    format!("{sign}{} {unit}", rounded.abs())
+}
+
 fn ratio_change(a: f64, b: f64) -> String {
-    if a == b {
+    if ratio(a) == ratio(b) {
         "no change".into()
     } else {
         let d = b - a;
@@ -412,9 +446,13 @@ pub fn compare(a: &Path, b: &Path) -> Result<String> {
     let _ = writeln!(
         out,
         "| Iterations, seed | {}, {} | {}, {} |\n",
-        a.iterations, a.seed, b.iterations, b.seed
+        crate::format::thousands(a.iterations),
+        a.seed,
+        crate::format::thousands(b.iterations),
+        b.seed
     );
     out.push_str(&inputs_section(&a, &b));
+    out.push_str(&settings::section(&a.settings, &b.settings));
     out.push_str("## Annual cost of disjointedness\n\nMeans, with P10–P90.\n\n| Borne by | A | B | Change in the mean |\n|---|---:|---:|---:|\n");
     // Each column in one unit, that of its largest figure.
     let unit_of = |run: &Run| MoneyUnit::of(run.cost.values().flatten().copied());
@@ -516,8 +554,7 @@ fn options_section(a: &Run, b: &Run) -> String {
                 let p_change = if x.p_positive == y.p_positive {
                     "no change".to_string()
                 } else {
-                    format!("{:+.0} points", (y.p_positive - x.p_positive) * 100.0)
-                        .replace('-', "−")
+                    points((y.p_positive - x.p_positive) * 100.0).replace('-', "−")
                 };
                 let _ = writeln!(
                     out,
@@ -542,7 +579,7 @@ fn options_section(a: &Run, b: &Run) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::money_change;
+    use super::{money_change, points};
 
     #[test]
     fn a_change_reads_as_a_reader_would_say_it() {
@@ -554,5 +591,10 @@ mod tests {
         assert_eq!(money_change(1_000_000.0, 1_000_001.0), "no change");
         assert_eq!(money_change(1_000_000.0, 1_500_000.0), "+£500k (+50%)");
         assert_eq!(money_change(-2_000_000.0, -1_000_000.0), "+£1.00m (+50%)");
+        // A change below 1 % keeps a decimal, so it never reads "+0%".
+        assert_eq!(money_change(5_470_000.0, 5_494_400.0), "+£24.4k (+0.4%)");
+        assert_eq!(points(57.2), "+57 points");
+        assert_eq!(points(-1.0), "−1 point");
+        assert_eq!(points(0.2), "no change");
     }
 }

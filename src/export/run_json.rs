@@ -6,7 +6,7 @@ use crate::error::Result;
 use crate::results::Results;
 
 /// The version of the results folder layout; `compare` refuses runs of another layout.
-pub const RESULTS_FORMAT: u64 = 5;
+pub const RESULTS_FORMAT: u64 = 6;
 
 /// Every reference table the run used, with its source and vintage.
 pub(super) fn reference_tables(m: &crate::scenario::Model) -> Vec<serde_json::Value> {
@@ -81,6 +81,7 @@ pub fn render(r: &Results, files: &[&str]) -> Result<Artefact> {
         "sampling": r.sampling().name(),
         "precision": r.precision(),
         "correlations": m.correlations(),
+        "discounting": discounting_json(m.discounting()),
         "price_base_year": s.price_base_year,
         "first_year": s.first_year,
         "years": s.years,
@@ -96,4 +97,15 @@ pub fn render(r: &Results, files: &[&str]) -> Result<Artefact> {
         problem: e.to_string(),
     })?;
     Ok(Artefact::text(NAME, text + "\n"))
+}
+
+/// How the run discounted: `{"schedule": "green-book"}`, `{"schedule": "health"}` or
+/// `{"rate": 0.015}`, so `compare` can see and put back a change of discounting.
+fn discounting_json(d: crate::appraisal::Discounting) -> serde_json::Value {
+    use crate::appraisal::Discounting;
+    match d {
+        Discounting::GreenBook => serde_json::json!({ "schedule": "green-book" }),
+        Discounting::Health => serde_json::json!({ "schedule": "health" }),
+        Discounting::Fixed(rate) => serde_json::json!({ "rate": rate }),
+    }
 }

@@ -8,15 +8,14 @@ use std::path::PathBuf;
 use toml::{Spanned, Value};
 
 use super::inputs::{InputKind, Loader};
-use super::raw::{RawDepartment, RawDiscounting, RawScenario, RawSettings};
+use super::raw::{RawDepartment, RawScenario, RawSettings};
 use super::{
     Department, InputId, Journey, Model, Organisation, Sampling, Settings, MAX_ITERATIONS,
     MAX_YEARS,
 };
 use crate::appraisal::{self, Discounting};
-use crate::dist::Domain;
 use crate::error::{closest, quote};
-use crate::params::{self, DeptParam, GlobalParam, Unit, DEPT_PARAM_COUNT};
+use crate::params::{self, DeptParam, GlobalParam, DEPT_PARAM_COUNT};
 
 /// The most a growth rate may multiply a figure by over the appraisal period.
 const MAX_GROWTH_FACTOR: f64 = 1e15;
@@ -139,6 +138,21 @@ impl Loader<'_> {
 
     pub(super) fn settings(&mut self, raw: &RawSettings) -> Option<Settings> {
         let mut ok = true;
+        let file_value = |v: &Option<Spanned<i64>>| v.as_ref().map(|v| v.get_ref().to_string());
+        let first_year_set = self.year_override(
+            "scenario.first_year",
+            file_value(&raw.first_year),
+            1900,
+            2200,
+        );
+        let years_set = self.year_override(
+            "scenario.years",
+            file_value(&raw.years),
+            1,
+            MAX_YEARS as i64,
+        );
+        let period_ok =
+            first_year_set.is_none_or(|v| v.is_some()) && years_set.is_none_or(|v| v.is_some());
         let mut int = |field: &Option<Spanned<i64>>,
                        key: &str,
                        default: i64,
@@ -166,22 +180,26 @@ impl Loader<'_> {
             2200,
             "give a calendar year such as 2024",
         );
-        let first_year = int(
-            &raw.first_year,
-            "scenario.first_year",
-            price_base_year,
-            1900,
-            2200,
-            "give a calendar year such as 2025",
-        );
-        let years = int(
-            &raw.years,
-            "scenario.years",
-            10,
-            1,
-            MAX_YEARS as i64,
-            "years is the appraisal period: at least 1",
-        );
+        let first_year = first_year_set.flatten().unwrap_or_else(|| {
+            int(
+                &raw.first_year,
+                "scenario.first_year",
+                price_base_year,
+                1900,
+                2200,
+                "give a calendar year such as 2025",
+            )
+        });
+        let years = years_set.flatten().unwrap_or_else(|| {
+            int(
+                &raw.years,
+                "scenario.years",
+                10,
+                1,
+                MAX_YEARS as i64,
+                "years is the appraisal period: at least 1",
+            )
+        });
         let iterations = int(
             &raw.iterations,
             "scenario.iterations",
@@ -200,7 +218,7 @@ impl Loader<'_> {
         );
         let sampling = self.sampling(raw.sampling.as_ref())?;
         let precision = self.precision(raw.precision.as_ref())?;
-        ok.then(|| Settings {
+        (ok && period_ok).then(|| Settings {
             name: raw.name.clone(),
             description: raw.description.clone(),
             price_base_year: price_base_year as i32,
@@ -247,72 +265,6 @@ impl Loader<'_> {
                     "scenario.precision",
                     problem,
                     "give the target as a share of each headline mean, e.g. precision = \"0.5%\"",
-                );
-                None
-            }
-        }
-    }
-
-    /// `[discounting]`: the Green Book schedule (default), its health schedule
-    /// (`schedule = "health"`), or one fixed `rate`.
-    pub(super) fn discounting(&mut self, raw: Option<&RawDiscounting>) -> Option<Discounting> {
-        let schedule = match raw.and_then(|r| r.schedule.as_ref()) {
-            None => Discounting::GreenBook,
-            Some(s) => match s.get_ref().as_str() {
-                "green-book" => Discounting::GreenBook,
-                "health" => Discounting::Health,
-                other => {
-                    self.error_at(
-                        Some(s.span()),
-                        "discounting.schedule",
-                        format!("`{}` is not a Green Book discount schedule", quote(other)),
-                        "use \"green-book\" (the default, 3.5% declining) or \"health\" (1.5% declining)",
-                    );
-                    return None;
-                }
-            },
-        };
-        let rate = self.discount_rate(raw)?;
-        match (rate, raw.and_then(|r| r.schedule.as_ref())) {
-            (Some(_), Some(s)) => {
-                self.error_at(
-                    Some(s.span()),
-                    "discounting",
-                    "gives both a schedule and a fixed rate".into(),
-                    "keep one: schedule = \"health\" or rate = 3.5%",
-                );
-                None
-            }
-            (Some(rate), None) => Some(Discounting::Fixed(rate)),
-            (None, _) => Some(schedule),
-        }
-    }
-
-    fn discount_rate(&mut self, raw: Option<&RawDiscounting>) -> Option<Option<f64>> {
-        const KEY: &str = "discounting.rate";
-        let value = raw.and_then(|r| r.rate.as_ref());
-        if value.is_none() && !self.overrides.contains_key(KEY) {
-            return Some(None);
-        }
-        let kind = InputKind::new(
-            Unit::Share,
-            Domain::GROWTH,
-            "discount rate replacing the Green Book schedule",
-        );
-        let id = self.input(KEY, value, kind, None)?;
-        let input = self.inputs.pop()?;
-        debug_assert_eq!(id, self.inputs.len());
-        match input.dist.fixed_value() {
-            Some(rate) => Some(Some(rate)),
-            None => {
-                self.error_at(
-                    value.map(|v| v.span()),
-                    KEY,
-                    format!(
-                        "`{}` is a distribution; the discount rate must be a single number",
-                        input.text
-                    ),
-                    "give a number such as 3.5%, or remove it to use the Green Book schedule",
                 );
                 None
             }

@@ -19,6 +19,7 @@ mod labels;
 mod options;
 mod portfolio;
 mod raw;
+mod settings;
 mod source;
 pub use source::Source;
 

@@ -377,13 +377,10 @@ fn the_registers_computed_columns_are_not_edited_silently() {
     );
 }
 
-#[test]
-fn compare_explains_each_changed_input_s_share_of_a_change_worked_by_hand() {
-    // The cost of disjointedness is 1000 × (£0.20 × X + £0.50 × Y) a year, X and Y the user and
-    // staff minutes per repetition. A has X = 2, Y = 4 (£2,400); B has X = 3, Y = 6 (£3,600):
-    // +£1,200, of which X accounts for £200 and Y for £1,000, with nothing left over. The
-    // option halves repetitions for one year at a cost of £100, so its NPSV moves by half.
-    let text = r#"
+/// A scenario whose figures follow by hand: the cost of disjointedness is 1000 × (£0.20 × X +
+/// £0.50 × Y) a year, X and Y the user and staff minutes per repetition (2 and 4); the option
+/// halves repetitions from year 0 for £100 of capital.
+const ATTRIBUTION: &str = r#"
 [scenario]
 name = "Attribution"
 price_base_year = 2024
@@ -412,6 +409,14 @@ departments = ["a"]
 parameter = "repetition_rate"
 reduce = "50%"
 "#;
+
+#[test]
+fn compare_explains_each_changed_input_s_share_of_a_change_worked_by_hand() {
+    // The cost of disjointedness is 1000 × (£0.20 × X + £0.50 × Y) a year, X and Y the user and
+    // staff minutes per repetition. A has X = 2, Y = 4 (£2,400); B has X = 3, Y = 6 (£3,600):
+    // +£1,200, of which X accounts for £200 and Y for £1,000, with nothing left over. The
+    // option halves repetitions for one year at a cost of £100, so its NPSV moves by half.
+    let text = ATTRIBUTION;
     let dir = tempfile::tempdir().unwrap();
     let scenario = dir.path().join("attribution.toml");
     std::fs::write(&scenario, text).unwrap();
@@ -440,6 +445,58 @@ reduce = "50%"
         "| `departments.a.repeat_user_minutes` | +£0.200k | +£100 |",
         "| Interaction and other | £0 | £0 |",
         "| half | PV costs (mean) | £100 | £100 | no change |",
+    ] {
+        assert!(report.contains(line), "no `{line}` in\n{report}");
+    }
+}
+
+#[test]
+fn compare_attributes_a_discount_rate_and_a_period_change_worked_by_hand() {
+    // The attribution fixture's option saves £1,200 a year from year 0 for £100 of capital.
+    // A: one year, the Green Book schedule: NPSV = 1,200 − 100 = £1,100.
+    // B: two years at a fixed 10 %: NPSV = 1,200 + 1,200/1.1 − 100 = £2,190.91 (+£1,090.91).
+    // B with A's discounting (two years at 3.5 %): 1,200 + 1,200/1.035 − 100 = £2,259.42, so
+    // discounting accounts for −£68.51; B with A's period (one year at 10 %): £1,100, so the
+    // period accounts for +£1,090.91; the interaction is the +£68.51 left.
+    let text = ATTRIBUTION;
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("settings.toml");
+    std::fs::write(&scenario, text).unwrap();
+    let a = run_named(dir.path(), &scenario, "a", &["--no-charts"]);
+    let b = run_named(
+        dir.path(),
+        &scenario,
+        "b",
+        &[
+            "--no-charts",
+            "--set",
+            "scenario.years=2",
+            "--set",
+            "discounting.rate=10%",
+        ],
+    );
+    let npsv = |out: &std::path::Path| {
+        let rows = read_csv(&out.join("appraisal.csv"));
+        num(
+            row(&rows, &[("option", "half"), ("metric", "npsv")]),
+            "mean",
+        )
+    };
+    assert_relative("A", npsv(&a), 1100.0, 1e-12);
+    assert_relative("B", npsv(&b), 1200.0 + 1200.0 / 1.1 - 100.0, 1e-12);
+    let output = run_in(
+        dir.path(),
+        &["compare", a.to_str().unwrap(), b.to_str().unwrap()],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let report = stdout(&output);
+    for line in [
+        "| Discounting | the Green Book schedule (3.5% declining) | a fixed 10% |",
+        "| Appraisal period | 1 year from 2024 | 2 years from 2024 |",
+        "| **Change in the mean, A to B** | £0 | +£1.09k |",
+        "| Discounting | £0 | −£0.069k |",
+        "| Appraisal period | £0 | +£1.09k |",
+        "| Interaction and other | £0 | +£0.069k |",
     ] {
         assert!(report.contains(line), "no `{line}` in\n{report}");
     }
