@@ -115,7 +115,7 @@ impl ChartData {
                 .collect()
         } else {
             (0..m.departments().len())
-                .map(|d| (Scope::Department(d), m.departments()[d].name.clone()))
+                .map(|d| (Scope::Department(d), m.departments()[d].short_name.clone()))
                 .collect()
         };
         let mut costs = Vec::new();

@@ -309,11 +309,15 @@ impl Loader<'_> {
             return None;
         }
         let mut name = id.clone();
+        let mut short_name = None;
         let mut description = None;
         for (key, value) in &table {
             match key.as_str() {
-                "name" | "description" => match value.get_ref() {
+                "name" | "description" | "short_name" => match value.get_ref() {
                     Value::String(s) if key == "name" => name = s.clone(),
+                    Value::String(s) if key == "short_name" => {
+                        short_name = self.short_name(s, &prefix, value.span());
+                    }
                     Value::String(s) => description = Some(s.clone()),
                     _ => self.error_at(
                         Some(value.span()),
@@ -327,6 +331,7 @@ impl Loader<'_> {
                 _ => {
                     let keys = DeptParam::ALL.iter().map(|p| p.spec().key).chain([
                         "name",
+                        "short_name",
                         "description",
                         "channels",
                     ]);
@@ -404,6 +409,7 @@ impl Loader<'_> {
             organisation: 0,
             follows,
             id,
+            short_name: short_name.unwrap_or_else(|| name.clone()),
             name,
             description,
             params: ids,
@@ -411,6 +417,32 @@ impl Loader<'_> {
         })
     }
 }
+
+impl Loader<'_> {
+    /// A department's `short_name`, for charts and tight tables: at most
+    /// [`MAX_SHORT_NAME`] characters.
+    fn short_name(
+        &mut self,
+        text: &str,
+        prefix: &str,
+        span: std::ops::Range<usize>,
+    ) -> Option<String> {
+        let length = text.trim().chars().count();
+        if (1..=MAX_SHORT_NAME).contains(&length) {
+            return Some(text.trim().to_string());
+        }
+        self.error_at(
+            Some(span),
+            &format!("{prefix}.short_name"),
+            format!("`{}` has {length} characters; a short name is for charts and tight tables", quote(text)),
+            format!("give at most {MAX_SHORT_NAME} characters, such as the initials the department is known by (HMRC, Defra)"),
+        );
+        None
+    }
+}
+
+/// The longest short name of a department.
+pub const MAX_SHORT_NAME: usize = 24;
 
 /// A scenario file's stem (`scenarios/border-exports.toml` → `border-exports`): its journey's
 /// id.

@@ -72,11 +72,12 @@ impl Model {
         }
     }
 
-    /// A department as a reader knows it: its name where short, else its id in capitals;
-    /// looked up in journey `j` where given.
+    /// A department as charts name it: its short name (its name where it has none); looked up
+    /// in journey `j` where given.
     fn department_short_name(&self, id: &str, j: Option<usize>) -> String {
-        let name = self.department_in(id, j).map_or(id, |d| d.name.as_str());
-        short_name(name, id)
+        self.department_in(id, j)
+            .map_or(id, |d| d.short_name.as_str())
+            .to_string()
     }
 
     /// The department with this id in journey `j` (looked up among that journey's departments
@@ -136,10 +137,7 @@ impl Model {
     /// Departments named briefly: in a portfolio, each journey's departments after its id
     /// ("HMRC, Defra in border-exports; DWP in tell-us-once").
     fn department_list(&self, departments: &[usize]) -> String {
-        let short = |d: usize| {
-            let dept = &self.departments[d];
-            short_name(&dept.name, &dept.id)
-        };
+        let short = |d: usize| self.departments[d].short_name.clone();
         if !self.portfolio {
             return departments
                 .iter()
@@ -167,15 +165,6 @@ impl Model {
 fn index(part: &str) -> Option<usize> {
     let (_, rest) = part.split_once('[')?;
     rest.split(']').next()?.parse().ok()
-}
-
-/// A department as a reader knows it: its name where short, else its id in capitals (HMRC).
-fn short_name(name: &str, id: &str) -> String {
-    if name.chars().count() <= 24 {
-        name.to_string()
-    } else {
-        id.to_uppercase()
-    }
 }
 
 /// `failure_demand` → "failure demand".

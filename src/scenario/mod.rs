@@ -141,6 +141,9 @@ impl Input {
 pub struct Department {
     pub id: String,
     pub name: String,
+    /// The name in charts and tight tables: `short_name` where the scenario gives one, else
+    /// `name`.
+    pub short_name: String,
     pub description: Option<String>,
     /// Indexed by [`DeptParam::index`]; a defaulted "same draw" parameter shares its input.
     /// `None` where the value is not drawn but mixed from the channels (docs/method.md §2a):

@@ -301,3 +301,35 @@ fn out_must_not_clobber_other_files() {
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("is a file"));
 }
+
+#[test]
+fn a_short_name_too_long_for_a_chart_is_refused_and_a_short_one_names_the_department() {
+    let text = fixture_text("small.toml").replace(
+        "name = \"Office One\"",
+        "name = \"Office One\"\nshort_name = \"The first office of the two in this fixture\"",
+    );
+    let message = seams::Source::from_text(&text, "small.toml")
+        .model(&[])
+        .unwrap_err()
+        .to_string();
+    for part in [
+        "departments.one.short_name",
+        "has 43 characters",
+        "give at most 24 characters",
+    ] {
+        assert!(message.contains(part), "{part}: {message}");
+    }
+    let text = fixture_text("small.toml").replace(
+        "name = \"Office One\"",
+        "name = \"Office One\"\nshort_name = \"O1\"",
+    );
+    let model = seams::Source::from_text(&text, "small.toml")
+        .model(&[])
+        .unwrap();
+    // Charts and tight tables use the short name; the name stays everywhere else.
+    assert_eq!(
+        model.label("departments.one.failure_demand"),
+        "O1: failure demand"
+    );
+    assert_eq!(model.departments()[0].name, "Office One");
+}
