@@ -66,10 +66,7 @@ pub fn method_lines(m: &Model) -> String {
     }
     for journey in m.journeys() {
         // The file's name, not a path on the analyst's machine.
-        let file = journey.path.file_name().map_or_else(
-            || journey.path.display().to_string(),
-            |f| f.to_string_lossy().into_owned(),
-        );
+        let file = crate::format::file_name(&journey.path);
         let _ = writeln!(
             out,
             "- Journey `{}` from `{}`, SHA-256 `{}`.",

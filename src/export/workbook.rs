@@ -195,7 +195,7 @@ fn method_sheet(
     let s = m.settings();
     let mut lines: Vec<(String, String)> = vec![
         ("Scenario".into(), s.name.clone()),
-        ("Scenario file".into(), m.path().display().to_string()),
+        ("Scenario file".into(), crate::format::file_name(m.path())),
         ("Scenario SHA-256".into(), m.sha256().to_string()),
         ("seams version".into(), env!("CARGO_PKG_VERSION").into()),
         ("Iterations".into(), r.iterations().to_string()),
@@ -232,10 +232,7 @@ fn method_sheet(
             format!("Journey {}", journey.id),
             format!(
                 "{} (SHA-256 {})",
-                journey.path.file_name().map_or_else(
-                    || journey.path.display().to_string(),
-                    |f| f.to_string_lossy().into_owned()
-                ),
+                crate::format::file_name(&journey.path),
                 journey.sha256
             ),
         ));

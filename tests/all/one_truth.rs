@@ -207,3 +207,35 @@ fn the_payback_statement_is_the_median_over_every_iteration() {
     }
     assert!(below_half && above_half, "both cases exercised");
 }
+
+#[test]
+fn no_path_of_the_analyst_s_machine_reaches_a_reader_s_document() {
+    // Run on the absolute path of a scenario: the case, the summary, the workbook and the
+    // charts name the file, never the folders it sits in.
+    let scenario = fixture("small.toml");
+    let folder = scenario.parent().unwrap().display().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_named(dir.path(), &scenario, "out", &[]);
+    let mut documents = vec![
+        std::fs::read_to_string(out.join("economic-case.md")).unwrap(),
+        std::fs::read_to_string(out.join("summary.md")).unwrap(),
+    ];
+    let book = std::fs::File::open(out.join("economic-case.xlsx")).unwrap();
+    let mut zip = zip::ZipArchive::new(book).unwrap();
+    for i in 0..zip.len() {
+        let mut text = String::new();
+        let _ = std::io::Read::read_to_string(&mut zip.by_index(i).unwrap(), &mut text);
+        documents.push(text);
+    }
+    for chart in std::fs::read_dir(out.join("charts")).unwrap() {
+        let path = chart.unwrap().path();
+        if path.extension().is_some_and(|e| e == "svg") {
+            documents.push(std::fs::read_to_string(path).unwrap());
+        }
+    }
+    assert!(scenario.is_absolute());
+    for text in &documents {
+        assert!(!text.contains(&folder), "a path in a document: {folder}");
+    }
+    assert!(documents.iter().any(|t| t.contains("small.toml")), "the file is named");
+}
