@@ -259,6 +259,15 @@ fn significant(x: f64) -> String {
     }
 }
 
+/// A file as a reader's document names it: its name, never a path on the analyst's machine
+/// (`/home/…/scenarios/border-exports.toml` → `border-exports.toml`).
+pub fn file_name(path: &std::path::Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |f| f.to_string_lossy().into_owned(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -325,13 +334,4 @@ mod tests {
         assert_eq!(percent(1.0), "100%");
         assert_eq!(ratio(2.345), "2.35");
     }
-}
-
-/// A file as a reader's document names it: its name, never a path on the analyst's machine
-/// (`/home/…/scenarios/border-exports.toml` → `border-exports.toml`).
-pub fn file_name(path: &std::path::Path) -> String {
-    path.file_name().map_or_else(
-        || path.display().to_string(),
-        |f| f.to_string_lossy().into_owned(),
-    )
 }

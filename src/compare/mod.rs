@@ -4,7 +4,10 @@
 //! names that wrote them ([`crate::outputs`] and the exporters' file names).
 
 mod attribution;
+mod changes;
 mod settings;
+
+use changes::{change_unit, money_change, options_section};
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -12,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, InputError, Result};
 use crate::export::RESULTS_FORMAT;
-use crate::format::{chance, md, money, ratio, MoneyUnit};
+use crate::format::{md, MoneyUnit};
 use crate::outputs::{Bearer, Component, Metric, STATISTICS};
 
 /// What `compare` needs from one run.
@@ -379,50 +382,6 @@ impl Run {
     }
 }
 
-/// The change between two money figures, e.g. `+£120k (+5%)`, or `no change`.
-fn money_change(a: f64, b: f64) -> String {
-    // A change too small to show in the figures' own unit is no change to a reader.
-    if money(a) == money(b) {
-        return "no change".into();
-    }
-    // Across zero a percentage means nothing: say where it went from and to.
-    if a == 0.0 || (a < 0.0) != (b < 0.0) {
-        return format!("from {} to {}", money(a), money(b));
-    }
-    let sign = if b > a { "+" } else { "−" };
-    let percent = ((b - a) / a.abs() * 100.0).abs();
-    // Below 1 % a whole percentage would read "0%" beside a change that is not nothing.
-    let decimals = usize::from(percent < 0.95);
-    format!(
-        "{sign}{} ({sign}{percent:.decimals$}%)",
-        money((b - a).abs())
-    )
-}
-
-/// A change in percentage points: "+57 points", "−1 point".
-fn points(change: f64) -> String {
-    let rounded = change.round();
-    if rounded == 0.0 {
-        return "no change".into();
-    }
-    let sign = if rounded < 0.0 { "−" } else { "+" };
-    let unit = if rounded.abs() == 1.0 {
-        "point"
-    } else {
-        "points"
-    };
-    format!("{sign}{} {unit}", rounded.abs())
-}
-
-fn ratio_change(a: f64, b: f64) -> String {
-    if ratio(a) == ratio(b) {
-        "no change".into()
-    } else {
-        let d = b - a;
-        format!("{}{}", if d > 0.0 { "+" } else { "" }, ratio(d))
-    }
-}
-
 /// Compares two runs; returns the Markdown report.
 ///
 /// # Errors
@@ -457,6 +416,10 @@ pub fn compare(a: &Path, b: &Path) -> Result<String> {
     // Each column in one unit, that of its largest figure.
     let unit_of = |run: &Run| MoneyUnit::of(run.cost.values().flatten().copied());
     let (unit_a, unit_b) = (unit_of(&a), unit_of(&b));
+    let means = Bearer::ALL
+        .into_iter()
+        .filter_map(|bearer| Some((a.cost.get(bearer.name())?[0], b.cost.get(bearer.name())?[0])));
+    let unit_change = change_unit(means);
     for bearer in Bearer::ALL {
         let (Some(x), Some(y)) = (a.cost.get(bearer.name()), b.cost.get(bearer.name())) else {
             continue;
@@ -471,7 +434,7 @@ pub fn compare(a: &Path, b: &Path) -> Result<String> {
             "| {label} | {} | {} | {} |",
             unit_a.range(x[0], x[1], x[2]),
             unit_b.range(y[0], y[1], y[2]),
-            money_change(x[0], y[0])
+            money_change(x[0], y[0], unit_change)
         );
     }
     out.push('\n');
@@ -506,95 +469,4 @@ fn inputs_section(a: &Run, b: &Run) -> String {
         out.push_str("\n\n");
     }
     out
-}
-
-fn options_section(a: &Run, b: &Run) -> String {
-    let ids: std::collections::BTreeSet<&String> =
-        a.options.keys().chain(b.options.keys()).collect();
-    if ids.is_empty() {
-        return String::new();
-    }
-    let mut out = String::from("## Options\n\nOptions are matched by id.\n\n| Option | Figure | A | B | Change |\n|---|---|---:|---:|---:|\n");
-    for id in ids {
-        match (a.options.get(id), b.options.get(id)) {
-            (Some(x), Some(y)) => {
-                let rows = [
-                    ("NPSV (mean)", x.npsv[0], y.npsv[0]),
-                    ("NPSV P10", x.npsv[1], y.npsv[1]),
-                    ("NPSV P90", x.npsv[2], y.npsv[2]),
-                    ("PV costs (mean)", x.pv_costs, y.pv_costs),
-                    (
-                        "Net present cost to government (mean)",
-                        x.net_cost_government,
-                        y.net_cost_government,
-                    ),
-                ];
-                for (label, p, q) in rows {
-                    let _ = writeln!(
-                        out,
-                        "| {} | {label} | {} | {} | {} |",
-                        md(id),
-                        money(p),
-                        money(q),
-                        money_change(p, q)
-                    );
-                }
-                let bcr = |v: Option<f64>| v.map_or("–".to_string(), ratio);
-                let bcr_change = match (x.bcr, y.bcr) {
-                    (Some(p), Some(q)) => ratio_change(p, q),
-                    _ => "–".into(),
-                };
-                let _ = writeln!(
-                    out,
-                    "| {} | BCR | {} | {} | {bcr_change} |",
-                    md(id),
-                    bcr(x.bcr),
-                    bcr(y.bcr)
-                );
-                let p_change = if x.p_positive == y.p_positive {
-                    "no change".to_string()
-                } else {
-                    points((y.p_positive - x.p_positive) * 100.0).replace('-', "−")
-                };
-                let _ = writeln!(
-                    out,
-                    "| {} | P(NPSV > 0) | {} | {} | {p_change} |",
-                    md(id),
-                    chance(x.p_positive),
-                    chance(y.p_positive)
-                );
-            }
-            (Some(_), None) => {
-                let _ = writeln!(out, "| {} | | in A | *not in B* | |", md(id));
-            }
-            (None, Some(_)) => {
-                let _ = writeln!(out, "| {} | | *not in A* | in B | |", md(id));
-            }
-            (None, None) => {}
-        }
-    }
-    out.push('\n');
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{money_change, points};
-
-    #[test]
-    fn a_change_reads_as_a_reader_would_say_it() {
-        assert_eq!(
-            money_change(-1_080_000.0, 1_150_000.0),
-            "from −£1.08m to £1.15m"
-        );
-        assert_eq!(money_change(0.0, 5_000.0), "from £0 to £5.00k");
-        assert_eq!(money_change(1_000_000.0, 1_000_001.0), "no change");
-        assert_eq!(money_change(1_000_000.0, 1_500_000.0), "+£500k (+50%)");
-        assert_eq!(money_change(-2_000_000.0, -1_000_000.0), "+£1.00m (+50%)");
-        // A change below 1 % keeps a decimal, so it never reads "+0%".
-        assert_eq!(money_change(5_470_000.0, 5_494_400.0), "+£24.4k (+0.4%)");
-        assert_eq!(points(57.2), "+57 points");
-        assert_eq!(points(-1.0), "−1 point");
-        assert_eq!(points(0.2), "no change");
-    }
 }

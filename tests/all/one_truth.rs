@@ -237,5 +237,8 @@ fn no_path_of_the_analyst_s_machine_reaches_a_reader_s_document() {
     for text in &documents {
         assert!(!text.contains(&folder), "a path in a document: {folder}");
     }
-    assert!(documents.iter().any(|t| t.contains("small.toml")), "the file is named");
+    assert!(
+        documents.iter().any(|t| t.contains("small.toml")),
+        "the file is named"
+    );
 }

@@ -444,7 +444,7 @@ fn compare_explains_each_changed_input_s_share_of_a_change_worked_by_hand() {
         "| `departments.a.repeat_staff_minutes` | +£1.00k | +£500 |",
         "| `departments.a.repeat_user_minutes` | +£0.200k | +£100 |",
         "| Interaction and other | £0 | £0 |",
-        "| half | PV costs (mean) | £100 | £100 | no change |",
+        "| half | PV costs (mean) | £0.100k | £0.100k | no change |",
     ] {
         assert!(report.contains(line), "no `{line}` in\n{report}");
     }
