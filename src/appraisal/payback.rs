@@ -64,6 +64,21 @@ impl Payback {
         format!("{} ({} pay back)", self.central_words(), chance(self.share))
     }
 
+    /// A clause for a summary, leading with the share: "it pays back within the period in
+    /// 62% of iterations, half of all iterations by 2031", or "…in 22% of iterations, fewer
+    /// than half".
+    pub fn clause(&self) -> String {
+        let share = chance(self.share);
+        match self.central {
+            Some(year) => format!(
+                "it pays back within the period in {share} of iterations, half of all iterations by {year}"
+            ),
+            None => format!(
+                "it pays back within the period in {share} of iterations, fewer than half"
+            ),
+        }
+    }
+
     /// The sentence of the case, leading with the share that pays back: "62% of iterations pay
     /// back within the appraisal period; over all iterations the median payback year is 2031
     /// (P10–P90: 2029 to after the period)."
@@ -114,6 +129,10 @@ mod tests {
         assert!(p.sentence().starts_with("80% of iterations pay back"));
         assert!(p.sentence().contains("2031 to after the period"));
         assert_eq!(p.summary(), "2036 (80% pay back)");
+        assert_eq!(
+            p.clause(),
+            "it pays back within the period in 80% of iterations, half of all iterations by 2036"
+        );
     }
 
     #[test]

@@ -10,7 +10,7 @@ use super::words::{effect_sentence, join_and, words};
 use super::{case_tables, option_tables};
 use super::{Artefact, Exporter, Tables};
 use crate::error::Result;
-use crate::format::{chance, describe_value, md, money, percent, thousands};
+use crate::format::{chance, describe_value, md, money, percent, ratio, thousands};
 use crate::outputs::{Bearer, Component, Metric, Scope};
 use crate::results::Results;
 use crate::table::markdown::render as render_table;
@@ -89,13 +89,18 @@ fn summary(r: &Results) -> String {
         let Some(npsv) = r.appraisal(o, Metric::Npsv) else {
             continue;
         };
+        let bcr = r.bcr_expected(o).map_or(String::new(), |b| {
+            format!(", a benefit–cost ratio of {}", ratio(b))
+        });
+        let payback = r.payback(o);
         let _ = write!(
             out,
-            " *{}* has an expected net present social value of {} over {} years, with a {} chance of being positive.",
+            " *{}* has an expected net present social value of {} over {} years{bcr}, with a {} chance of being positive; {}.",
             md(&option.name),
             mean_range(&npsv),
             s.years,
-            chance(npsv.p_positive)
+            chance(npsv.p_positive),
+            payback.clause()
         );
     }
     if let Some(best) = best_option(r) {
