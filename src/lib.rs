@@ -48,6 +48,7 @@ pub mod dist;
 pub mod engine;
 pub mod error;
 pub mod export;
+pub mod fixed;
 pub mod format;
 pub mod outputs;
 pub mod params;

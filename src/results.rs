@@ -28,7 +28,10 @@ pub fn run(model: &Model, config: &RunConfig) -> Result<Results> {
     let started = Instant::now();
     let outcome = engine::run(model, config)?;
     let tornadoes = crate::sensitivity::tornadoes(model, &outcome);
-    let switching = crate::sensitivity::switching_values(model, &config.cancel)?;
+    let mut switching = crate::sensitivity::switching_values(model, &config.cancel)?;
+    if let Some(samples) = outcome.samples.as_ref() {
+        switching.extend(crate::fixed::switching_values(model, samples));
+    }
     Ok(Results {
         model: model.clone(),
         outcome,

@@ -321,6 +321,9 @@ fn ranks_and_deciles(draws: &[f64]) -> (Vec<f32>, f64, f64) {
 /// Where an option's NPSV crosses zero as one input moves, the rest held at their means.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SwitchingValue {
+    /// An uncertain input (at its mean, every other input at its mean) or a fixed assumption
+    /// (on the run's random numbers: a statement about the mean NPSV).
+    pub kind: Kind,
     pub option: String,
     pub input: String,
     pub base_value: f64,
@@ -330,6 +333,24 @@ pub struct SwitchingValue {
     pub p95: f64,
     /// NPSV in the base case.
     pub base_npsv: f64,
+}
+
+/// What a switching value is of (docs/method.md §6, §3a).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Uncertain,
+    Fixed,
+}
+
+impl Kind {
+    /// As `switching.csv` writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Uncertain => "uncertain",
+            Kind::Fixed => "fixed",
+        }
+    }
 }
 
 impl SwitchingValue {
@@ -443,6 +464,7 @@ pub fn switching_values(model: &Model, cancel: &CancelToken) -> Result<Vec<Switc
                 }
             };
             found.push(SwitchingValue {
+                kind: Kind::Uncertain,
                 option: option.id.clone(),
                 input: input.key.clone(),
                 base_value: base[id],

@@ -303,7 +303,10 @@ fn switching_section(r: &Results) -> String {
         .filter(|s| s.near_range())
         .collect();
     for (o, option) in r.model().options().iter().enumerate() {
-        if let Some(base) = r.switching_values().iter().find(|s| s.option == option.id) {
+        let uncertain = |s: &&crate::sensitivity::SwitchingValue| {
+            s.option == option.id && s.kind == crate::sensitivity::Kind::Uncertain
+        };
+        if let Some(base) = r.switching_values().iter().find(uncertain) {
             let expected = r.appraisal(o, Metric::Npsv).map_or(0.0, |s| s.mean);
             let _ = writeln!(
                 out,
@@ -317,11 +320,12 @@ fn switching_section(r: &Results) -> String {
     out.push_str("\nThe base case differs from the expected value because NPSV is not a straight-line function of its inputs: it multiplies uncertain quantities together, and the mean of a product is not the product of the means when the inputs vary together or enter more than once.\n\n");
     if near.is_empty() {
         out.push_str("No input switches any option's decision within twice its plausible range. Every switching value is in `switching.csv`.\n\n");
-        return out;
+    } else {
+        out.push_str("The switching values that lie within or near each input's plausible range (every one is in `switching.csv`):\n\n");
+        out.push_str(&render_table(&case_tables::switching_table(r, &near)));
+        out.push('\n');
     }
-    out.push_str("The switching values that lie within or near each input's plausible range (every one is in `switching.csv`):\n\n");
-    out.push_str(&render_table(&case_tables::switching_table(r, &near)));
-    out.push('\n');
+    out.push_str(&super::fixed_md::section(r));
     out
 }
 

@@ -12,6 +12,7 @@
 mod case_tables;
 mod charts;
 pub mod economic_case;
+mod fixed_md;
 mod markdown;
 mod option_tables;
 mod portfolio_md;

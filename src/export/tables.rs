@@ -7,6 +7,7 @@ use crate::error::Result;
 use crate::outputs::STATISTICS;
 use crate::outputs::{Bearer, Component, Metric, OrgMetric, TransactionMetric, YearlyMetric};
 use crate::results::Results;
+use crate::sensitivity::Kind as SwitchingKind;
 use crate::table::{statistics_cells, Cell, Kind, Table};
 
 /// A table of the run's files: its CSV file, its sheet in the workbook (`None`: it has a place
@@ -393,6 +394,7 @@ fn switching(r: &Results) -> Option<Table> {
             "switching_value",
             "change_percent",
             "within_p5_p95",
+            "kind",
         ],
     );
     // Each input's unit by its key, looked up once (a portfolio has tens of thousands).
@@ -403,19 +405,28 @@ fn switching(r: &Results) -> Option<Table> {
         .map(|i| (i.key.as_str(), i.unit))
         .collect();
     for v in r.switching_values() {
-        let unit = units
-            .get(v.input.as_str())
-            .copied()
-            .unwrap_or(crate::params::Unit::Count);
+        let kind = match v.kind {
+            SwitchingKind::Fixed => crate::fixed::kind_of(&v.input),
+            SwitchingKind::Uncertain => Kind::Input(
+                units
+                    .get(v.input.as_str())
+                    .copied()
+                    .unwrap_or(crate::params::Unit::Count),
+            ),
+        };
         let row = vec![
             Cell::key(&v.option),
             Cell::key(&v.input),
-            Cell::Figure(v.base_value, Kind::Input(unit)),
+            Cell::Figure(v.base_value, kind),
             v.switching_value
-                .map_or(Cell::key("none"), |x| Cell::Figure(x, Kind::Input(unit))),
+                .map_or(Cell::key("none"), |x| Cell::Figure(x, kind)),
             v.change_percent()
                 .map_or(Cell::Empty, |x| Cell::Figure(x, Kind::Change)),
-            Cell::Flag(v.within_p5_p95()),
+            match v.kind {
+                SwitchingKind::Uncertain => Cell::Flag(v.within_p5_p95()),
+                SwitchingKind::Fixed => Cell::Empty,
+            },
+            Cell::key(v.kind.name()),
         ];
         table.push(lead.row(ScenarioColumn::of_input(&v.input), row));
     }

@@ -494,3 +494,64 @@ fn payback_percentiles_are_whole_calendar_years() {
         assert!((2025.0..=2029.0).contains(&year), "{column} = {year}");
     }
 }
+
+/// The fixed-assumption switching value of `input` for the fixture's option, or `None` for
+/// "none".
+fn fixed_switch(out: &std::path::Path, input: &str) -> Option<f64> {
+    let rows = read_csv(&out.join("switching.csv"));
+    let found = row(&rows, &[("option", "joined"), ("input", input)]);
+    assert_eq!(found["kind"], "fixed");
+    found["switching_value"].parse().ok()
+}
+
+#[test]
+fn fixed_assumptions_switch_where_the_hand_worked_npsv_reaches_zero() {
+    // Per journey reached the option saves 8.0 (users 3.6, government 4.4): benefits are
+    // 8 × (0.5 × 1,100 / 1.035 + 1,210 / 1.035²). Capital 1,000 and 500 × (1 + uplift);
+    // running 200 from year 1.
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_scenario_text(dir.path(), &fixture_text("fixed-option.toml"), &[]);
+    let benefits = 8.0 * (0.5 * 1100.0 * DF[1] + 1210.0 * DF[2]);
+    let capital = 1000.0 + 500.0 * DF[1];
+    let running = 200.0 * (DF[1] + DF[2]);
+    // NPSV is linear in the uplift: zero at (benefits − running) / capital − 1.
+    let uplift = (benefits - running) / capital - 1.0;
+    assert_relative(
+        "uplift",
+        fixed_switch(&out, "optimism_bias_uplift").unwrap(),
+        uplift,
+        1e-9,
+    );
+    // Below a multiplier of 1 neither year's adoption (0.5, 1) is capped: NPSV is m × benefits
+    // less the costs, zero at costs / benefits.
+    let costs = capital * 1.24 + running;
+    assert_relative(
+        "adoption multiplier",
+        fixed_switch(&out, "adoption_multiplier").unwrap(),
+        costs / benefits,
+        1e-9,
+    );
+    // A year late: only 0.5 of 2027's journeys are reached and running costs start in 2027,
+    // still positive; two years late nothing is reached within the period.
+    let one_late = 8.0 * 0.5 * 1210.0 * DF[2] - capital * 1.24 - 200.0 * DF[2];
+    assert!(one_late > 0.0);
+    assert_eq!(fixed_switch(&out, "delay_years"), Some(2.0));
+    // Positive at every rate up to 20 %: no switching rate.
+    assert_eq!(fixed_switch(&out, "discount_rate"), None);
+
+    // With capital of 10,000 in year 0 the net flows are −12,400, 3,580 and 9,480: the
+    // switching rate is their internal rate of return, 1/x − 1 where 9,480x² + 3,580x −
+    // 12,400 = 0.
+    let out = run_scenario_text(
+        dir.path(),
+        &fixture_text("fixed-option.toml"),
+        &["--set", "options.joined.capital[0]=10000"],
+    );
+    let x = (-3580.0 + (3580.0f64.powi(2) + 4.0 * 9480.0 * 12400.0).sqrt()) / (2.0 * 9480.0);
+    assert_relative(
+        "IRR",
+        fixed_switch(&out, "discount_rate").unwrap(),
+        1.0 / x - 1.0,
+        1e-9,
+    );
+}

@@ -69,7 +69,8 @@ fn number_formats(path: &Path, n: usize) -> HashMap<String, String> {
 }
 
 /// The CSV columns that hold names and keys; every other column holds figures.
-const TEXT_COLUMNS: [&str; 8] = [
+const TEXT_COLUMNS: [&str; 9] = [
+    "kind",
     "option",
     "department",
     "component",

@@ -1,0 +1,168 @@
+//! The economic case's "Fixed assumptions under test" (docs/method.md §3a): where each option's
+//! mean NPSV would change sign as the optimism-bias uplift, the adoption path, the live year
+//! or the discount rate moves, as a table and a sentence per option.
+
+use std::fmt::Write as _;
+
+use super::markdown::money_kind;
+use crate::fixed::{kind_of, ADOPTION, DELAY, DISCOUNT_RATE, OPTIMISM_BIAS};
+use crate::format::{describe_value, md, ratio};
+use crate::params::Unit;
+use crate::results::Results;
+use crate::sensitivity::{Kind as SwitchingKind, SwitchingValue};
+use crate::table::markdown::render as render_table;
+use crate::table::{Cell, Table};
+
+/// The section, or nothing without options.
+pub fn section(r: &Results) -> String {
+    let fixed: Vec<&SwitchingValue> = r
+        .switching_values()
+        .iter()
+        .filter(|s| s.kind == SwitchingKind::Fixed)
+        .collect();
+    if fixed.is_empty() {
+        return String::new();
+    }
+    let mut out = format!(
+        "### Fixed assumptions under test\n\nThe assumptions the scenario fixes rather than draws, each moved on its own with every uncertain input as drawn (the same {} iterations), to the value at which the option's expected NPSV would reach zero. \"None\" means no value in the range tried changes the sign: an uplift of 0% or more, any multiple of the adoption path (each year capped at 100%), a delay to the end of the period, a constant discount rate from 0% to 20%.\n\n",
+        crate::format::thousands(
+            r.samples()
+                .map_or(0, |s| s.len().min(crate::fixed::FIXED_ITERATIONS)) as u64
+        )
+    );
+    out.push_str(&render_table(&table(r, &fixed)));
+    out.push('\n');
+    for option in r.model().options() {
+        let rows: Vec<&SwitchingValue> = fixed
+            .iter()
+            .copied()
+            .filter(|s| s.option == option.id)
+            .collect();
+        if let Some(sentence) = sentence(&option.name, &rows) {
+            let _ = writeln!(out, "{sentence}\n");
+        }
+    }
+    out
+}
+
+fn table(r: &Results, fixed: &[&SwitchingValue]) -> Table {
+    let mut table = Table::new(
+        "Fixed assumptions under test",
+        &[
+            "Option",
+            "Assumption",
+            "As in the scenario",
+            "Expected NPSV is zero at",
+            "Expected NPSV now",
+        ],
+    );
+    table.text_columns = vec![0, 1];
+    for s in fixed {
+        let option = r
+            .model()
+            .options()
+            .iter()
+            .find(|o| o.id == s.option)
+            .map_or(s.option.as_str(), |o| o.name.as_str());
+        let kind = kind_of(&s.input);
+        table.push(vec![
+            Cell::text(option),
+            Cell::text(name(&s.input)),
+            Cell::Figure(s.base_value, kind),
+            match s.switching_value {
+                // No delay at all keeps a negative expected NPSV positive.
+                Some(x) if s.input == DELAY && x == 0.0 => Cell::text("already negative"),
+                Some(x) => Cell::Figure(x, kind),
+                None => Cell::text("none"),
+            },
+            Cell::Figure(s.base_npsv, money_kind(r)),
+        ]);
+    }
+    table
+}
+
+fn name(input: &str) -> &'static str {
+    match input {
+        OPTIMISM_BIAS => "Optimism-bias uplift on capital",
+        ADOPTION => "Adoption path, times",
+        DELAY => "Years late",
+        DISCOUNT_RATE => "Discount rate (constant)",
+        _ => "Other",
+    }
+}
+
+/// One option's sentence: what would keep its expected NPSV positive (each condition on its
+/// own), or what alone would turn it positive.
+fn sentence(option: &str, rows: &[&SwitchingValue]) -> Option<String> {
+    let first = rows.first()?;
+    let find = |id: &str| rows.iter().find(|s| s.input == id);
+    let share = |x: f64| describe_value(Unit::Share, x);
+    let positive = first.base_npsv > 0.0;
+    let mut parts = Vec::new();
+    if let Some(s) = find(OPTIMISM_BIAS) {
+        if let Some(x) = s.switching_value {
+            let verb = if positive { "stays" } else { "were" };
+            parts.push(format!(
+                "optimism bias {verb} below {} (it is {})",
+                share(x),
+                share(s.base_value)
+            ));
+        }
+    }
+    if let Some(x) = find(ADOPTION).and_then(|s| s.switching_value) {
+        parts.push(if positive {
+            format!("adoption does not fall below {} times the path", ratio(x))
+        } else {
+            format!("adoption were {} times the path", ratio(x))
+        });
+    }
+    if let Some(x) = find(DELAY)
+        .and_then(|s| s.switching_value)
+        .filter(|_| positive)
+    {
+        parts.push(format!("it goes live no more than {} late", years(x - 1.0)));
+    }
+    if let Some(s) = find(DISCOUNT_RATE) {
+        if let Some(x) = s.switching_value {
+            let side = if x > s.base_value { "below" } else { "above" };
+            let verb = if positive { "stays" } else { "were" };
+            parts.push(format!(
+                "a constant discount rate {verb} {side} {} (the scenario's is {} in year 1)",
+                share(x),
+                share(s.base_value)
+            ));
+        }
+    }
+    let option = md(option);
+    Some(match (positive, parts.as_slice()) {
+        (true, []) => format!("*{option}* keeps a positive expected NPSV across every range tried."),
+        (false, []) => format!(
+            "No fixed assumption alone, across the ranges tried, gives *{option}* a positive expected NPSV."
+        ),
+        (true, _) => format!(
+            "*{option}* keeps a positive expected NPSV as long as {} (each on its own, the rest as written).",
+            join(&parts, "and")
+        ),
+        (false, _) => format!(
+            "*{option}* would have a positive expected NPSV if {} (each on its own, the rest as written).",
+            join(&parts, "or if")
+        ),
+    })
+}
+
+fn years(x: f64) -> String {
+    match x as i64 {
+        0 => "0 years (on time)".into(),
+        1 => "1 year".into(),
+        n => format!("{n} years"),
+    }
+}
+
+/// "a, b and c" or "a, b, or if c".
+fn join(parts: &[String], last_word: &str) -> String {
+    match parts {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{}, {last_word} {last}", init.join(", ")),
+    }
+}

@@ -1,0 +1,302 @@
+//! Fixed assumptions under test (docs/method.md §3a): the switching values of what the analyst
+//! fixed rather than drew — the optimism-bias uplift, the adoption path, the live year and the
+//! discount rate — as statements about the mean NPSV, on the run's own random numbers.
+//!
+//! Each option's NPSV in one iteration is Σ_y DF_y · (A_y · S_y − K_y · (1 + ob) − R · [y ≥
+//! live]), where S_y is the saving in year y at full adoption, A_y the adoption, K_y the capital,
+//! ob the uplift and R the running cost. The kept iterations are evaluated once with every
+//! adoption set to 1 to find S_y; every fixed assumption then moves only A, ob, the live year or
+//! DF, so each switching value is a search over stored arrays, not a rerun of the model.
+
+use crate::engine::eval::{self, Layout, Scratch};
+use crate::engine::Samples;
+use crate::outputs::YearlyMetric;
+use crate::scenario::Model;
+use crate::sensitivity::{Kind as SwitchingKind, SwitchingValue};
+
+/// The most iterations the fixed assumptions are evaluated on (the run's first).
+pub const FIXED_ITERATIONS: usize = 20_000;
+
+/// The most values stored for them: three per iteration, option and year.
+const MAX_STORED: usize = 4_000_000;
+
+/// One option's flows over the kept iterations, iteration-major.
+struct Flows {
+    n: usize,
+    years: usize,
+    live: usize,
+    /// Saving at full adoption, adoption and capital, `n × years` each.
+    saving: Vec<f64>,
+    adoption: Vec<f64>,
+    capital: Vec<f64>,
+    uplift: Vec<f64>,
+    running: Vec<f64>,
+}
+
+/// Changes to the fixed assumptions; the default is the scenario as written.
+#[derive(Debug, Clone, Copy, Default)]
+struct Change {
+    /// One uplift for every iteration in place of the drawn one.
+    uplift: Option<f64>,
+    /// The adoption path times this (capped at 1 a year); 1 when `None`.
+    multiplier: Option<f64>,
+    /// Whole years past `live`, the adoption path and running costs shifted with it.
+    delay: usize,
+}
+
+impl Flows {
+    /// The mean NPSV under `change`, discounted by `df`.
+    fn mean_npsv(&self, df: &[f64], change: Change) -> f64 {
+        let mut total = 0.0;
+        for i in 0..self.n {
+            let row = i * self.years;
+            let uplift = change.uplift.unwrap_or(self.uplift[i]);
+            let mut npsv = 0.0;
+            for (y, &factor) in df.iter().enumerate().take(self.years) {
+                let adoption = match y.checked_sub(change.delay) {
+                    Some(from) => self.adoption[row + from],
+                    None => 0.0,
+                };
+                let adoption = change
+                    .multiplier
+                    .map_or(adoption, |m| (m * adoption).min(1.0));
+                let running = if y >= self.live + change.delay {
+                    self.running[i]
+                } else {
+                    0.0
+                };
+                let cost = self.capital[row + y] * (1.0 + uplift) + running;
+                npsv += factor * (adoption * self.saving[row + y] - cost);
+            }
+            total += npsv;
+        }
+        total / self.n as f64
+    }
+}
+
+/// The fixed-assumption switching values of every option, from the run's kept iterations.
+pub fn switching_values(model: &Model, samples: &Samples) -> Vec<SwitchingValue> {
+    let flows = flows(model, samples);
+    let df = &model.discount_factors;
+    let mut found = Vec::new();
+    for (o, option) in model.options.iter().enumerate() {
+        let Some(flows) = flows.get(o).filter(|f| f.n > 0) else {
+            continue;
+        };
+        let base_npsv = flows.mean_npsv(df, Change::default());
+        let row = |input: &str, base_value: f64, value: Option<f64>| SwitchingValue {
+            option: option.id.clone(),
+            input: input.into(),
+            base_value,
+            switching_value: value,
+            p5: f64::NAN,
+            p95: f64::NAN,
+            base_npsv,
+            kind: SwitchingKind::Fixed,
+        };
+        let mean_uplift = flows.uplift.iter().sum::<f64>() / flows.n as f64;
+        found.push(row(OPTIMISM_BIAS, mean_uplift, uplift_switch(flows, df)));
+        found.push(row(ADOPTION, 1.0, multiplier_switch(flows, df)));
+        found.push(row(DELAY, 0.0, delay_switch(flows, df)));
+        let rate = model.discounting().rate(1);
+        found.push(row(DISCOUNT_RATE, rate, rate_switch(flows, rate)));
+    }
+    found
+}
+
+/// How a fixed assumption's values are written: the uplift and the rate as shares, the
+/// multiplier as a ratio, the delay as a count of years.
+pub fn kind_of(input: &str) -> crate::table::Kind {
+    use crate::table::Kind;
+    match input {
+        ADOPTION => Kind::Ratio,
+        DELAY => Kind::Count,
+        _ => Kind::Input(crate::params::Unit::Share),
+    }
+}
+
+/// The ids of the fixed assumptions in `switching.csv`.
+pub const OPTIMISM_BIAS: &str = "optimism_bias_uplift";
+pub const ADOPTION: &str = "adoption_multiplier";
+pub const DELAY: &str = "delay_years";
+pub const DISCOUNT_RATE: &str = "discount_rate";
+
+/// The uplift u ≥ 0 at which the mean NPSV is 0: the NPSV is linear in u, falling by the
+/// mean PV of capital for each unit of u.
+fn uplift_switch(flows: &Flows, df: &[f64]) -> Option<f64> {
+    let at = |u: f64| {
+        flows.mean_npsv(
+            df,
+            Change {
+                uplift: Some(u),
+                ..Change::default()
+            },
+        )
+    };
+    let (zero, one) = (at(0.0), at(1.0));
+    let slope = one - zero;
+    if slope >= 0.0 {
+        return None;
+    }
+    let u = -zero / slope;
+    (u >= 0.0).then_some(u)
+}
+
+/// The adoption multiplier m at which the mean NPSV is 0, searched from 0 to the multiplier at
+/// which every year's adoption is capped at 1.
+fn multiplier_switch(flows: &Flows, df: &[f64]) -> Option<f64> {
+    let smallest = flows
+        .adoption
+        .iter()
+        .copied()
+        .filter(|&a| a > 0.0)
+        .fold(f64::INFINITY, f64::min);
+    if !smallest.is_finite() {
+        return None;
+    }
+    let high = (1.0 / smallest).min(1e6);
+    let at = |m: f64| {
+        flows.mean_npsv(
+            df,
+            Change {
+                multiplier: Some(m),
+                ..Change::default()
+            },
+        )
+    };
+    bisect(at, 0.0, high)
+}
+
+/// The fewest whole years of delay past `live` after which the mean NPSV is below 0.
+fn delay_switch(flows: &Flows, df: &[f64]) -> Option<f64> {
+    (0..flows.years.saturating_sub(flows.live) + 1)
+        .find(|&delay| {
+            let change = Change {
+                delay,
+                ..Change::default()
+            };
+            flows.mean_npsv(df, change) < 0.0
+        })
+        .map(|d| d as f64)
+}
+
+/// The constant discount rate in 0–20 % at which the mean NPSV is 0: the root nearest the
+/// scenario's own rate, found on a 0.1 % grid and refined by bisection.
+fn rate_switch(flows: &Flows, rate: f64) -> Option<f64> {
+    let at = |r: f64| {
+        let df: Vec<f64> = (0..flows.years)
+            .map(|y| (1.0 + r).powi(-(y as i32)))
+            .collect();
+        flows.mean_npsv(&df, Change::default())
+    };
+    let grid: Vec<f64> = (0..=200).map(|k| f64::from(k) * 0.001).collect();
+    let values: Vec<f64> = grid.iter().map(|&r| at(r)).collect();
+    (0..grid.len() - 1)
+        .filter(|&k| (values[k] < 0.0) != (values[k + 1] < 0.0))
+        .filter_map(|k| bisect(at, grid[k], grid[k + 1]))
+        .min_by(|a, b| (a - rate).abs().total_cmp(&(b - rate).abs()))
+}
+
+/// The root of `f` in [low, high] by bisection, where `f` changes sign across it.
+fn bisect(f: impl Fn(f64) -> f64, mut low: f64, mut high: f64) -> Option<f64> {
+    let (mut f_low, f_high) = (f(low), f(high));
+    if (f_low < 0.0) == (f_high < 0.0) || !f_low.is_finite() || !f_high.is_finite() {
+        return None;
+    }
+    for _ in 0..100 {
+        let mid = 0.5 * (low + high);
+        let f_mid = f(mid);
+        if (f_mid < 0.0) == (f_low < 0.0) {
+            low = mid;
+            f_low = f_mid;
+        } else {
+            high = mid;
+        }
+        if high - low <= 1e-12 * high.abs().max(1.0) {
+            break;
+        }
+    }
+    Some(0.5 * (low + high))
+}
+
+/// Every option's flows over the first kept iterations: the saving at full adoption from one
+/// evaluation with every adoption set to 1, the rest read from the inputs.
+fn flows(model: &Model, samples: &Samples) -> Vec<Flows> {
+    let years = model.settings().years;
+    let options = model.options.len().max(1);
+    let n = samples
+        .len()
+        .min(FIXED_ITERATIONS)
+        .min(MAX_STORED / (3 * years * options).max(1));
+    let layout = Layout::new(model);
+    let mut scratch = Scratch::new(model, &layout);
+    let mut inputs: Vec<f64> = model.inputs.iter().map(|i| i.sampler.mean()).collect();
+    let columns: Vec<(usize, Vec<f64>)> = samples
+        .inputs()
+        .into_iter()
+        .map(|(id, c)| (id, samples.input_column(c)))
+        .collect();
+    let adoption_ids: Vec<usize> = model
+        .options
+        .iter()
+        .flat_map(|o| (0..years).filter_map(|y| o.adoption_input(y)))
+        .collect();
+    // Output index → (option, year) of the yearly benefits to users and to government.
+    let mut benefit_of = vec![None; layout.len];
+    for o in 0..model.options.len() {
+        for y in 0..years {
+            for metric in [YearlyMetric::BenefitUsers, YearlyMetric::BenefitGovernment] {
+                benefit_of[layout.yearly(Some(o), y, metric)] = Some((o, y));
+            }
+        }
+    }
+    let mut all: Vec<Flows> = model
+        .options
+        .iter()
+        .map(|o| Flows {
+            n,
+            years,
+            live: o.live,
+            saving: vec![0.0; n * years],
+            adoption: vec![0.0; n * years],
+            capital: vec![0.0; n * years],
+            uplift: vec![0.0; n],
+            running: vec![0.0; n],
+        })
+        .collect();
+    for i in 0..n {
+        for (id, column) in &columns {
+            inputs[*id] = column[i];
+        }
+        for (o, option) in model.options.iter().enumerate() {
+            let flows = &mut all[o];
+            for y in 0..years {
+                flows.adoption[i * years + y] =
+                    option.adoption_input(y).map_or(0.0, |id| inputs[id]);
+                flows.capital[i * years + y] = option.capital.get(y).map_or(0.0, |&id| inputs[id]);
+            }
+            flows.uplift[i] = inputs[option.optimism_bias];
+            flows.running[i] = inputs[option.running];
+        }
+        let drawn: Vec<f64> = adoption_ids.iter().map(|&id| inputs[id]).collect();
+        for &id in &adoption_ids {
+            inputs[id] = 1.0;
+        }
+        eval::evaluate_options(
+            model,
+            &layout,
+            &inputs,
+            &mut scratch,
+            0..model.options.len(),
+            |k, v| {
+                if let Some((o, y)) = benefit_of[k] {
+                    all[o].saving[i * years + y] += v;
+                }
+            },
+        );
+        for (&id, &x) in adoption_ids.iter().zip(&drawn) {
+            inputs[id] = x;
+        }
+    }
+    all
+}
