@@ -45,6 +45,20 @@ struct Change {
 }
 
 impl Flows {
+    /// The mean undiscounted net flow of each year, as written.
+    fn mean_net_by_year(&self) -> Vec<f64> {
+        let mut net = vec![0.0; self.years];
+        for i in 0..self.n {
+            let row = i * self.years;
+            for (y, total) in net.iter_mut().enumerate() {
+                let running = if y >= self.live { self.running[i] } else { 0.0 };
+                let cost = self.capital[row + y] * (1.0 + self.uplift[i]) + running;
+                *total += self.adoption[row + y] * self.saving[row + y] - cost;
+            }
+        }
+        net.iter().map(|x| x / self.n as f64).collect()
+    }
+
     /// The mean NPSV under `change`, discounted by `df`.
     fn mean_npsv(&self, df: &[f64], change: Change) -> f64 {
         let mut total = 0.0;
@@ -183,11 +197,13 @@ fn delay_switch(flows: &Flows, df: &[f64]) -> Option<f64> {
 /// The constant discount rate in 0–20 % at which the mean NPSV is 0: the root nearest the
 /// scenario's own rate, found on a 0.1 % grid and refined by bisection.
 fn rate_switch(flows: &Flows, rate: f64) -> Option<f64> {
+    // The mean NPSV is the mean yearly net flows discounted: sum them once.
+    let net = flows.mean_net_by_year();
     let at = |r: f64| {
-        let df: Vec<f64> = (0..flows.years)
-            .map(|y| (1.0 + r).powi(-(y as i32)))
-            .collect();
-        flows.mean_npsv(&df, Change::default())
+        net.iter()
+            .enumerate()
+            .map(|(y, x)| x * (1.0 + r).powi(-(y as i32)))
+            .sum::<f64>()
     };
     let grid: Vec<f64> = (0..=200).map(|k| f64::from(k) * 0.001).collect();
     let values: Vec<f64> = grid.iter().map(|&r| at(r)).collect();
@@ -197,23 +213,42 @@ fn rate_switch(flows: &Flows, rate: f64) -> Option<f64> {
         .min_by(|a, b| (a - rate).abs().total_cmp(&(b - rate).abs()))
 }
 
-/// The root of `f` in [low, high] by bisection, where `f` changes sign across it.
+/// The root of `f` in [low, high], where `f` changes sign across it: regula falsi with the
+/// Illinois step (a straight line through the bracket's ends, the end that stays halved), which
+/// lands on a piecewise-linear function's root in a few steps and never leaves the bracket.
 fn bisect(f: impl Fn(f64) -> f64, mut low: f64, mut high: f64) -> Option<f64> {
-    let (mut f_low, f_high) = (f(low), f(high));
+    let (mut f_low, mut f_high) = (f(low), f(high));
     if (f_low < 0.0) == (f_high < 0.0) || !f_low.is_finite() || !f_high.is_finite() {
         return None;
     }
+    let mut kept = 0i8;
     for _ in 0..100 {
-        let mid = 0.5 * (low + high);
-        let f_mid = f(mid);
-        if (f_mid < 0.0) == (f_low < 0.0) {
-            low = mid;
-            f_low = f_mid;
+        let mid = (low * f_high - high * f_low) / (f_high - f_low);
+        let mid = if mid > low && mid < high {
+            mid
         } else {
-            high = mid;
+            0.5 * (low + high)
+        };
+        let f_mid = f(mid);
+        if f_mid == 0.0 || high - low <= 1e-12 * high.abs().max(1.0) {
+            return Some(mid);
         }
-        if high - low <= 1e-12 * high.abs().max(1.0) {
-            break;
+        if (f_mid < 0.0) == (f_low < 0.0) {
+            (low, f_low) = (mid, f_mid);
+            if kept == 1 {
+                f_high *= 0.5;
+            }
+            kept = 1;
+        } else {
+            (high, f_high) = (mid, f_mid);
+            if kept == -1 {
+                f_low *= 0.5;
+            }
+            kept = -1;
+        }
+        // Converged when the function at the new point is below a millionth of a pound.
+        if f_mid.abs() < 1e-6 {
+            return Some(mid);
         }
     }
     Some(0.5 * (low + high))
@@ -228,14 +263,63 @@ fn flows(model: &Model, samples: &Samples) -> Vec<Flows> {
         .len()
         .min(FIXED_ITERATIONS)
         .min(MAX_STORED / (3 * years * options).max(1));
-    let layout = Layout::new(model);
-    let mut scratch = Scratch::new(model, &layout);
-    let mut inputs: Vec<f64> = model.inputs.iter().map(|i| i.sampler.mean()).collect();
     let columns: Vec<(usize, Vec<f64>)> = samples
         .inputs()
         .into_iter()
         .map(|(id, c)| (id, samples.input_column(c)))
         .collect();
+    let base: Vec<f64> = model.inputs.iter().map(|i| i.sampler.mean()).collect();
+    let inputs_of = |i: usize, inputs: &mut Vec<f64>| {
+        for (id, column) in &columns {
+            inputs[*id] = column[i];
+        }
+    };
+    let saving = savings(model, n, &base, &inputs_of);
+    let mut inputs = base.clone();
+    let mut all = Vec::new();
+    for (o, option) in model.options.iter().enumerate() {
+        let mut flows = Flows {
+            n,
+            years,
+            live: option.live,
+            saving: vec![0.0; n * years],
+            adoption: vec![0.0; n * years],
+            capital: vec![0.0; n * years],
+            uplift: vec![0.0; n],
+            running: vec![0.0; n],
+        };
+        for i in 0..n {
+            inputs_of(i, &mut inputs);
+            for y in 0..years {
+                let at = i * years + y;
+                flows.adoption[at] = option.adoption_input(y).map_or(0.0, |id| inputs[id]);
+                flows.capital[at] = option.capital.get(y).map_or(0.0, |&id| inputs[id]);
+                flows.saving[at] = saving[(i * options + o) * years + y];
+            }
+            flows.uplift[i] = inputs[option.optimism_bias];
+            flows.running[i] = inputs[option.running];
+        }
+        all.push(flows);
+    }
+    all
+}
+
+/// Iterations evaluated together by one thread.
+const CHUNK: usize = 512;
+
+/// Each kept iteration's saving at full adoption, by option and year (iteration-major):
+/// every option evaluated once with each adoption input set to 1, chunks of iterations in
+/// parallel, each chunk with its own scratch space (the same figures for any thread count).
+fn savings(
+    model: &Model,
+    n: usize,
+    base: &[f64],
+    inputs_of: &(dyn Fn(usize, &mut Vec<f64>) + Sync),
+) -> Vec<f64> {
+    use rayon::prelude::*;
+    let years = model.settings().years;
+    let options = model.options.len().max(1);
+    let layout = Layout::new(model);
     let adoption_ids: Vec<usize> = model
         .options
         .iter()
@@ -250,53 +334,26 @@ fn flows(model: &Model, samples: &Samples) -> Vec<Flows> {
             }
         }
     }
-    let mut all: Vec<Flows> = model
-        .options
-        .iter()
-        .map(|o| Flows {
-            n,
-            years,
-            live: o.live,
-            saving: vec![0.0; n * years],
-            adoption: vec![0.0; n * years],
-            capital: vec![0.0; n * years],
-            uplift: vec![0.0; n],
-            running: vec![0.0; n],
-        })
-        .collect();
-    for i in 0..n {
-        for (id, column) in &columns {
-            inputs[*id] = column[i];
-        }
-        for (o, option) in model.options.iter().enumerate() {
-            let flows = &mut all[o];
-            for y in 0..years {
-                flows.adoption[i * years + y] =
-                    option.adoption_input(y).map_or(0.0, |id| inputs[id]);
-                flows.capital[i * years + y] = option.capital.get(y).map_or(0.0, |&id| inputs[id]);
-            }
-            flows.uplift[i] = inputs[option.optimism_bias];
-            flows.running[i] = inputs[option.running];
-        }
-        let drawn: Vec<f64> = adoption_ids.iter().map(|&id| inputs[id]).collect();
-        for &id in &adoption_ids {
-            inputs[id] = 1.0;
-        }
-        eval::evaluate_options(
-            model,
-            &layout,
-            &inputs,
-            &mut scratch,
-            0..model.options.len(),
-            |k, v| {
-                if let Some((o, y)) = benefit_of[k] {
-                    all[o].saving[i * years + y] += v;
+    let per_iteration = options * years;
+    let mut saving = vec![0.0; n * per_iteration];
+    saving
+        .par_chunks_mut(CHUNK * per_iteration)
+        .enumerate()
+        .for_each(|(c, out)| {
+            let mut scratch = Scratch::new(model, &layout);
+            let mut inputs = base.to_vec();
+            for (k, row) in out.chunks_mut(per_iteration).enumerate() {
+                inputs_of(c * CHUNK + k, &mut inputs);
+                for &id in &adoption_ids {
+                    inputs[id] = 1.0;
                 }
-            },
-        );
-        for (&id, &x) in adoption_ids.iter().zip(&drawn) {
-            inputs[id] = x;
-        }
-    }
-    all
+                let range = 0..model.options.len();
+                eval::evaluate_options(model, &layout, &inputs, &mut scratch, range, |k, v| {
+                    if let Some((o, y)) = benefit_of[k] {
+                        row[o * years + y] += v;
+                    }
+                });
+            }
+        });
+    saving
 }
