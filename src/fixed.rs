@@ -29,15 +29,19 @@ struct Flows {
     saving: Vec<f64>,
     adoption: Vec<f64>,
     capital: Vec<f64>,
+    /// The drawn uplift and the share of it mitigated, per iteration.
     uplift: Vec<f64>,
+    mitigation: Vec<f64>,
     running: Vec<f64>,
 }
 
 /// Changes to the fixed assumptions; the default is the scenario as written.
 #[derive(Debug, Clone, Copy, Default)]
 struct Change {
-    /// One uplift for every iteration in place of the drawn one.
+    /// One uplift for every iteration in place of the drawn one, applied as it is.
     uplift: Option<f64>,
+    /// One share mitigated for every iteration in place of the scenario's.
+    mitigation: Option<f64>,
     /// The adoption path times this (capped at 1 a year); 1 when `None`.
     multiplier: Option<f64>,
     /// Whole years past `live`, the adoption path and running costs shifted with it.
@@ -52,20 +56,29 @@ impl Flows {
             let row = i * self.years;
             for (y, total) in net.iter_mut().enumerate() {
                 let running = if y >= self.live { self.running[i] } else { 0.0 };
-                let cost = self.capital[row + y] * (1.0 + self.uplift[i]) + running;
+                let cost =
+                    self.capital[row + y] * (1.0 + self.applied(i, Change::default())) + running;
                 *total += self.adoption[row + y] * self.saving[row + y] - cost;
             }
         }
         net.iter().map(|x| x / self.n as f64).collect()
     }
 
-    /// The mean NPSV under `change`, discounted by `df`.
-    fn mean_npsv(&self, df: &[f64], change: Change) -> f64 {
-        let mut total = 0.0;
+    /// The uplift applied in iteration `i` under `change`.
+    fn applied(&self, i: usize, change: Change) -> f64 {
+        change.uplift.unwrap_or_else(|| {
+            let mitigated = change.mitigation.unwrap_or(self.mitigation[i]);
+            self.uplift[i] * (1.0 - mitigated)
+        })
+    }
+
+    /// Each iteration's present values of benefits and of costs under `change`, discounted by
+    /// `df`, handed to `each`.
+    fn present_values(&self, df: &[f64], change: Change, mut each: impl FnMut(f64, f64)) {
         for i in 0..self.n {
             let row = i * self.years;
-            let uplift = change.uplift.unwrap_or(self.uplift[i]);
-            let mut npsv = 0.0;
+            let uplift = self.applied(i, change);
+            let (mut benefits, mut costs) = (0.0, 0.0);
             for (y, &factor) in df.iter().enumerate().take(self.years) {
                 let adoption = match y.checked_sub(change.delay) {
                     Some(from) => self.adoption[row + from],
@@ -79,20 +92,78 @@ impl Flows {
                 } else {
                     0.0
                 };
-                let cost = self.capital[row + y] * (1.0 + uplift) + running;
-                npsv += factor * (adoption * self.saving[row + y] - cost);
+                benefits += factor * adoption * self.saving[row + y];
+                costs += factor * (self.capital[row + y] * (1.0 + uplift) + running);
             }
-            total += npsv;
+            each(benefits, costs);
         }
+    }
+
+    /// The mean NPSV under `change`, discounted by `df`.
+    fn mean_npsv(&self, df: &[f64], change: Change) -> f64 {
+        let mut total = 0.0;
+        self.present_values(df, change, |b, c| total += b - c);
         total / self.n as f64
     }
 }
 
-/// The fixed-assumption switching values of every option, from the run's kept iterations.
-pub fn switching_values(model: &Model, samples: &Samples) -> Vec<SwitchingValue> {
+/// The mitigation shares the case sweeps (MODEL §3a).
+pub const MITIGATION_SWEEP: [f64; 5] = [0.0, 0.25, 0.5, 0.75, 1.0];
+
+/// An option's figures with a share of its optimism-bias uplift mitigated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mitigated {
+    pub option: String,
+    pub mitigation: f64,
+    pub mean_npsv: f64,
+    /// E[PV benefits] / E[PV costs]; `None` where the expected PV of costs is not above 0.
+    pub bcr: Option<f64>,
+    pub p_positive: f64,
+}
+
+/// Each option's mean NPSV, BCR and chance of a positive NPSV at every share of
+/// [`MITIGATION_SWEEP`], on the same iterations as its fixed-assumption switching values.
+fn mitigation_sweep(option: &str, flows: &Flows, df: &[f64]) -> Vec<Mitigated> {
+    MITIGATION_SWEEP
+        .iter()
+        .map(|&x| {
+            let change = Change {
+                mitigation: Some(x),
+                ..Change::default()
+            };
+            let (mut benefits, mut costs, mut positive) = (0.0, 0.0, 0usize);
+            flows.present_values(df, change, |b, c| {
+                benefits += b;
+                costs += c;
+                positive += usize::from(b - c > 0.0);
+            });
+            let n = flows.n as f64;
+            Mitigated {
+                option: option.to_string(),
+                mitigation: x,
+                mean_npsv: (benefits - costs) / n,
+                bcr: (costs > 0.0).then(|| benefits / costs),
+                p_positive: positive as f64 / n,
+            }
+        })
+        .collect()
+}
+
+/// What testing the fixed assumptions found.
+#[derive(Debug, Clone, Default)]
+pub struct FixedAssumptions {
+    /// Per option: the optimism-bias uplift, adoption multiplier, delay and discount rate at
+    /// which the mean NPSV reaches zero.
+    pub switching: Vec<SwitchingValue>,
+    /// Per option and share of [`MITIGATION_SWEEP`].
+    pub mitigation: Vec<Mitigated>,
+}
+
+/// Tests every option's fixed assumptions on the run's kept iterations.
+pub fn test(model: &Model, samples: &Samples) -> FixedAssumptions {
     let flows = flows(model, samples);
     let df = &model.discount_factors;
-    let mut found = Vec::new();
+    let mut found = FixedAssumptions::default();
     for (o, option) in model.options.iter().enumerate() {
         let Some(flows) = flows.get(o).filter(|f| f.n > 0) else {
             continue;
@@ -108,12 +179,20 @@ pub fn switching_values(model: &Model, samples: &Samples) -> Vec<SwitchingValue>
             base_npsv,
             kind: SwitchingKind::Fixed,
         };
-        let mean_uplift = flows.uplift.iter().sum::<f64>() / flows.n as f64;
-        found.push(row(OPTIMISM_BIAS, mean_uplift, uplift_switch(flows, df)));
-        found.push(row(ADOPTION, 1.0, multiplier_switch(flows, df)));
-        found.push(row(DELAY, 0.0, delay_switch(flows, df)));
+        let applied: f64 = (0..flows.n)
+            .map(|i| flows.applied(i, Change::default()))
+            .sum::<f64>()
+            / flows.n as f64;
         let rate = model.discounting().rate(1);
-        found.push(row(DISCOUNT_RATE, rate, rate_switch(flows, rate)));
+        found.switching.extend([
+            row(OPTIMISM_BIAS, applied, uplift_switch(flows, df)),
+            row(ADOPTION, 1.0, multiplier_switch(flows, df)),
+            row(DELAY, 0.0, delay_switch(flows, df)),
+            row(DISCOUNT_RATE, rate, rate_switch(flows, rate)),
+        ]);
+        found
+            .mitigation
+            .extend(mitigation_sweep(&option.id, flows, df));
     }
     found
 }
@@ -286,6 +365,7 @@ fn flows(model: &Model, samples: &Samples) -> Vec<Flows> {
             adoption: vec![0.0; n * years],
             capital: vec![0.0; n * years],
             uplift: vec![0.0; n],
+            mitigation: vec![0.0; n],
             running: vec![0.0; n],
         };
         for i in 0..n {
@@ -297,6 +377,7 @@ fn flows(model: &Model, samples: &Samples) -> Vec<Flows> {
                 flows.saving[at] = saving[(i * options + o) * years + y];
             }
             flows.uplift[i] = inputs[option.optimism_bias];
+            flows.mitigation[i] = inputs[option.optimism_bias_mitigation];
             flows.running[i] = inputs[option.running];
         }
         all.push(flows);

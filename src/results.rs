@@ -29,14 +29,18 @@ pub fn run(model: &Model, config: &RunConfig) -> Result<Results> {
     let outcome = engine::run(model, config)?;
     let tornadoes = crate::sensitivity::tornadoes(model, &outcome);
     let mut switching = crate::sensitivity::switching_values(model, &config.cancel)?;
-    if let Some(samples) = outcome.samples.as_ref() {
-        switching.extend(crate::fixed::switching_values(model, samples));
-    }
+    let fixed = outcome
+        .samples
+        .as_ref()
+        .map(|samples| crate::fixed::test(model, samples))
+        .unwrap_or_default();
+    switching.extend(fixed.switching);
     Ok(Results {
         model: model.clone(),
         outcome,
         tornadoes,
         switching,
+        mitigation: fixed.mitigation,
         elapsed: started.elapsed(),
     })
 }
@@ -48,6 +52,7 @@ pub struct Results {
     outcome: Outcome,
     tornadoes: Vec<Tornado>,
     switching: Vec<SwitchingValue>,
+    mitigation: Vec<crate::fixed::Mitigated>,
     elapsed: Duration,
 }
 
@@ -254,6 +259,12 @@ impl Results {
     /// Switching values of every option and uncertain input.
     pub fn switching_values(&self) -> &[SwitchingValue] {
         &self.switching
+    }
+
+    /// Each option's mean NPSV, BCR and chance of a positive NPSV with 0, 25, 50, 75 and 100 %
+    /// of its optimism-bias uplift mitigated (docs/method.md §6).
+    pub fn mitigation_sweep(&self) -> &[crate::fixed::Mitigated] {
+        &self.mitigation
     }
 
     /// The per-iteration values kept by the run, if any.

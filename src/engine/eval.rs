@@ -475,7 +475,7 @@ fn appraise(
     put: &mut impl FnMut(usize, f64),
 ) {
     let option = &model.options[o];
-    let optimism_bias = inputs[option.optimism_bias];
+    let optimism_bias = option.applied_uplift(inputs);
     let running = inputs[option.running];
     let mut pv = PresentValues::default();
     scratch.reach.fill(0.0);

@@ -326,6 +326,7 @@ fn switching_section(r: &Results) -> String {
         out.push('\n');
     }
     out.push_str(&super::fixed_md::section(r));
+    out.push_str(&super::fixed_md::mitigation_section(r));
     out
 }
 

@@ -11,7 +11,7 @@ use crate::params::Unit;
 use crate::results::Results;
 use crate::sensitivity::{Kind as SwitchingKind, SwitchingValue};
 use crate::table::markdown::render as render_table;
-use crate::table::{Cell, Table};
+use crate::table::{Cell, Kind, Table};
 
 /// The section, or nothing without options.
 pub fn section(r: &Results) -> String {
@@ -30,7 +30,7 @@ pub fn section(r: &Results) -> String {
                 .map_or(0, |s| s.len().min(crate::fixed::FIXED_ITERATIONS)) as u64
         )
     );
-    out.push_str(&render_table(&table(r, &fixed)));
+    out.push_str(&render_table(&table(r)));
     out.push('\n');
     for option in r.model().options() {
         let rows: Vec<&SwitchingValue> = fixed
@@ -45,7 +45,13 @@ pub fn section(r: &Results) -> String {
     out
 }
 
-fn table(r: &Results, fixed: &[&SwitchingValue]) -> Table {
+/// The fixed assumptions' switching values, every option's.
+pub(super) fn table(r: &Results) -> Table {
+    let fixed: Vec<&SwitchingValue> = r
+        .switching_values()
+        .iter()
+        .filter(|s| s.kind == SwitchingKind::Fixed)
+        .collect();
     let mut table = Table::new(
         "Fixed assumptions under test",
         &[
@@ -76,6 +82,67 @@ fn table(r: &Results, fixed: &[&SwitchingValue]) -> Table {
                 None => Cell::text("none"),
             },
             Cell::Figure(s.base_npsv, money_kind(r)),
+        ]);
+    }
+    table
+}
+
+/// The optimism-bias sweep: what the mean NPSV, BCR and chance of a positive NPSV would be with
+/// each share of the uplift mitigated, and what the scenario mitigates and why.
+pub fn mitigation_section(r: &Results) -> String {
+    if r.mitigation_sweep().is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("### Optimism bias mitigated
+
+The Green Book lets the optimism-bias uplift fall as evidence shows its causes mitigated. Each option's figures with a share of its uplift mitigated (the uplift applied is the scenario's times one less that share), on the same iterations:\n\n");
+    out.push_str(&render_table(&mitigation_table(r)));
+    out.push('\n');
+    for option in r.model().options() {
+        let input = &r.model().inputs()[option.optimism_bias_mitigation];
+        let x = input.sampler.mean();
+        if x > 0.0 {
+            let why = input
+                .source
+                .as_deref()
+                .map_or(String::new(), |s| format!(" ({})", md(s)));
+            let _ = writeln!(
+                out,
+                "*{}* is appraised with {} of its uplift mitigated{why}.\n",
+                md(&option.name),
+                describe_value(Unit::Share, x)
+            );
+        }
+    }
+    out
+}
+
+/// The sweep as a table: option, share mitigated, uplift applied, expected NPSV, BCR, chance.
+pub(super) fn mitigation_table(r: &Results) -> Table {
+    let mut table = Table::new(
+        "Optimism bias mitigated",
+        &[
+            "Option",
+            "Share of the uplift mitigated",
+            "Uplift applied (mean)",
+            "Expected NPSV",
+            "BCR",
+            "P(NPSV > 0)",
+        ],
+    );
+    for row in r.mitigation_sweep() {
+        let Some(option) = r.model().options().iter().find(|o| o.id == row.option) else {
+            continue;
+        };
+        let uplift = r.model().inputs()[option.optimism_bias].sampler.mean();
+        table.push(vec![
+            Cell::text(&option.name),
+            Cell::Figure(row.mitigation, Kind::Input(Unit::Share)),
+            Cell::Figure(uplift * (1.0 - row.mitigation), Kind::Input(Unit::Share)),
+            Cell::Figure(row.mean_npsv, money_kind(r)),
+            row.bcr
+                .map_or(Cell::Empty, |b| Cell::Figure(b, Kind::Ratio)),
+            Cell::Figure(row.p_positive, Kind::Chance),
         ]);
     }
     table

@@ -70,6 +70,9 @@ fn sheets(r: &Results, tables: &Tables) -> std::result::Result<Vec<u8>, XlsxErro
         crate::table::sheet::write(ws, 0, table, &formats)?;
         finish(ws)?;
     }
+    if !r.mitigation_sweep().is_empty() {
+        fixed_sheet(book.add_worksheet(), r, &formats)?;
+    }
     assumptions_sheet(book.add_worksheet(), r, &formats)?;
     method_sheet(book.add_worksheet(), r, &formats)?;
     book.save_to_buffer()
@@ -170,6 +173,19 @@ fn payback_row(option: &str, payback: &crate::appraisal::Payback) -> Vec<Cell> {
         year(payback.p90, "after the period"),
         Cell::Figure(payback.share, Kind::Chance),
     ]
+}
+
+/// The Fixed assumptions sheet: the case's tables of the fixed assumptions' switching values
+/// and of the optimism-bias sweep.
+fn fixed_sheet(
+    ws: &mut Worksheet,
+    r: &Results,
+    formats: &Formats,
+) -> std::result::Result<(), XlsxError> {
+    ws.set_name("Fixed assumptions")?;
+    let after = sheet::write(ws, 0, &super::fixed_md::table(r), formats)?;
+    titled(ws, after, &super::fixed_md::mitigation_table(r), formats)?;
+    finish(ws)
 }
 
 /// The Assumptions sheet: the register, exactly as `seams assumptions` writes it, which

@@ -242,6 +242,9 @@ pub struct OptionSpec {
     pub capital: Vec<InputId>,
     pub running: InputId,
     pub optimism_bias: InputId,
+    /// The share x of the uplift that evidence shows mitigated: the uplift applied is
+    /// ob × (1 − x) (docs/method.md §3a).
+    pub optimism_bias_mitigation: InputId,
     pub effects: Vec<Effect>,
     /// Benefits the model does not value (trust, wellbeing): listed beside the figures, never
     /// added to them.
@@ -266,9 +269,19 @@ impl OptionSpec {
     /// its effects.
     pub fn inputs(&self) -> Vec<InputId> {
         let mut ids: Vec<InputId> = self.adoption.iter().chain(&self.capital).copied().collect();
-        ids.extend([self.running, self.optimism_bias]);
+        ids.extend([
+            self.running,
+            self.optimism_bias,
+            self.optimism_bias_mitigation,
+        ]);
         ids.extend(self.effects.iter().map(|e| e.value));
         ids
+    }
+
+    /// The optimism-bias uplift applied in an iteration: the drawn uplift less the share
+    /// mitigated.
+    pub fn applied_uplift(&self, inputs: &[f64]) -> f64 {
+        inputs[self.optimism_bias] * (1.0 - inputs[self.optimism_bias_mitigation])
     }
 
     /// The input giving adoption in appraisal year `year`, or `None` before `live`.

@@ -72,6 +72,16 @@ impl Loader<'_> {
         );
         let adoption = self.adoption(&prefix, raw.adoption.as_ref(), years.saturating_sub(live));
         let optimism_bias = self.optimism_bias(&prefix, raw.optimism_bias.as_ref());
+        let mitigation = self.input(
+            &format!("{prefix}.optimism_bias_mitigation"),
+            raw.optimism_bias_mitigation.as_ref(),
+            InputKind::new(
+                Unit::Share,
+                Domain::SHARE,
+                "share of the optimism-bias uplift mitigated",
+            ),
+            Some(0.0),
+        );
         let effects = raw
             .effect
             .iter()
@@ -91,6 +101,7 @@ impl Loader<'_> {
             capital: capital?,
             running: running?,
             optimism_bias: optimism_bias?,
+            optimism_bias_mitigation: mitigation?,
             effects,
             non_monetised: raw.non_monetised.clone(),
             funder: self.funder(&prefix, &raw, departments),

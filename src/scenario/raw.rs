@@ -133,6 +133,7 @@ pub(super) struct RawOption {
     pub(super) running: Option<Spanned<Value>>,
     pub(super) adoption: Option<Spanned<Vec<Spanned<Value>>>>,
     pub(super) optimism_bias: Option<Spanned<Value>>,
+    pub(super) optimism_bias_mitigation: Option<Spanned<Value>>,
     #[serde(default)]
     pub(super) non_monetised: Vec<String>,
     pub(super) funded_by: Option<Spanned<String>>,

@@ -159,7 +159,8 @@ fn the_registered_tables_are_the_csv_files_and_the_workbook_sheets() {
             data.file
         );
     }
-    // The workbook: the Summary, each registered sheet in order, the register, the method.
+    // The workbook: the Summary, each registered sheet in order, the fixed assumptions (the
+    // fixture has options), the register, the method.
     let file = std::fs::File::open(out.join("economic-case.xlsx")).unwrap();
     let mut zip = zip::ZipArchive::new(file).unwrap();
     let mut workbook = String::new();
@@ -172,7 +173,7 @@ fn the_registered_tables_are_the_csv_files_and_the_workbook_sheets() {
         .collect();
     let expected: Vec<String> = std::iter::once("Summary")
         .chain(seams::export::DATA_TABLES.iter().filter_map(|t| t.sheet))
-        .chain(["Assumptions", "Method"])
+        .chain(["Fixed assumptions", "Assumptions", "Method"])
         .map(String::from)
         .collect();
     assert_eq!(names, expected);

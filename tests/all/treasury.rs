@@ -555,3 +555,56 @@ fn fixed_assumptions_switch_where_the_hand_worked_npsv_reaches_zero() {
         1e-9,
     );
 }
+
+#[test]
+fn mitigating_optimism_bias_scales_the_uplift_and_the_sweep_follows_it_by_hand() {
+    // Half the 24 % uplift mitigated: capital × 1.12.
+    let benefits = 8.0 * (0.5 * 1100.0 * DF[1] + 1210.0 * DF[2]);
+    let capital = 1000.0 + 500.0 * DF[1];
+    let running = 200.0 * (DF[1] + DF[2]);
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_scenario_text(
+        dir.path(),
+        &fixture_text("fixed-option.toml"),
+        &["--set", "options.joined.optimism_bias_mitigation=50%"],
+    );
+    assert_relative(
+        "NPSV",
+        mean(&out, "npsv"),
+        benefits - capital * 1.12 - running,
+        1e-9,
+    );
+    assert_relative(
+        "the uplift's PV",
+        mean(&out, "pv_optimism_bias"),
+        capital * 0.12,
+        1e-9,
+    );
+    // The sweep sets the share mitigated itself, whatever the scenario gives.
+    let model = seams::Source::read(fixture("fixed-option.toml"))
+        .and_then(|s| s.model(&[]))
+        .unwrap();
+    let results = seams::run(&model, &seams::RunConfig::default()).unwrap();
+    let sweep = results.mitigation_sweep();
+    assert_eq!(sweep.len(), 5);
+    for row in sweep {
+        let costs = capital * (1.0 + 0.24 * (1.0 - row.mitigation)) + running;
+        assert_relative("mean NPSV", row.mean_npsv, benefits - costs, 1e-9);
+        assert_relative("BCR", row.bcr.unwrap(), benefits / costs, 1e-9);
+        assert_eq!(row.p_positive, 1.0);
+    }
+    // A share outside 0–100 % is refused, naming the key.
+    let output = run_in(
+        dir.path(),
+        &[
+            "run",
+            fixture("fixed-option.toml").to_str().unwrap(),
+            "--set",
+            "options.joined.optimism_bias_mitigation=150%",
+            "-o",
+            dir.path().join("refused").to_str().unwrap(),
+        ],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("options.joined.optimism_bias_mitigation"));
+}

@@ -9,7 +9,7 @@ use calamine::{Data, Reader, Xlsx};
 
 use super::common::*;
 
-const SHEETS: [&str; 9] = [
+const SHEETS: [&str; 10] = [
     "Summary",
     "Options",
     "By year",
@@ -17,6 +17,7 @@ const SHEETS: [&str; 9] = [
     "Transactions",
     "Sensitivity",
     "Switching values",
+    "Fixed assumptions",
     "Assumptions",
     "Method",
 ];
