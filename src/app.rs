@@ -423,6 +423,10 @@ pub fn check(scenario: &Path, overrides: &[Override]) -> Result<String> {
             o.by, o.key, o.to, o.from
         );
     }
+    for case in model.cases() {
+        let set: Vec<String> = case.set.iter().map(|(k, d)| format!("{k} = {d}")).collect();
+        let _ = writeln!(out, "case \"{}\": {}", case.name, set.join("; "));
+    }
     Ok(out)
 }
 

@@ -50,6 +50,7 @@ pub mod error;
 pub mod export;
 pub mod fixed;
 pub mod format;
+pub mod named_cases;
 pub mod outputs;
 pub mod params;
 pub mod register;

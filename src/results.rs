@@ -35,12 +35,14 @@ pub fn run(model: &Model, config: &RunConfig) -> Result<Results> {
         .map(|samples| crate::fixed::test(model, samples))
         .unwrap_or_default();
     switching.extend(fixed.switching);
+    let cases = crate::named_cases::run(model, config, outcome.iterations)?;
     Ok(Results {
         model: model.clone(),
         outcome,
         tornadoes,
         switching,
         mitigation: fixed.mitigation,
+        cases,
         elapsed: started.elapsed(),
     })
 }
@@ -53,6 +55,7 @@ pub struct Results {
     tornadoes: Vec<Tornado>,
     switching: Vec<SwitchingValue>,
     mitigation: Vec<crate::fixed::Mitigated>,
+    cases: Vec<crate::named_cases::CaseFigures>,
     elapsed: Duration,
 }
 
@@ -265,6 +268,30 @@ impl Results {
     /// of its optimism-bias uplift mitigated (docs/method.md §6).
     pub fn mitigation_sweep(&self) -> &[crate::fixed::Mitigated] {
         &self.mitigation
+    }
+
+    /// The central case in the form of a named case's figures, to stand beside them.
+    pub fn central_case(&self) -> crate::named_cases::CaseFigures {
+        crate::named_cases::CaseFigures {
+            name: "central".into(),
+            description: None,
+            set: Vec::new(),
+            cost: self.cost(Scope::Total, Component::Disjointed, Bearer::All),
+            options: (0..self.model.options().len())
+                .filter_map(|o| {
+                    Some(crate::named_cases::OptionFigures {
+                        id: self.model.options()[o].id.clone(),
+                        npsv: self.appraisal(o, Metric::Npsv)?,
+                        bcr_expected: self.bcr_expected(o),
+                    })
+                })
+                .collect(),
+        }
+    }
+
+    /// The scenario's named cases, run on the same random numbers.
+    pub fn cases(&self) -> &[crate::named_cases::CaseFigures] {
+        &self.cases
     }
 
     /// The per-iteration values kept by the run, if any.

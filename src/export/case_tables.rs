@@ -137,3 +137,61 @@ pub fn overrides_table(r: &Results) -> Table {
     }
     table
 }
+
+/// The metric of the annual cost of disjointedness in `cases.csv`.
+pub const CASE_COST: &str = "annual_cost_disjointed";
+
+/// `cases.csv`: the central case and each named case — every option's NPSV (mean, P10, P90),
+/// BCR (the ratio of expected PVs) and P(NPSV > 0), and the annual cost of disjointedness
+/// (option `bau`); `None` when the scenario names no case.
+pub fn cases_csv(r: &Results) -> Option<Table> {
+    if r.cases().is_empty() {
+        return None;
+    }
+    let mut table = Table::new(
+        "Other cases",
+        &["case", "option", "metric", "mean", "p10", "p90"],
+    );
+    table.text_columns = vec![0, 1, 2];
+    let money = money_kind(r);
+    let mut push = |case: &str, option: &str, metric: &str, cells: Vec<Cell>| {
+        let mut row = vec![Cell::key(case), Cell::key(option), Cell::key(metric)];
+        row.extend(cells);
+        table.push(row);
+    };
+    let range = |s: &crate::outputs::Stats| {
+        vec![
+            Cell::Figure(s.mean, money),
+            Cell::Figure(s.p10, money),
+            Cell::Figure(s.p90, money),
+        ]
+    };
+    let only = |x: Option<f64>, kind: Kind| {
+        vec![
+            x.map_or(Cell::Empty, |x| Cell::Figure(x, kind)),
+            Cell::Empty,
+            Cell::Empty,
+        ]
+    };
+    let central = r.central_case();
+    for case in std::iter::once(&central).chain(r.cases()) {
+        push(&case.name, "bau", CASE_COST, range(&case.cost));
+        for option in &case.options {
+            push(&case.name, &option.id, "npsv", range(&option.npsv));
+            push(
+                &case.name,
+                &option.id,
+                "bcr_expected",
+                only(option.bcr_expected, Kind::Ratio),
+            );
+            let chance = Some(option.npsv.p_positive);
+            push(
+                &case.name,
+                &option.id,
+                "p_positive",
+                only(chance, Kind::Chance),
+            );
+        }
+    }
+    Some(table)
+}

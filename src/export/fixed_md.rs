@@ -87,6 +87,85 @@ pub(super) fn table(r: &Results) -> Table {
     table
 }
 
+/// "Other cases": each named case beside the central one — the annual cost of disjointedness
+/// and each option's expected NPSV, BCR and chance of a positive NPSV — and what each sets.
+pub fn cases_section(r: &Results) -> String {
+    if r.cases().is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("### Other cases\n\nThe scenario's named cases, each the scenario with the inputs listed below set, run on the same random numbers as the central case:\n\n");
+    out.push_str(&render_table(&cases_table(r)));
+    out.push('\n');
+    for case in r.cases() {
+        let set: Vec<String> = case
+            .set
+            .iter()
+            .map(|(k, d)| format!("{} = `{}`", md(&r.model().label(k)), d.replace('`', "'")))
+            .collect();
+        let about = case
+            .description
+            .as_deref()
+            .map_or(String::new(), |d| format!(" {}", md(d)));
+        let _ = writeln!(
+            out,
+            "- *{}*:{about} It sets {}.",
+            md(&case.name),
+            set.join("; ")
+        );
+    }
+    out.push('\n');
+    out
+}
+
+/// The named cases beside the central one, as a table.
+pub(super) fn cases_table(r: &Results) -> Table {
+    let mut table = Table::new(
+        "Other cases",
+        &[
+            "Case",
+            "Annual cost of disjointedness",
+            "Option",
+            "Expected NPSV",
+            "BCR",
+            "P(NPSV > 0)",
+        ],
+    );
+    table.text_columns = vec![0, 2];
+    let money = money_kind(r);
+    let name_of = |id: &str| {
+        r.model()
+            .options()
+            .iter()
+            .find(|o| o.id == id)
+            .map_or(id.to_string(), |o| o.name.clone())
+    };
+    let central = r.central_case();
+    for case in std::iter::once(&central).chain(r.cases()) {
+        for (k, option) in case.options.iter().enumerate() {
+            let first = k == 0;
+            table.push(vec![
+                if first {
+                    Cell::text(&case.name)
+                } else {
+                    Cell::text("")
+                },
+                if first {
+                    Cell::range(&case.cost, money)
+                } else {
+                    Cell::text("")
+                },
+                Cell::Text(name_of(&option.id)),
+                Cell::range(&option.npsv, money),
+                option
+                    .bcr_expected
+                    .map_or(Cell::Empty, |b| Cell::Figure(b, Kind::Ratio)),
+                Cell::Figure(option.npsv.p_positive, Kind::Chance),
+            ]);
+        }
+    }
+    table
+}
+
 /// The optimism-bias sweep: what the mean NPSV, BCR and chance of a positive NPSV would be with
 /// each share of the uplift mitigated, and what the scenario mitigates and why.
 pub fn mitigation_section(r: &Results) -> String {

@@ -20,7 +20,7 @@ pub struct DataTable {
 }
 
 /// Every CSV table of a run, in the order the workbook's sheets follow.
-pub const DATA_TABLES: [DataTable; 7] = [
+pub const DATA_TABLES: [DataTable; 8] = [
     DataTable {
         file: "summary.csv",
         sheet: None,
@@ -55,6 +55,11 @@ pub const DATA_TABLES: [DataTable; 7] = [
         file: "switching.csv",
         sheet: Some("Switching values"),
         build: switching,
+    },
+    DataTable {
+        file: "cases.csv",
+        sheet: Some("Other cases"),
+        build: super::case_tables::cases_csv,
     },
 ];
 

@@ -80,6 +80,7 @@ impl Loader<'_> {
             overrides: Vec::new(),
             correlations,
             copula,
+            cases: Vec::new(),
         })
     }
 

@@ -10,6 +10,7 @@
 //! key, problem and fix, and the engine only ever sees valid inputs.
 
 mod build;
+mod cases;
 mod channels;
 pub use channels::share_of;
 pub mod correlation;
@@ -419,6 +420,19 @@ pub struct Model {
     /// Rank correlations between inputs, and the copula that realises them.
     pub(crate) correlations: Vec<correlation::Correlation>,
     pub(crate) copula: Option<correlation::Copula>,
+    /// The scenario's named cases, each a model of its own on the same random streams.
+    pub(crate) cases: Vec<NamedCase>,
+}
+
+/// A `[[case]]` of the scenario: "pessimistic", "slow adoption"… run beside the central case.
+#[derive(Debug, Clone)]
+pub struct NamedCase {
+    pub name: String,
+    pub description: Option<String>,
+    /// The inputs it sets, (key, distribution), as written.
+    pub set: Vec<(String, String)>,
+    /// The scenario with those inputs set (and the run's own overrides).
+    pub model: Model,
 }
 
 impl Model {
@@ -429,6 +443,11 @@ impl Model {
             options: Vec::new(),
             ..self.clone()
         }
+    }
+
+    /// The scenario's named cases, in the order written.
+    pub fn cases(&self) -> &[NamedCase] {
+        &self.cases
     }
 
     /// The scenario file it was read from (or the origin given for text).

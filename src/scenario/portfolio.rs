@@ -253,6 +253,8 @@ fn load_part(
     let mut left_out: Vec<_> = std::mem::take(&mut raw.options).into_iter().collect();
     left_out.sort_by_key(|(_, o)| o.span().start);
     raw.discounting = None;
+    // A scenario's named cases are its own: a portfolio's cases would be the portfolio's.
+    raw.case.clear();
     raw.correlation.retain(|c| {
         !c.get_ref()
             .inputs

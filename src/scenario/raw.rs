@@ -23,6 +23,19 @@ pub(super) struct RawScenario {
     pub(super) discounting: Option<RawDiscounting>,
     #[serde(default)]
     pub(super) correlation: Vec<Spanned<RawCorrelation>>,
+    /// Named cases beside the central one (docs/method.md §6).
+    #[serde(default)]
+    pub(super) case: Vec<Spanned<RawCase>>,
+}
+
+/// A `[[case]]` table: a name, what it stands for, and the inputs it sets.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawCase {
+    pub(super) name: String,
+    pub(super) description: Option<String>,
+    #[serde(default)]
+    pub(super) set: BTreeMap<String, Spanned<Value>>,
 }
 
 /// A portfolio file (docs/method.md §6a): its settings and scenario files, the inputs shared by

@@ -92,8 +92,32 @@ impl Source {
             model.sha256 = self.main.sha256.clone();
             return Ok(model);
         }
-        let raw: raw::RawScenario =
+        let mut raw: raw::RawScenario =
             toml::from_str(text).map_err(|e| raw::toml_error(text, &origin, &e))?;
+        let cases = std::mem::take(&mut raw.case);
+        let mut model = self.scenario_model(raw, overrides)?;
+        model.cases = super::cases::build(self, &origin, cases, overrides)?;
+        Ok(model)
+    }
+
+    /// The scenario with `overrides` applied, its named cases left aside: the model of a case.
+    pub(super) fn model_without_cases(&self, overrides: &[Override]) -> Result<Model> {
+        let origin = self.path.display().to_string();
+        let text = &self.main.text;
+        let mut raw: raw::RawScenario =
+            toml::from_str(text).map_err(|e| raw::toml_error(text, &origin, &e))?;
+        raw.case.clear();
+        self.scenario_model(raw, overrides)
+    }
+
+    /// The scenario read from `raw` with `overrides` applied, its named cases left aside.
+    pub(super) fn scenario_model(
+        &self,
+        raw: raw::RawScenario,
+        overrides: &[Override],
+    ) -> Result<Model> {
+        let origin = self.path.display().to_string();
+        let text = &self.main.text;
         let mut loader = inputs::Loader::new(text, &origin, overrides)?;
         let model = loader.build(raw);
         let mut model = loader.finish_with(model, "loading the scenario")?;

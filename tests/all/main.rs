@@ -7,6 +7,7 @@ mod appraisal;
 mod architecture;
 mod bad_input;
 mod browser;
+mod cases;
 mod channels;
 mod charts;
 mod cli;

@@ -9,7 +9,7 @@ use calamine::{Data, Reader, Xlsx};
 
 use super::common::*;
 
-const SHEETS: [&str; 10] = [
+const SHEETS: [&str; 11] = [
     "Summary",
     "Options",
     "By year",
@@ -17,6 +17,7 @@ const SHEETS: [&str; 10] = [
     "Transactions",
     "Sensitivity",
     "Switching values",
+    "Other cases",
     "Fixed assumptions",
     "Assumptions",
     "Method",
@@ -70,7 +71,8 @@ fn number_formats(path: &Path, n: usize) -> HashMap<String, String> {
 }
 
 /// The CSV columns that hold names and keys; every other column holds figures.
-const TEXT_COLUMNS: [&str; 9] = [
+const TEXT_COLUMNS: [&str; 10] = [
+    "case",
     "kind",
     "option",
     "department",
@@ -127,6 +129,7 @@ fn every_sheet_holds_the_csv_figures_as_numbers_with_money_formats() {
         ("Transactions", "transactions.csv", 5),
         ("Sensitivity", "sensitivity.csv", 6),
         ("Switching values", "switching.csv", 7),
+        ("Other cases", "cases.csv", 8),
     ];
     for (sheet, csv, n) in tables {
         let range = book.worksheet_range(sheet).unwrap();

@@ -1,0 +1,134 @@
+//! Named cases (MODEL §3a): a `[[case]]` runs on the central case's random numbers, so its
+//! figures are those of a run with the same `--set` overrides, figure for figure; a case that
+//! names a key no input has is refused before anything runs.
+
+use super::common::*;
+
+const CASE: &str = r#"
+[[case]]
+name = "slow"
+description = "Fewer journeys and a smaller effect."
+[case.set]
+"journeys.per_year" = "800"
+"departments.one.repetition_rate" = "pert(20%, 30%, 40%)"
+"#;
+
+#[test]
+fn a_named_case_is_a_run_with_the_same_overrides_figure_for_figure() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = fixture_text("small.toml") + CASE;
+    let out = run_scenario_text(dir.path(), &text, &["--no-charts"]);
+    let cases = read_csv(&out.join("cases.csv"));
+    let separate = run_named(
+        dir.path(),
+        &dir.path().join("scenario.toml"),
+        "separate",
+        &[
+            "--no-charts",
+            "--set",
+            "journeys.per_year=800",
+            "--set",
+            "departments.one.repetition_rate=pert(20%, 30%, 40%)",
+        ],
+    );
+    let appraisal = read_csv(&separate.join("appraisal.csv"));
+    let mut compared = 0;
+    for row in cases
+        .iter()
+        .filter(|r| r["case"] == "slow" && r["option"] != "bau")
+    {
+        let metric = row["metric"].as_str();
+        let (source, column) = match metric {
+            "p_positive" => ("npsv", "p_positive"),
+            other => (other, "mean"),
+        };
+        let want = super::common::row(
+            &appraisal,
+            &[("option", &row["option"]), ("metric", source)],
+        );
+        assert_eq!(row["mean"], want[column], "{} {metric}", row["option"]);
+        if metric == "npsv" {
+            assert_eq!(row["p10"], want["p10"]);
+            assert_eq!(row["p90"], want["p90"]);
+        }
+        compared += 1;
+    }
+    assert!(
+        compared >= 3,
+        "an option's npsv, bcr_expected and p_positive"
+    );
+    let summary = read_csv(&separate.join("summary.csv"));
+    let cost = super::common::row(
+        &summary,
+        &[
+            ("department", "total"),
+            ("component", "disjointed"),
+            ("bearer", "all"),
+        ],
+    );
+    let slow_cost = cases
+        .iter()
+        .find(|r| r["case"] == "slow" && r["option"] == "bau")
+        .unwrap();
+    assert_eq!(slow_cost["mean"], cost["mean"]);
+    // The central rows are the run's own figures.
+    let central = read_csv(&out.join("appraisal.csv"));
+    let npsv = cases
+        .iter()
+        .find(|r| r["case"] == "central" && r["metric"] == "npsv")
+        .unwrap();
+    let own = super::common::row(&central, &[("option", &npsv["option"]), ("metric", "npsv")]);
+    assert_eq!(npsv["mean"], own["mean"]);
+    // The case and the workbook show them.
+    let case = std::fs::read_to_string(out.join("economic-case.md")).unwrap();
+    assert!(
+        case.contains("### Other cases") && case.contains("| slow |"),
+        "{case}"
+    );
+}
+
+#[test]
+fn a_case_naming_a_key_no_input_has_is_refused_before_anything_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = fixture_text("small.toml") + &CASE.replace("journeys.per_year", "journeys.per_yeer");
+    std::fs::write(dir.path().join("scenario.toml"), text).unwrap();
+    let output = run_scenario(
+        dir.path(),
+        &dir.path().join("scenario.toml"),
+        &dir.path().join("out"),
+        &[],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    let message = stderr(&output);
+    for part in [
+        "case \"slow\"",
+        "journeys.per_yeer",
+        "no input has this key",
+        "did you mean journeys.per_year?",
+    ] {
+        assert!(message.contains(part), "{part}: {message}");
+    }
+    assert!(!dir.path().join("out").exists());
+    // Two cases of one name are refused too.
+    let twice = fixture_text("small.toml") + CASE + CASE;
+    let refused = seams::Source::from_text(&twice, "twice.toml")
+        .model(&[])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        refused.contains("a case named `slow` comes earlier"),
+        "{refused}"
+    );
+}
+
+#[test]
+fn check_lists_each_case_and_what_it_sets() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("scenario.toml");
+    std::fs::write(&scenario, fixture_text("small.toml") + CASE).unwrap();
+    let output = run_in(dir.path(), &["check", scenario.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains(
+        "case \"slow\": departments.one.repetition_rate = pert(20%, 30%, 40%); journeys.per_year = 800"
+    ));
+}
