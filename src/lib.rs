@@ -43,6 +43,7 @@ pub mod app;
 pub mod appraisal;
 pub mod charts;
 pub mod compare;
+pub mod conditions;
 pub mod disk;
 pub mod dist;
 pub mod engine;

@@ -29,6 +29,11 @@ pub fn run(model: &Model, config: &RunConfig) -> Result<Results> {
     let outcome = engine::run(model, config)?;
     let tornadoes = crate::sensitivity::tornadoes(model, &outcome);
     let mut switching = crate::sensitivity::switching_values(model, &config.cancel)?;
+    let conditions = outcome
+        .samples
+        .as_ref()
+        .map(|samples| crate::conditions::conditions(model, samples))
+        .unwrap_or_default();
     let fixed = outcome
         .samples
         .as_ref()
@@ -43,6 +48,7 @@ pub fn run(model: &Model, config: &RunConfig) -> Result<Results> {
         switching,
         mitigation: fixed.mitigation,
         cases,
+        conditions,
         elapsed: started.elapsed(),
     })
 }
@@ -56,6 +62,7 @@ pub struct Results {
     switching: Vec<SwitchingValue>,
     mitigation: Vec<crate::fixed::Mitigated>,
     cases: Vec<crate::named_cases::CaseFigures>,
+    conditions: Vec<crate::conditions::Condition>,
     elapsed: Duration,
 }
 
@@ -287,6 +294,12 @@ impl Results {
                 })
                 .collect(),
         }
+    }
+
+    /// What must be true: per option, the uncertain inputs that differ most where its NPSV is
+    /// below zero.
+    pub fn conditions(&self) -> &[crate::conditions::Condition] {
+        &self.conditions
     }
 
     /// The scenario's named cases, run on the same random numbers.

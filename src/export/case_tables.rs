@@ -195,3 +195,36 @@ pub fn cases_csv(r: &Results) -> Option<Table> {
     }
     Some(table)
 }
+
+/// `conditions.csv`: per option, each uncertain input whose median where NPSV < 0 is at least
+/// half an sd from its median over all iterations (written whenever there are options).
+pub fn conditions_csv(r: &Results) -> Option<Table> {
+    if r.model().options().is_empty() {
+        return None;
+    }
+    let mut table = Table::new(
+        "What must be true",
+        &[
+            "option",
+            "input",
+            "median_all",
+            "median_npsv_negative",
+            "shift_sd",
+        ],
+    );
+    table.text_columns = vec![0, 1];
+    for c in r.conditions() {
+        let unit = r
+            .model()
+            .input(&c.input)
+            .map_or(crate::params::Unit::Count, |i| i.unit);
+        table.push(vec![
+            Cell::key(&c.option),
+            Cell::key(&c.input),
+            Cell::Figure(c.median_all, Kind::Input(unit)),
+            Cell::Figure(c.median_npsv_negative, Kind::Input(unit)),
+            Cell::Figure(c.shift_sd, Kind::Ratio),
+        ]);
+    }
+    Some(table)
+}

@@ -328,6 +328,7 @@ fn switching_section(r: &Results) -> String {
     out.push_str(&super::fixed_md::section(r));
     out.push_str(&super::fixed_md::mitigation_section(r));
     out.push_str(&super::fixed_md::cases_section(r));
+    out.push_str(&super::fixed_md::conditions_section(r));
     out
 }
 

@@ -166,6 +166,74 @@ pub(super) fn cases_table(r: &Results) -> Table {
     table
 }
 
+/// "What must be true": per option, in words, where the inputs sit in the iterations where it
+/// loses value (the three that differ most).
+pub fn conditions_section(r: &Results) -> String {
+    let mut lines = Vec::new();
+    for option in r.model().options() {
+        let rows: Vec<String> = r
+            .conditions()
+            .iter()
+            .filter(|c| c.option == option.id)
+            .take(3)
+            .map(|c| {
+                format!(
+                    "{} is at its P{:.0} (median {}, against {} over all iterations)",
+                    md(&mid_sentence(
+                        &r.model().label_within(&c.input, &option.name)
+                    )),
+                    (c.percentile * 100.0).clamp(1.0, 99.0),
+                    describe_value(input_unit(r, &c.input), c.median_npsv_negative),
+                    describe_value(input_unit(r, &c.input), c.median_all)
+                )
+            })
+            .collect();
+        let chance_negative = r
+            .model()
+            .options()
+            .iter()
+            .position(|o| o.id == option.id)
+            .and_then(|o| r.appraisal(o, crate::outputs::Metric::Npsv))
+            .map_or(0.0, |s| 1.0 - s.p_positive);
+        if !rows.is_empty() {
+            lines.push(format!(
+                "- Where *{}* loses value (NPSV below zero), {}.",
+                md(&option.name),
+                join(&rows, "and")
+            ));
+        } else if chance_negative > 0.0 {
+            lines.push(format!(
+                "- *{}* loses value in {} of iterations, with no input's median there half a standard deviation from its median over all: no single input's range decides it.",
+                md(&option.name),
+                crate::format::chance(chance_negative)
+            ));
+        }
+    }
+    if lines.is_empty() {
+        return String::new();
+    }
+    format!(
+        "### What must be true\n\nThe uncertain inputs whose median in the iterations where an option's NPSV is below zero lies at least half a standard deviation from their median over all iterations (every one is in `conditions.csv`):\n\n{}\n\n",
+        lines.join("\n")
+    )
+}
+
+fn input_unit(r: &Results, key: &str) -> Unit {
+    r.model().input(key).map_or(Unit::Count, |i| i.unit)
+}
+
+/// A label in the middle of a sentence: its first letter in lower case unless it is an
+/// acronym ("Journeys a year" → "journeys a year"; "APHA: …" stays).
+fn mid_sentence(label: &str) -> String {
+    let mut chars = label.chars();
+    match (chars.next(), chars.next()) {
+        (Some(first), Some(second)) if first.is_uppercase() && second.is_lowercase() => {
+            first.to_lowercase().chain(label.chars().skip(1)).collect()
+        }
+        _ => label.to_string(),
+    }
+}
+
 /// The optimism-bias sweep: what the mean NPSV, BCR and chance of a positive NPSV would be with
 /// each share of the uplift mitigated, and what the scenario mitigates and why.
 pub fn mitigation_section(r: &Results) -> String {

@@ -20,7 +20,7 @@ pub struct DataTable {
 }
 
 /// Every CSV table of a run, in the order the workbook's sheets follow.
-pub const DATA_TABLES: [DataTable; 8] = [
+pub const DATA_TABLES: [DataTable; 9] = [
     DataTable {
         file: "summary.csv",
         sheet: None,
@@ -55,6 +55,11 @@ pub const DATA_TABLES: [DataTable; 8] = [
         file: "switching.csv",
         sheet: Some("Switching values"),
         build: switching,
+    },
+    DataTable {
+        file: "conditions.csv",
+        sheet: Some("What must be true"),
+        build: super::case_tables::conditions_csv,
     },
     DataTable {
         file: "cases.csv",

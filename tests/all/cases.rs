@@ -132,3 +132,70 @@ fn check_lists_each_case_and_what_it_sets() {
         "case \"slow\": departments.one.repetition_rate = pert(20%, 30%, 40%); journeys.per_year = 800"
     ));
 }
+
+#[test]
+fn what_must_be_true_is_where_the_inputs_sit_when_an_option_loses_value() {
+    use seams::outputs::Metric;
+    // Recomputed from the kept iterations by hand: each listed input's medians (the lower
+    // middle) and its shift in sds, every listed shift at least 0.5, none missed.
+    let scenario =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/border-exports.toml");
+    let model = seams::Source::read(scenario)
+        .and_then(|s| s.model(&[]))
+        .unwrap();
+    let config = seams::RunConfig {
+        iterations: Some(20_000),
+        seed: Some(5),
+        ..seams::RunConfig::default()
+    };
+    let results = seams::run(&model, &config).unwrap();
+    let samples = results.samples().unwrap();
+    let layout = seams::engine::Layout::new(&model);
+    // The status page loses value in about one iteration in a hundred.
+    let option = 1;
+    let npsv = samples
+        .output(layout.appraisal(option, Metric::Npsv))
+        .unwrap();
+    let negative: Vec<bool> = npsv.iter().map(|&x| x < 0.0).collect();
+    let some = negative.iter().filter(|&&n| n).count();
+    assert!(
+        some > 100 && some < npsv.len() - 100,
+        "both kinds of iteration: {some}"
+    );
+    let median = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[(v.len() - 1) / 2]
+    };
+    let mut listed = 0;
+    for (id, c) in samples.inputs() {
+        let values = samples.input_column(c);
+        let n = values.len() as f64;
+        let mean = values.iter().sum::<f64>() / n;
+        let sd = (values.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
+        let all = median(values.clone());
+        let subset = median(
+            values
+                .iter()
+                .zip(&negative)
+                .filter_map(|(&x, &neg)| neg.then_some(x))
+                .collect(),
+        );
+        let shift = (subset - all) / sd;
+        let key = &model.inputs()[id].key;
+        let row = results
+            .conditions()
+            .iter()
+            .find(|c| c.option == model.options()[option].id && &c.input == key);
+        match row {
+            Some(row) => {
+                assert!(shift.abs() >= 0.5, "{key}: {shift}");
+                assert_eq!(row.median_all, all);
+                assert_eq!(row.median_npsv_negative, subset);
+                assert!((row.shift_sd - shift).abs() < 1e-12, "{key}");
+                listed += 1;
+            }
+            None => assert!(shift.abs() < 0.5 || sd == 0.0, "{key} missed: {shift}"),
+        }
+    }
+    assert!(listed > 0, "the option's effect, at least, decides it");
+}
