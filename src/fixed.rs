@@ -157,13 +157,111 @@ pub struct FixedAssumptions {
     pub switching: Vec<SwitchingValue>,
     /// Per option and share of [`MITIGATION_SWEEP`].
     pub mitigation: Vec<Mitigated>,
+    /// Per option, for the chart.
+    pub curves: Vec<Curves>,
+}
+
+/// An option's mean NPSV across each fixed assumption's range, for the chart: per assumption
+/// (uplift, adoption multiplier, years late, discount rate) the (value, mean NPSV) points and
+/// the value as written.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Curves {
+    pub option: String,
+    pub points: [Vec<(f64, f64)>; 4],
+    pub current: [f64; 4],
+}
+
+/// Points per curve.
+const CURVE_POINTS: usize = 41;
+
+/// Each option's curves over common ranges: the uplift from 0 to twice the largest written,
+/// the adoption multiplier from 0 to 2, every whole year of delay the period allows, and a
+/// constant discount rate from 0 to 20 %.
+fn curves(model: &Model, flows: &[Flows]) -> Vec<Curves> {
+    let df = &model.discount_factors;
+    let mean_uplift = |f: &Flows| {
+        (0..f.n)
+            .map(|i| f.applied(i, Change::default()))
+            .sum::<f64>()
+            / f.n.max(1) as f64
+    };
+    let top = flows.iter().map(mean_uplift).fold(0.5f64, f64::max) * 2.0;
+    let grid = |high: f64| -> Vec<f64> {
+        (0..CURVE_POINTS)
+            .map(|k| high * k as f64 / (CURVE_POINTS - 1) as f64)
+            .collect()
+    };
+    let rate = model.discounting().rate(1);
+    model
+        .options
+        .iter()
+        .zip(flows)
+        .filter(|(_, f)| f.n > 0)
+        .map(|(option, flows)| {
+            let uplift = mean_uplift(flows);
+            let at = |change: Change| flows.mean_npsv(df, change);
+            let net = flows.mean_net_by_year();
+            let discounted = |r: f64| {
+                net.iter()
+                    .enumerate()
+                    .map(|(y, x)| x * (1.0 + r).powi(-(y as i32)))
+                    .sum::<f64>()
+            };
+            let late = flows.years.saturating_sub(flows.live);
+            Curves {
+                option: option.id.clone(),
+                points: [
+                    grid(top)
+                        .into_iter()
+                        .map(|u| {
+                            (
+                                u,
+                                at(Change {
+                                    uplift: Some(u),
+                                    ..Change::default()
+                                }),
+                            )
+                        })
+                        .collect(),
+                    grid(2.0)
+                        .into_iter()
+                        .map(|m| {
+                            (
+                                m,
+                                at(Change {
+                                    multiplier: Some(m),
+                                    ..Change::default()
+                                }),
+                            )
+                        })
+                        .collect(),
+                    (0..=late)
+                        .map(|d| {
+                            (
+                                d as f64,
+                                at(Change {
+                                    delay: d,
+                                    ..Change::default()
+                                }),
+                            )
+                        })
+                        .collect(),
+                    grid(0.2).into_iter().map(|r| (r, discounted(r))).collect(),
+                ],
+                current: [uplift, 1.0, 0.0, rate],
+            }
+        })
+        .collect()
 }
 
 /// Tests every option's fixed assumptions on the run's kept iterations.
 pub fn test(model: &Model, samples: &Samples) -> FixedAssumptions {
     let flows = flows(model, samples);
     let df = &model.discount_factors;
-    let mut found = FixedAssumptions::default();
+    let mut found = FixedAssumptions {
+        curves: curves(model, &flows),
+        ..FixedAssumptions::default()
+    };
     for (o, option) in model.options.iter().enumerate() {
         let Some(flows) = flows.get(o).filter(|f| f.n > 0) else {
             continue;

@@ -47,6 +47,7 @@ pub fn run(model: &Model, config: &RunConfig) -> Result<Results> {
         tornadoes,
         switching,
         mitigation: fixed.mitigation,
+        curves: fixed.curves,
         cases,
         conditions,
         elapsed: started.elapsed(),
@@ -61,6 +62,7 @@ pub struct Results {
     tornadoes: Vec<Tornado>,
     switching: Vec<SwitchingValue>,
     mitigation: Vec<crate::fixed::Mitigated>,
+    curves: Vec<crate::fixed::Curves>,
     cases: Vec<crate::named_cases::CaseFigures>,
     conditions: Vec<crate::conditions::Condition>,
     elapsed: Duration,
@@ -300,6 +302,11 @@ impl Results {
     /// below zero.
     pub fn conditions(&self) -> &[crate::conditions::Condition] {
         &self.conditions
+    }
+
+    /// Each option's mean NPSV across each fixed assumption's range.
+    pub fn fixed_curves(&self) -> &[crate::fixed::Curves] {
+        &self.curves
     }
 
     /// The scenario's named cases, run on the same random numbers.

@@ -7,6 +7,7 @@
 
 mod channel_chart;
 mod draw;
+mod fixed_chart;
 mod style;
 
 use plotters::coord::Shift;
@@ -27,6 +28,7 @@ pub const NPSV_CURVES: &str = "npsv-by-option";
 pub const OVER_TIME: &str = "benefits-over-time";
 pub const COSTS_BENEFITS: &str = "costs-and-benefits";
 pub const CHANNELS: &str = "contacts-and-cost-by-channel";
+pub const FIXED: &str = "fixed-assumptions";
 
 /// A P10–P90 range and a central value.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
@@ -82,6 +84,8 @@ pub struct ChartData {
     pub tornadoes: Vec<crate::sensitivity::Tornado>,
     /// Contacts and cost by channel, where the scenario has channels.
     pub channels: Option<ChannelChart>,
+    /// Each option's mean NPSV across each fixed assumption's range.
+    pub fixed: Vec<crate::fixed::Curves>,
 }
 
 /// Contacts and government cost a year by channel, over every department, in business as
@@ -147,6 +151,7 @@ impl ChartData {
             }
             .into(),
             channels: channel_chart(r),
+            fixed: r.fixed_curves().to_vec(),
             scenario: m.settings().name.clone(),
             price_base_year: m.settings().price_base_year,
             first_year: m.settings().first_year,
@@ -297,6 +302,7 @@ enum Chart {
     OverTime,
     CostsBenefits,
     Channels,
+    Fixed,
     Tornado(usize),
 }
 
@@ -308,6 +314,7 @@ impl Chart {
             Chart::OverTime => OVER_TIME.into(),
             Chart::CostsBenefits => COSTS_BENEFITS.into(),
             Chart::Channels => CHANNELS.into(),
+            Chart::Fixed => FIXED.into(),
             Chart::Tornado(i) => tornado_stem(&data.tornadoes[i].output),
         }
     }
@@ -326,6 +333,7 @@ impl Chart {
                 Some(channels) => channel_chart::draw(root, data, channels),
                 None => Ok(()),
             },
+            Chart::Fixed => fixed_chart::draw(root, data),
             Chart::Tornado(i) => draw::tornado(root, data, &data.tornadoes[i]),
         }?;
         root.present().map_err(style::err)
@@ -409,6 +417,9 @@ pub fn render_all(data: &ChartData) -> Result<Vec<Artefact>> {
     }
     if data.channels.is_some() {
         charts.push(Chart::Channels);
+    }
+    if !data.fixed.is_empty() {
+        charts.push(Chart::Fixed);
     }
     charts.extend((0..data.tornadoes.len()).map(Chart::Tornado));
     let mut files = Vec::new();

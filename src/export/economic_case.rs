@@ -44,7 +44,7 @@ pub fn render(r: &Results, charts: bool) -> String {
     if !r.model().options().is_empty() {
         out.push_str(&options_section(r, charts));
         out.push_str(&drivers_section(r, charts));
-        out.push_str(&switching_section(r));
+        out.push_str(&switching_section(r, charts));
     }
     out.push_str(&assumptions_section(r));
     out.push_str(&method_section(r));
@@ -295,7 +295,7 @@ fn drivers_section(r: &Results, charts: bool) -> String {
     out
 }
 
-fn switching_section(r: &Results) -> String {
+fn switching_section(r: &Results, charts: bool) -> String {
     let mut out = String::from("## Switching values\n\nA switching value is the value an input would have to take, with every other input held at its mean, for an option's net present social value to reach zero: the point at which the decision would change. A switching value inside the input's own 90% range (P5–P95) means the decision could turn on that input alone and deserves the most scrutiny.\n\n");
     let near: Vec<_> = r
         .switching_values()
@@ -326,6 +326,13 @@ fn switching_section(r: &Results) -> String {
         out.push('\n');
     }
     out.push_str(&super::fixed_md::section(r));
+    if !r.fixed_curves().is_empty() {
+        out.push_str(&chart(
+            charts,
+            crate::charts::FIXED,
+            "Line charts of each option's expected NPSV as the optimism-bias uplift, the adoption path, the years late and the discount rate move, the values as written marked",
+        ));
+    }
     out.push_str(&super::fixed_md::mitigation_section(r));
     out.push_str(&super::fixed_md::cases_section(r));
     out.push_str(&super::fixed_md::conditions_section(r));

@@ -593,6 +593,20 @@ fn mitigating_optimism_bias_scales_the_uplift_and_the_sweep_follows_it_by_hand()
         assert_relative("BCR", row.bcr.unwrap(), benefits / costs, 1e-9);
         assert_eq!(row.p_positive, 1.0);
     }
+    // The chart's curves: the uplift's is the straight line benefits − capital × (1 + u) −
+    // running, the value as written (24 %) marked; the discount rate's runs from 0 to 20 %.
+    let curves = &results.fixed_curves()[0];
+    assert_eq!(curves.current[0], 0.24);
+    for &(u, npsv) in &curves.points[0] {
+        assert_relative(
+            "uplift curve",
+            npsv,
+            benefits - capital * (1.0 + u) - running,
+            1e-9,
+        );
+    }
+    assert_eq!(curves.points[3].first().map(|p| p.0), Some(0.0));
+    assert!((curves.points[3].last().unwrap().0 - 0.2).abs() < 1e-12);
     // A share outside 0–100 % is refused, naming the key.
     let output = run_in(
         dir.path(),
