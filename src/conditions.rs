@@ -24,13 +24,34 @@ pub struct Condition {
     pub percentile: f64,
 }
 
+/// One kept input, summarised once for every option.
+struct Column {
+    id: usize,
+    values: Vec<f64>,
+    sorted: Vec<f64>,
+    median: f64,
+    sd: f64,
+}
+
 /// Every option's conditions, largest shift first within each option.
 pub fn conditions(model: &Model, samples: &Samples) -> Vec<Condition> {
     let layout = Layout::new(model);
-    let inputs: Vec<(usize, Vec<f64>)> = samples
+    let columns: Vec<Column> = samples
         .inputs()
         .into_iter()
-        .map(|(id, c)| (id, samples.input_column(c)))
+        .filter_map(|(id, c)| {
+            let values = samples.input_column(c);
+            let sd = sd(&values);
+            let mut sorted = values.clone();
+            let median = median(&mut sorted);
+            (sd > 0.0).then_some(Column {
+                id,
+                values,
+                sorted,
+                median,
+                sd,
+            })
+        })
         .collect();
     let mut found = Vec::new();
     for (o, option) in model.options().iter().enumerate() {
@@ -42,30 +63,28 @@ pub fn conditions(model: &Model, samples: &Samples) -> Vec<Condition> {
         if count == 0 || count == npsv.len() {
             continue;
         }
-        let mut rows: Vec<Condition> = inputs
+        let mut subset = Vec::with_capacity(count);
+        let mut rows: Vec<Condition> = columns
             .iter()
-            .filter_map(|(id, values)| {
-                let sd = sd(values);
-                if sd <= 0.0 {
-                    return None;
-                }
-                let mut all = values.clone();
-                let mut subset: Vec<f64> = values
-                    .iter()
-                    .zip(&negative)
-                    .filter_map(|(&x, &n)| n.then_some(x))
-                    .collect();
-                let median_all = median(&mut all);
-                let median_negative = median(&mut subset);
-                let shift = (median_negative - median_all) / sd;
-                let at_or_below = all.partition_point(|&x| x <= median_negative);
+            .filter_map(|column| {
+                subset.clear();
+                subset.extend(
+                    column
+                        .values
+                        .iter()
+                        .zip(&negative)
+                        .filter_map(|(&x, &n)| n.then_some(x)),
+                );
+                let median_negative = lower_middle(&mut subset);
+                let shift = (median_negative - column.median) / column.sd;
+                let at_or_below = column.sorted.partition_point(|&x| x <= median_negative);
                 (shift.abs() >= MIN_SHIFT).then(|| Condition {
                     option: option.id.clone(),
-                    input: model.inputs()[*id].key.clone(),
-                    median_all,
+                    input: model.inputs()[column.id].key.clone(),
+                    median_all: column.median,
                     median_npsv_negative: median_negative,
                     shift_sd: shift,
-                    percentile: at_or_below as f64 / all.len() as f64,
+                    percentile: at_or_below as f64 / column.sorted.len() as f64,
                 })
             })
             .collect();
@@ -73,6 +92,12 @@ pub fn conditions(model: &Model, samples: &Samples) -> Vec<Condition> {
         found.extend(rows);
     }
     found
+}
+
+/// The lower middle of `values` by selection, without sorting them all.
+fn lower_middle(values: &mut [f64]) -> f64 {
+    let k = (values.len() - 1) / 2;
+    *values.select_nth_unstable_by(k, f64::total_cmp).1
 }
 
 /// The median of `values`, which are sorted in place (the lower middle of an even count).
@@ -99,6 +124,8 @@ mod tests {
     fn medians_and_spreads_by_hand() {
         assert_eq!(median(&mut [3.0, 1.0, 2.0]), 2.0);
         assert_eq!(median(&mut [4.0, 1.0, 3.0, 2.0]), 2.0);
+        assert_eq!(lower_middle(&mut [4.0, 1.0, 3.0, 2.0]), 2.0);
+        assert_eq!(lower_middle(&mut [5.0, 1.0, 3.0]), 3.0);
         assert!((sd(&[1.0, 2.0, 3.0, 4.0]) - (5.0f64 / 3.0).sqrt()).abs() < 1e-15);
     }
 }

@@ -13,6 +13,7 @@ use crate::engine::Samples;
 use crate::outputs::YearlyMetric;
 use crate::scenario::Model;
 use crate::sensitivity::{Kind as SwitchingKind, SwitchingValue};
+use rayon::prelude::*;
 
 /// The most iterations the fixed assumptions are evaluated on (the run's first).
 pub const FIXED_ITERATIONS: usize = 20_000;
@@ -172,7 +173,31 @@ pub struct Curves {
 }
 
 /// Points per curve.
-const CURVE_POINTS: usize = 41;
+const CURVE_POINTS: usize = 21;
+
+/// A common uplift `u` in place of the drawn ones.
+fn with_uplift(u: f64) -> Change {
+    Change {
+        uplift: Some(u),
+        ..Change::default()
+    }
+}
+
+/// The adoption path times `m`, each year capped at 1.
+fn with_multiplier(m: f64) -> Change {
+    Change {
+        multiplier: Some(m),
+        ..Change::default()
+    }
+}
+
+/// The option `d` whole years late.
+fn with_delay(d: usize) -> Change {
+    Change {
+        delay: d,
+        ..Change::default()
+    }
+}
 
 /// Each option's curves over common ranges: the uplift from 0 to twice the largest written,
 /// the adoption multiplier from 0 to 2, every whole year of delay the period allows, and a
@@ -211,40 +236,21 @@ fn curves(model: &Model, flows: &[Flows]) -> Vec<Curves> {
             Curves {
                 option: option.id.clone(),
                 points: [
-                    grid(top)
-                        .into_iter()
-                        .map(|u| {
-                            (
-                                u,
-                                at(Change {
-                                    uplift: Some(u),
-                                    ..Change::default()
-                                }),
-                            )
-                        })
-                        .collect(),
+                    // The mean NPSV is a straight line in a common uplift: two points draw it.
+                    {
+                        let (a, b) = (at(with_uplift(0.0)), at(with_uplift(1.0)));
+                        grid(top)
+                            .into_iter()
+                            .map(|u| (u, a + (b - a) * u))
+                            .collect()
+                    },
                     grid(2.0)
-                        .into_iter()
-                        .map(|m| {
-                            (
-                                m,
-                                at(Change {
-                                    multiplier: Some(m),
-                                    ..Change::default()
-                                }),
-                            )
-                        })
+                        .into_par_iter()
+                        .map(|m| (m, at(with_multiplier(m))))
                         .collect(),
                     (0..=late)
-                        .map(|d| {
-                            (
-                                d as f64,
-                                at(Change {
-                                    delay: d,
-                                    ..Change::default()
-                                }),
-                            )
-                        })
+                        .into_par_iter()
+                        .map(|d| (d as f64, at(with_delay(d))))
                         .collect(),
                     grid(0.2).into_iter().map(|r| (r, discounted(r))).collect(),
                 ],
@@ -315,15 +321,7 @@ pub const DISCOUNT_RATE: &str = "discount_rate";
 /// The uplift u ≥ 0 at which the mean NPSV is 0: the NPSV is linear in u, falling by the
 /// mean PV of capital for each unit of u.
 fn uplift_switch(flows: &Flows, df: &[f64]) -> Option<f64> {
-    let at = |u: f64| {
-        flows.mean_npsv(
-            df,
-            Change {
-                uplift: Some(u),
-                ..Change::default()
-            },
-        )
-    };
+    let at = |u: f64| flows.mean_npsv(df, with_uplift(u));
     let (zero, one) = (at(0.0), at(1.0));
     let slope = one - zero;
     if slope >= 0.0 {
@@ -346,28 +344,14 @@ fn multiplier_switch(flows: &Flows, df: &[f64]) -> Option<f64> {
         return None;
     }
     let high = (1.0 / smallest).min(1e6);
-    let at = |m: f64| {
-        flows.mean_npsv(
-            df,
-            Change {
-                multiplier: Some(m),
-                ..Change::default()
-            },
-        )
-    };
+    let at = |m: f64| flows.mean_npsv(df, with_multiplier(m));
     bisect(at, 0.0, high)
 }
 
 /// The fewest whole years of delay past `live` after which the mean NPSV is below 0.
 fn delay_switch(flows: &Flows, df: &[f64]) -> Option<f64> {
     (0..flows.years.saturating_sub(flows.live) + 1)
-        .find(|&delay| {
-            let change = Change {
-                delay,
-                ..Change::default()
-            };
-            flows.mean_npsv(df, change) < 0.0
-        })
+        .find(|&delay| flows.mean_npsv(df, with_delay(delay)) < 0.0)
         .map(|d| d as f64)
 }
 
