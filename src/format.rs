@@ -219,7 +219,11 @@ pub fn describe_value(unit: Unit, x: f64) -> String {
     match unit {
         Unit::Share => {
             let pct = x * 100.0;
-            if pct.abs() >= 10.0 || pct == pct.round() {
+            if pct.abs() >= 1000.0 {
+                // 1,118%, as every other count of four figures reads.
+                let sign = if pct < 0.0 { "−" } else { "" };
+                format!("{sign}{}%", thousands(pct.abs().round() as u64))
+            } else if pct.abs() >= 10.0 || pct == pct.round() {
                 format!("{pct:.0}%")
             } else {
                 format!("{pct:.1}%")
@@ -299,6 +303,15 @@ mod tests {
         assert_eq!(unit.format(120.0), "£0.000m");
         assert_eq!(unit.format(-2_500.0), "−£0.003m");
         assert_eq!(MoneyUnit::of([f64::NAN, 5e3]).format(5e3), "£5.00k");
+    }
+
+    #[test]
+    fn shares_read_as_percentages_with_separators_past_a_thousand() {
+        use crate::params::Unit;
+        assert_eq!(describe_value(Unit::Share, 0.035), "3.5%");
+        assert_eq!(describe_value(Unit::Share, 2.0), "200%");
+        assert_eq!(describe_value(Unit::Share, 11.1794), "1,118%");
+        assert_eq!(describe_value(Unit::Share, -12.5), "−1,250%");
     }
 
     #[test]
