@@ -61,6 +61,7 @@ pub mod sensitivity;
 pub mod serve;
 pub mod table;
 pub mod template;
+pub mod voi;
 
 pub use engine::{CancelToken, Keep, Progress, RunConfig};
 pub use error::{Error, Result};

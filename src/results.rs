@@ -29,6 +29,10 @@ pub fn run(model: &Model, config: &RunConfig) -> Result<Results> {
     let outcome = engine::run(model, config)?;
     let tornadoes = crate::sensitivity::tornadoes(model, &outcome);
     let mut switching = crate::sensitivity::switching_values(model, &config.cancel)?;
+    let voi = outcome
+        .samples
+        .as_ref()
+        .and_then(|samples| crate::voi::value_of_information(model, samples));
     let conditions = outcome
         .samples
         .as_ref()
@@ -50,6 +54,7 @@ pub fn run(model: &Model, config: &RunConfig) -> Result<Results> {
         curves: fixed.curves,
         cases,
         conditions,
+        voi,
         elapsed: started.elapsed(),
     })
 }
@@ -65,6 +70,7 @@ pub struct Results {
     curves: Vec<crate::fixed::Curves>,
     cases: Vec<crate::named_cases::CaseFigures>,
     conditions: Vec<crate::conditions::Condition>,
+    voi: Option<crate::voi::Voi>,
     elapsed: Duration,
 }
 
@@ -307,6 +313,11 @@ impl Results {
     /// Each option's mean NPSV across each fixed assumption's range.
     pub fn fixed_curves(&self) -> &[crate::fixed::Curves] {
         &self.curves
+    }
+
+    /// What perfect information would be worth to the decision, where there are options.
+    pub fn voi(&self) -> Option<&crate::voi::Voi> {
+        self.voi.as_ref()
     }
 
     /// The scenario's named cases, run on the same random numbers.

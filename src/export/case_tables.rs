@@ -228,3 +228,37 @@ pub fn conditions_csv(r: &Results) -> Option<Table> {
     }
     Some(table)
 }
+
+/// `voi.csv`: the EVPI first (input `evpi`), then each uncertain input's EVPPI and its share of
+/// the EVPI (docs/method.md §6); written whenever there are options.
+pub fn voi_csv(r: &Results) -> Option<Table> {
+    let voi = r.voi()?;
+    let mut table = Table::new(
+        "Value of information",
+        &["input", "group", "evppi", "share_of_evpi"],
+    );
+    table.text_columns = vec![0, 1];
+    let money = money_kind(r);
+    let share = |x: f64| {
+        if voi.evpi > 0.0 {
+            Cell::Figure(x / voi.evpi, Kind::Share)
+        } else {
+            Cell::Empty
+        }
+    };
+    table.push(vec![
+        Cell::key("evpi"),
+        Cell::Empty,
+        Cell::Figure(voi.evpi, money),
+        share(voi.evpi),
+    ]);
+    for e in &voi.inputs {
+        table.push(vec![
+            Cell::key(&e.input),
+            Cell::Empty,
+            Cell::Figure(e.evppi, money),
+            share(e.evppi),
+        ]);
+    }
+    Some(table)
+}

@@ -45,6 +45,7 @@ pub fn render(r: &Results, charts: bool) -> String {
         out.push_str(&options_section(r, charts));
         out.push_str(&drivers_section(r, charts));
         out.push_str(&switching_section(r, charts));
+        out.push_str(&super::voi_md::section(r));
     }
     out.push_str(&assumptions_section(r));
     out.push_str(&method_section(r));

@@ -21,6 +21,7 @@ mod samples;
 mod tables;
 pub mod terminal;
 mod transactions_md;
+mod voi_md;
 mod words;
 mod workbook;
 

@@ -20,7 +20,7 @@ pub struct DataTable {
 }
 
 /// Every CSV table of a run, in the order the workbook's sheets follow.
-pub const DATA_TABLES: [DataTable; 9] = [
+pub const DATA_TABLES: [DataTable; 10] = [
     DataTable {
         file: "summary.csv",
         sheet: None,
@@ -55,6 +55,11 @@ pub const DATA_TABLES: [DataTable; 9] = [
         file: "switching.csv",
         sheet: Some("Switching values"),
         build: switching,
+    },
+    DataTable {
+        file: "voi.csv",
+        sheet: Some("Value of information"),
+        build: super::case_tables::voi_csv,
     },
     DataTable {
         file: "conditions.csv",

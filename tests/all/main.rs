@@ -33,4 +33,5 @@ mod source;
 mod spreads;
 mod tables;
 mod treasury;
+mod voi;
 mod workbook;

@@ -9,7 +9,7 @@ use calamine::{Data, Reader, Xlsx};
 
 use super::common::*;
 
-const SHEETS: [&str; 12] = [
+const SHEETS: [&str; 13] = [
     "Summary",
     "Options",
     "By year",
@@ -17,6 +17,7 @@ const SHEETS: [&str; 12] = [
     "Transactions",
     "Sensitivity",
     "Switching values",
+    "Value of information",
     "What must be true",
     "Other cases",
     "Fixed assumptions",
@@ -130,8 +131,9 @@ fn every_sheet_holds_the_csv_figures_as_numbers_with_money_formats() {
         ("Transactions", "transactions.csv", 5),
         ("Sensitivity", "sensitivity.csv", 6),
         ("Switching values", "switching.csv", 7),
-        ("What must be true", "conditions.csv", 8),
-        ("Other cases", "cases.csv", 9),
+        ("Value of information", "voi.csv", 8),
+        ("What must be true", "conditions.csv", 9),
+        ("Other cases", "cases.csv", 10),
     ];
     for (sheet, csv, n) in tables {
         let range = book.worksheet_range(sheet).unwrap();
