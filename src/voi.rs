@@ -6,7 +6,7 @@
 //! mean of D(n) = max_d NB_d(n) − NB_{d*}(n), d* the best option on average, so its standard
 //! error is that of a mean.
 //!
-//! EVPPI of input X = E_X[max_d E[NB_d | X]] − max_d E[NB_d]. E[NB_d | X] is estimated by
+//! EVPPI of input X = `E_X[max_d E[NB_d | X]] − max_d E[NB_d]`; `E[NB_d | X]` is estimated by
 //! the mean of NB_d in equal-probability bins of X (the iterations sorted by X, cut into
 //! √n bins). Noise in the bin means can only push the estimate up; the same computation on bins
 //! that ignore X (iterations in a fixed scrambled order) measures that push where X explains
