@@ -62,6 +62,7 @@ pub mod serve;
 pub mod table;
 pub mod template;
 pub mod voi;
+pub mod voi_groups;
 
 pub use engine::{CancelToken, Keep, Progress, RunConfig};
 pub use error::{Error, Result};

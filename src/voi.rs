@@ -29,6 +29,9 @@ pub struct Voi {
     pub evpi_se: f64,
     /// Per uncertain input, largest first.
     pub inputs: Vec<Evppi>,
+    /// Per group of inputs (a department's, an option's, a journey's), largest first:
+    /// (group, EVPPI, whether clipped).
+    pub groups: Vec<(String, f64, bool)>,
 }
 
 /// The EVPPI of one uncertain input.
@@ -75,11 +78,26 @@ pub fn value_of_information(model: &Model, samples: &Samples) -> Option<Voi> {
         })
         .collect();
     inputs.sort_by(|a, b| b.evppi.total_cmp(&a.evppi).then(a.input.cmp(&b.input)));
+    let columns: Vec<(String, Vec<f64>)> = samples
+        .inputs()
+        .into_iter()
+        .map(|(id, c)| (model.inputs()[id].key.clone(), samples.input_column(c)))
+        .collect();
+    let mut groups: Vec<(String, f64, bool)> = crate::voi_groups::groups(&columns)
+        .into_par_iter()
+        .map(|group| {
+            let raw = crate::voi_groups::evppi(&nb, &group);
+            let value = raw.clamp(0.0, evpi);
+            (group.name, value, value != raw)
+        })
+        .collect();
+    groups.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     Some(Voi {
         iterations: n,
         evpi,
         evpi_se,
         inputs,
+        groups,
     })
 }
 

@@ -260,5 +260,13 @@ pub fn voi_csv(r: &Results) -> Option<Table> {
             share(e.evppi),
         ]);
     }
+    for (group, evppi, _) in &voi.groups {
+        table.push(vec![
+            Cell::Empty,
+            Cell::key(group),
+            Cell::Figure(*evppi, money),
+            share(*evppi),
+        ]);
+    }
     Some(table)
 }

@@ -41,8 +41,59 @@ pub fn section(r: &Results) -> String {
     } else {
         out.push_str("\nNo single input's perfect information is worth more than the noise of its estimate: the value lies in what the inputs do together.");
     }
-    out.push_str(" Every input is in `voi.csv`.\n\n");
+    let groups: Vec<String> = voi
+        .groups
+        .iter()
+        .take(3)
+        .map(|(group, value, _)| {
+            format!(
+                "{} {} ({} of the EVPI)",
+                md(&group_words(r, group)),
+                money(*value),
+                crate::format::percent(value / voi.evpi)
+            )
+        })
+        .collect();
+    if !groups.is_empty() {
+        let _ = write!(
+            out,
+            " Taken together (a linear fit of each option's NPSV on the group's inputs, which misses their interactions), the inputs worth most are those of {}.",
+            groups.join("; ")
+        );
+    }
+    out.push_str(" Every input and group is in `voi.csv`.\n\n");
     out
+}
+
+/// A group of `voi.csv` in words: "HMRC", "the option Share data", "the journey Telling
+/// government about a death".
+fn group_words(r: &Results, group: &str) -> String {
+    let model = r.model();
+    let (journey, rest) = match group.split_once('/') {
+        Some((stem, rest)) => (Some(stem), rest),
+        None => (None, group),
+    };
+    let in_journey = |d: &&crate::scenario::Department| {
+        journey.is_none_or(|stem| model.journeys()[d.journey].id == stem)
+    };
+    match rest.split_once('.') {
+        Some(("departments", id)) => model
+            .departments()
+            .iter()
+            .filter(in_journey)
+            .find(|d| d.id == id)
+            .map_or(group.to_string(), |d| d.short_name.clone()),
+        Some(("options", id)) => model
+            .options()
+            .iter()
+            .find(|o| o.id == id)
+            .map_or(group.to_string(), |o| format!("the option {}", o.name)),
+        _ => model
+            .journeys()
+            .iter()
+            .find(|j| j.id == group)
+            .map_or(group.to_string(), |j| format!("the journey {}", j.name)),
+    }
 }
 
 /// The inputs worth most, each money column in one unit.

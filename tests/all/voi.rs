@@ -87,3 +87,54 @@ fn an_option_best_in_every_iteration_leaves_nothing_to_find_out() {
     assert_eq!(voi.evpi, 0.0);
     assert!(voi.inputs.iter().all(|e| e.evppi == 0.0));
 }
+
+#[test]
+fn a_group_that_holds_every_uncertainty_is_worth_the_evpi() {
+    // The option's NPSV is linear in department a's repeat minutes (repetition falls from 0.5
+    // to 0.2 a value contact): the department's two uncertain inputs are all the uncertainty,
+    // and the regression fits NB exactly, so the group's EVPPI is the EVPI itself; each input
+    // alone is worth less.
+    let text = fixture_text("fixed-option.toml")
+        .replace(
+            "repeat_user_minutes = 10",
+            "repeat_user_minutes = \"normal(10, 3)\"",
+        )
+        .replace(
+            "repeat_staff_minutes = 6",
+            "repeat_staff_minutes = \"normal(6, 1.5)\"",
+        )
+        .replace("capital = [1000, 500]", "capital = [9900, 500]");
+    let model = seams::Source::from_text(&text, "group.toml")
+        .model(&[])
+        .unwrap();
+    let config = seams::RunConfig {
+        iterations: Some(100_000),
+        seed: Some(9),
+        ..seams::RunConfig::default()
+    };
+    let results = seams::run(&model, &config).unwrap();
+    let voi = results.voi().unwrap();
+    assert!(
+        voi.evpi > 20.0 * voi.evpi_se,
+        "a decision worth studying: {}",
+        voi.evpi
+    );
+    let (name, group, _) = voi.groups.iter().find(|g| g.0 == "departments.a").unwrap();
+    assert_eq!(name, "departments.a");
+    assert_relative("group EVPPI", *group, voi.evpi, 1e-6);
+    for e in voi
+        .inputs
+        .iter()
+        .filter(|e| e.input.starts_with("departments.a."))
+    {
+        assert!(e.evppi < *group, "{}: {} ≥ {group}", e.input, e.evppi);
+    }
+    // And voi.csv lists the group.
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_scenario_text(dir.path(), &text, &["-n", "20000", "--no-charts"]);
+    let rows = read_csv(&out.join("voi.csv"));
+    assert_eq!(rows[0]["input"], "evpi");
+    assert!(rows
+        .iter()
+        .any(|r| r["group"] == "departments.a" && r["input"].is_empty()));
+}

@@ -73,8 +73,9 @@ fn number_formats(path: &Path, n: usize) -> HashMap<String, String> {
 }
 
 /// The CSV columns that hold names and keys; every other column holds figures.
-const TEXT_COLUMNS: [&str; 10] = [
+const TEXT_COLUMNS: [&str; 11] = [
     "case",
+    "group",
     "kind",
     "option",
     "department",
