@@ -20,11 +20,17 @@ use crate::engine::{Layout, Samples};
 use crate::outputs::Metric;
 use crate::scenario::Model;
 
+/// The most iterations an input's EVPPI reads: sorting a million iterations for each of tens of
+/// inputs would cost more than the run itself, and the slices' means are already precise.
+pub const EVPPI_ITERATIONS: usize = 200_000;
+
 /// What perfect information would be worth.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Voi {
-    /// Iterations the estimates use (the run's first, as kept).
+    /// Iterations the EVPI uses (the run's first, as kept).
     pub iterations: usize,
+    /// Iterations each input's EVPPI uses (the first of those).
+    pub evppi_iterations: usize,
     pub evpi: f64,
     pub evpi_se: f64,
     /// Per uncertain input, largest first.
@@ -57,15 +63,17 @@ pub fn value_of_information(model: &Model, samples: &Samples) -> Option<Voi> {
         .collect::<Option<_>>()?;
     let n = samples.len();
     let (evpi, evpi_se) = evpi(&nb, n);
-    let best_mean = best_of_means(&nb, (0..n).collect::<Vec<_>>().as_slice());
-    let scrambled = scrambled_order(n);
+    // Each input's EVPPI sorts the iterations it reads: the first EVPPI_ITERATIONS.
+    let m = n.min(EVPPI_ITERATIONS);
+    let best_mean = best_of_means(&nb, (0..m).collect::<Vec<_>>().as_slice());
+    let scrambled = scrambled_order(m);
     let noise = binned(&nb, &scrambled) - best_mean;
     let mut inputs: Vec<Evppi> = samples
         .inputs()
         .into_par_iter()
         .map(|(id, c)| {
             let values = samples.input_column(c);
-            let mut order: Vec<usize> = (0..n).collect();
+            let mut order: Vec<usize> = (0..m).collect();
             order.sort_by(|&a, &b| values[a].total_cmp(&values[b]).then(a.cmp(&b)));
             let raw = binned(&nb, &order) - best_mean;
             let evppi = raw.clamp(0.0, evpi);
@@ -94,6 +102,7 @@ pub fn value_of_information(model: &Model, samples: &Samples) -> Option<Voi> {
     groups.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     Some(Voi {
         iterations: n,
+        evppi_iterations: m,
         evpi,
         evpi_se,
         inputs,

@@ -28,7 +28,7 @@ pub fn section(r: &Results) -> String {
         "The decision is between business as usual and the options, taking the one with the highest expected NPSV. Were every uncertainty removed before deciding, the choice could change in some iterations: the expected value of perfect information (EVPI) is {} (standard error {}), the most any research could be worth to this decision. For each uncertain input, the expected value of perfect information about it alone (EVPPI), from the run's first {} iterations in equal-probability slices of the input (each figure is at most the stated amount too high, from noise within the slices):\n\n",
         money(voi.evpi),
         money(voi.evpi_se),
-        crate::format::thousands(voi.iterations as u64)
+        crate::format::thousands(voi.evppi_iterations as u64)
     );
     out.push_str(&render_table(&table(r, voi)));
     if let Some(top) = voi.inputs.first().filter(|e| e.evppi > e.noise) {
