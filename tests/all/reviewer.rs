@@ -410,35 +410,38 @@ parameter = "repetition_rate"
 reduce = "50%"
 "#;
 
-#[test]
-fn compare_explains_each_changed_input_s_share_of_a_change_worked_by_hand() {
-    // The cost of disjointedness is 1000 × (£0.20 × X + £0.50 × Y) a year, X and Y the user and
-    // staff minutes per repetition. A has X = 2, Y = 4 (£2,400); B has X = 3, Y = 6 (£3,600):
-    // +£1,200, of which X accounts for £200 and Y for £1,000, with nothing left over. The
-    // option halves repetitions for one year at a cost of £100, so its NPSV moves by half.
-    let text = ATTRIBUTION;
+/// Runs the attribution fixture as run A, then with `sets` (`KEY=VALUE` each) as run B; returns
+/// the folder that holds them (kept while it lives), the two results folders and `seams
+/// compare A B`'s report.
+fn compare_with(sets: &[&str]) -> (tempfile::TempDir, [std::path::PathBuf; 2], String) {
     let dir = tempfile::tempdir().unwrap();
     let scenario = dir.path().join("attribution.toml");
-    std::fs::write(&scenario, text).unwrap();
+    std::fs::write(&scenario, ATTRIBUTION).unwrap();
     let a = run_named(dir.path(), &scenario, "a", &["--no-charts"]);
-    let b = run_named(
-        dir.path(),
-        &scenario,
-        "b",
-        &[
-            "--no-charts",
-            "--set",
-            "departments.a.repeat_user_minutes=3",
-            "--set",
-            "departments.a.repeat_staff_minutes=6",
-        ],
-    );
+    let mut args = vec!["--no-charts"];
+    for set in sets {
+        args.extend(["--set", set]);
+    }
+    let b = run_named(dir.path(), &scenario, "b", &args);
     let output = run_in(
         dir.path(),
         &["compare", a.to_str().unwrap(), b.to_str().unwrap()],
     );
     assert!(output.status.success(), "{}", stderr(&output));
     let report = stdout(&output);
+    (dir, [a, b], report)
+}
+
+#[test]
+fn compare_explains_each_changed_input_s_share_of_a_change_worked_by_hand() {
+    // The cost of disjointedness is 1000 × (£0.20 × X + £0.50 × Y) a year, X and Y the user and
+    // staff minutes per repetition. A has X = 2, Y = 4 (£2,400); B has X = 3, Y = 6 (£3,600):
+    // +£1,200, of which X accounts for £200 and Y for £1,000, with nothing left over. The
+    // option halves repetitions for one year at a cost of £100, so its NPSV moves by half.
+    let (_dir, _, report) = compare_with(&[
+        "departments.a.repeat_user_minutes=3",
+        "departments.a.repeat_staff_minutes=6",
+    ]);
     for line in [
         "| **Change in the mean, A to B** | +£1.20k | +£600 |",
         "| `departments.a.repeat_staff_minutes` | +£1.00k | +£500 |",
@@ -458,23 +461,7 @@ fn compare_attributes_a_discount_rate_and_a_period_change_worked_by_hand() {
     // B with A's discounting (two years at 3.5 %): 1,200 + 1,200/1.035 − 100 = £2,259.42, so
     // discounting accounts for −£68.51; B with A's period (one year at 10 %): £1,100, so the
     // period accounts for +£1,090.91; the interaction is the +£68.51 left.
-    let text = ATTRIBUTION;
-    let dir = tempfile::tempdir().unwrap();
-    let scenario = dir.path().join("settings.toml");
-    std::fs::write(&scenario, text).unwrap();
-    let a = run_named(dir.path(), &scenario, "a", &["--no-charts"]);
-    let b = run_named(
-        dir.path(),
-        &scenario,
-        "b",
-        &[
-            "--no-charts",
-            "--set",
-            "scenario.years=2",
-            "--set",
-            "discounting.rate=10%",
-        ],
-    );
+    let (_dir, [a, b], report) = compare_with(&["scenario.years=2", "discounting.rate=10%"]);
     let npsv = |out: &std::path::Path| {
         let rows = read_csv(&out.join("appraisal.csv"));
         num(
@@ -484,12 +471,6 @@ fn compare_attributes_a_discount_rate_and_a_period_change_worked_by_hand() {
     };
     assert_relative("A", npsv(&a), 1100.0, 1e-12);
     assert_relative("B", npsv(&b), 1200.0 + 1200.0 / 1.1 - 100.0, 1e-12);
-    let output = run_in(
-        dir.path(),
-        &["compare", a.to_str().unwrap(), b.to_str().unwrap()],
-    );
-    assert!(output.status.success(), "{}", stderr(&output));
-    let report = stdout(&output);
     for line in [
         "| Discounting | the Green Book schedule (3.5% declining) | a fixed 10% |",
         "| Appraisal period | 1 year from 2024 | 2 years from 2024 |",
