@@ -46,8 +46,7 @@ pub fn conditions(model: &Model, samples: &Samples) -> Vec<Condition> {
         .inputs()
         .into_par_iter()
         .filter_map(|(id, c)| {
-            let mut values = samples.input_column(c);
-            values.truncate(CONDITIONS_ITERATIONS);
+            let values = samples.input_prefix(c, CONDITIONS_ITERATIONS);
             let sd = sd(&values);
             let mut sorted = values.clone();
             let median = median(&mut sorted);

@@ -65,6 +65,14 @@ impl Flows {
         net.iter().map(|x| x / self.n as f64).collect()
     }
 
+    /// The mean uplift applied, as written.
+    fn mean_uplift(&self) -> f64 {
+        (0..self.n)
+            .map(|i| self.applied(i, Change::default()))
+            .sum::<f64>()
+            / self.n.max(1) as f64
+    }
+
     /// The uplift applied in iteration `i` under `change`.
     fn applied(&self, i: usize, change: Change) -> f64 {
         change.uplift.unwrap_or_else(|| {
@@ -204,13 +212,7 @@ fn with_delay(d: usize) -> Change {
 /// constant discount rate from 0 to 20 %.
 fn curves(model: &Model, flows: &[Flows]) -> Vec<Curves> {
     let df = &model.discount_factors;
-    let mean_uplift = |f: &Flows| {
-        (0..f.n)
-            .map(|i| f.applied(i, Change::default()))
-            .sum::<f64>()
-            / f.n.max(1) as f64
-    };
-    let top = flows.iter().map(mean_uplift).fold(0.5f64, f64::max) * 2.0;
+    let top = flows.iter().map(Flows::mean_uplift).fold(0.5f64, f64::max) * 2.0;
     let grid = |high: f64| -> Vec<f64> {
         (0..CURVE_POINTS)
             .map(|k| high * k as f64 / (CURVE_POINTS - 1) as f64)
@@ -223,15 +225,9 @@ fn curves(model: &Model, flows: &[Flows]) -> Vec<Curves> {
         .zip(flows)
         .filter(|(_, f)| f.n > 0)
         .map(|(option, flows)| {
-            let uplift = mean_uplift(flows);
+            let uplift = flows.mean_uplift();
             let at = |change: Change| flows.mean_npsv(df, change);
             let net = flows.mean_net_by_year();
-            let discounted = |r: f64| {
-                net.iter()
-                    .enumerate()
-                    .map(|(y, x)| x * (1.0 + r).powi(-(y as i32)))
-                    .sum::<f64>()
-            };
             let late = flows.years.saturating_sub(flows.live);
             Curves {
                 option: option.id.clone(),
@@ -252,7 +248,10 @@ fn curves(model: &Model, flows: &[Flows]) -> Vec<Curves> {
                         .into_par_iter()
                         .map(|d| (d as f64, at(with_delay(d))))
                         .collect(),
-                    grid(0.2).into_iter().map(|r| (r, discounted(r))).collect(),
+                    grid(0.2)
+                        .into_iter()
+                        .map(|r| (r, at_rate(&net, r)))
+                        .collect(),
                 ],
                 current: [uplift, 1.0, 0.0, rate],
             }
@@ -283,10 +282,7 @@ pub fn test(model: &Model, samples: &Samples) -> FixedAssumptions {
             base_npsv,
             kind: SwitchingKind::Fixed,
         };
-        let applied: f64 = (0..flows.n)
-            .map(|i| flows.applied(i, Change::default()))
-            .sum::<f64>()
-            / flows.n as f64;
+        let applied = flows.mean_uplift();
         let rate = model.discounting().rate(1);
         found.switching.extend([
             row(OPTIMISM_BIAS, applied, uplift_switch(flows, df)),
@@ -360,18 +356,21 @@ fn delay_switch(flows: &Flows, df: &[f64]) -> Option<f64> {
 fn rate_switch(flows: &Flows, rate: f64) -> Option<f64> {
     // The mean NPSV is the mean yearly net flows discounted: sum them once.
     let net = flows.mean_net_by_year();
-    let at = |r: f64| {
-        net.iter()
-            .enumerate()
-            .map(|(y, x)| x * (1.0 + r).powi(-(y as i32)))
-            .sum::<f64>()
-    };
+    let at = |r: f64| at_rate(&net, r);
     let grid: Vec<f64> = (0..=200).map(|k| f64::from(k) * 0.001).collect();
     let values: Vec<f64> = grid.iter().map(|&r| at(r)).collect();
     (0..grid.len() - 1)
         .filter(|&k| (values[k] < 0.0) != (values[k + 1] < 0.0))
         .filter_map(|k| bisect(at, grid[k], grid[k + 1]))
         .min_by(|a, b| (a - rate).abs().total_cmp(&(b - rate).abs()))
+}
+
+/// The mean NPSV of mean yearly net flows `net` discounted at a constant rate `r`.
+fn at_rate(net: &[f64], r: f64) -> f64 {
+    net.iter()
+        .enumerate()
+        .map(|(y, x)| x * (1.0 + r).powi(-(y as i32)))
+        .sum()
 }
 
 /// The root of `f` in [low, high], where `f` changes sign across it: regula falsi with the
@@ -427,7 +426,7 @@ fn flows(model: &Model, samples: &Samples) -> Vec<Flows> {
     let columns: Vec<(usize, Vec<f64>)> = samples
         .inputs()
         .into_iter()
-        .map(|(id, c)| (id, samples.input_column(c)))
+        .map(|(id, c)| (id, samples.input_prefix(c, n)))
         .collect();
     let base: Vec<f64> = model.inputs.iter().map(|i| i.sampler.mean()).collect();
     let inputs_of = |i: usize, inputs: &mut Vec<f64>| {

@@ -72,7 +72,7 @@ pub fn value_of_information(model: &Model, samples: &Samples) -> Option<Voi> {
         .inputs()
         .into_par_iter()
         .map(|(id, c)| {
-            let values = samples.input_column(c);
+            let values = samples.input_prefix(c, m);
             let mut order: Vec<usize> = (0..m).collect();
             order.sort_by(|&a, &b| values[a].total_cmp(&values[b]).then(a.cmp(&b)));
             let raw = binned(&nb, &order) - best_mean;
@@ -89,7 +89,10 @@ pub fn value_of_information(model: &Model, samples: &Samples) -> Option<Voi> {
     let columns: Vec<(String, Vec<f64>)> = samples
         .inputs()
         .into_iter()
-        .map(|(id, c)| (model.inputs()[id].key.clone(), samples.input_column(c)))
+        .map(|(id, c)| {
+            let values = samples.input_prefix(c, crate::voi_groups::GROUP_ITERATIONS);
+            (model.inputs()[id].key.clone(), values)
+        })
         .collect();
     let mut groups: Vec<(String, f64, bool)> = crate::voi_groups::groups(&columns)
         .into_par_iter()

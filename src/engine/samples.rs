@@ -89,10 +89,20 @@ impl Samples {
 
     /// Column `c` in iteration order.
     fn column(&self, c: usize) -> Vec<f64> {
+        self.column_prefix(c, self.iterations)
+    }
+
+    /// The first `n` values of column `c` (all of them where fewer are kept), in iteration
+    /// order, gathering no more than that.
+    fn column_prefix(&self, c: usize, n: usize) -> Vec<f64> {
+        let n = n.min(self.iterations);
         let stride = self.columns() * BATCH;
-        let mut out = Vec::with_capacity(self.iterations);
+        let mut out = Vec::with_capacity(n);
         for (b, block) in self.data.chunks(stride).enumerate() {
-            let len = (self.iterations - b * BATCH).min(BATCH);
+            if b * BATCH >= n {
+                break;
+            }
+            let len = (n - b * BATCH).min(BATCH);
             out.extend_from_slice(&block[c * BATCH..c * BATCH + len]);
         }
         out
@@ -111,6 +121,12 @@ impl Samples {
     /// The draws of the kept input in column `c` (from [`Samples::inputs`]).
     pub fn input_column(&self, c: usize) -> Vec<f64> {
         self.column(c)
+    }
+
+    /// The first `n` draws of the kept input in column `c`: what an analysis of the run's
+    /// first iterations reads, without gathering the rest.
+    pub fn input_prefix(&self, c: usize, n: usize) -> Vec<f64> {
+        self.column_prefix(c, n)
     }
 
     /// The kept output indices.
