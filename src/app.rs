@@ -66,6 +66,7 @@ impl RunPlan {
             stream: None,
             cancel: self.cancel.clone(),
             progress: self.progress.clone(),
+            analyses: crate::engine::Analyses::Everything,
         }
     }
 }
@@ -77,6 +78,8 @@ pub struct RunOutcome {
     pub files: Vec<String>,
     pub terminal: String,
     pub wall_seconds: f64,
+    /// What the value of information cost, in words (empty without options).
+    pub voi_timing: String,
 }
 
 /// The file `--samples` streams into the results folder.
@@ -168,6 +171,7 @@ pub fn run(plan: &RunPlan) -> Result<RunOutcome> {
         files: rendered.names,
         terminal: export::terminal::summary(&results) + &applied_overrides(results.model()),
         wall_seconds: started.elapsed().as_secs_f64(),
+        voi_timing: results.voi().map(|v| v.timing()).unwrap_or_default(),
     })
 }
 

@@ -272,11 +272,16 @@ pub fn execute(cli: Cli, cancel: CancelToken) -> anyhow::Result<String> {
                 return Ok(String::new());
             }
             Ok(format!(
-                "{}\nWrote {} to {} in {:.1} s.\n",
+                "{}\nWrote {} to {} in {:.1} s.\n{}",
                 outcome.terminal,
                 outcome.files.join(", "),
                 outcome.out.display(),
-                outcome.wall_seconds
+                outcome.wall_seconds,
+                if outcome.voi_timing.is_empty() {
+                    String::new()
+                } else {
+                    outcome.voi_timing + "\n"
+                }
             ))
         }
         Command::Serve(args) => {

@@ -64,7 +64,7 @@ pub mod template;
 pub mod voi;
 pub mod voi_groups;
 
-pub use engine::{CancelToken, Keep, Progress, RunConfig};
+pub use engine::{Analyses, CancelToken, Keep, Progress, RunConfig};
 pub use error::{Error, Result};
 pub use results::{run, Results};
 pub use scenario::{Model, Override, Source};

@@ -27,12 +27,29 @@ use crate::sensitivity::{SwitchingValue, Tornado};
 pub fn run(model: &Model, config: &RunConfig) -> Result<Results> {
     let started = Instant::now();
     let outcome = engine::run(model, config)?;
+    let voi = outcome.samples.as_ref().and_then(|samples| {
+        let reach = match config.analyses {
+            crate::engine::Analyses::Everything => crate::voi::Reach::RUN,
+            crate::engine::Analyses::LivePage => crate::voi::Reach::LIVE_PAGE,
+        };
+        crate::voi::value_of_information(model, samples, reach)
+    });
+    if config.analyses == crate::engine::Analyses::LivePage {
+        return Ok(Results {
+            model: model.clone(),
+            outcome,
+            tornadoes: Vec::new(),
+            switching: Vec::new(),
+            mitigation: Vec::new(),
+            curves: Vec::new(),
+            cases: Vec::new(),
+            conditions: Vec::new(),
+            voi,
+            elapsed: started.elapsed(),
+        });
+    }
     let tornadoes = crate::sensitivity::tornadoes(model, &outcome);
     let mut switching = crate::sensitivity::switching_values(model, &config.cancel)?;
-    let voi = outcome
-        .samples
-        .as_ref()
-        .and_then(|samples| crate::voi::value_of_information(model, samples));
     let conditions = outcome
         .samples
         .as_ref()

@@ -31,6 +31,8 @@ pub struct Voi {
     pub iterations: usize,
     /// Iterations each input's EVPPI uses (the first of those).
     pub evppi_iterations: usize,
+    /// Iterations each group's EVPPI uses (the first of those).
+    pub group_iterations: usize,
     pub evpi: f64,
     pub evpi_se: f64,
     /// Per uncertain input, largest first.
@@ -38,6 +40,21 @@ pub struct Voi {
     /// Per group of inputs (a department's, an option's, a journey's), largest first:
     /// (group, EVPPI, whether clipped).
     pub groups: Vec<(String, f64, bool)>,
+    /// What the estimates cost: the EVPI and every input's EVPPI, then every group's.
+    pub seconds: [f64; 2],
+}
+
+impl Voi {
+    /// What the estimates cost, in words for the terminal.
+    pub fn timing(&self) -> String {
+        format!(
+            "Value of information: the EVPI and {} inputs' EVPPI took {:.2} s, {} groups' EVPPI {:.2} s.",
+            self.inputs.len(),
+            self.seconds[0],
+            self.groups.len(),
+            self.seconds[1]
+        )
+    }
 }
 
 /// The EVPPI of one uncertain input.
@@ -51,20 +68,41 @@ pub struct Evppi {
     pub clipped: bool,
 }
 
-/// The value of information of `model`'s decision, from the kept iterations; `None` without
-/// options or kept iterations.
-pub fn value_of_information(model: &Model, samples: &Samples) -> Option<Voi> {
+/// How many of the kept iterations the EVPPIs read: each input's, and each group's.
+#[derive(Debug, Clone, Copy)]
+pub struct Reach {
+    pub inputs: usize,
+    pub groups: usize,
+}
+
+impl Reach {
+    /// A run's: as many as keep the estimates precise without costing more than the run.
+    pub const RUN: Reach = Reach {
+        inputs: EVPPI_ITERATIONS,
+        groups: crate::voi_groups::GROUP_ITERATIONS,
+    };
+    /// The live page's: few enough that an edit still answers at once.
+    pub const LIVE_PAGE: Reach = Reach {
+        inputs: 5_000,
+        groups: 5_000,
+    };
+}
+
+/// The value of information of `model`'s decision, from the kept iterations (the EVPPIs from
+/// the first of them, as `reach` says); `None` without options or kept iterations.
+pub fn value_of_information(model: &Model, samples: &Samples, reach: Reach) -> Option<Voi> {
     if model.options().is_empty() || samples.len() < 100 {
         return None;
     }
+    let started = std::time::Instant::now();
     let layout = Layout::new(model);
     let nb: Vec<Vec<f64>> = (0..model.options().len())
         .map(|o| samples.output(layout.appraisal(o, Metric::Npsv)))
         .collect::<Option<_>>()?;
     let n = samples.len();
     let (evpi, evpi_se) = evpi(&nb, n);
-    // Each input's EVPPI sorts the iterations it reads: the first EVPPI_ITERATIONS.
-    let m = n.min(EVPPI_ITERATIONS);
+    // Each input's EVPPI sorts the iterations it reads: the first `reach.inputs`.
+    let m = n.min(reach.inputs);
     let best_mean = best_of_means(&nb, (0..m).collect::<Vec<_>>().as_slice());
     let scrambled = scrambled_order(m);
     let noise = binned(&nb, &scrambled) - best_mean;
@@ -73,9 +111,12 @@ pub fn value_of_information(model: &Model, samples: &Samples) -> Option<Voi> {
         .into_par_iter()
         .map(|(id, c)| {
             let values = samples.input_prefix(c, m);
-            let mut order: Vec<usize> = (0..m).collect();
-            order.sort_by(|&a, &b| values[a].total_cmp(&values[b]).then(a.cmp(&b)));
-            let raw = binned(&nb, &order) - best_mean;
+            // Sorting (value, iteration) pairs in place reads memory in order: about twice as
+            // fast as sorting iteration numbers by a lookup.
+            let mut pairs: Vec<(f64, usize)> = values.into_iter().zip(0..m).collect();
+            pairs.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            let order: Vec<usize> = pairs.into_iter().map(|(_, i)| i).collect();
+            let raw = rounding_to_zero(binned(&nb, &order) - best_mean);
             let evppi = raw.clamp(0.0, evpi);
             Evppi {
                 input: model.inputs()[id].key.clone(),
@@ -86,26 +127,40 @@ pub fn value_of_information(model: &Model, samples: &Samples) -> Option<Voi> {
         })
         .collect();
     inputs.sort_by(|a, b| b.evppi.total_cmp(&a.evppi).then(a.input.cmp(&b.input)));
+    let inputs_seconds = started.elapsed().as_secs_f64();
     let columns: Vec<(String, Vec<f64>)> = samples
         .inputs()
         .into_iter()
         .map(|(id, c)| {
-            let values = samples.input_prefix(c, crate::voi_groups::GROUP_ITERATIONS);
+            let values = samples.input_prefix(c, reach.groups);
             (model.inputs()[id].key.clone(), values)
         })
         .collect();
     let mut groups: Vec<(String, f64, bool)> = crate::voi_groups::groups(&columns)
         .into_par_iter()
         .map(|group| {
-            let raw = crate::voi_groups::evppi(&nb, &group);
+            let order = crate::voi_groups::regret_order(&nb, &group);
+            let rows: Vec<usize> = (0..order.len()).collect();
+            let raw = rounding_to_zero(binned(&nb, &order) - best_of_means(&nb, &rows));
             let value = raw.clamp(0.0, evpi);
-            (group.name, value, value != raw)
+            // Knowing the group tells at least what knowing any one of its inputs does.
+            let best_member = inputs
+                .iter()
+                .filter(|e| group.keys.contains(&e.input.as_str()))
+                .map(|e| e.evppi)
+                .fold(0.0, f64::max);
+            (group.name, value.max(best_member), value != raw)
         })
         .collect();
     groups.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     Some(Voi {
         iterations: n,
         evppi_iterations: m,
+        group_iterations: n.min(reach.groups),
+        seconds: [
+            inputs_seconds,
+            started.elapsed().as_secs_f64() - inputs_seconds,
+        ],
         evpi,
         evpi_se,
         inputs,
@@ -133,6 +188,16 @@ fn evpi(nb: &[Vec<f64>], n: usize) -> (f64, f64) {
     let mean = (0..n).map(gap).sum::<f64>() / n as f64;
     let var = (0..n).map(|i| (gap(i) - mean).powi(2)).sum::<f64>() / (n as f64 - 1.0);
     (mean, (var / n as f64).sqrt())
+}
+
+/// A difference of two means of the same pounds below a millionth of a pound is rounding, not
+/// value: it reads 0.
+fn rounding_to_zero(x: f64) -> f64 {
+    if x.abs() < 1e-6 {
+        0.0
+    } else {
+        x
+    }
 }
 
 /// max(0, max_d mean of NB_d over `iterations`).

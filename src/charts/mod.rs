@@ -9,6 +9,9 @@ mod channel_chart;
 mod draw;
 mod fixed_chart;
 mod style;
+mod voi_chart;
+
+pub use voi_chart::{data as voi_data, VoiBar, VoiChart};
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -29,6 +32,7 @@ pub const OVER_TIME: &str = "benefits-over-time";
 pub const COSTS_BENEFITS: &str = "costs-and-benefits";
 pub const CHANNELS: &str = "contacts-and-cost-by-channel";
 pub const FIXED: &str = "fixed-assumptions";
+pub const VOI: &str = "value-of-information";
 
 /// A P10–P90 range and a central value.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
@@ -86,6 +90,8 @@ pub struct ChartData {
     pub channels: Option<ChannelChart>,
     /// Each option's mean NPSV across each fixed assumption's range.
     pub fixed: Vec<crate::fixed::Curves>,
+    /// What perfect information would be worth, where research could change the decision.
+    pub voi: Option<VoiChart>,
 }
 
 /// Contacts and government cost a year by channel, over every department, in business as
@@ -152,6 +158,7 @@ impl ChartData {
             .into(),
             channels: channel_chart(r),
             fixed: r.fixed_curves().to_vec(),
+            voi: voi_chart::data(r),
             scenario: m.settings().name.clone(),
             price_base_year: m.settings().price_base_year,
             first_year: m.settings().first_year,
@@ -303,6 +310,7 @@ enum Chart {
     CostsBenefits,
     Channels,
     Fixed,
+    Voi,
     Tornado(usize),
 }
 
@@ -315,6 +323,7 @@ impl Chart {
             Chart::CostsBenefits => COSTS_BENEFITS.into(),
             Chart::Channels => CHANNELS.into(),
             Chart::Fixed => FIXED.into(),
+            Chart::Voi => VOI.into(),
             Chart::Tornado(i) => tornado_stem(&data.tornadoes[i].output),
         }
     }
@@ -334,6 +343,10 @@ impl Chart {
                 None => Ok(()),
             },
             Chart::Fixed => fixed_chart::draw(root, data),
+            Chart::Voi => match &data.voi {
+                Some(voi) => voi_chart::draw(root, data, voi),
+                None => Ok(()),
+            },
             Chart::Tornado(i) => draw::tornado(root, data, &data.tornadoes[i]),
         }?;
         root.present().map_err(style::err)
@@ -420,6 +433,9 @@ pub fn render_all(data: &ChartData) -> Result<Vec<Artefact>> {
     }
     if !data.fixed.is_empty() {
         charts.push(Chart::Fixed);
+    }
+    if data.voi.is_some() {
+        charts.push(Chart::Voi);
     }
     charts.extend((0..data.tornadoes.len()).map(Chart::Tornado));
     let mut files = Vec::new();

@@ -104,6 +104,19 @@ pub struct RunConfig {
     pub cancel: CancelToken,
     /// Told of progress, if given.
     pub progress: Option<Progress>,
+    /// Which analyses follow the Monte Carlo estimate.
+    pub analyses: Analyses,
+}
+
+/// The analyses a run makes of its iterations.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Analyses {
+    /// Every one: sensitivity, switching values, the fixed assumptions under test, what must be
+    /// true, the named cases and the value of information.
+    #[default]
+    Everything,
+    /// The live page's: the value of information alone, so an edit answers quickly.
+    LivePage,
 }
 
 impl std::fmt::Debug for RunConfig {
@@ -117,6 +130,7 @@ impl std::fmt::Debug for RunConfig {
             .field("stream", &self.stream.is_some())
             .field("cancel", &self.cancel)
             .field("progress", &self.progress.is_some())
+            .field("analyses", &self.analyses)
             .finish()
     }
 }

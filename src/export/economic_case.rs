@@ -45,7 +45,11 @@ pub fn render(r: &Results, charts: bool) -> String {
         out.push_str(&options_section(r, charts));
         out.push_str(&drivers_section(r, charts));
         out.push_str(&switching_section(r, charts));
-        out.push_str(&super::voi_md::section(r));
+        let voi_chart = match crate::charts::voi_data(r) {
+            Some(_) => chart(charts, crate::charts::VOI, "Bar chart of the expected value of perfect information about each of the inputs and groups of inputs worth most, against the EVPI"),
+            _ => String::new(),
+        };
+        out.push_str(&super::voi_md::section(r, &voi_chart));
     }
     out.push_str(&assumptions_section(r));
     out.push_str(&method_section(r));

@@ -33,6 +33,7 @@ pub use tables::{DataTable, Tables, DATA_TABLES};
 
 pub use crate::disk::Artefact;
 pub use run_json::RESULTS_FORMAT;
+pub use voi_md::sentence as voi_sentence;
 pub use workbook::{workbook, WORKBOOK};
 
 /// Turns results into files.

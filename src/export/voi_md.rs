@@ -13,101 +13,137 @@ use crate::table::{Cell, Kind, Table};
 /// Inputs named in the section.
 const SHOWN: usize = 5;
 
-/// The section, or nothing without options.
-pub fn section(r: &Results) -> String {
+/// The section, or nothing without options; `chart` is the bar chart's Markdown (or nothing).
+pub fn section(r: &Results, chart: &str) -> String {
     let Some(voi) = r.voi() else {
         return String::new();
     };
     let mut out = String::from("## What is worth finding out\n\n");
     if voi.evpi <= 0.0 {
-        out.push_str("The same choice — business as usual or one option — is best in every iteration: no research can change this decision.\n\n");
+        out.push_str(NO_RESEARCH);
+        out.push_str("\n\n");
         return out;
     }
     let _ = write!(
         out,
-        "The decision is between business as usual and the options, taking the one with the highest expected NPSV. Were every uncertainty removed before deciding, the choice could change in some iterations: the expected value of perfect information (EVPI) is {} (standard error {}), the most any research could be worth to this decision. For each uncertain input, the expected value of perfect information about it alone (EVPPI), from the run's first {} iterations in equal-probability slices of the input (each figure is at most the stated amount too high, from noise within the slices):\n\n",
+        "The decision is between business as usual and the options, taking the one with the highest expected NPSV. Were every uncertainty removed before deciding, the choice could change in some iterations: the expected value of perfect information (EVPI) is {} (standard error {}), the most any research could be worth to this decision{}.",
         money(voi.evpi),
         money(voi.evpi_se),
-        crate::format::thousands(voi.evppi_iterations as u64)
+        against_best(r, voi.evpi),
     );
-    out.push_str(&render_table(&table(r, voi)));
-    if let Some(top) = voi.inputs.first().filter(|e| e.evppi > e.noise) {
-        let name = md(&r.model().label(&top.input));
+    let worth = |value: f64| value >= 0.5;
+    let shown: Vec<&crate::voi::Evppi> = voi
+        .inputs
+        .iter()
+        .filter(|e| worth(e.evppi))
+        .take(SHOWN)
+        .collect();
+    if !shown.is_empty() {
         let _ = write!(
             out,
-            "\nPerfect information on {name} would be worth up to {} to this decision: the most worth spending on finding out {name} before deciding.",
-            money(top.evppi)
+            " For the uncertain inputs worth most, the expected value of perfect information about each alone (EVPPI), from the run's first {} iterations in equal-probability slices of the input (each figure is at most its bias bound too high, from noise within the slices):\n\n",
+            crate::format::thousands(voi.evppi_iterations as u64)
         );
+        out.push_str(&render_table(&table(r, &shown, voi.evpi)));
+        out.push('\n');
     } else {
-        out.push_str("\nNo single input's perfect information is worth more than the noise of its estimate: the value lies in what the inputs do together.");
+        out.push(' ');
+    }
+    match shown.first().filter(|e| e.evppi > e.noise) {
+        Some(top) => {
+            out.push_str(&worth_finding_out(&md(&r.model().label(&top.input)), top.evppi));
+        }
+        None if shown.is_empty() => out.push_str("Perfect information on any one input would not change the choice anywhere in that input's range: each input's EVPPI is £0, at the resolution of slices of 1/√n of the iterations. The value lies in several inputs being unfavourable together."),
+        None => out.push_str("No single input's perfect information is worth more than the noise of its estimate: the value lies in several inputs being unfavourable together."),
     }
     let groups: Vec<String> = voi
         .groups
         .iter()
+        .filter(|g| worth(g.1))
         .take(3)
         .map(|(group, value, _)| {
             format!(
                 "{} {} ({} of the EVPI)",
-                md(&group_words(r, group)),
+                md(&crate::voi_groups::group_label(r.model(), group)),
                 money(*value),
                 crate::format::percent(value / voi.evpi)
             )
         })
         .collect();
-    if !groups.is_empty() {
+    let method = "slicing the iterations by the choice's regret as a linear fit of each option's NPSV on the group's inputs predicts it, which can only understate the group's value, and comes close to it where NPSV is near linear in the group's inputs";
+    if groups.is_empty() {
+        let _ = write!(out, " Nor is any department's or option's set of inputs, taken together, worth a measurable amount by the estimator used ({method}).");
+    } else {
         let _ = write!(
             out,
-            " Taken together (a linear fit of each option's NPSV on the group's inputs, which misses their interactions), the inputs worth most are those of {}.",
+            " Taken together ({method}), the inputs worth most are those of {}.",
             groups.join("; ")
         );
     }
     out.push_str(" Every input and group is in `voi.csv`.\n\n");
+    out.push_str(chart);
     out
 }
 
-/// A group of `voi.csv` in words: "HMRC", "the option Share data", "the journey Telling
-/// government about a death".
-fn group_words(r: &Results, group: &str) -> String {
-    let model = r.model();
-    let (journey, rest) = match group.split_once('/') {
-        Some((stem, rest)) => (Some(stem), rest),
-        None => (None, group),
+/// The section's conclusion in one sentence, for the live page: that no research can change
+/// the decision, or what perfect information on the input worth most would be worth, or that
+/// no one input's would be worth a measurable amount.
+pub fn sentence(r: &Results) -> String {
+    let Some(voi) = r.voi() else {
+        return String::new();
     };
-    let in_journey = |d: &&crate::scenario::Department| {
-        journey.is_none_or(|stem| model.journeys()[d.journey].id == stem)
+    if voi.evpi <= 0.0 {
+        return NO_RESEARCH.into();
+    }
+    let evpi = format!(
+        "Removing every uncertainty before deciding would be worth {}{}.",
+        money(voi.evpi),
+        against_best(r, voi.evpi)
+    );
+    match voi.inputs.first().filter(|e| e.evppi >= 0.5 && e.evppi > e.noise) {
+        Some(top) => format!("{evpi} {}", worth_finding_out(&r.model().label(&top.input), top.evppi)),
+        None => format!("{evpi} No single input's perfect information is worth a measurable amount: the value lies in several inputs being unfavourable together."),
+    }
+}
+
+/// MODEL §3b's sentence.
+fn worth_finding_out(name: &str, value: f64) -> String {
+    format!("Perfect information on {name} would be worth up to {} to this decision: the most worth spending on finding out {name} before deciding.", money(value))
+}
+
+const NO_RESEARCH: &str = "The same choice — business as usual or one option — is best in every iteration: no research can change this decision.";
+
+/// ", {share} of the expected NPSV of the best option, NAME ({npsv})", or nothing where no
+/// option is expected to beat business as usual.
+fn against_best(r: &Results, evpi: f64) -> String {
+    let npsv = |o: usize| {
+        r.appraisal(o, crate::outputs::Metric::Npsv)
+            .map_or(f64::NEG_INFINITY, |s| s.mean)
     };
-    match rest.split_once('.') {
-        Some(("departments", id)) => model
-            .departments()
-            .iter()
-            .filter(in_journey)
-            .find(|d| d.id == id)
-            .map_or(group.to_string(), |d| d.short_name.clone()),
-        Some(("options", id)) => model
-            .options()
-            .iter()
-            .find(|o| o.id == id)
-            .map_or(group.to_string(), |o| format!("the option {}", o.name)),
-        _ => model
-            .journeys()
-            .iter()
-            .find(|j| j.id == group)
-            .map_or(group.to_string(), |j| format!("the journey {}", j.name)),
+    let best = (0..r.model().options().len()).max_by(|&a, &b| npsv(a).total_cmp(&npsv(b)));
+    match best {
+        Some(o) if npsv(o) > 0.0 => format!(
+            ", {} of the expected NPSV of the best option, {} ({})",
+            crate::format::percent(evpi / npsv(o)),
+            md(&r.model().options()[o].name),
+            money(npsv(o))
+        ),
+        _ => String::new(),
     }
 }
 
 /// The inputs worth most, each money column in one unit.
-fn table(r: &Results, voi: &crate::voi::Voi) -> Table {
+fn table(r: &Results, shown: &[&crate::voi::Evppi], evpi: f64) -> Table {
     let mut table = Table::new(
         "What is worth finding out",
         &["Input", "EVPPI", "Share of the EVPI", "Bias bound"],
     );
     let money = money_kind(r);
-    for e in voi.inputs.iter().take(SHOWN) {
+    for e in shown {
         table.push(vec![
             Cell::Text(r.model().label(&e.input)),
             Cell::Figure(e.evppi, money),
-            Cell::Figure(e.evppi / voi.evpi, Kind::Share),
+            Cell::Figure(e.evppi / evpi, Kind::Share),
             Cell::Figure(e.noise, money),
         ]);
     }

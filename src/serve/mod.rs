@@ -157,12 +157,13 @@ fn server_error(port: u16, problem: String) -> Error {
 }
 
 /// Runs a model for the page: at most [`LIVE_ITERATIONS`] (or `requested`, if fewer), the
-/// scenario's seed, without the per-iteration values that only sensitivity needs.
+/// scenario's seed, with the value of information (the page's panel) the only analysis.
 fn live_run(model: &Model, requested: Option<u64>, cancel: CancelToken) -> Result<Results> {
     let own = model.settings().iterations;
     let config = RunConfig {
         iterations: Some(own.min(LIVE_ITERATIONS).min(requested.unwrap_or(u64::MAX))),
-        keep: Keep::Nothing,
+        keep: Keep::Sensitivity,
+        analyses: crate::engine::Analyses::LivePage,
         cancel,
         ..RunConfig::default()
     };

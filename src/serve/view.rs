@@ -84,6 +84,7 @@ pub fn results(r: &Results, baseline: &[f64], edits: &[AppliedOverride]) -> Resu
         .map(|e| json!({ "key": e.key, "from": e.from, "to": e.to }))
         .collect();
     Ok(json!({
+        "voi": value_of_information(r),
         "iterations": r.iterations(),
         "seed": r.seed(),
         "costs": costs,
@@ -91,6 +92,44 @@ pub fn results(r: &Results, baseline: &[f64], edits: &[AppliedOverride]) -> Resu
         "charts": charts,
         "edits": edits,
     }))
+}
+
+/// What is worth finding out, as the case says it: the EVPI, a sentence, and the inputs and
+/// groups worth most; `null` without options.
+fn value_of_information(r: &Results) -> Value {
+    let Some(voi) = r.voi() else {
+        return Value::Null;
+    };
+    let rows: Vec<Value> = crate::charts::voi_data(r)
+        .map(|chart| chart.bars)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|bar| {
+            json!({
+                "label": bar.label,
+                "evppi": bar.evppi,
+                "text": money(bar.evppi),
+                "share": crate::format::percent(bar.evppi / voi.evpi),
+                "group": bar.group,
+            })
+        })
+        .collect();
+    json!({
+        "evpi": voi.evpi,
+        "evpi_text": money(voi.evpi),
+        "sentence": crate::export::voi_sentence(r),
+        "note": if voi.evppi_iterations < voi.iterations {
+            format!(
+                "The EVPI from the page's {} iterations; each EVPPI from the first {}, so that an edit answers at once (seams run reads up to {}, so its figures are finer).",
+                crate::format::thousands(voi.iterations as u64),
+                crate::format::thousands(voi.evppi_iterations as u64),
+                crate::format::thousands(crate::voi::EVPPI_ITERATIONS as u64),
+            )
+        } else {
+            format!("From the page's {} iterations.", crate::format::thousands(voi.iterations as u64))
+        },
+        "rows": rows,
+    })
 }
 
 /// Every input of the scenario as an editable cell: key, a reader's label, the distribution as

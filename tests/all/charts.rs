@@ -118,3 +118,46 @@ fn chart_data_matches_its_snapshot() {
     let json = serde_json::to_string_pretty(&data).unwrap() + "\n";
     super::snapshots::check_snapshot("chart-data.json", &json);
 }
+
+#[test]
+fn the_value_of_information_chart_shows_what_voi_csv_holds() {
+    // A close call (no capital, lower running costs): research could change the decision, and
+    // the option's running cost is worth most to find out.
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_named(
+        dir.path(),
+        &fixture("small.toml"),
+        "close",
+        &[
+            "--set",
+            "options.share.capital[0]=0",
+            "--set",
+            "options.share.running=uniform(0, 30k)",
+        ],
+    );
+    let rows = read_csv(&out.join("voi.csv"));
+    let evpi = num(&rows[0], "evppi");
+    let top = rows
+        .iter()
+        .skip(1)
+        .filter(|r| r["group"].is_empty())
+        .max_by(|a, b| num(a, "evppi").total_cmp(&num(b, "evppi")))
+        .unwrap();
+    assert_eq!(top["input"], "options.share.running");
+    let svg = std::fs::read_to_string(out.join("charts/value-of-information.svg")).unwrap();
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let text: Vec<&str> = doc.descendants().filter_map(|n| n.text()).collect();
+    let shown = |s: &str| text.iter().any(|t| t.contains(s));
+    assert!(shown("Share data: running cost a year"), "{text:?}");
+    assert!(
+        shown(&format!("EVPI {}", seams::format::money(evpi))),
+        "{text:?}"
+    );
+    assert!(shown(&seams::format::money(num(top, "evppi"))), "{text:?}");
+    // Where no research can change the decision there is nothing to chart, and the case says
+    // so in words.
+    let settled = run_named(dir.path(), &fixture("small.toml"), "settled", &[]);
+    assert!(!settled.join("charts/value-of-information.png").exists());
+    let case = std::fs::read_to_string(settled.join("economic-case.md")).unwrap();
+    assert!(case.contains("no research can change this decision"));
+}

@@ -128,9 +128,14 @@ fn latin_hypercube_correlation_and_a_precision_target_give_the_same_results_on_a
         "0.4%",
         "--correlate",
         "departments.one.user_minutes,departments.one.staff_minutes=0.5",
+        // A close call, so that the value of information is not zero.
+        "--set",
+        "options.share.capital[0]=0",
+        "--set",
+        "options.share.running=uniform(0, 30k)",
         "--no-charts",
     ];
-    let files = ["summary.csv", "appraisal.csv", "sensitivity.csv"];
+    let files = ["summary.csv", "appraisal.csv", "sensitivity.csv", "voi.csv"];
     let one = run_on_threads("1", &args, files);
     assert_eq!(
         one,

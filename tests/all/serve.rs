@@ -426,3 +426,36 @@ fn a_page_elsewhere_cannot_change_the_servers_state() {
     let (_, state) = request(&server, "GET", "/api/state", LOCAL, "");
     assert_eq!(json(&state)["edits"], serde_json::json!({}));
 }
+
+#[test]
+fn the_page_says_what_is_worth_finding_out_and_updates_it_with_each_edit() {
+    // As the file stands the option loses in every iteration: nothing to find out. With no
+    // capital and lower running costs it is a close call (NPSV £33k, P10–P90 −£18k to £83k at
+    // the command line), and its running cost is worth finding out.
+    let server = start(&fixture("small.toml"));
+    let (_, state) = request(&server, "GET", "/api/state", LOCAL, "");
+    let voi = &json(&state)["results"]["voi"];
+    assert_eq!(voi["evpi"], 0.0);
+    assert!(
+        voi["sentence"]
+            .as_str()
+            .unwrap()
+            .contains("no research can change this decision"),
+        "{voi}"
+    );
+    let edit = r#"{"edits": {"options.share.capital[0]": "0", "options.share.running": "uniform(0, 30k)"}}"#;
+    let (status, body) = request(&server, "POST", "/api/run", LOCAL, edit);
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+    let voi = &json(&body)["voi"];
+    let evpi = voi["evpi"].as_f64().unwrap();
+    assert!(evpi > 0.0, "{voi}");
+    let first = &voi["rows"][0];
+    assert_eq!(first["label"], "Share data: running cost a year", "{voi}");
+    assert!(first["evppi"].as_f64().unwrap() <= evpi);
+    assert!(
+        voi["sentence"].as_str().unwrap().contains(
+            "Perfect information on Share data: running cost a year would be worth up to"
+        ),
+        "{voi}"
+    );
+}

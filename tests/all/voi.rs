@@ -92,8 +92,10 @@ fn an_option_best_in_every_iteration_leaves_nothing_to_find_out() {
 fn a_group_that_holds_every_uncertainty_is_worth_the_evpi() {
     // The option's NPSV is linear in department a's repeat minutes (repetition falls from 0.5
     // to 0.2 a value contact): the department's two uncertain inputs are all the uncertainty,
-    // and the regression fits NB exactly, so the group's EVPPI is the EVPI itself; each input
-    // alone is worth less.
+    // and the regression fits NB exactly, so slicing by its predicted regret sorts the iterations
+    // by NB itself and the group's EVPPI is the EVPI, less what the one slice straddling NB = 0
+    // mixes (a 1/√n share of the iterations, each within a slice's width of 0: well under
+    // 1e-4 of the EVPI here); each input alone is worth less.
     let text = fixture_text("fixed-option.toml")
         .replace(
             "repeat_user_minutes = 10",
@@ -121,7 +123,8 @@ fn a_group_that_holds_every_uncertainty_is_worth_the_evpi() {
     );
     let (name, group, _) = voi.groups.iter().find(|g| g.0 == "departments.a").unwrap();
     assert_eq!(name, "departments.a");
-    assert_relative("group EVPPI", *group, voi.evpi, 1e-6);
+    assert!(*group <= voi.evpi, "{group} > {}", voi.evpi);
+    assert_relative("group EVPPI", *group, voi.evpi, 1e-4);
     for e in voi
         .inputs
         .iter()
