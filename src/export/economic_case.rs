@@ -15,6 +15,9 @@ use crate::outputs::{Bearer, Component, Metric, Scope};
 use crate::results::Results;
 use crate::table::markdown::render as render_table;
 
+/// The file the case is written to.
+pub const NAME: &str = "economic-case.md";
+
 /// `economic-case.md`; `charts` says whether the charts are drawn beside it (and linked).
 pub struct EconomicCaseMd {
     pub charts: bool,
@@ -22,7 +25,7 @@ pub struct EconomicCaseMd {
 
 impl Exporter for EconomicCaseMd {
     fn name(&self) -> &'static str {
-        "economic-case.md"
+        NAME
     }
 
     fn render(&self, r: &Results, _tables: &Tables) -> Result<Vec<Artefact>> {

@@ -295,7 +295,7 @@ pub(super) fn mitigation_table(r: &Results) -> Table {
     table
 }
 
-fn name(input: &str) -> &'static str {
+pub(super) fn name(input: &str) -> &'static str {
     match input {
         OPTIMISM_BIAS => "Optimism-bias uplift on capital",
         ADOPTION => "Adoption path, times",

@@ -11,6 +11,7 @@
 
 mod case_tables;
 mod charts;
+mod docx;
 pub mod economic_case;
 mod fixed_md;
 mod markdown;
@@ -109,6 +110,17 @@ pub fn render_all(
             rendered.names.push(exporter.name().to_string());
             rendered.files.extend(files);
         }
+    }
+    if let Some(case) = rendered.get(economic_case::NAME) {
+        let text = String::from_utf8_lossy(&case.bytes).into_owned();
+        let document = docx::render(results, &text, &rendered.files)?;
+        let at = rendered
+            .names
+            .iter()
+            .position(|n| n == economic_case::NAME)
+            .map_or(rendered.names.len(), |i| i + 1);
+        rendered.names.insert(at, docx::NAME.to_string());
+        rendered.files.push(document);
     }
     let listed: Vec<&str> = rendered
         .files

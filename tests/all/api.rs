@@ -96,10 +96,14 @@ fn every_artefact_renders_in_memory() {
         samples: true,
     };
     let rendered = export::render_all(&results, options, &[]).unwrap();
-    // Every registered exporter, then run.json, which lists them.
+    // Every registered exporter — the Word document straight after the case it is built from,
+    // with the charts — then run.json, which lists them.
     let registered: Vec<&str> = export::registered(options)
         .iter()
-        .map(|e| e.name())
+        .flat_map(|e| match e.name() {
+            "economic-case.md" => vec!["economic-case.md", "economic-case.docx"],
+            name => vec![name],
+        })
         .chain(["run.json"])
         .collect();
     // The small fixture has options, so every exporter has something to write.
@@ -120,6 +124,11 @@ fn every_artefact_renders_in_memory() {
         let text = std::str::from_utf8(&file.bytes).unwrap();
         assert!(!text.contains("NaN"), "{name}");
     }
+    // The Word document is a zip package.
+    let docx = rendered
+        .get("economic-case.docx")
+        .expect("economic-case.docx rendered");
+    assert!(docx.bytes.starts_with(b"PK\x03\x04"));
     let png = rendered.get("charts/cost-by-department.png").unwrap();
     assert!(png.bytes.starts_with(b"\x89PNG\r\n\x1a\n"));
     let decoded = image::load_from_memory(&png.bytes).unwrap();

@@ -34,4 +34,5 @@ mod spreads;
 mod tables;
 mod treasury;
 mod voi;
+mod word;
 mod workbook;

@@ -1,0 +1,316 @@
+//! `economic-case.docx`: the case as a Word document (`../shared/MODEL.md` §9), written with
+//! docx-rs. A first page "Summary for decision-makers", then the case as `economic-case.md`
+//! states it — the same words and the same tables, rendered from the same typed tables —
+//! with Word's own heading styles (so a template's navigation pane and contents work), real
+//! tables whose header row repeats on every page and whose figures are right-aligned, and each
+//! chart 16 cm wide with a numbered caption. A4, 2 cm margins.
+
+mod blocks;
+mod summary;
+
+use docx_rs::{
+    AlignmentType, BreakType, Docx, LineSpacing, PageMargin, Paragraph, Pic, Run, RunFonts,
+    Shading, SpecialIndentType, Style, StyleType, Table, TableCell, TableRow, WidthType,
+};
+
+use self::blocks::{spans, Block, TableBlock};
+use crate::disk::Artefact;
+use crate::error::{Error, Result};
+use crate::results::Results;
+
+/// The file a run writes.
+pub const NAME: &str = "economic-case.docx";
+
+/// A4 in twentieths of a point, and its margins: 2 cm.
+const PAGE: (u32, u32) = (11_906, 16_838);
+const MARGIN: i32 = 1_134;
+/// A chart's width and height on the page, in EMU: 16 cm wide, at the picture's proportions.
+const CHART_EMU: (u32, u32) = (5_760_000, 3_240_000);
+const BODY_FONT: &str = "Arial";
+const CODE_FONT: &str = "Courier New";
+
+/// The document, from the results and the case's Markdown; `charts` holds the run's chart
+/// files (a chart the Markdown names but the run did not draw is left out, its caption kept).
+///
+/// # Errors
+/// When the package cannot be written.
+pub fn render(r: &Results, case_markdown: &str, charts: &[Artefact]) -> Result<Artefact> {
+    let mut document = Document::default();
+    let mut docx = styled(Docx::new());
+    for block in summary::page(r)
+        .into_iter()
+        .chain(blocks::parse(case_markdown))
+    {
+        docx = document.add(docx, block, charts);
+    }
+    let mut package = docx.build();
+    package.document = repeat_header_rows(&package.document);
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    package.pack(&mut bytes).map_err(|e| Error::Write {
+        path: NAME.into(),
+        problem: e.to_string(),
+    })?;
+    Ok(Artefact {
+        name: NAME.into(),
+        bytes: bytes.into_inner(),
+    })
+}
+
+/// Header rows are marked `cantSplit` (no other row is), and gain `tblHeader` here: docx-rs
+/// 0.4 has no builder for it, and Word repeats a row so marked at the top of every page.
+fn repeat_header_rows(document: &[u8]) -> Vec<u8> {
+    String::from_utf8_lossy(document)
+        .replace("<w:cantSplit />", "<w:cantSplit /><w:tblHeader />")
+        .into_bytes()
+}
+
+/// Page size, margins, body font and the styles the document uses, named as Word's built-in
+/// ones so a template restyles them.
+fn styled(docx: Docx) -> Docx {
+    let heading = |level: usize, size: usize| {
+        Style::new(format!("Heading{level}"), StyleType::Paragraph)
+            .name(format!("heading {level}"))
+            .based_on("Normal")
+            .next("Normal")
+            .q_format(true)
+            .size(size)
+            .bold()
+            .color("0B0C0C")
+            .outline_lvl(level - 1)
+            .line_spacing(LineSpacing::new().before(240).after(120))
+    };
+    docx.page_size(PAGE.0, PAGE.1)
+        .page_margin(
+            PageMargin::new()
+                .top(MARGIN)
+                .bottom(MARGIN)
+                .left(MARGIN)
+                .right(MARGIN),
+        )
+        .default_fonts(
+            RunFonts::new()
+                .ascii(BODY_FONT)
+                .hi_ansi(BODY_FONT)
+                .cs(BODY_FONT),
+        )
+        .default_size(21)
+        .add_style(heading(1, 32))
+        .add_style(heading(2, 26))
+        .add_style(heading(3, 23))
+        .add_style(
+            Style::new("Caption", StyleType::Paragraph)
+                .name("caption")
+                .based_on("Normal")
+                .next("Normal")
+                .q_format(true)
+                .size(18)
+                .italic()
+                .line_spacing(LineSpacing::new().after(240)),
+        )
+        .add_style(
+            Style::new("Quote", StyleType::Paragraph)
+                .name("Quote")
+                .based_on("Normal")
+                .q_format(true)
+                .italic()
+                .indent(Some(567), None, Some(567), None),
+        )
+}
+
+/// Numbers the figures as they are added.
+#[derive(Default)]
+struct Document {
+    figures: usize,
+}
+
+impl Document {
+    fn add(&mut self, docx: Docx, block: Block, charts: &[Artefact]) -> Docx {
+        match block {
+            Block::Heading(level, text) => docx.add_paragraph(
+                runs(Paragraph::new(), &text)
+                    .style(&format!("Heading{}", level.min(3)))
+                    .keep_next(true),
+            ),
+            Block::Paragraph(text) => docx.add_paragraph(spaced(runs(Paragraph::new(), &text))),
+            Block::Bullet(text) => docx.add_paragraph(spaced(
+                runs(
+                    Paragraph::new().add_run(Run::new().add_text("•").add_tab()),
+                    &text,
+                )
+                .indent(
+                    Some(360),
+                    Some(SpecialIndentType::Hanging(360)),
+                    None,
+                    None,
+                ),
+            )),
+            Block::Quote(text) => docx.add_paragraph(runs(Paragraph::new(), &text).style("Quote")),
+            Block::Table(table) => docx
+                .add_table(word_table(&table))
+                .add_paragraph(Paragraph::new()),
+            Block::Image { path, alt } => self.figure(docx, &path, &alt, charts),
+            Block::PageBreak => {
+                docx.add_paragraph(Paragraph::new().add_run(Run::new().add_break(BreakType::Page)))
+            }
+        }
+    }
+
+    /// A chart 16 cm wide, kept with its caption: "Figure N: what it shows".
+    fn figure(&mut self, docx: Docx, path: &str, alt: &str, charts: &[Artefact]) -> Docx {
+        let Some(png) = charts.iter().find(|a| a.name == path) else {
+            return docx;
+        };
+        self.figures += 1;
+        let (width, height) = crate::charts::SIZE;
+        let picture = Pic::new_with_dimensions(png.bytes.clone(), width, height)
+            .size(CHART_EMU.0, CHART_EMU.1)
+            .id(format!("rIdImage{}", self.figures));
+        docx.add_paragraph(
+            Paragraph::new()
+                .add_run(Run::new().add_image(picture))
+                .keep_next(true),
+        )
+        .add_paragraph(runs(
+            Paragraph::new().style("Caption"),
+            &format!("Figure {}: {}", self.figures, alt),
+        ))
+    }
+}
+
+fn spaced(paragraph: Paragraph) -> Paragraph {
+    paragraph.line_spacing(LineSpacing::new().after(120))
+}
+
+/// The paragraph with the inline Markdown's spans as runs (control characters dropped: they
+/// have no place in a document's XML).
+fn runs(mut paragraph: Paragraph, text: &str) -> Paragraph {
+    for span in spans(text) {
+        let clean: String = span.text.chars().filter(|c| !c.is_control()).collect();
+        let mut run = Run::new().add_text(clean);
+        if span.bold {
+            run = run.bold();
+        }
+        if span.italic {
+            run = run.italic();
+        }
+        if span.code {
+            run = run.fonts(RunFonts::new().ascii(CODE_FONT).hi_ansi(CODE_FONT));
+        }
+        paragraph = paragraph.add_run(run);
+    }
+    paragraph
+}
+
+/// The text width of the page, in twentieths of a point.
+const TEXT_WIDTH: usize = PAGE.0 as usize - 2 * MARGIN as usize;
+
+/// About the width of a character of 9-point Arial, and a cell's padding, in twentieths of a
+/// point.
+const CHAR_WIDTH: usize = 112;
+const CELL_PADDING: usize = 300;
+
+/// Each column's width: first what its longest word needs, up to 16 characters (a figure such
+/// as "£0.719m" or "(£1.80m–£4.28m)" never breaks inside), then the rest of the page shared towards what its
+/// longest cell needs on one line (a text cell's up to a long phrase), in proportion to the
+/// shortfall; any space left over goes in proportion to those needs.
+fn column_widths(table: &TableBlock) -> Vec<usize> {
+    let words = |text: &str| -> Vec<usize> {
+        spans(text)
+            .iter()
+            .map(|s| s.text.as_str())
+            .collect::<String>()
+            .split_whitespace()
+            .map(|w| w.chars().count())
+            .collect()
+    };
+    let columns = table.header.len();
+    let cells = |i: usize| {
+        std::iter::once(&table.header)
+            .chain(&table.rows)
+            .filter_map(move |row| row.get(i))
+    };
+    let twips = |chars: usize| chars * CHAR_WIDTH + CELL_PADDING;
+    let right = |i: usize| table.right.get(i).copied().unwrap_or(false);
+    // A word longer than a key's share of the page (a file name, a key path) breaks anyway.
+    let least: Vec<usize> = (0..columns)
+        .map(|i| twips(cells(i).flat_map(|c| words(c)).max().unwrap_or(1).min(16)))
+        .collect();
+    let wanted: Vec<usize> = (0..columns)
+        .map(|i| {
+            let line =
+                |c: &String| words(c).iter().sum::<usize>() + words(c).len().saturating_sub(1);
+            let longest = cells(i).skip(1).map(line).max().unwrap_or(0);
+            twips(if right(i) { longest } else { longest.min(36) }).max(least[i])
+        })
+        .collect();
+    share(&least, &wanted, TEXT_WIDTH)
+}
+
+/// Widths from `least` towards `wanted` within `total` (see [`column_widths`]).
+fn share(least: &[usize], wanted: &[usize], total: usize) -> Vec<usize> {
+    let floor: usize = least.iter().sum();
+    if floor >= total {
+        return least.iter().map(|w| w * total / floor.max(1)).collect();
+    }
+    let extra = total - floor;
+    let shortfall: usize = wanted.iter().zip(least).map(|(w, l)| w - l).sum();
+    if shortfall > extra {
+        return wanted
+            .iter()
+            .zip(least)
+            .map(|(w, l)| l + (w - l) * extra / shortfall)
+            .collect();
+    }
+    let spare = extra - shortfall;
+    let all: usize = wanted.iter().sum::<usize>().max(1);
+    wanted.iter().map(|w| w + w * spare / all).collect()
+}
+
+/// A Word table the width of the page: the header row shaded, bold and repeated on every
+/// page, figures right-aligned, text at 9 pt so wide tables fit.
+fn word_table(table: &TableBlock) -> Table {
+    let widths = column_widths(table);
+    let width = |i: usize| widths.get(i).copied().unwrap_or(0);
+    let cell = |text: &str, right: bool, header: bool| {
+        // A range breaks at its space, never at its dash: word joiners hold "£1.80m–£4.28m".
+        let text = if right {
+            text.replace('–', "\u{2060}–\u{2060}")
+        } else {
+            text.to_string()
+        };
+        let mut paragraph = runs(Paragraph::new().size(18), &text).size(18);
+        if right {
+            paragraph = paragraph.align(AlignmentType::Right);
+        }
+        if header {
+            paragraph = paragraph.bold();
+        }
+        let cell = TableCell::new().add_paragraph(paragraph);
+        if header {
+            cell.shading(Shading::new().fill("D9D9D9"))
+        } else {
+            cell
+        }
+    };
+    let right = |i: usize| table.right.get(i).copied().unwrap_or(false);
+    let header = TableRow::new(
+        table
+            .header
+            .iter()
+            .enumerate()
+            .map(|(i, h)| cell(h, right(i), true).width(width(i), WidthType::Dxa))
+            .collect(),
+    )
+    .cant_split();
+    let rows = table.rows.iter().map(|row| {
+        TableRow::new(
+            row.iter()
+                .enumerate()
+                .map(|(i, c)| cell(c, right(i), false).width(width(i), WidthType::Dxa))
+                .collect(),
+        )
+    });
+    Table::new(std::iter::once(header).chain(rows).collect())
+        .set_grid(widths.clone())
+        .width(TEXT_WIDTH, WidthType::Dxa)
+}
