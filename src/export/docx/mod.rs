@@ -233,7 +233,15 @@ fn column_widths(table: &TableBlock) -> Vec<usize> {
     let right = |i: usize| table.right.get(i).copied().unwrap_or(false);
     // A word longer than a key's share of the page (a file name, a key path) breaks anyway.
     let least: Vec<usize> = (0..columns)
-        .map(|i| twips(cells(i).flat_map(|c| words(c)).max().unwrap_or(1).min(16)))
+        .map(|i| {
+            // The header is bold, so its words are wider: two characters' allowance.
+            let header = table
+                .header
+                .get(i)
+                .map_or(0, |h| words(h).into_iter().max().unwrap_or(0) + 2);
+            let body = cells(i).skip(1).flat_map(|c| words(c)).max().unwrap_or(1);
+            twips(body.max(header).min(16))
+        })
         .collect();
     let wanted: Vec<usize> = (0..columns)
         .map(|i| {
