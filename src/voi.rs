@@ -24,6 +24,15 @@ use crate::scenario::Model;
 /// inputs would cost more than the run itself, and the slices' means are already precise.
 pub const EVPPI_ITERATIONS: usize = 200_000;
 
+/// The least value of information the outputs call measurable: half a pound. Below it a figure
+/// is rounding, and the case, the chart and the page leave it out.
+pub const MEASURABLE: f64 = 0.5;
+
+/// Whether `value` (an EVPPI in pounds) is worth naming.
+pub fn measurable(value: f64) -> bool {
+    value >= MEASURABLE
+}
+
 /// What perfect information would be worth.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Voi {

@@ -30,11 +30,11 @@ pub struct VoiBar {
 }
 
 /// The chart's data, or `None` where no research can change the decision or no input or group
-/// is worth a measurable amount (half a pound).
+/// is worth a measurable amount ([`crate::voi::MEASURABLE`]).
 pub fn data(r: &crate::results::Results) -> Option<VoiChart> {
     let voi = r.voi().filter(|v| v.evpi > 0.0)?;
     let model = r.model();
-    let worth = |value: f64| value >= 0.5;
+    let worth = crate::voi::measurable;
     let inputs = voi
         .inputs
         .iter()

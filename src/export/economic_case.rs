@@ -125,7 +125,7 @@ fn summary(r: &Results) -> String {
 }
 
 /// The option with the highest mean NPSV.
-fn best_option(r: &Results) -> Option<usize> {
+pub(super) fn best_option(r: &Results) -> Option<usize> {
     (0..r.model().options().len())
         .filter_map(|o| r.appraisal(o, Metric::Npsv).map(|s| (o, s.mean)))
         .max_by(|a, b| a.1.total_cmp(&b.1))

@@ -31,7 +31,7 @@ pub fn section(r: &Results, chart: &str) -> String {
         money(voi.evpi_se),
         against_best(r, voi.evpi),
     );
-    let worth = |value: f64| value >= 0.5;
+    let worth = crate::voi::measurable;
     let shown: Vec<&crate::voi::Evppi> = voi
         .inputs
         .iter()
@@ -100,7 +100,7 @@ pub fn sentence(r: &Results) -> String {
         money(voi.evpi),
         against_best(r, voi.evpi)
     );
-    match voi.inputs.first().filter(|e| e.evppi >= 0.5 && e.evppi > e.noise) {
+    match voi.inputs.first().filter(|e| crate::voi::measurable(e.evppi) && e.evppi > e.noise) {
         Some(top) => format!("{evpi} {}", worth_finding_out(&r.model().label(&top.input), top.evppi)),
         None => format!("{evpi} No single input's perfect information is worth a measurable amount: the value lies in several inputs being unfavourable together."),
     }
@@ -116,20 +116,21 @@ const NO_RESEARCH: &str = "The same choice â€” business as usual or one option â
 /// ", {share} of the expected NPSV of the best option, NAME ({npsv})", or nothing where no
 /// option is expected to beat business as usual.
 fn against_best(r: &Results, evpi: f64) -> String {
-    let npsv = |o: usize| {
-        r.appraisal(o, crate::outputs::Metric::Npsv)
-            .map_or(f64::NEG_INFINITY, |s| s.mean)
+    let Some(o) = super::economic_case::best_option(r) else {
+        return String::new();
     };
-    let best = (0..r.model().options().len()).max_by(|&a, &b| npsv(a).total_cmp(&npsv(b)));
-    match best {
-        Some(o) if npsv(o) > 0.0 => format!(
-            ", {} of the expected NPSV of the best option, {} ({})",
-            crate::format::percent(evpi / npsv(o)),
-            md(&r.model().options()[o].name),
-            money(npsv(o))
-        ),
-        _ => String::new(),
+    let npsv = r
+        .appraisal(o, crate::outputs::Metric::Npsv)
+        .map_or(0.0, |s| s.mean);
+    if npsv <= 0.0 {
+        return String::new();
     }
+    format!(
+        ", {} of the expected NPSV of the best option, {} ({})",
+        crate::format::percent(evpi / npsv),
+        md(&r.model().options()[o].name),
+        money(npsv)
+    )
 }
 
 /// The inputs worth most, each money column in one unit.
