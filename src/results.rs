@@ -115,6 +115,19 @@ impl Results {
         self.outcome.sampling
     }
 
+    /// The mean of an input's draws over the run: its value where it is fixed.
+    pub fn input_mean(&self, input: crate::scenario::InputId) -> f64 {
+        match self.model.inputs[input].dist.fixed_value() {
+            Some(value) => value,
+            None => self
+                .outcome
+                .input_means
+                .get(input)
+                .copied()
+                .unwrap_or(f64::NAN),
+        }
+    }
+
     /// The seed of the run.
     pub fn seed(&self) -> u64 {
         self.outcome.seed

@@ -5,8 +5,10 @@
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::style::{axis_range, err, header, mesh, money_axis, text_style, GREY, SERIES};
+use super::layout::{Frame, Key, Marker, LINE, TEXT};
+use super::style::{axis_range, err, mesh, money_axis, text_style, GREY, SERIES};
 use super::ChartData;
 use crate::format::describe_value;
 use crate::params::Unit;
@@ -26,43 +28,39 @@ fn percent(x: f64) -> String {
     describe_value(Unit::Share, x)
 }
 
+/// The height of a row of two panels.
+const PANEL: u32 = 470;
+
+pub(super) fn frame(data: &ChartData) -> Frame {
+    // One key for all four panels: each option's colour; the dots mark the values as written.
+    let key = data
+        .fixed
+        .iter()
+        .enumerate()
+        .fold(Key::new(), |key, (i, curves)| {
+            let name = data
+                .options
+                .get(i)
+                .map_or(curves.option.clone(), |o| o.name.clone());
+            key.add(Marker::Line(SERIES[i % SERIES.len()]), name)
+        });
+    Frame {
+        title: "Expected NPSV as each fixed assumption moves".into(),
+        body: 2 * PANEL,
+        key: key.add(
+            Marker::Note,
+            "Dots mark each assumption as the scenario gives it; the dashed line is NPSV = 0",
+        ),
+    }
+}
+
 pub(super) fn draw<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
+    area: &DrawingArea<DB, Shift>,
     data: &ChartData,
 ) -> std::result::Result<(), String> {
-    let area = header(root, data, "Expected NPSV as each fixed assumption moves")?;
-    let (body, key) = area.split_vertically(area.dim_in_pixel().1 - 70);
-    let panels = body.split_evenly((2, 2));
-    for (p, panel) in panels.iter().enumerate() {
+    for (p, panel) in area.split_evenly((2, 2)).iter().enumerate() {
         draw_panel(panel, data, p)?;
     }
-    // One key for all four panels: each option's colour; the dots mark the values as written.
-    let mut x = 40;
-    for (i, curves) in data.fixed.iter().enumerate() {
-        let colour = SERIES[i % SERIES.len()];
-        key.draw(&PathElement::new(
-            vec![(x, 30), (x + 30, 30)],
-            colour.stroke_width(4),
-        ))
-        .map_err(err)?;
-        let name = data
-            .options
-            .get(i)
-            .map_or(curves.option.clone(), |o| o.name.clone());
-        key.draw(&Text::new(
-            name.clone(),
-            (x + 40, 20),
-            text_style(20, &BLACK),
-        ))
-        .map_err(err)?;
-        x += 60 + 11 * name.chars().count().min(60) as i32;
-    }
-    key.draw(&Text::new(
-        "Dots mark each assumption as the scenario gives it; the dashed line is NPSV = 0",
-        (40, 50),
-        text_style(18, &GREY),
-    ))
-    .map_err(err)?;
     Ok(())
 }
 
@@ -89,22 +87,28 @@ fn draw_panel<DB: DrawingBackend>(
             .flat_map(|c| c.points[p].iter().map(|q| q.1)),
         true,
     );
-    let mut chart = ChartBuilder::on(area)
-        .caption(title, text_style(24, &BLACK))
-        .margin(12)
-        .margin_right(40)
-        .x_label_area_size(40)
-        .y_label_area_size(90)
+    // The panel's title, with room under it for the y axis's top label.
+    let (caption, area) = area.split_vertically(LINE + 16);
+    let (width, _) = caption.dim_in_pixel();
+    let centred = text_style(TEXT, &BLACK).pos(Pos::new(HPos::Center, VPos::Top));
+    caption
+        .draw(&Text::new(title, (width as i32 / 2, 16), centred))
+        .map_err(err)?;
+    let mut chart = ChartBuilder::on(&area)
+        .margin(16)
+        .margin_right(80)
+        .margin_top(24)
+        .x_label_area_size(LINE as u32 + 10)
+        .y_label_area_size(170)
         .build_cartesian_2d(x0..x1, lo..hi)
         .map_err(err)?;
     let axis = money_axis(lo, hi, 5);
     let x_axis = |x: &f64| label(*x);
     mesh(&mut chart, |m| {
-        m.x_labels(6)
+        m.x_labels(5)
             .y_labels(5)
             .x_label_formatter(&x_axis)
-            .y_label_formatter(&axis)
-            .label_style(text_style(18, &BLACK));
+            .y_label_formatter(&axis);
     })?;
     chart
         .draw_series(DashedLineSeries::new(

@@ -8,7 +8,10 @@
 mod channel_chart;
 mod draw;
 mod fixed_chart;
+mod layout;
+mod npsv_chart;
 mod style;
+mod time_chart;
 mod voi_chart;
 
 pub use voi_chart::{data as voi_data, VoiBar, VoiChart};
@@ -22,12 +25,14 @@ use crate::outputs::{Bearer, Component, Metric, Scope, TransactionMetric, Yearly
 use crate::results::Results;
 use crate::sensitivity::Tornado;
 
-/// Pixel size of every chart: legible when placed across an A4 page.
+/// The width of every chart in pixels, and the least height: placed 16 cm wide across an A4
+/// page, its words are 9 pt. A chart with more to show is taller, never smaller in type.
 pub const SIZE: (u32, u32) = (1600, 900);
 
 /// The file stems of the charts, in the order the economic case discusses them.
 pub const COSTS: &str = "cost-by-department";
 pub const NPSV_CURVES: &str = "npsv-by-option";
+pub const NPSV_HISTOGRAM: &str = "npsv-histogram";
 pub const OVER_TIME: &str = "benefits-over-time";
 pub const COSTS_BENEFITS: &str = "costs-and-benefits";
 pub const CHANNELS: &str = "contacts-and-cost-by-channel";
@@ -61,6 +66,8 @@ pub struct OptionSeries {
     /// (NPSV, cumulative probability) points of its distribution.
     pub npsv_cdf: Vec<(f64, f64)>,
     pub npsv: Range,
+    /// The mean NPSV.
+    pub mean: f64,
     pub p_positive: f64,
     /// Per calendar year: the net benefit's median and P10–P90.
     pub net_by_year: Vec<(i32, Range)>,
@@ -266,6 +273,7 @@ fn option_series(r: &Results, o: usize) -> OptionSeries {
         name: m.options()[o].name.clone(),
         npsv_cdf,
         npsv: median_range(npsv),
+        mean: npsv.map_or(0.0, |s| s.mean),
         p_positive: npsv.map_or(0.0, |s| s.p_positive),
         net_by_year,
         cumulative_discounted,
@@ -301,11 +309,22 @@ pub fn tornado_stem(output: &str) -> String {
     format!("tornado-{safe}")
 }
 
+/// Stand-ins for a chart's data where a run has none (that chart is then not drawn).
+const EMPTY: ChannelChart = ChannelChart {
+    cases: Vec::new(),
+    channels: Vec::new(),
+};
+const NO_VOI: VoiChart = VoiChart {
+    evpi: 0.0,
+    bars: Vec::new(),
+};
+
 /// The charts, for dispatch to one generic drawing function per backend.
 #[derive(Debug, Clone, Copy)]
 enum Chart {
     Costs,
     Npsv,
+    Histogram,
     OverTime,
     CostsBenefits,
     Channels,
@@ -319,6 +338,7 @@ impl Chart {
         match self {
             Chart::Costs => COSTS.into(),
             Chart::Npsv => NPSV_CURVES.into(),
+            Chart::Histogram => NPSV_HISTOGRAM.into(),
             Chart::OverTime => OVER_TIME.into(),
             Chart::CostsBenefits => COSTS_BENEFITS.into(),
             Chart::Channels => CHANNELS.into(),
@@ -328,26 +348,43 @@ impl Chart {
         }
     }
 
+    /// The chart's title, body and key, from which its size follows.
+    fn frame(self, data: &ChartData) -> layout::Frame {
+        match self {
+            Chart::Costs => draw::costs_frame(data),
+            Chart::Npsv => npsv_chart::cdf_frame(data),
+            Chart::Histogram => npsv_chart::histogram_frame(data),
+            Chart::OverTime => time_chart::frame(data),
+            Chart::CostsBenefits => draw::costs_benefits_frame(data),
+            Chart::Channels => channel_chart::frame(data.channels.as_ref().unwrap_or(&EMPTY)),
+            Chart::Fixed => fixed_chart::frame(data),
+            Chart::Voi => voi_chart::frame(data.voi.as_ref().unwrap_or(&NO_VOI)),
+            Chart::Tornado(i) => draw::tornado_frame(&data.tornadoes[i]),
+        }
+    }
+
     fn draw<DB: DrawingBackend>(
         self,
         root: &DrawingArea<DB, Shift>,
         data: &ChartData,
     ) -> std::result::Result<(), String> {
+        let area = self.frame(data).draw(root, data)?;
         match self {
-            Chart::Costs => draw::costs(root, data),
-            Chart::Npsv => draw::npsv(root, data),
-            Chart::OverTime => draw::over_time(root, data),
-            Chart::CostsBenefits => draw::costs_benefits(root, data),
+            Chart::Costs => draw::costs(root, &area, data),
+            Chart::Npsv => npsv_chart::cdf(&area, data),
+            Chart::Histogram => npsv_chart::histogram(root, &area, data),
+            Chart::OverTime => time_chart::draw(&area, data),
+            Chart::CostsBenefits => draw::costs_benefits(root, &area, data),
             Chart::Channels => match &data.channels {
-                Some(channels) => channel_chart::draw(root, data, channels),
+                Some(channels) => channel_chart::draw(root, &area, data, channels),
                 None => Ok(()),
             },
-            Chart::Fixed => fixed_chart::draw(root, data),
+            Chart::Fixed => fixed_chart::draw(&area, data),
             Chart::Voi => match &data.voi {
-                Some(voi) => voi_chart::draw(root, data, voi),
+                Some(voi) => voi_chart::draw(root, &area, data, voi),
                 None => Ok(()),
             },
-            Chart::Tornado(i) => draw::tornado(root, data, &data.tornadoes[i]),
+            Chart::Tornado(i) => draw::tornado(root, &area, data, &data.tornadoes[i]),
         }?;
         root.present().map_err(style::err)
     }
@@ -355,8 +392,9 @@ impl Chart {
     /// The chart as SVG text alone (the live page draws these).
     fn svg(self, data: &ChartData) -> Result<String> {
         let mut svg = String::new();
+        let size = self.frame(data).size(data);
         self.draw(
-            &SVGBackend::with_string(&mut svg, SIZE).into_drawing_area(),
+            &SVGBackend::with_string(&mut svg, size).into_drawing_area(),
             data,
         )
         .map_err(|problem| Error::Write {
@@ -373,10 +411,11 @@ impl Chart {
             path: format!("charts/{stem}").into(),
             problem,
         };
-        let (width, height) = SIZE;
+        let size = self.frame(data).size(data);
+        let (width, height) = size;
         let mut rgb = vec![0u8; width as usize * height as usize * 3];
         self.draw(
-            &BitMapBackend::with_buffer(&mut rgb, SIZE).into_drawing_area(),
+            &BitMapBackend::with_buffer(&mut rgb, size).into_drawing_area(),
             data,
         )
         .map_err(fail)?;
@@ -387,7 +426,7 @@ impl Chart {
             .map_err(|e| fail(e.to_string()))?;
         let mut svg = String::new();
         self.draw(
-            &SVGBackend::with_string(&mut svg, SIZE).into_drawing_area(),
+            &SVGBackend::with_string(&mut svg, size).into_drawing_area(),
             data,
         )
         .map_err(fail)?;
@@ -426,7 +465,12 @@ pub fn render_all(data: &ChartData) -> Result<Vec<Artefact>> {
     style::register_font();
     let mut charts = vec![Chart::Costs];
     if !data.options.is_empty() {
-        charts.extend([Chart::Npsv, Chart::OverTime, Chart::CostsBenefits]);
+        charts.extend([
+            Chart::Npsv,
+            Chart::Histogram,
+            Chart::OverTime,
+            Chart::CostsBenefits,
+        ]);
     }
     if data.channels.is_some() {
         charts.push(Chart::Channels);

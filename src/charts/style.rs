@@ -8,7 +8,7 @@ use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::ChartData;
+use super::layout::TEXT;
 use crate::format::MoneyUnit;
 
 pub(super) const FONT: &str = "sans-serif";
@@ -32,45 +32,15 @@ pub(super) fn register_font() {
     });
 }
 
-/// Breaks text into lines of at most `width` characters at spaces (a word longer than the
-/// width gets a line of its own): long names are wrapped, never cut.
-pub fn wrap(text: &str, width: usize) -> Vec<String> {
-    let flat: String = text
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    let mut lines: Vec<String> = Vec::new();
-    let mut line = String::new();
-    for word in flat.split_whitespace() {
-        let fits = line.chars().count() + 1 + word.chars().count() <= width;
-        if line.is_empty() {
-            line = word.to_string();
-        } else if fits {
-            line.push(' ');
-            line.push_str(word);
-        } else {
-            lines.push(std::mem::take(&mut line));
-            line = word.to_string();
-        }
-    }
-    if !line.is_empty() || lines.is_empty() {
-        lines.push(line);
-    }
-    lines
-}
-
-/// Draws text wrapped at `width` characters, its lines 1.25 font sizes apart, at `at` with
-/// `style`'s anchor (a centred anchor centres the block of lines on `at`).
-pub(super) fn draw_wrapped<DB: DrawingBackend>(
+/// Draws `lines` one under another, 1.25 font sizes apart, from `at` with `style`'s anchor
+/// (a centred anchor centres the block of lines on `at`).
+pub(super) fn draw_wrapped_lines<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
-    text: &str,
-    width: usize,
+    lines: &[String],
     at: (i32, i32),
     style: &TextStyle<'_>,
 ) -> std::result::Result<(), String> {
-    let lines = wrap(text, width);
     let step = (style.font.get_size() * 1.25) as i32;
-    // Lines are centred on `at` vertically when the anchor is the centre.
     let offset = match style.pos.v_pos {
         plotters::style::text_anchor::VPos::Center => -(lines.len() as i32 - 1) * step / 2,
         _ => 0,
@@ -97,69 +67,14 @@ pub(super) fn mesh<'a, 'b, DB: DrawingBackend + 'a>(
 ) -> std::result::Result<(), String> {
     let mut style = chart.configure_mesh();
     style
-        .label_style(text_style(24, &BLACK))
-        .axis_desc_style(text_style(26, &BLACK))
+        .label_style(text_style(TEXT, &BLACK))
+        .axis_desc_style(text_style(TEXT, &BLACK))
+        // Longer ticks under the x axis keep its first label clear of the y axis's lowest.
+        .set_tick_mark_size(LabelAreaPosition::Bottom, 18)
         .light_line_style(WHITE.mix(0.0))
         .bold_line_style(BLACK.mix(0.12));
     configure(&mut style);
     style.draw().map_err(err)
-}
-
-/// A legend entry with a colour swatch (a full colour or a mixed shade), for bars drawn one
-/// by one.
-pub(super) fn swatch<'a, DB: DrawingBackend + 'a>(
-    chart: &mut Plot<'a, DB>,
-    label: &str,
-    colour: impl Color + Copy + 'static,
-) -> std::result::Result<(), String> {
-    let lines = wrap(label, LEGEND_WIDTH);
-    chart
-        .draw_series(std::iter::empty::<Rectangle<(f64, f64)>>())
-        .map_err(err)?
-        .label(lines[0].clone())
-        .legend(move |(x, y)| Rectangle::new([(x, y - 9), (x + 22, y + 9)], colour.filled()));
-    continuation(chart, &lines[1..])
-}
-
-/// The characters of a legend entry's line: a longer label wraps onto further lines.
-pub(super) const LEGEND_WIDTH: usize = 56;
-
-/// The further lines of a wrapped legend entry: entries with no marker, so the label reads on
-/// under its swatch instead of being cut.
-pub(super) fn continuation<'a, DB: DrawingBackend + 'a>(
-    chart: &mut Plot<'a, DB>,
-    lines: &[String],
-) -> std::result::Result<(), String> {
-    for line in lines {
-        chart
-            .draw_series(std::iter::empty::<Rectangle<(f64, f64)>>())
-            .map_err(err)?
-            .label(line.clone())
-            .legend(|(x, y)| EmptyElement::at((x, y)));
-    }
-    Ok(())
-}
-
-/// A legend entry whose swatch shows the lighter shade of each of `colours`, side by side.
-pub(super) fn swatch_mixed<'a, DB: DrawingBackend + 'a>(
-    chart: &mut Plot<'a, DB>,
-    label: &str,
-    colours: [RGBColor; 3],
-) -> std::result::Result<(), String> {
-    chart
-        .draw_series(std::iter::empty::<Rectangle<(f64, f64)>>())
-        .map_err(err)?
-        .label(label)
-        .legend(move |(x, y)| {
-            let third = |k: i32| {
-                Rectangle::new(
-                    [(x + k * 8, y - 9), (x + k * 8 + 7, y + 9)],
-                    colours[k as usize].mix(0.55).filled(),
-                )
-            };
-            EmptyElement::at((0, 0)) + third(0) + third(1) + third(2)
-        });
-    Ok(())
 }
 
 /// A P10–P90 whisker from `from` to `to`, with a cap at each end reaching `cap` either side.
@@ -175,22 +90,6 @@ pub(super) fn whisker<'a, DB: DrawingBackend + 'a>(
         .draw_series(std::iter::once(line(from, to)).chain(caps))
         .map_err(err)?;
     Ok(())
-}
-
-/// Draws the legend of the labelled series.
-pub(super) fn legend<'a, DB: DrawingBackend + 'a>(
-    chart: &mut Plot<'a, DB>,
-    position: SeriesLabelPosition,
-    size: u32,
-) -> std::result::Result<(), String> {
-    chart
-        .configure_series_labels()
-        .position(position)
-        .label_font(text_style(size, &BLACK))
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK.mix(0.3))
-        .draw()
-        .map_err(err)
 }
 
 pub(super) fn text_style(size: u32, color: &RGBColor) -> TextStyle<'static> {
@@ -217,31 +116,6 @@ pub(super) fn axis_range(values: impl Iterator<Item = f64>, include_zero: bool) 
     (lo - span * 0.06, hi + span * 0.06)
 }
 
-/// Draws the title and, beneath it, the scenario's name; returns the area left for the chart.
-pub(super) fn header<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    data: &ChartData,
-    what: &str,
-) -> std::result::Result<DrawingArea<DB, Shift>, String> {
-    root.fill(&WHITE).map_err(err)?;
-    // A long title or scenario name takes a second line rather than being cut.
-    let title = wrap(what, 80);
-    let scenario = wrap(&data.scenario, 110);
-    let height = 96 + 44 * (title.len() - 1) as u32 + 30 * (scenario.len() - 1) as u32;
-    let (top, rest) = root.split_vertically(height);
-    let title_style = (FONT, 36, FontStyle::Bold).into_font().color(&BLACK);
-    draw_wrapped(&top, what, 80, (28, 18), &title_style)?;
-    let below = 62 + 44 * (title.len() - 1) as i32;
-    draw_wrapped(
-        &top,
-        &data.scenario,
-        110,
-        (28, below),
-        &text_style(24, &GREY),
-    )?;
-    Ok(rest)
-}
-
 /// The tick labels of a money axis from `low` to `high` with about `ticks` labels: one unit
 /// for the whole axis (that of its larger end) and the decimals its step needs, so the ticks
 /// read £0, £50m, £100m or £0.5m, £1.0m, £1.5m — never £8.0m beside £12m.
@@ -249,23 +123,4 @@ pub(super) fn money_axis(low: f64, high: f64, ticks: usize) -> impl Fn(&f64) -> 
     let unit = MoneyUnit::of([low, high]);
     let decimals = unit.decimals_for_step((high - low) / ticks.max(1) as f64);
     move |x: &f64| unit.with_decimals(*x, decimals)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::wrap;
-
-    #[test]
-    fn wrapping_keeps_every_word_and_breaks_at_spaces() {
-        assert_eq!(
-            wrap("Share consignment data between HMRC, Defra and APHA", 30),
-            ["Share consignment data between", "HMRC, Defra and APHA"]
-        );
-        assert_eq!(wrap("short", 30), ["short"]);
-        assert_eq!(wrap("", 30), [""]);
-        assert_eq!(
-            wrap("averyveryverylongword next", 5),
-            ["averyveryverylongword", "next"]
-        );
-    }
 }

@@ -6,7 +6,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::style::{draw_wrapped, err, header, mesh, money_axis, text_style, BLUE, GREY, ORANGE};
+use super::layout::{wrap_to, Frame, Key, Marker, LINE, MARGIN, TEXT};
+use super::style::{draw_wrapped_lines, err, mesh, money_axis, text_style, BLUE, GREY, ORANGE};
 use super::ChartData;
 use crate::format::money;
 
@@ -62,65 +63,89 @@ pub fn data(r: &crate::results::Results) -> Option<VoiChart> {
     })
 }
 
-/// Label text size: 9 pt when the chart is placed 16 cm wide.
-const LABEL: u32 = 32;
+/// The width of a bar's label.
+const LABELS: i32 = 620;
+
+fn labels(voi: &VoiChart) -> Vec<Vec<String>> {
+    voi.bars
+        .iter()
+        .map(|bar| wrap_to(&bar.label, TEXT, false, LABELS))
+        .collect()
+}
+
+fn row(lines: usize) -> i32 {
+    (lines as i32 * LINE).max(56) + 20
+}
+
+pub(super) fn frame(voi: &VoiChart) -> Frame {
+    let rows: i32 = labels(voi).iter().map(|l| row(l.len())).sum();
+    Frame {
+        title: "What perfect information would be worth".into(),
+        body: (LINE + 40 + rows + 2 * LINE + 30) as u32,
+        key: Key::new()
+            .add(Marker::Fill(BLUE.into()), "One input")
+            .add(Marker::Fill(ORANGE.into()), "A group of inputs")
+            .add(Marker::Dashed(GREY), "EVPI: the most any research is worth"),
+    }
+}
 
 pub(super) fn draw<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
+    area: &DrawingArea<DB, Shift>,
     data: &ChartData,
     voi: &VoiChart,
 ) -> std::result::Result<(), String> {
-    let area = header(root, data, "What perfect information would be worth")?;
-    let n = voi.bars.len().max(1);
+    let labels = labels(voi);
+    let total: i32 = labels.iter().map(|l| row(l.len())).sum::<i32>().max(LINE);
     let hi = voi.evpi * 1.25;
-    let mut chart = ChartBuilder::on(&area)
-        .margin(24)
-        .margin_top(60)
-        .margin_right(60)
-        .x_label_area_size(110)
-        .y_label_area_size(620)
-        .build_cartesian_2d(0.0..hi, 0.0..n as f64)
+    let mut chart = ChartBuilder::on(area)
+        .margin_left(MARGIN as u32)
+        .margin_top(LINE as u32 + 40)
+        .margin_right(40 + MARGIN as u32)
+        .x_label_area_size(2 * LINE as u32 + 30)
+        .y_label_area_size(LABELS as u32 + 24)
+        .build_cartesian_2d(0.0..hi, 0.0..f64::from(total))
         .map_err(err)?;
-    let axis = money_axis(0.0, hi, 5);
+    let axis = money_axis(0.0, hi, 4);
     mesh(&mut chart, |m| {
         m.disable_y_mesh()
             .y_labels(0)
-            .x_labels(5)
+            .x_labels(4)
             .x_label_formatter(&axis)
-            .label_style(text_style(LABEL, &BLACK))
-            .axis_desc_style(text_style(LABEL, &BLACK))
             .x_desc(format!(
                 "Expected value of perfect information (£, {} prices)",
                 data.price_base_year
             ));
     })?;
-    for (i, bar) in voi.bars.iter().enumerate() {
-        let y = (n - 1 - i) as f64;
+    let mut top = f64::from(total);
+    for (bar, lines) in voi.bars.iter().zip(&labels) {
+        let y = top - f64::from(row(lines.len())) / 2.0;
         let colour = if bar.group { ORANGE } else { BLUE };
         chart
             .draw_series(std::iter::once(Rectangle::new(
-                [(0.0, y + 0.15), (bar.evppi, y + 0.85)],
+                [(0.0, y - 26.0), (bar.evppi, y + 26.0)],
                 colour.filled(),
             )))
             .map_err(err)?;
-        let (px, py) = chart.backend_coord(&(0.0, y + 0.5));
-        let style = text_style(LABEL, &BLACK).pos(Pos::new(HPos::Right, VPos::Center));
-        draw_wrapped(root, &bar.label, 34, (px - 12, py), &style)?;
+        let (px, py) = chart.backend_coord(&(0.0, y));
+        let style = text_style(TEXT, &BLACK).pos(Pos::new(HPos::Right, VPos::Center));
+        draw_wrapped_lines(root, lines, (px - 14, py), &style)?;
         let (vx, _) = chart.backend_coord(&(bar.evppi, y));
-        let value = text_style(LABEL, &BLACK).pos(Pos::new(HPos::Left, VPos::Center));
+        let value = text_style(TEXT, &BLACK).pos(Pos::new(HPos::Left, VPos::Center));
         root.draw(&Text::new(money(bar.evppi), (vx + 10, py), value))
             .map_err(err)?;
+        top -= f64::from(row(lines.len()));
     }
     chart
         .draw_series(DashedLineSeries::new(
-            vec![(voi.evpi, 0.0), (voi.evpi, n as f64)],
+            vec![(voi.evpi, 0.0), (voi.evpi, f64::from(total))],
             10,
             8,
             GREY.stroke_width(3),
         ))
         .map_err(err)?;
-    let (ex, ey) = chart.backend_coord(&(voi.evpi, n as f64));
-    let style = text_style(LABEL, &GREY).pos(Pos::new(HPos::Center, VPos::Bottom));
+    let (ex, ey) = chart.backend_coord(&(voi.evpi, f64::from(total)));
+    let style = text_style(TEXT, &GREY).pos(Pos::new(HPos::Center, VPos::Bottom));
     root.draw(&Text::new(
         format!("EVPI {}", money(voi.evpi)),
         (ex, ey - 4),

@@ -193,6 +193,8 @@ pub struct Outcome {
     pub stats: Vec<Option<Stats>>,
     /// The quantile sketch of every output, for distribution curves in charts.
     pub sketches: Vec<Sketch>,
+    /// The mean of every input's draws, indexed like the model's inputs.
+    pub input_means: Vec<f64>,
     pub samples: Option<Samples>,
 }
 
@@ -245,7 +247,7 @@ pub fn run(model: &Model, config: &RunConfig) -> Result<Outcome> {
     // Each kept batch writes its columns straight into its own block of this buffer.
     let stride = (kept_inputs.len() + kept_outputs.len()) * BATCH;
     let mut kept = vec![0.0; kept_batches * stride];
-    let mut totals = Totals::new(layout.len);
+    let mut totals = Totals::new(layout.len, model.inputs.len());
     let done = AtomicU64::new(0);
     // One worker per thread for the whole run, so buffers and sketches are allocated once;
     // each takes a contiguous share of every round.
@@ -338,6 +340,10 @@ pub fn run(model: &Model, config: &RunConfig) -> Result<Outcome> {
         data: kept,
     });
     let precision = precision.map(|p| p.named(model, &layout));
+    let input_means = totals.moments[layout.len..]
+        .iter()
+        .map(|m| m.mean)
+        .collect();
     Ok(Outcome {
         layout,
         iterations: iterations_run,
@@ -345,6 +351,7 @@ pub fn run(model: &Model, config: &RunConfig) -> Result<Outcome> {
         sampling: plan.sampling,
         seed: plan.seed,
         stats,
+        input_means,
         sketches: totals.sketches,
         samples,
     })
@@ -405,9 +412,10 @@ struct Totals {
 }
 
 impl Totals {
-    fn new(outputs: usize) -> Totals {
+    /// Accumulators for every output, and moments for every input after them.
+    fn new(outputs: usize, inputs: usize) -> Totals {
         Totals {
-            moments: vec![Moments::default(); outputs],
+            moments: vec![Moments::default(); outputs + inputs],
             sketches: vec![Sketch::default(); outputs],
             overflow: None,
         }

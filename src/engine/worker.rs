@@ -134,7 +134,7 @@ impl<'m> Worker<'m> {
                 output_columns[k * column + j] = v
             });
         }
-        let moments: Vec<Moments> = (0..self.layout.len)
+        let mut moments: Vec<Moments> = (0..self.layout.len)
             .map(|k| {
                 stats::accumulate(
                     &self.output_columns[k * self.column..k * self.column + len],
@@ -145,6 +145,11 @@ impl<'m> Worker<'m> {
         if self.overflow.is_none() {
             self.overflow = self.find_overflow(b, len, &moments);
         }
+        // After the outputs, each input's moments: the mean of its draws, which the workbook's
+        // rebuilt present values start from.
+        moments.extend((0..n_inputs).map(|i| {
+            Moments::from_slice(&self.input_columns[i * self.column..i * self.column + len])
+        }));
         self.batch_moments.push((b, moments));
     }
 

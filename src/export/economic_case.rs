@@ -221,6 +221,8 @@ fn options_section(r: &Results, charts: bool) -> String {
     out.push_str(&chart(charts, crate::charts::COSTS_BENEFITS, "Bar chart of each option's present value of costs and of benefits to users and to government, with P10–P90 ranges"));
     out.push_str("How sure can we be? The curves show, for each option, the chance that its NPSV is at most a given value; where a curve crosses the dashed zero line is the chance the option does not pay off.\n\n");
     out.push_str(&chart(charts, crate::charts::NPSV_CURVES, "Cumulative distribution curves of each option's net present social value, with the zero line"));
+    out.push_str("The same distributions as histograms: the darker band holds the middle 80% of iterations (P10 to P90), the black line is the mean.\n\n");
+    out.push_str(&chart(charts, crate::charts::NPSV_HISTOGRAM, "Histogram of each option's net present social value, its P10–P90 band shaded and its mean marked"));
     out.push_str("Year by year, the net benefit (benefits less the option's costs) and the mean of its cumulative discounted total (an iteration pays back from the year its own cumulative total turns positive for good):\n\n");
     out.push_str(&chart(charts, crate::charts::OVER_TIME, "Fan charts of each option's yearly net benefit with its P10–P90 band, and the cumulative discounted net benefit"));
     for (o, option) in r.model().options().iter().enumerate() {

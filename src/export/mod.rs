@@ -9,6 +9,7 @@
 //! caller decides where they go (a results folder through [`crate::disk::Staging`], a test, a
 //! web page).
 
+mod base_case;
 mod case_tables;
 mod charts;
 mod docx;
@@ -16,6 +17,7 @@ pub mod economic_case;
 mod fixed_md;
 mod markdown;
 mod option_tables;
+mod options_sheet;
 mod portfolio_md;
 mod run_json;
 mod samples;

@@ -28,7 +28,7 @@ pub const DATA_TABLES: [DataTable; 10] = [
     },
     DataTable {
         file: "appraisal.csv",
-        sheet: Some("Options"),
+        sheet: Some("Appraisal"),
         build: appraisal,
     },
     DataTable {

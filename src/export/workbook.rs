@@ -21,9 +21,6 @@ use crate::table::{Cell, Kind, Table};
 /// The workbook's file name.
 pub const WORKBOOK: &str = "economic-case.xlsx";
 
-/// The widest a column is sized to, in pixels: long sources and notes wrap in the cell.
-const MAX_COLUMN_PIXELS: u32 = 420;
-
 /// `economic-case.xlsx`.
 pub struct EconomicCaseXlsx;
 
@@ -61,6 +58,17 @@ fn sheets(r: &Results, tables: &Tables) -> std::result::Result<Vec<u8>, XlsxErro
     let formats = Formats::default();
     let mut book = Workbook::new();
     summary_sheet(book.add_worksheet(), r, tables, &formats)?;
+    if !r.model().options().is_empty() {
+        let ws = book.add_worksheet();
+        ws.set_name("Options")?;
+        let wide = super::options_sheet::options_wide(r);
+        let after = sheet::write(ws, 0, &wide, &formats)?;
+        notes(ws, after, &wide, &formats)?;
+        finish(ws, &[&wide])?;
+        let ws = book.add_worksheet();
+        super::base_case::write(ws, r)?;
+        print_setup(ws, super::base_case::HEADER_ROWS)?;
+    }
     for data in DATA_TABLES.iter() {
         let (Some(sheet), Some(table)) = (data.sheet, tables.get(data.file)) else {
             continue;
@@ -68,7 +76,7 @@ fn sheets(r: &Results, tables: &Tables) -> std::result::Result<Vec<u8>, XlsxErro
         let ws = book.add_worksheet();
         ws.set_name(sheet)?;
         crate::table::sheet::write(ws, 0, table, &formats)?;
-        finish(ws)?;
+        finish(ws, &[table])?;
     }
     if !r.mitigation_sweep().is_empty() {
         fixed_sheet(book.add_worksheet(), r, &formats)?;
@@ -78,12 +86,35 @@ fn sheets(r: &Results, tables: &Tables) -> std::result::Result<Vec<u8>, XlsxErro
     book.save_to_buffer()
 }
 
-/// Frozen header row, columns sized to fit.
-fn finish(ws: &mut Worksheet) -> std::result::Result<(), XlsxError> {
+/// Frozen header row, columns sized to what `tables` put in them, and set up to print.
+fn finish(ws: &mut Worksheet, tables: &[&Table]) -> std::result::Result<(), XlsxError> {
     ws.set_freeze_panes(1, 0)?;
-    ws.set_autofit_max_width(MAX_COLUMN_PIXELS);
-    ws.autofit();
+    sheet::fit_columns(ws, tables)?;
+    print_setup(ws, (0, 0))
+}
+
+/// How a sheet prints: A4 landscape, one page wide (as many long as it needs), with its
+/// header rows `rows` repeated on every page and the sheet's name and page in the footer.
+fn print_setup(ws: &mut Worksheet, rows: (u32, u32)) -> std::result::Result<(), XlsxError> {
+    ws.set_paper_size(9)
+        .set_landscape()
+        .set_print_fit_to_pages(1, 0)
+        .set_footer("&L&A&RPage &P of &N");
+    ws.set_repeat_rows(rows.0, rows.1)?;
     Ok(())
+}
+
+/// A table's notes under it, one a row, in wrapped text; returns the row after them.
+fn notes(
+    ws: &mut Worksheet,
+    after: u32,
+    table: &Table,
+    formats: &Formats,
+) -> std::result::Result<u32, XlsxError> {
+    for (k, note) in table.notes.iter().enumerate() {
+        ws.write_string_with_format(after + 1 + k as u32, 0, note, &formats.text)?;
+    }
+    Ok(after + 1 + table.notes.len() as u32)
 }
 
 /// The Summary sheet: the headline figures (the cost of disjointedness, each option's NPSV,
@@ -95,15 +126,20 @@ fn summary_sheet(
     formats: &Formats,
 ) -> std::result::Result<(), XlsxError> {
     ws.set_name("Summary")?;
-    let mut after = sheet::write(ws, 0, &headline(r), formats)?;
+    let headline = headline(r);
+    let mut after = sheet::write(ws, 0, &headline, formats)?;
+    let mut written = vec![&headline];
     // A workbook made with changed assumptions says so where a reviewer starts.
+    let overrides = super::case_tables::overrides_table(r);
     if !r.model().overrides().is_empty() {
-        after = titled(ws, after, &super::case_tables::overrides_table(r), formats)?;
+        after = titled(ws, after, &overrides, formats)?;
+        written.push(&overrides);
     }
     if let Some(table) = tables.get("summary.csv") {
         titled(ws, after, table, formats)?;
+        written.push(table);
     }
-    finish(ws)
+    finish(ws, &written)
 }
 
 /// A table under its title in bold, a row below `after`; returns the row after the table.
@@ -183,9 +219,13 @@ fn fixed_sheet(
     formats: &Formats,
 ) -> std::result::Result<(), XlsxError> {
     ws.set_name("Fixed assumptions")?;
-    let after = sheet::write(ws, 0, &super::fixed_md::table(r), formats)?;
-    titled(ws, after, &super::fixed_md::mitigation_table(r), formats)?;
-    finish(ws)
+    let (switching, sweep) = (
+        super::fixed_md::table(r),
+        super::fixed_md::mitigation_table(r),
+    );
+    let after = sheet::write(ws, 0, &switching, formats)?;
+    titled(ws, after, &sweep, formats)?;
+    finish(ws, &[&switching, &sweep])
 }
 
 /// The Assumptions sheet: the register, exactly as `seams assumptions` writes it, which
@@ -196,8 +236,9 @@ fn assumptions_sheet(
     formats: &Formats,
 ) -> std::result::Result<(), XlsxError> {
     ws.set_name(ASSUMPTIONS_SHEET)?;
-    sheet::write(ws, 0, &register_table(r.model()), formats)?;
-    finish(ws)
+    let register = register_table(r.model());
+    sheet::write(ws, 0, &register, formats)?;
+    finish(ws, &[&register])
 }
 
 /// The Method sheet: where the figures come from.
@@ -209,32 +250,46 @@ fn method_sheet(
     ws.set_name("Method")?;
     let m = r.model();
     let s = m.settings();
-    let mut lines: Vec<(String, String)> = vec![
-        ("Scenario".into(), s.name.clone()),
-        ("Scenario file".into(), crate::format::file_name(m.path())),
-        ("Scenario SHA-256".into(), m.sha256().to_string()),
-        ("seams version".into(), env!("CARGO_PKG_VERSION").into()),
-        ("Iterations".into(), r.iterations().to_string()),
-        ("Seed".into(), r.seed().to_string()),
-        ("Sampling".into(), r.sampling().name().into()),
-        ("Price base year".into(), s.price_base_year.to_string()),
+    let text = |item: &str, value: String| (item.to_string(), Cell::Long(value));
+    // The run's numbers as numbers: a seed past 2^53 would lose digits in a spreadsheet's
+    // double, so it alone stays text.
+    let seed = r.seed();
+    let seed = if seed <= 1 << 53 {
+        Cell::Figure(seed as f64, Kind::Whole)
+    } else {
+        Cell::Text(seed.to_string())
+    };
+    let mut lines: Vec<(String, Cell)> = vec![
+        text("Scenario", s.name.clone()),
+        text("Scenario file", crate::format::file_name(m.path())),
+        text("Scenario SHA-256", m.sha256().to_string()),
+        text("seams version", env!("CARGO_PKG_VERSION").into()),
         (
-            "Appraisal period".into(),
+            "Iterations".into(),
+            Cell::Figure(r.iterations() as f64, Kind::Count),
+        ),
+        ("Seed".into(), seed),
+        text("Sampling", r.sampling().name().into()),
+        (
+            "Price base year".into(),
+            Cell::Figure(f64::from(s.price_base_year), Kind::Year),
+        ),
+        text(
+            "Appraisal period",
             format!("{} years from {}", s.years, s.first_year),
         ),
-        (
-            "Discounting".into(),
-            super::economic_case::discount_words(r),
-        ),
-        (
-            "Figures".into(),
-            "values written by seams, equal to its CSV files; no cell is a formula".into(),
+        text("Discounting", super::economic_case::discount_words(r)),
+        text(
+            "Figures",
+            "values written by seams, equal to its CSV files; formulas only on the Base case \
+             sheet, which rebuilds each option's NPSV"
+                .into(),
         ),
     ];
     for table in super::run_json::reference_tables(m) {
         let field = |k: &str| table[k].as_str().unwrap_or("").to_string();
-        lines.push((
-            format!("Reference table: {}", field("table")),
+        lines.push(text(
+            &format!("Reference table: {}", field("table")),
             format!(
                 "{} — {} (vintage {})",
                 field("file"),
@@ -244,8 +299,8 @@ fn method_sheet(
         ));
     }
     for journey in m.journeys().iter().filter(|_| m.is_portfolio()) {
-        lines.push((
-            format!("Journey {}", journey.id),
+        lines.push(text(
+            &format!("Journey {}", journey.id),
             format!(
                 "{} (SHA-256 {})",
                 crate::format::file_name(&journey.path),
@@ -255,11 +310,13 @@ fn method_sheet(
     }
     let mut table = Table::new("Method", &["item", "value"]);
     for (item, value) in lines {
-        table.push(vec![Cell::Text(item), Cell::Long(value)]);
+        table.push(vec![Cell::Text(item), value]);
     }
     let after = sheet::write(ws, 0, &table, formats)?;
-    if !m.overrides().is_empty() {
-        titled(ws, after, &super::case_tables::overrides_table(r), formats)?;
+    if m.overrides().is_empty() {
+        return finish(ws, &[&table]);
     }
-    finish(ws)
+    let overrides = super::case_tables::overrides_table(r);
+    titled(ws, after, &overrides, formats)?;
+    finish(ws, &[&table, &overrides])
 }

@@ -16,7 +16,7 @@ pub fn figure(x: f64, kind: Kind, unit: MoneyUnit) -> String {
         Kind::Chance => crate::format::chance(x),
         Kind::Change => format!("{x:+.0}%").replace('-', "−"),
         Kind::Count => describe_value(Unit::Journeys, x),
-        Kind::Year => format!("{x:.0}"),
+        Kind::Year | Kind::Whole => format!("{x:.0}"),
         Kind::Ratio => ratio(x),
         Kind::Correlation => format!("{x:.2}").replace('-', "−"),
         Kind::Input(Unit::Pounds) if x.abs() >= 1000.0 => unit.format(x),

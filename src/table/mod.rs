@@ -34,6 +34,8 @@ pub enum Kind {
     Count,
     /// A calendar year.
     Year,
+    /// A whole number written in full, without separators (a seed).
+    Whole,
     /// A ratio such as a BCR.
     Ratio,
     /// A correlation coefficient, to two decimals.

@@ -47,7 +47,7 @@ impl Formats {
             Kind::Share | Kind::Chance => &self.share,
             Kind::Change => &self.percent_points,
             Kind::Count => &self.count,
-            Kind::Year => &self.whole,
+            Kind::Year | Kind::Whole => &self.whole,
             Kind::Ratio | Kind::Correlation => &self.ratio,
             Kind::Input(Unit::Pounds) if x.abs() < 1000.0 => &self.pence,
             Kind::Input(Unit::Pounds) => &self.money,
@@ -109,4 +109,82 @@ fn write_cell(
         }
     }
     Ok(())
+}
+
+/// Sizes every column of a sheet to the widest of what `tables` put in it, as a spreadsheet
+/// shows it (a figure with its £, separators and decimals), so no figure shows as `###`;
+/// long words (sources, notes) stop at [`LONG`] characters and wrap.
+///
+/// # Errors
+/// What the workbook writer reports.
+pub fn fit_columns(ws: &mut Worksheet, tables: &[&Table]) -> Result<(), XlsxError> {
+    let mut widths: Vec<usize> = Vec::new();
+    for table in tables {
+        let rows = std::iter::once(
+            table
+                .header
+                .iter()
+                .map(|h| h.chars().count() + 1)
+                .collect::<Vec<_>>(),
+        )
+        .chain(
+            table
+                .rows
+                .iter()
+                .map(|row| row.cells.iter().map(shown_len).collect()),
+        );
+        for row in rows {
+            if widths.len() < row.len() {
+                widths.resize(row.len(), 0);
+            }
+            for (width, len) in widths.iter_mut().zip(row) {
+                *width = (*width).max(len);
+            }
+        }
+    }
+    for (c, width) in widths.iter().enumerate() {
+        let chars = (*width + 2).clamp(6, TEXT) as f64;
+        ws.set_column_width(c as u16, chars)?;
+    }
+    Ok(())
+}
+
+/// The widest a column of long words (sources, notes) is made, in characters.
+const LONG: usize = 60;
+/// The widest any column is made.
+const TEXT: usize = 90;
+
+/// The characters a cell takes as a spreadsheet shows it with its number format.
+fn shown_len(cell: &Cell) -> usize {
+    match cell {
+        Cell::Empty => 0,
+        Cell::Key(s) | Cell::Text(s) => s.chars().count(),
+        Cell::Long(s) => s.chars().count().min(LONG),
+        Cell::Flag(_) => 5,
+        Cell::Interval { low, high, .. } => format!("{low}–{high}").chars().count(),
+        Cell::Figure(x, kind)
+        | Cell::Range {
+            central: x, kind, ..
+        } => figure_len(*kind, *x),
+    }
+}
+
+fn figure_len(kind: Kind, x: f64) -> usize {
+    let sign = usize::from(x < 0.0);
+    let grouped = |x: f64| {
+        let digits = format!("{:.0}", x.abs().min(1e300)).len();
+        digits + (digits - 1) / 3
+    };
+    match kind {
+        Kind::Money(_) | Kind::Input(Unit::Pounds) if x.abs() >= 1000.0 => 1 + sign + grouped(x),
+        Kind::Money(_) => 1 + sign + grouped(x),
+        Kind::UnitCost(_) | Kind::Input(Unit::Pounds) => 4 + sign + grouped(x),
+        Kind::Share | Kind::Chance | Kind::Change | Kind::Input(Unit::Share) => {
+            format!("{:.1}%", x * 100.0).len()
+        }
+        Kind::Count | Kind::Input(Unit::Journeys) => sign + grouped(x),
+        Kind::Year | Kind::Whole => format!("{x:.0}").len(),
+        Kind::Ratio | Kind::Correlation => format!("{x:.2}").len(),
+        Kind::Input(_) => x.to_string().len().min(11),
+    }
 }

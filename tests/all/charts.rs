@@ -3,9 +3,10 @@
 
 use super::common::*;
 
-const STEMS: [&str; 4] = [
+const STEMS: [&str; 5] = [
     "cost-by-department",
     "npsv-by-option",
+    "npsv-histogram",
     "benefits-over-time",
     "costs-and-benefits",
 ];
@@ -14,11 +15,9 @@ fn check_charts(out: &std::path::Path, names: &[&str]) {
     for stem in STEMS {
         let png = out.join(format!("charts/{stem}.png"));
         let image = image::open(&png).unwrap_or_else(|e| panic!("{}: {e}", png.display()));
-        assert_eq!(
-            (image.width(), image.height()),
-            seams::charts::SIZE,
-            "{stem}"
-        );
+        // Every chart is as wide as the others; its height follows what it has to show.
+        assert_eq!(image.width(), seams::charts::SIZE.0, "{stem}");
+        assert!(image.height() >= 600, "{stem}: {} px high", image.height());
         let svg = std::fs::read_to_string(out.join(format!("charts/{stem}.svg"))).unwrap();
         let doc = roxmltree::Document::parse(&svg)
             .unwrap_or_else(|e| panic!("{stem}.svg does not parse: {e}"));
@@ -61,8 +60,14 @@ fn names_that_need_escaping_do_not_break_the_svg() {
     let svg = std::fs::read_to_string(out.join("charts/costs-and-benefits.svg")).unwrap();
     // A long option name is wrapped onto more lines, never cut.
     assert!(!svg.contains('…'), "a name was cut");
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let words: Vec<&str> = doc
+        .descendants()
+        .filter_map(|n| n.text())
+        .flat_map(str::split_whitespace)
+        .collect();
     assert!(
-        svg.contains("fit on the chart at all"),
+        words.join(" ").contains("fit on the chart at all"),
         "the end of a long name is missing"
     );
     let case = std::fs::read_to_string(out.join("economic-case.md")).unwrap();
@@ -160,4 +165,23 @@ fn the_value_of_information_chart_shows_what_voi_csv_holds() {
     assert!(!settled.join("charts/value-of-information.png").exists());
     let case = std::fs::read_to_string(settled.join("economic-case.md")).unwrap();
     assert!(case.contains("no research can change this decision"));
+}
+
+#[test]
+fn the_histogram_names_each_options_mean_and_band_as_appraisal_csv_gives_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_scenario_text(dir.path(), &fixture_text("small.toml"), &[]);
+    let svg = std::fs::read_to_string(out.join("charts/npsv-histogram.svg")).unwrap();
+    let appraisal = read_csv(&out.join("appraisal.csv"));
+    let npsv: Vec<_> = appraisal.iter().filter(|r| r["metric"] == "npsv").collect();
+    assert!(!npsv.is_empty());
+    for row in npsv {
+        let words = format!(
+            "mean {}; P10–P90 {} to {}",
+            seams::format::money(num(row, "mean")),
+            seams::format::money(num(row, "p10")),
+            seams::format::money(num(row, "p90"))
+        );
+        assert!(svg.contains(&words), "no `{words}` in the histogram");
+    }
 }

@@ -159,8 +159,9 @@ fn the_registered_tables_are_the_csv_files_and_the_workbook_sheets() {
             data.file
         );
     }
-    // The workbook: the Summary, each registered sheet in order, the fixed assumptions (the
-    // fixture has options), the register, the method.
+    // The workbook: the Summary, the options side by side and their base case (the fixture
+    // has options), each registered sheet in order, the fixed assumptions, the register, the
+    // method.
     let file = std::fs::File::open(out.join("economic-case.xlsx")).unwrap();
     let mut zip = zip::ZipArchive::new(file).unwrap();
     let mut workbook = String::new();
@@ -171,7 +172,8 @@ fn the_registered_tables_are_the_csv_files_and_the_workbook_sheets() {
         .captures_iter(&workbook)
         .map(|c| c[1].to_string())
         .collect();
-    let expected: Vec<String> = std::iter::once("Summary")
+    let expected: Vec<String> = ["Summary", "Options", "Base case"]
+        .into_iter()
         .chain(seams::export::DATA_TABLES.iter().filter_map(|t| t.sheet))
         .chain(["Fixed assumptions", "Assumptions", "Method"])
         .map(String::from)

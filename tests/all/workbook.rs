@@ -9,9 +9,11 @@ use calamine::{Data, Reader, Xlsx};
 
 use super::common::*;
 
-const SHEETS: [&str; 13] = [
+const SHEETS: [&str; 15] = [
     "Summary",
     "Options",
+    "Base case",
+    "Appraisal",
     "By year",
     "Organisations",
     "Transactions",
@@ -126,15 +128,15 @@ fn every_sheet_holds_the_csv_figures_as_numbers_with_money_formats() {
     let mut book = open(&path);
     assert_eq!(book.sheet_names(), SHEETS);
     let tables = [
-        ("Options", "appraisal.csv", 2),
-        ("By year", "yearly.csv", 3),
-        ("Organisations", "organisations.csv", 4),
-        ("Transactions", "transactions.csv", 5),
-        ("Sensitivity", "sensitivity.csv", 6),
-        ("Switching values", "switching.csv", 7),
-        ("Value of information", "voi.csv", 8),
-        ("What must be true", "conditions.csv", 9),
-        ("Other cases", "cases.csv", 10),
+        ("Appraisal", "appraisal.csv", 4),
+        ("By year", "yearly.csv", 5),
+        ("Organisations", "organisations.csv", 6),
+        ("Transactions", "transactions.csv", 7),
+        ("Sensitivity", "sensitivity.csv", 8),
+        ("Switching values", "switching.csv", 9),
+        ("Value of information", "voi.csv", 10),
+        ("What must be true", "conditions.csv", 11),
+        ("Other cases", "cases.csv", 12),
     ];
     for (sheet, csv, n) in tables {
         let range = book.worksheet_range(sheet).unwrap();
@@ -200,7 +202,7 @@ fn every_sheet_holds_the_csv_figures_as_numbers_with_money_formats() {
     // The headline's money and shares carry their formats.
     let summary = number_formats(&path, 1);
     assert!(summary["B2"].contains('£'), "{}", summary["B2"]);
-    let options = book.worksheet_range("Options").unwrap();
+    let options = book.worksheet_range("Appraisal").unwrap();
     let p_positive = options
         .rows()
         .next()
@@ -212,7 +214,7 @@ fn every_sheet_holds_the_csv_figures_as_numbers_with_money_formats() {
         .rows()
         .position(|r| r[1] == Data::String("npsv".into()))
         .unwrap();
-    assert!(number_formats(&path, 2)[&cell_name(npsv_row, p_positive)].contains('%'));
+    assert!(number_formats(&path, 4)[&cell_name(npsv_row, p_positive)].contains('%'));
     let assumptions = book.worksheet_range("Assumptions").unwrap();
     let header: Vec<String> = assumptions
         .rows()
@@ -442,4 +444,119 @@ fn a_workbook_made_with_changed_assumptions_names_each_change() {
     );
     let cells = texts(&plain.join("economic-case.xlsx"), "Summary");
     assert!(!cells.iter().any(|c| c.contains("changed from")));
+}
+
+#[test]
+fn the_options_sheet_sets_options_side_by_side_with_units_in_its_labels() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/border-exports.toml");
+    let out = run_named(dir.path(), &scenario, "out", &["--no-charts", "-n", "5000"]);
+    let path = out.join("economic-case.xlsx");
+    let mut book = open(&path);
+    let sheet = book.worksheet_range("Options").unwrap();
+    let rows: Vec<Vec<Data>> = sheet.rows().map(<[Data]>::to_vec).collect();
+    let header: Vec<String> = rows[0].iter().map(|d| d.to_string()).collect();
+    assert_eq!(
+        header,
+        [
+            "Figure",
+            "Business as usual",
+            "Share consignment data between HMRC, Defra and APHA",
+            "One status page for the consignment"
+        ]
+    );
+    let appraisal = read_csv(&out.join("appraisal.csv"));
+    let mean = |option: &str, metric: &str| {
+        num(
+            appraisal
+                .iter()
+                .find(|r| r["option"] == option && r["metric"] == metric)
+                .unwrap(),
+            "mean",
+        )
+    };
+    let row = |label: &str| {
+        rows.iter()
+            .find(|r| r[0].to_string().starts_with(label))
+            .unwrap_or_else(|| panic!("no row `{label}`"))
+    };
+    for (column, id) in [(2, "share-data"), (3, "status-page")] {
+        for (label, metric) in [
+            ("NPSV, mean", "npsv"),
+            ("PV costs", "pv_costs"),
+            ("Benefit–cost ratio: expected", "bcr_expected"),
+        ] {
+            assert_eq!(row(label)[column], Data::Float(mean(id, metric)), "{label}");
+        }
+    }
+    // Every label names its unit; present values their price year and discounting.
+    for r in &rows[1..] {
+        let label = r[0].to_string();
+        if label.is_empty() || !matches!(r[2], Data::Float(_) | Data::String(_)) {
+            continue;
+        }
+        assert!(label.ends_with(')'), "`{label}` has no unit in brackets");
+    }
+    assert!(row("NPSV, mean")[0]
+        .to_string()
+        .contains("2024 prices, discounted to 2025"));
+    // Business as usual has the cost to serve, and no present values of its own.
+    assert_eq!(row("NPSV, mean")[1], Data::Empty);
+    assert!(
+        matches!(row("Cost to government per completed transaction")[1], Data::Float(x) if x > 0.0)
+    );
+}
+
+#[test]
+fn numbers_are_numbers_and_every_sheet_prints_a_page_wide_in_landscape() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_named(
+        dir.path(),
+        &fixture("small.toml"),
+        "out",
+        &["--no-charts", "--seed", "12345"],
+    );
+    let path = out.join("economic-case.xlsx");
+    let mut book = open(&path);
+    let method = book.worksheet_range("Method").unwrap();
+    let value = |item: &str| {
+        method
+            .rows()
+            .find(|r| r[0] == Data::String(item.into()))
+            .unwrap_or_else(|| panic!("no `{item}`"))[1]
+            .clone()
+    };
+    assert_eq!(value("Seed"), Data::Float(12345.0));
+    assert!(matches!(value("Iterations"), Data::Float(x) if x >= 1000.0));
+    assert_eq!(value("Price base year"), Data::Float(2024.0));
+    // Each sheet: A4 landscape, one page wide, its header row repeated on every page.
+    let file = std::fs::File::open(&path).unwrap();
+    let mut zip = zip::ZipArchive::new(file).unwrap();
+    let mut read = |name: &str| {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name(name).unwrap(), &mut text).unwrap();
+        text
+    };
+    let workbook = read("xl/workbook.xml");
+    for (n, name) in SHEETS.iter().enumerate() {
+        let xml = read(&format!("xl/worksheets/sheet{}.xml", n + 1));
+        let doc = roxmltree::Document::parse(&xml).unwrap();
+        let setup = doc
+            .descendants()
+            .find(|e| e.has_tag_name("pageSetup"))
+            .unwrap_or_else(|| panic!("{name}: no page setup"));
+        assert_eq!(setup.attribute("orientation"), Some("landscape"), "{name}");
+        assert_eq!(setup.attribute("paperSize"), Some("9"), "{name}: A4");
+        assert_eq!(setup.attribute("fitToHeight"), Some("0"), "{name}");
+        let fit = doc
+            .descendants()
+            .find(|e| e.has_tag_name("pageSetUpPr"))
+            .and_then(|e| e.attribute("fitToPage"));
+        assert_eq!(fit, Some("1"), "{name}: fit to the page's width");
+        let titles = format!("localSheetId=\"{n}\">");
+        let repeated = workbook
+            .split("<definedName ")
+            .any(|d| d.contains("_xlnm.Print_Titles") && d.contains(&titles));
+        assert!(repeated, "{name}: no header rows repeated");
+    }
 }

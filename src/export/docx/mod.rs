@@ -24,8 +24,10 @@ pub const NAME: &str = "economic-case.docx";
 /// A4 in twentieths of a point, and its margins: 2 cm.
 const PAGE: (u32, u32) = (11_906, 16_838);
 const MARGIN: i32 = 1_134;
-/// A chart's width and height on the page, in EMU: 16 cm wide, at the picture's proportions.
-const CHART_EMU: (u32, u32) = (5_760_000, 3_240_000);
+/// A chart's width on the page in EMU (16 cm), its height following the picture's proportions
+/// up to 22 cm (a taller picture is made narrower to fit the page).
+const CHART_WIDTH_EMU: u64 = 5_760_000;
+const CHART_MAX_HEIGHT_EMU: u64 = 7_920_000;
 const BODY_FONT: &str = "Arial";
 const CODE_FONT: &str = "Courier New";
 
@@ -161,9 +163,12 @@ impl Document {
             return docx;
         };
         self.figures += 1;
-        let (width, height) = crate::charts::SIZE;
+        let (width, height) = png_size(&png.bytes).unwrap_or(crate::charts::SIZE);
+        let tall = CHART_WIDTH_EMU * u64::from(height) / u64::from(width.max(1));
+        let high = tall.min(CHART_MAX_HEIGHT_EMU);
+        let wide = CHART_WIDTH_EMU * high / tall.max(1);
         let picture = Pic::new_with_dimensions(png.bytes.clone(), width, height)
-            .size(CHART_EMU.0, CHART_EMU.1)
+            .size(wide as u32, high as u32)
             .id(format!("rIdImage{}", self.figures));
         docx.add_paragraph(
             Paragraph::new()
@@ -175,6 +180,18 @@ impl Document {
             &format!("Figure {}: {}", self.figures, alt),
         ))
     }
+}
+
+/// A PNG's width and height, from its header (the charts are seams' own PNGs; anything else
+/// gives `None`).
+fn png_size(bytes: &[u8]) -> Option<(u32, u32)> {
+    let signature = b"\x89PNG\r\n\x1a\n";
+    if bytes.len() < 24 || &bytes[..8] != signature || &bytes[12..16] != b"IHDR" {
+        return None;
+    }
+    let word =
+        |at: usize| u32::from_be_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]);
+    Some((word(16), word(20)))
 }
 
 fn spaced(paragraph: Paragraph) -> Paragraph {
