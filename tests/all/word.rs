@@ -190,3 +190,28 @@ fn the_word_document_opens_with_the_summary_and_carries_every_table_and_chart() 
         );
     }
 }
+
+#[test]
+fn a_short_parenthesis_in_a_table_never_breaks_across_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_named(dir.path(), &fixture("small.toml"), "word", &["--no-charts"]);
+    let xml = part(&out.join("economic-case.docx"), "word/document.xml");
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let cells: Vec<String> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name((W, "tc")))
+        .map(|tc| {
+            tc.descendants()
+                .filter(|n| n.has_tag_name((W, "t")))
+                .filter_map(|t| t.text())
+                .collect()
+        })
+        .collect();
+    // The options table's header: its spaces inside the parenthesis are no-break spaces.
+    assert!(
+        cells.iter().any(|c| c == "P(NPSV\u{a0}>\u{a0}0)"),
+        "no unbreakable P(NPSV > 0) among {:?}",
+        &cells[..cells.len().min(20)]
+    );
+    assert!(!cells.iter().any(|c| c.contains("(NPSV > 0)")));
+}

@@ -232,11 +232,10 @@ const CELL_PADDING: usize = 300;
 /// shortfall; any space left over goes in proportion to those needs.
 fn column_widths(table: &TableBlock) -> Vec<usize> {
     let words = |text: &str| -> Vec<usize> {
-        spans(text)
-            .iter()
-            .map(|s| s.text.as_str())
-            .collect::<String>()
-            .split_whitespace()
+        let plain: String = spans(text).iter().map(|s| s.text.as_str()).collect();
+        hold_parentheses(&plain)
+            .split(' ')
+            .filter(|w| !w.is_empty())
             .map(|w| w.chars().count())
             .collect()
     };
@@ -291,17 +290,41 @@ fn share(least: &[usize], wanted: &[usize], total: usize) -> Vec<usize> {
     wanted.iter().map(|w| w + w * spare / all).collect()
 }
 
+/// `text` with the spaces inside each short parenthesis (16 characters or fewer, such as
+/// "(NPSV > 0)" or "(ρ = 0.13)") made no-break spaces, so a line never breaks inside one.
+fn hold_parentheses(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('(') {
+        out.push_str(&rest[..open]);
+        let group = &rest[open..];
+        match group.find(')') {
+            Some(close) if group[..=close].chars().count() <= 16 => {
+                out.push_str(&group[..=close].replace(' ', "\u{a0}"));
+                rest = &group[close + 1..];
+            }
+            _ => {
+                out.push('(');
+                rest = &group[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// A Word table the width of the page: the header row shaded, bold and repeated on every
 /// page, figures right-aligned, text at 9 pt so wide tables fit.
 fn word_table(table: &TableBlock) -> Table {
     let widths = column_widths(table);
     let width = |i: usize| widths.get(i).copied().unwrap_or(0);
     let cell = |text: &str, right: bool, header: bool| {
-        // A range breaks at its space, never at its dash: word joiners hold "£1.80m–£4.28m".
+        // A range breaks at its space, never at its dash: word joiners hold "£1.80m–£4.28m";
+        // a short parenthesis such as "(NPSV > 0)" stays on one line.
         let text = if right {
-            text.replace('–', "\u{2060}–\u{2060}")
+            hold_parentheses(text).replace('–', "\u{2060}–\u{2060}")
         } else {
-            text.to_string()
+            hold_parentheses(text)
         };
         let mut paragraph = runs(Paragraph::new().size(18), &text).size(18);
         if right {
