@@ -113,7 +113,7 @@ fn write_cell(
 
 /// Sizes every column of a sheet to the widest of what `tables` put in it, as a spreadsheet
 /// shows it (a figure with its £, separators and decimals), so no figure shows as `###`;
-/// long words (sources, notes) stop at [`LONG`] characters and wrap.
+/// long words (sources, notes) stop at 60 characters and wrap.
 ///
 /// # Errors
 /// What the workbook writer reports.
