@@ -46,20 +46,25 @@ fn cost_group(name_lines: usize) -> i32 {
 
 pub(super) fn costs_frame(data: &ChartData) -> Frame {
     let plot: i32 = cost_names(data).iter().map(|n| cost_group(n.len())).sum();
+    let key = Key::new()
+        .add(Marker::Fill(BLUE.into()), "Repetition")
+        .add(Marker::Fill(ORANGE.into()), "Failure demand")
+        .add(Marker::Fill(PURPLE.into()), "Stuck")
+        .add(
+            Marker::Shades([BLUE, ORANGE, PURPLE]),
+            "Lighter shades: cost to government",
+        );
+    let key = match data.file {
+        Some(_) => key.add(Marker::Tick(BLACK), "The scenario file's mean"),
+        None => key,
+    };
     Frame {
         title: format!(
             "Annual cost of disjointedness in {}, by {}",
             data.first_year, data.costs_by
         ),
         body: TOP + plot.max(LINE) as u32 + X_AXIS,
-        key: Key::new()
-            .add(Marker::Fill(BLUE.into()), "Repetition")
-            .add(Marker::Fill(ORANGE.into()), "Failure demand")
-            .add(Marker::Fill(PURPLE.into()), "Stuck")
-            .add(
-                Marker::Shades([BLUE, ORANGE, PURPLE]),
-                "Lighter shades: cost to government",
-            ),
+        key,
     }
 }
 
@@ -97,6 +102,13 @@ pub(super) fn costs<DB: DrawingBackend>(
             end * width / (width - f64::from(words) - 30.0).max(width * 0.3)
         })
         .fold(0.0, f64::max);
+    // The file's marks, too, on the live page.
+    let file_max = data
+        .file
+        .iter()
+        .flat_map(|f| f.costs.iter().map(|b| b.disjointed.central * 1.05))
+        .fold(0.0, f64::max);
+    let x_max = x_max.max(file_max);
     let x_max = if x_max > 0.0 { x_max } else { 1.0 };
     let mut chart = ChartBuilder::on(area)
         .margin_top(TOP)
@@ -142,6 +154,13 @@ pub(super) fn costs<DB: DrawingBackend>(
             }
             let r = bar.disjointed;
             whisker(&mut chart, (r.p10, y_mid), (r.p90, y_mid), (0.0, 16.0))?;
+            let index = group * 2 + k;
+            if let Some(was) = data.file.as_ref().and_then(|f| f.costs.get(index)) {
+                let x = was.disjointed.central;
+                let tick =
+                    PathElement::new(vec![(x, y0 - 10.0), (x, y1 + 10.0)], BLACK.stroke_width(5));
+                chart.draw_series(std::iter::once(tick)).map_err(err)?;
+            }
             let (ex, ey) = chart.backend_coord(&(x.max(r.p90), y_mid));
             let [total, value_demand] = cost_figures(bar);
             let left = Pos::new(HPos::Left, VPos::Center);
@@ -205,7 +224,12 @@ pub(super) fn costs_benefits_frame(data: &ChartData) -> Frame {
                 Marker::Fill(super::style::GREEN.into()),
                 "PV benefits to government",
             )
-            .add(Marker::Note, "Bars are means; whiskers show P10–P90"),
+            .add(Marker::Note, "Bars are means; whiskers show P10–P90")
+            .add_if(
+                data.file.is_some(),
+                Marker::Line(BLACK),
+                "Black line: the scenario file's mean",
+            ),
     }
 }
 
@@ -218,11 +242,14 @@ pub(super) fn costs_benefits<DB: DrawingBackend>(
     let names = pv_names(data);
     let lines = names.iter().map(Vec::len).max().unwrap_or(1) as u32;
     let (lo, hi) = axis_range(
-        data.options.iter().flat_map(|o| {
-            o.present_values
-                .iter()
-                .flat_map(|r| [r.p10, r.p90, r.central])
-        }),
+        data.options
+            .iter()
+            .chain(data.file.iter().flat_map(|f| f.options.iter()))
+            .flat_map(|o| {
+                o.present_values
+                    .iter()
+                    .flat_map(|r| [r.p10, r.p90, r.central])
+            }),
         true,
     );
     let mut chart = ChartBuilder::on(area)
@@ -265,6 +292,14 @@ pub(super) fn costs_benefits<DB: DrawingBackend>(
             }
             let mid = (left + right) / 2.0;
             whisker(&mut chart, (mid, r.p10), (mid, r.p90), (0.04, 0.0))?;
+            let file = data.file.as_ref().and_then(|f| f.options.get(i));
+            if let Some(was) = file.map(|f| f.present_values[k].central) {
+                let line = PathElement::new(
+                    vec![(left - 0.02, was), (right + 0.02, was)],
+                    BLACK.stroke_width(5),
+                );
+                chart.draw_series(std::iter::once(line)).map_err(err)?;
+            }
         }
         let (px, py) = chart.backend_coord(&(i as f64 + 0.5, lo));
         let style = text_style(TEXT, &BLACK).pos(Pos::new(HPos::Center, VPos::Top));

@@ -93,6 +93,8 @@ pub(super) enum Marker {
     Dashed(RGBColor),
     /// The lighter shade of each of three colours, side by side.
     Shades([RGBColor; 3]),
+    /// A short upright line: a figure marked on a bar.
+    Tick(RGBColor),
     /// Words alone: a note on how to read the chart.
     Note,
 }
@@ -116,6 +118,15 @@ impl Key {
     pub(super) fn add(mut self, marker: Marker, text: impl Into<String>) -> Key {
         self.entries.push((marker, text.into()));
         self
+    }
+
+    /// Adds the entry only when `wanted`.
+    pub(super) fn add_if(self, wanted: bool, marker: Marker, text: impl Into<String>) -> Key {
+        if wanted {
+            self.add(marker, text)
+        } else {
+            self
+        }
     }
 
     /// The rows of the key, as pieces placed left to right.
@@ -236,6 +247,10 @@ fn draw_marker<DB: DrawingBackend>(
             }
             Ok(())
         }
+        Marker::Tick(colour) => area.draw(&PathElement::new(
+            vec![(x + 20, y - 16), (x + 20, y + 16)],
+            colour.stroke_width(5),
+        )),
         Marker::Note => Ok(()),
     }
     .map_err(err)

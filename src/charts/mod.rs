@@ -99,6 +99,9 @@ pub struct ChartData {
     pub fixed: Vec<crate::fixed::Curves>,
     /// What perfect information would be worth, where research could change the decision.
     pub voi: Option<VoiChart>,
+    /// The scenario file's own figures, drawn beside these on the live page after an edit.
+    #[serde(skip)]
+    pub file: Option<Box<ChartData>>,
 }
 
 /// Contacts and government cost a year by channel, over every department, in business as
@@ -166,6 +169,7 @@ impl ChartData {
             channels: channel_chart(r),
             fixed: r.fixed_curves().to_vec(),
             voi: voi_chart::data(r),
+            file: None,
             scenario: m.settings().name.clone(),
             price_base_year: m.settings().price_base_year,
             first_year: m.settings().first_year,
@@ -441,7 +445,8 @@ impl Chart {
 }
 
 /// The main charts as SVG, for the live page: the cost of disjointedness and, with options,
-/// the NPSV curves and costs against benefits; each as (stem, SVG text).
+/// the NPSV curves and costs against benefits; each as (stem, SVG text). Where `data.file`
+/// holds the scenario file's figures, each chart marks them beside the edited ones.
 ///
 /// # Errors
 /// When a chart cannot be drawn.

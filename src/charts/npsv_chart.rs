@@ -37,10 +37,16 @@ pub(super) fn cdf_frame(data: &ChartData) -> Frame {
     Frame {
         title: "Net present social value by option".into(),
         body: 24 + CDF_PLOT + X_AXIS,
-        key: key.add(
-            Marker::Note,
-            "Dots mark P10, P50 and P90; the dashed line is NPSV = 0",
-        ),
+        key: key
+            .add_if(
+                data.file.is_some(),
+                Marker::Dashed(GREY),
+                "Dashed: the scenario file's curves",
+            )
+            .add(
+                Marker::Note,
+                "Dots mark P10, P50 and P90; the grey dashed upright is NPSV = 0",
+            ),
     }
 }
 
@@ -58,6 +64,7 @@ pub(super) fn cdf<DB: DrawingBackend>(
     let (lo, hi) = axis_range(
         data.options
             .iter()
+            .chain(data.file.iter().flat_map(|f| f.options.iter()))
             .flat_map(|o| o.npsv_cdf.iter().map(|p| p.0)),
         true,
     );
@@ -86,6 +93,13 @@ pub(super) fn cdf<DB: DrawingBackend>(
             GREY.stroke_width(2),
         ))
         .map_err(err)?;
+    if let Some(file) = &data.file {
+        for (i, option) in file.options.iter().enumerate() {
+            let points = option.npsv_cdf.iter().copied();
+            let curve = DashedLineSeries::new(points, 12, 8, colour(i).mix(0.8).stroke_width(3));
+            chart.draw_series(curve).map_err(err)?;
+        }
+    }
     for (i, option) in data.options.iter().enumerate() {
         let mut points = vec![(lo, 0.0)];
         points.extend(option.npsv_cdf.first().map(|first| (first.0, 0.0)));

@@ -239,7 +239,7 @@ impl<'t> Loader<'t> {
         for (i, o) in unused.into_iter().enumerate() {
             // A suggestion for the first few; a message names no more than those.
             let suggestion = (i < crate::error::SHOWN_PER_PROBLEM)
-                .then(|| closest(&o.key, known.iter().map(String::as_str)))
+                .then(|| suggest_key(&o.key, &known))
                 .flatten();
             let fix = match suggestion {
                 Some(k) => format!("did you mean {k}? `seams assumptions` lists every key"),
@@ -512,4 +512,19 @@ pub(super) fn stream_id(key: &str) -> u64 {
     key.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
     })
+}
+
+/// A key to suggest for `key`, which no input has: in a portfolio, the journeys' keys that end
+/// with it (a key written without its journey's prefix, `JOURNEY/`), else the closest spelling.
+fn suggest_key(key: &str, known: &[String]) -> Option<String> {
+    let prefixed: Vec<&str> = known
+        .iter()
+        .filter(|k| k.split_once('/').is_some_and(|(_, rest)| rest == key))
+        .map(String::as_str)
+        .collect();
+    match prefixed.as_slice() {
+        [] => closest(key, known.iter().map(String::as_str)).map(String::from),
+        [one] => Some((*one).to_string()),
+        several => Some(format!("one of {}", several.join(", "))),
+    }
 }

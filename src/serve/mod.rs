@@ -45,9 +45,21 @@ struct Desk {
     /// The scenario's inputs as the file writes them, for the page's cells.
     assumptions: Value,
     baseline_means: Vec<f64>,
+    /// The scenario file's chart figures, marked beside an edited run's.
+    file_charts: crate::charts::ChartData,
     last: Mutex<Last>,
     /// The token of the rerun in progress, cancelled when a newer edit arrives.
     running: Mutex<Option<CancelToken>>,
+}
+
+impl Desk {
+    /// What the page compares a run with: the scenario file's figures.
+    fn file(&self) -> view::File<'_> {
+        view::File {
+            means: &self.baseline_means,
+            charts: &self.file_charts,
+        }
+    }
 }
 
 /// The last good run and its edits.
@@ -69,6 +81,7 @@ pub fn router(scenario: PathBuf) -> Result<Router> {
         assumptions: view::assumptions(&model),
         source,
         baseline_means: view::headline_means(&results),
+        file_charts: crate::charts::ChartData::new(&results),
         last: Mutex::new(Last {
             edits: BTreeMap::new(),
             results: Arc::new(results),
@@ -269,7 +282,7 @@ async fn state(State(desk): State<Arc<Desk>>) -> Response {
     };
     let desk2 = Arc::clone(&desk);
     let answer = tokio::task::spawn_blocking(move || -> Result<Value> {
-        let shown = view::results(&results, &desk2.baseline_means, results.model().overrides())?;
+        let shown = view::results(&results, &desk2.file(), results.model().overrides())?;
         Ok(json!({
             "assumptions": desk2.assumptions,
             "edits": edits,
@@ -326,7 +339,7 @@ async fn rerun(State(desk): State<Arc<Desk>>, Json(request): Json<RunRequest>) -
             .collect();
         let model = desk2.source.model(&overrides)?;
         let results = live_run(&model, request.iterations, cancel)?;
-        let shown = view::results(&results, &desk2.baseline_means, model.overrides())?;
+        let shown = view::results(&results, &desk2.file(), model.overrides())?;
         let mut last = desk2.last.lock().unwrap_or_else(|e| e.into_inner());
         *last = Last {
             edits: request.edits,

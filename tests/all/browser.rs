@@ -178,7 +178,12 @@ const TOTAL: &str =
     "return document.querySelector('#costs tbody tr:nth-child(3) td.headline')?.textContent ?? ''";
 const SINCE: &str =
     "return document.querySelector('#costs tbody tr:nth-child(3) td.change')?.textContent ?? ''";
-const MESSAGE: &str = "return document.querySelector('input[data-key=\"departments.one.failure_demand\"]')?.nextElementSibling?.textContent ?? ''";
+const MESSAGE: &str = "return document.querySelector('textarea[data-key=\"departments.one.failure_demand\"]')?.nextElementSibling?.textContent ?? ''";
+const SINCE_CLASS: &str =
+    "return document.querySelector('#costs tbody tr:nth-child(3) td.change')?.className ?? ''";
+
+/// The elements of the page's cards that reach past their card's right edge, as text.
+const OVERFLOW: &str = "const out = []; for (const card of document.querySelectorAll('main section')) { const edge = card.getBoundingClientRect().right + 1; for (const e of card.querySelectorAll('*')) { if (e.closest('[hidden]') || e.closest('#assumptions')) continue; const r = e.getBoundingClientRect(); if (r.width > 0 && r.right > edge) out.push(e.tagName + '.' + e.className + ': ' + (e.textContent || '').slice(0, 40)); if ((e.tagName === 'TD' || e.tagName === 'TH') && e.scrollWidth > e.clientWidth + 1) out.push('text wider than its cell: ' + e.textContent.slice(0, 40)); } } for (const e of document.querySelectorAll('#assumptions tr:not([hidden]) *')) { const box = document.getElementById('assumptions').getBoundingClientRect(); const r = e.getBoundingClientRect(); if (r.width > 0 && r.right > box.right + 1) out.push(e.tagName + '.' + e.className + ': ' + (e.textContent || e.value || '').slice(0, 40)); } return out.join(' | ');";
 
 #[test]
 fn a_reviewer_edits_an_assumption_in_the_browser_and_sees_the_headline_move() {
@@ -190,16 +195,116 @@ fn a_reviewer_edits_an_assumption_in_the_browser_and_sees_the_headline_move() {
     );
     let before = browser.wait_for(TOTAL, |t| t.starts_with('£'));
     assert_eq!(browser.wait_for(SINCE, |t| !t.is_empty()), "no change");
-    let cell = "input[data-key=\"departments.one.failure_demand\"]";
+    let cell = "textarea[data-key=\"departments.one.failure_demand\"]";
     browser.type_into(cell, "pert(30%, 40%, 50%)");
     let after = browser.wait_for(TOTAL, |t| t.starts_with('£') && t != before);
     assert_ne!(after, before);
     assert!(browser
         .wait_for(SINCE, |t| t != "no change")
         .starts_with('+'));
+    // More failure demand costs more: the change is worse for the figure, and says so.
+    assert!(browser
+        .wait_for(SINCE_CLASS, |c| c.contains("worse"))
+        .contains("worse"));
     // A malformed distribution: the message beside the cell, the last good figures kept.
     browser.type_into(cell, "pert(10%, 20%");
     let message = browser.wait_for(MESSAGE, |t| !t.is_empty());
     assert!(message.contains("cannot read"), "{message}");
     assert_eq!(browser.wait_for(TOTAL, |t| !t.is_empty()), after);
+}
+
+const FIGURES: &str = "return document.querySelector('td.figures[data-key=\"departments.one.failure_demand\"]')?.textContent ?? ''";
+
+#[test]
+fn edits_survive_a_reload_and_the_page_fits_a_laptop_screen() {
+    let server = start(&fixture("small.toml"));
+    let browser = Browser::open();
+    let page = json!({ "url": format!("http://{}/", server.address) });
+    browser.post("/url", page.clone());
+    let file_figures = browser.wait_for(FIGURES, |t| !t.is_empty());
+    let before = browser.wait_for(TOTAL, |t| t.starts_with('£'));
+    // Two edits, each answered before the next.
+    browser.type_into(
+        "textarea[data-key=\"departments.one.failure_demand\"]",
+        "pert(30%, 40%, 50%)",
+    );
+    let first = browser.wait_for(TOTAL, |t| t.starts_with('£') && t != before);
+    browser.type_into(
+        "textarea[data-key=\"departments.one.repetition_rate\"]",
+        "0.5",
+    );
+    let second = browser.wait_for(TOTAL, |t| t.starts_with('£') && t != first);
+    // The edited input's mean and range come from its new distribution: PERT(30, 40, 50) has
+    // mean (30 + 4·40 + 50) / 6 = 40%.
+    let figures = browser.wait_for(FIGURES, |t| t != file_figures);
+    assert!(figures.starts_with("40"), "{figures}");
+    // A reload shows both edits from the server, and the same figures.
+    browser.post("/url", page);
+    let value = |key: &str| {
+        format!("return document.querySelector('textarea[data-key=\"{key}\"]')?.value ?? ''")
+    };
+    assert_eq!(
+        browser.wait_for(&value("departments.one.failure_demand"), |v| v
+            .starts_with("pert(30")),
+        "pert(30%, 40%, 50%)"
+    );
+    assert_eq!(
+        browser.wait_for(&value("departments.one.repetition_rate"), |v| !v.is_empty()),
+        "0.5"
+    );
+    assert_eq!(browser.wait_for(TOTAL, |t| t.starts_with('£')), second);
+    assert!(browser
+        .wait_for(FIGURES, |t| !t.is_empty())
+        .starts_with("40"));
+    // A third edit keeps the other two: the request carries every edit the server holds.
+    browser.type_into(
+        "textarea[data-key=\"departments.two.stuck_rate\"]",
+        "2% to 5%",
+    );
+    let edits =
+        "return [...document.querySelectorAll('#edits li')].map(li => li.textContent).join(' | ')";
+    let listed = browser.wait_for(edits, |t| t.contains("stuck_rate"));
+    assert!(
+        listed.contains("failure_demand") && listed.contains("repetition_rate"),
+        "{listed}"
+    );
+    // At 1,280 pixels wide nothing spills out of its card.
+    browser.post("/window/rect", json!({ "width": 1280, "height": 1000 }));
+    std::thread::sleep(Duration::from_millis(300));
+    let overflow = browser.script(OVERFLOW);
+    assert_eq!(overflow.as_str(), Some(""), "spilling: {overflow}");
+}
+
+#[test]
+fn the_portfolio_page_groups_its_inputs_and_an_edit_moves_only_its_journey() {
+    let scenario = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios/joined-up-government.toml");
+    let server = start(&scenario);
+    let browser = Browser::open();
+    browser.post(
+        "/url",
+        json!({ "url": format!("http://{}/", server.address) }),
+    );
+    let journeys = "return [...document.querySelectorAll('#journeys tbody tr td.change')].map(td => td.textContent).join(' | ')";
+    let before = browser.wait_for(journeys, |t| !t.is_empty());
+    assert_eq!(before, ["no change"; 4].join(" | "));
+    // Inputs sit under headings of journey and department, and the filter narrows them.
+    let groups = browser.script("return document.querySelectorAll('#assumptions tr.group').length");
+    assert!(groups.as_u64().unwrap() >= 12, "{groups} groups");
+    browser.type_into("#filter", "dvla");
+    let shown = browser.script("const rows = [...document.querySelectorAll('#assumptions tbody tr:not(.group)')]; const seen = rows.filter(r => !r.hidden); return [seen.length, rows.length, seen.every(r => r.dataset.search.includes('dvla'))]");
+    let shown = shown.as_array().unwrap();
+    let (seen, all) = (shown[0].as_u64().unwrap(), shown[1].as_u64().unwrap());
+    assert!(seen > 0 && seen < all, "{seen} of {all} rows shown");
+    assert_eq!(shown[2], Value::Bool(true));
+    browser.script("const f = document.getElementById('filter'); f.value = ''; f.dispatchEvent(new Event('input')); return ''");
+    // An edit to one journey's input moves that journey's cost alone.
+    browser.type_into(
+        "textarea[data-key=\"border-exports/departments.apha.failure_demand\"]",
+        "pert(30%, 40%, 60%)",
+    );
+    let after = browser.wait_for(journeys, |t| t != before && !t.is_empty());
+    let changes: Vec<&str> = after.split(" | ").collect();
+    assert!(changes[0].starts_with('+'), "{after}");
+    assert_eq!(&changes[1..], ["no change"; 3], "{after}");
 }

@@ -556,3 +556,26 @@ fn a_journeys_part_of_the_npsv_moves_it_exactly_as_the_whole_model_does() {
         }
     }
 }
+
+#[test]
+fn a_key_without_its_journey_is_refused_with_the_journeys_keys_suggested() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios/joined-up-government.toml");
+    let output = run_scenario(
+        dir.path(),
+        &scenario,
+        &dir.path().join("out"),
+        &["--set", "departments.dvla.failure_demand=0.2", "-n", "1000"],
+    );
+    assert!(!output.status.success());
+    let message = stderr(&output);
+    assert!(message.contains("no input has this key"), "{message}");
+    for key in [
+        "tell-us-once/departments.dvla.failure_demand",
+        "learning-to-drive/departments.dvla.failure_demand",
+    ] {
+        assert!(message.contains(key), "{key} not suggested: {message}");
+    }
+    assert!(!dir.path().join("out").exists(), "nothing written");
+}

@@ -459,3 +459,38 @@ fn the_page_says_what_is_worth_finding_out_and_updates_it_with_each_edit() {
         "{voi}"
     );
 }
+
+#[test]
+fn on_the_portfolio_a_key_without_its_journey_gets_the_journeys_keys_suggested() {
+    let scenario = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios/joined-up-government.toml");
+    let server = start(&scenario);
+    let body = "{\"edits\": {\"departments.apha.failure_demand\": \"40%\"}, \"iterations\": 1000}";
+    let (status, answer) = request(&server, "POST", "/api/run", LOCAL, body);
+    assert_eq!(status, 422);
+    let answer = json(&answer);
+    let message = answer["error"].as_str().unwrap();
+    assert!(
+        message.contains("did you mean border-exports/departments.apha.failure_demand"),
+        "{message}"
+    );
+    // Every input is under a heading: its journey and its department or option.
+    let (_, state) = request(&server, "GET", "/api/state", LOCAL, "");
+    let state = json(&state);
+    let inputs = state["assumptions"]["inputs"].as_array().unwrap();
+    let group = |key: &str| {
+        inputs
+            .iter()
+            .find(|i| i["key"] == key)
+            .unwrap_or_else(|| panic!("no {key}"))["group"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(
+        group("border-exports/departments.apha.failure_demand"),
+        "Exporting plants: one trader, three organisations: Animal and Plant Health Agency"
+    );
+    assert!(group("departments.hmrc.staff_cost_per_hour").starts_with("Shared across journeys"));
+    assert!(group("options.data-standards.running").starts_with("Option: Cross-government"));
+}
