@@ -67,6 +67,7 @@ impl RunPlan {
             cancel: self.cancel.clone(),
             progress: self.progress.clone(),
             analyses: crate::engine::Analyses::Everything,
+            previous: None,
         }
     }
 }

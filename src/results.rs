@@ -37,7 +37,7 @@ pub fn run(model: &Model, config: &RunConfig) -> Result<Results> {
     if config.analyses == crate::engine::Analyses::LivePage {
         return Ok(Results {
             model: model.clone(),
-            outcome,
+            outcome: std::sync::Arc::new(outcome),
             tornadoes: Vec::new(),
             switching: Vec::new(),
             mitigation: Vec::new(),
@@ -64,7 +64,7 @@ pub fn run(model: &Model, config: &RunConfig) -> Result<Results> {
     let cases = crate::named_cases::run(model, config, outcome.iterations)?;
     Ok(Results {
         model: model.clone(),
-        outcome,
+        outcome: std::sync::Arc::new(outcome),
         tornadoes,
         switching,
         mitigation: fixed.mitigation,
@@ -80,7 +80,7 @@ pub fn run(model: &Model, config: &RunConfig) -> Result<Results> {
 #[derive(Debug, Clone)]
 pub struct Results {
     model: Model,
-    outcome: Outcome,
+    outcome: std::sync::Arc<Outcome>,
     tornadoes: Vec<Tornado>,
     switching: Vec<SwitchingValue>,
     mitigation: Vec<crate::fixed::Mitigated>,
@@ -126,6 +126,26 @@ impl Results {
                 .copied()
                 .unwrap_or(f64::NAN),
         }
+    }
+
+    /// This run as a later run of an edited model may reuse it ([`RunConfig::previous`]).
+    ///
+    /// [`RunConfig::previous`]: crate::engine::RunConfig::previous
+    pub fn previous(&self) -> std::sync::Arc<crate::engine::Previous> {
+        std::sync::Arc::new(crate::engine::Previous::new(
+            &self.model,
+            std::sync::Arc::clone(&self.outcome),
+        ))
+    }
+
+    /// How many inputs' draws and outputs' statistics this run took from a previous one.
+    pub fn reused(&self) -> (usize, usize) {
+        self.outcome.reused
+    }
+
+    /// Every output's statistics, in the engine's order (`None` where undefined throughout).
+    pub fn output_stats(&self) -> &[Option<Stats>] {
+        &self.outcome.stats
     }
 
     /// The seed of the run.

@@ -99,6 +99,26 @@ impl Layout {
             + k
     }
 
+    /// The scope and option of a summary or transaction output (`None` for business as
+    /// usual's); `None` for the outputs of the whole — appraisal, yearly flows, organisations.
+    pub fn owner(&self, k: usize) -> Option<(Scope, Option<usize>)> {
+        if k < self.summary_len() {
+            let per_scope = Component::ALL.len() * Bearer::ALL.len();
+            return Some((self.scope_at(k / per_scope), None));
+        }
+        if k < self.transactions_start || k >= self.len {
+            return None;
+        }
+        let within = k - self.transactions_start;
+        let block = within / self.transaction_block.max(1);
+        let at = within % self.transaction_block.max(1);
+        let scope = self
+            .transaction_offsets
+            .iter()
+            .rposition(|&start| start <= at)?;
+        Some((self.scope_at(scope), block.checked_sub(1)))
+    }
+
     /// The year-0 cost of a scope, component and bearer.
     pub fn summary(&self, scope: Scope, component: Component, bearer: Bearer) -> usize {
         self.summary_at(self.scope_index(scope), component, bearer)

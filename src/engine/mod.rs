@@ -12,6 +12,7 @@ pub mod eval;
 mod journey_part;
 mod layout;
 mod precision;
+pub mod reuse;
 mod samples;
 mod sampling;
 pub mod stats;
@@ -29,6 +30,7 @@ pub use eval::Layout;
 pub use journey_part::JourneyPart;
 use precision::PrecisionCheck;
 pub use precision::{Precision, MIN_PRECISION_ITERATIONS};
+pub use reuse::Previous;
 pub use samples::{
     stream_columns, total_disjointed, uncertain_inputs, Keep, SampleSink, Samples, KEPT_BYTES,
     KEPT_ITERATIONS,
@@ -106,6 +108,9 @@ pub struct RunConfig {
     pub progress: Option<Progress>,
     /// Which analyses follow the Monte Carlo estimate.
     pub analyses: Analyses,
+    /// A previous run of this model before an edit, whose draws and statistics this run takes
+    /// where the edit cannot have changed them (the live page's reruns; [`reuse`]).
+    pub previous: Option<Arc<Previous>>,
 }
 
 /// The analyses a run makes of its iterations.
@@ -131,6 +136,7 @@ impl std::fmt::Debug for RunConfig {
             .field("cancel", &self.cancel)
             .field("progress", &self.progress.is_some())
             .field("analyses", &self.analyses)
+            .field("previous", &self.previous.is_some())
             .finish()
     }
 }
@@ -195,6 +201,8 @@ pub struct Outcome {
     pub sketches: Vec<Sketch>,
     /// The mean of every input's draws, indexed like the model's inputs.
     pub input_means: Vec<f64>,
+    /// How many inputs' draws and outputs' statistics came from a previous run.
+    pub reused: (usize, usize),
     pub samples: Option<Samples>,
 }
 
@@ -208,6 +216,8 @@ struct Plan<'c> {
     cancel: &'c CancelToken,
     progress: Option<&'c Progress>,
     stream: Option<&'c dyn SampleSink>,
+    /// What this run takes from a previous one, and that run.
+    reuse: Option<(&'c reuse::Reuse, &'c Outcome)>,
 }
 
 /// Runs the model: every iteration's outputs, folded into statistics.
@@ -221,6 +231,18 @@ struct Plan<'c> {
 /// token is cancelled; [`Error::Numeric`] when an output is not finite (the inputs overflow),
 /// naming the output.
 pub fn run(model: &Model, config: &RunConfig) -> Result<Outcome> {
+    let layout = Layout::new(model);
+    let kept_outputs = config.keep.outputs(&layout);
+    let reused = config.previous.as_deref().and_then(|previous| {
+        let run = (
+            config.iterations_for(model),
+            config.seed_for(model),
+            config.sampling_for(model),
+        );
+        let precision = config.precision_for(model);
+        reuse::plan(model, &layout, run, precision, &kept_outputs, previous)
+            .map(|r| (r, previous.outcome()))
+    });
     let plan = Plan {
         iterations: config.iterations_for(model),
         seed: config.seed_for(model),
@@ -230,16 +252,15 @@ pub fn run(model: &Model, config: &RunConfig) -> Result<Outcome> {
         cancel: &config.cancel,
         progress: config.progress.as_ref(),
         stream: config.stream.as_deref(),
+        reuse: reused.as_ref().map(|(r, outcome)| (r, *outcome)),
     };
     check_iterations(plan.iterations)?;
-    let layout = Layout::new(model);
     let batches = plan.iterations.div_ceil(BATCH as u64) as usize;
     let kept_inputs = if plan.keep == Keep::Nothing {
         Vec::new()
     } else {
         uncertain_inputs(model)
     };
-    let kept_outputs = plan.keep.outputs(&layout);
     let kept_iterations = plan
         .keep
         .iterations_kept(plan.iterations, kept_inputs.len() + kept_outputs.len());
@@ -329,6 +350,9 @@ pub fn run(model: &Model, config: &RunConfig) -> Result<Outcome> {
         }
     }
     totals.absorb_sketches(workers);
+    if let Some((reuse, before)) = plan.reuse {
+        totals.take_reused(reuse, before);
+    }
     let iterations_run = (batches_run as u64 * BATCH as u64).min(plan.iterations);
     let kept_iterations = kept_iterations.min(iterations_run);
     kept.truncate(kept_iterations.div_ceil(BATCH as u64) as usize * stride);
@@ -344,6 +368,12 @@ pub fn run(model: &Model, config: &RunConfig) -> Result<Outcome> {
         .iter()
         .map(|m| m.mean)
         .collect();
+    let reused_counts = plan.reuse.map_or((0, 0), |(r, _)| {
+        (
+            r.inputs.iter().filter(|c| c.is_some()).count(),
+            r.outputs.iter().filter(|&&o| o).count(),
+        )
+    });
     Ok(Outcome {
         layout,
         iterations: iterations_run,
@@ -352,6 +382,7 @@ pub fn run(model: &Model, config: &RunConfig) -> Result<Outcome> {
         seed: plan.seed,
         stats,
         input_means,
+        reused: reused_counts,
         sketches: totals.sketches,
         samples,
     })
@@ -409,6 +440,8 @@ struct Totals {
     sketches: Vec<Sketch>,
     /// The earliest iteration whose outputs overflowed, if any.
     overflow: Option<worker::Overflow>,
+    /// By output: the statistics a previous run gives it, where it does.
+    reused: Vec<Option<Stats>>,
 }
 
 impl Totals {
@@ -418,6 +451,7 @@ impl Totals {
             moments: vec![Moments::default(); outputs + inputs],
             sketches: vec![Sketch::default(); outputs],
             overflow: None,
+            reused: Vec::new(),
         }
     }
 
@@ -441,6 +475,15 @@ impl Totals {
         }
     }
 
+    /// Takes the previous run's moments and sketch for each output it stands for.
+    fn take_reused(&mut self, reuse: &reuse::Reuse, before: &Outcome) {
+        self.reused = vec![None; reuse.outputs.len()];
+        for (k, _) in reuse.outputs.iter().enumerate().filter(|(_, &r)| r) {
+            self.reused[k] = before.stats[k];
+            self.sketches[k] = before.sketches[k].clone();
+        }
+    }
+
     /// Merges the workers' sketches (exact counts: the order does not matter).
     fn absorb_sketches(&mut self, workers: Vec<Worker>) {
         for worker in &workers {
@@ -454,6 +497,9 @@ impl Totals {
     fn stats(&self, model: &Model, layout: &Layout) -> Result<Vec<Option<Stats>>> {
         (0..layout.len)
             .map(|k| {
+                if let Some(Some(stats)) = self.reused.get(k) {
+                    return Ok(Some(*stats));
+                }
                 let moments = &self.moments[k];
                 if !moments.mean.is_finite() || !moments.m2.is_finite() {
                     let message = self.overflow.as_ref().map_or_else(

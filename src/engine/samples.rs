@@ -108,6 +108,13 @@ impl Samples {
         out
     }
 
+    /// The `len` values of column `c` in batch `b` (as the worker wrote them).
+    pub(super) fn batch_column(&self, b: usize, c: usize, len: usize) -> &[f64] {
+        let stride = self.columns() * BATCH;
+        let start = b * stride + c * BATCH;
+        &self.data[start..start + len]
+    }
+
     /// (input id, column) of every kept input.
     pub fn inputs(&self) -> Vec<(usize, usize)> {
         self.input_ids

@@ -115,6 +115,7 @@ impl<'m> Worker<'m> {
         let len = self.batch_len(b);
         self.draw_inputs(b, len);
         let n_inputs = self.model.inputs.len();
+        let plan = self.plan;
         let Worker {
             model,
             layout,
@@ -126,16 +127,28 @@ impl<'m> Worker<'m> {
             ..
         } = self;
         let column = *column;
+        let reused = plan.reuse.map(|(reuse, _)| &reuse.outputs[..]);
         for j in 0..len {
             for (i, x) in row.iter_mut().enumerate().take(n_inputs) {
                 *x = input_columns[i * column + j];
             }
-            eval::evaluate(model, layout, row, scratch, |k, v| {
-                output_columns[k * column + j] = v
-            });
+            match reused {
+                // An output the previous run's statistics stand for is not stored.
+                Some(skip) => eval::evaluate(model, layout, row, scratch, |k, v| {
+                    if !skip[k] {
+                        output_columns[k * column + j] = v;
+                    }
+                }),
+                None => eval::evaluate(model, layout, row, scratch, |k, v| {
+                    output_columns[k * column + j] = v
+                }),
+            }
         }
         let mut moments: Vec<Moments> = (0..self.layout.len)
             .map(|k| {
+                if reused.is_some_and(|skip| skip[k]) {
+                    return Moments::default();
+                }
                 stats::accumulate(
                     &self.output_columns[k * self.column..k * self.column + len],
                     &mut self.sketches[k],
@@ -153,11 +166,19 @@ impl<'m> Worker<'m> {
         self.batch_moments.push((b, moments));
     }
 
-    /// Draws every input's column of batch `b` from its own stream (docs/method.md §5).
+    /// Draws every input's column of batch `b` from its own stream (docs/method.md §5), or
+    /// copies the previous run's draws of an input that did not change.
     fn draw_inputs(&mut self, b: usize, len: usize) {
         let stratified = self.plan.sampling == Sampling::LatinHypercube;
         for (i, input) in self.model.inputs.iter().enumerate() {
             let column = &mut self.input_columns[i * self.column..i * self.column + len];
+            if let Some((reuse, previous)) = self.plan.reuse {
+                if let Some(c) = reuse.inputs[i] {
+                    let samples = previous.samples.as_ref().expect("reuse needs samples");
+                    column.copy_from_slice(samples.batch_column(b, c, len));
+                    continue;
+                }
+            }
             let mut rng = stream_rng(self.plan.seed, b, input.stream);
             if self.via_uniforms[i] {
                 sampling::fill_uniforms(&mut rng, column, stratified, &mut self.order);

@@ -76,7 +76,7 @@ struct Last {
 pub fn router(scenario: PathBuf) -> Result<Router> {
     let source = Source::read(&scenario)?;
     let model = source.model(&[])?;
-    let results = live_run(&model, None, CancelToken::new())?;
+    let results = live_run(&model, None, CancelToken::new(), None)?;
     let desk = Desk {
         assumptions: view::assumptions(&model),
         source,
@@ -170,14 +170,21 @@ fn server_error(port: u16, problem: String) -> Error {
 }
 
 /// Runs a model for the page: at most [`LIVE_ITERATIONS`] (or `requested`, if fewer), the
-/// scenario's seed, with the value of information (the page's panel) the only analysis.
-fn live_run(model: &Model, requested: Option<u64>, cancel: CancelToken) -> Result<Results> {
+/// scenario's seed, with the value of information (the page's panel) the only analysis; from
+/// `previous`, the draws and figures the edit cannot have moved.
+fn live_run(
+    model: &Model,
+    requested: Option<u64>,
+    cancel: CancelToken,
+    previous: Option<Arc<crate::engine::Previous>>,
+) -> Result<Results> {
     let own = model.settings().iterations;
     let config = RunConfig {
         iterations: Some(own.min(LIVE_ITERATIONS).min(requested.unwrap_or(u64::MAX))),
         keep: Keep::Sensitivity,
         analyses: crate::engine::Analyses::LivePage,
         cancel,
+        previous,
         ..RunConfig::default()
     };
     crate::run(model, &config)
@@ -338,7 +345,14 @@ async fn rerun(State(desk): State<Arc<Desk>>, Json(request): Json<RunRequest>) -
             })
             .collect();
         let model = desk2.source.model(&overrides)?;
-        let results = live_run(&model, request.iterations, cancel)?;
+        // The last good run's draws and figures, wherever this edit cannot have moved them.
+        let previous = desk2
+            .last
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .results
+            .previous();
+        let results = live_run(&model, request.iterations, cancel, Some(previous))?;
         let shown = view::results(&results, &desk2.file(), model.overrides())?;
         let mut last = desk2.last.lock().unwrap_or_else(|e| e.into_inner());
         *last = Last {

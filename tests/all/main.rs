@@ -25,6 +25,7 @@ mod nothing_lost;
 mod one_truth;
 mod portfolio;
 mod properties;
+mod reuse;
 mod reviewer;
 mod safety;
 mod sampling;

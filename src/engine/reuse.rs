@@ -1,0 +1,179 @@
+//! What a rerun may take from the run before it (the live page's edits): the draws of every
+//! input whose distribution did not change, and the statistics of every output that depends
+//! on none of the inputs that did. Each input has its own random stream, so an unchanged
+//! input's draws are the same numbers a fresh run would draw; an output computed only from
+//! unchanged inputs is the same column of numbers, so its statistics are the same bits. The
+//! rerun is therefore identical to a full run, and costs what the edit reaches: on a
+//! portfolio, an edit to one journey's input leaves the other journeys' departments alone.
+//!
+//! What depends on what is read from the model's structure, not from key names: a
+//! department's parameters and channels, a journey's volumes and value of time, an option's
+//! inputs. Anything else that changed (an input in none of these) makes every output be
+//! recomputed.
+
+use std::sync::Arc;
+
+use super::layout::Layout;
+use super::Outcome;
+use crate::outputs::Scope;
+use crate::scenario::{Model, Sampling};
+
+/// A finished run, as a later run of an edited model may reuse it.
+#[derive(Debug, Clone)]
+pub struct Previous {
+    /// Each input's key, sampler (its exact parameters, as text) and stream, by input id.
+    inputs: Vec<(String, String, u64)>,
+    outcome: Arc<Outcome>,
+}
+
+impl Previous {
+    pub fn new(model: &Model, outcome: Arc<Outcome>) -> Previous {
+        Previous {
+            inputs: model
+                .inputs
+                .iter()
+                .map(|i| (i.key.clone(), format!("{:?}", i.sampler), i.stream))
+                .collect(),
+            outcome,
+        }
+    }
+
+    pub(super) fn outcome(&self) -> &Outcome {
+        &self.outcome
+    }
+}
+
+/// What this run takes from the previous one.
+#[derive(Debug, Clone)]
+pub(super) struct Reuse {
+    /// By input id: its column of draws, kept in the previous run's samples.
+    pub(super) inputs: Vec<Option<usize>>,
+    /// By output index: whether its statistics are the previous run's.
+    pub(super) outputs: Vec<bool>,
+}
+
+/// A part of the model an input can reach.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Unit {
+    Department(usize),
+    Journey(usize),
+    Option(usize),
+}
+
+/// The parts of the model each input reaches; empty for an input the model's structure does
+/// not place (it may reach anything).
+fn reach(model: &Model) -> Vec<Vec<Unit>> {
+    let mut reach = vec![Vec::new(); model.inputs.len()];
+    for (d, dept) in model.departments.iter().enumerate() {
+        let channel_inputs = dept.channels.iter().flat_map(|c| c.inputs.iter().copied());
+        for id in dept.params.iter().flatten().copied().chain(channel_inputs) {
+            reach[id].push(Unit::Department(d));
+        }
+    }
+    for (j, journey) in model.journeys.iter().enumerate() {
+        let ids = [
+            journey.per_year,
+            journey.growth,
+            journey.value_of_time,
+            journey.value_of_time_growth,
+        ];
+        for id in ids {
+            reach[id].push(Unit::Journey(j));
+        }
+    }
+    for (o, option) in model.options.iter().enumerate() {
+        for id in option.inputs() {
+            reach[id].push(Unit::Option(o));
+        }
+    }
+    reach
+}
+
+/// The parts an output depends on: its scope's departments and journey, and its option;
+/// `None` for an output of the whole (totals, appraisal, yearly flows, organisations).
+fn depends(model: &Model, layout: &Layout, k: usize) -> Option<Vec<Unit>> {
+    let (scope, option) = layout.owner(k)?;
+    let mut units = match scope {
+        Scope::Department(d) => vec![
+            Unit::Department(d),
+            Unit::Journey(model.departments[d].journey),
+        ],
+        Scope::Journey(j) => model.journeys[j]
+            .departments
+            .clone()
+            .map(Unit::Department)
+            .chain([Unit::Journey(j)])
+            .collect(),
+        Scope::Total => return None,
+    };
+    units.extend(option.map(Unit::Option));
+    Some(units)
+}
+
+/// What a run of `model` may reuse of `previous`, or `None` when it cannot: a different
+/// number of iterations, seed or sampling, a precision target (the run's length is not
+/// known), correlated inputs (drawn together), a model of another shape, or samples that do
+/// not hold every iteration.
+pub(super) fn plan(
+    model: &Model,
+    layout: &Layout,
+    (iterations, seed, sampling): (u64, u64, Sampling),
+    precision: Option<f64>,
+    kept_outputs: &[usize],
+    previous: &Previous,
+) -> Option<Reuse> {
+    let before = previous.outcome();
+    let samples = before.samples.as_ref()?;
+    let same_run = before.iterations == iterations
+        && before.seed == seed
+        && before.sampling == sampling
+        && sampling == Sampling::MonteCarlo
+        && precision.is_none()
+        && model.copula().is_none()
+        && samples.len() as u64 == iterations
+        && before.layout.len == layout.len
+        && previous.inputs.len() == model.inputs.len();
+    if !same_run {
+        return None;
+    }
+    let kept: std::collections::HashMap<usize, usize> = samples.inputs().into_iter().collect();
+    let unchanged: Vec<bool> = model
+        .inputs
+        .iter()
+        .zip(&previous.inputs)
+        .map(|(now, (key, sampler, stream))| {
+            now.key == *key && format!("{:?}", now.sampler) == *sampler && now.stream == *stream
+        })
+        .collect();
+    let inputs = unchanged
+        .iter()
+        .enumerate()
+        .map(|(id, &same)| if same { kept.get(&id).copied() } else { None })
+        .collect();
+    let reach = reach(model);
+    let changed: Vec<Unit> = match unchanged
+        .iter()
+        .enumerate()
+        .filter(|(_, &same)| !same)
+        .map(|(id, _)| (!reach[id].is_empty()).then(|| reach[id].clone()))
+        .collect::<Option<Vec<Vec<Unit>>>>()
+    {
+        Some(units) => units.into_iter().flatten().collect(),
+        // An input placed nowhere may reach anything: recompute every output.
+        None => {
+            return Some(Reuse {
+                inputs,
+                outputs: vec![false; layout.len],
+            })
+        }
+    };
+    let outputs = (0..layout.len)
+        .map(|k| {
+            !kept_outputs.contains(&k)
+                && before.stats[k].is_some()
+                && depends(model, layout, k)
+                    .is_some_and(|units| units.iter().all(|u| !changed.contains(u)))
+        })
+        .collect();
+    Some(Reuse { inputs, outputs })
+}
