@@ -5,7 +5,9 @@
 
 use super::channels::{self, ChannelValues};
 pub use super::layout::Layout;
-use super::transactions::{put_transactions, Moment};
+use super::transactions::{
+    put_journey_transactions, put_total_transactions, Moment, TransactionFigures,
+};
 use crate::appraisal::{self, PresentValues};
 use crate::outputs::{Bearer, Component, Metric, OrgMetric, Scope, YearlyMetric};
 use crate::params::{ChannelParam, DeptParam, CHANNEL_PARAM_COUNT, DEPT_PARAM_COUNT};
@@ -60,7 +62,7 @@ pub(super) struct Totals {
     pub(super) user_minutes: f64,
     pub(super) user_cash: f64,
     pub(super) government: f64,
-    government_cash: f64,
+    pub(super) government_cash: f64,
 }
 
 impl Totals {
@@ -94,28 +96,36 @@ fn changed(value: f64, kind: EffectKind, x: f64) -> f64 {
 /// Scratch space for one iteration, allocated once per batch.
 #[derive(Debug, Clone)]
 pub struct Scratch {
-    bau: Vec<[f64; DEPT_PARAM_COUNT]>,
-    changed: Vec<[f64; DEPT_PARAM_COUNT]>,
+    pub(super) bau: Vec<[f64; DEPT_PARAM_COUNT]>,
+    pub(super) changed: Vec<[f64; DEPT_PARAM_COUNT]>,
     /// Every department's channels, one after another: department d's are
     /// `channel_start[d]..channel_start[d + 1]`.
-    bau_channels: Vec<ChannelValues>,
+    pub(super) bau_channels: Vec<ChannelValues>,
     changed_channels: Vec<ChannelValues>,
-    channel_start: Vec<usize>,
-    /// Contacts and government cost a year by channel id: of one journey, and of all.
-    journey_channels: Vec<[f64; 2]>,
+    pub(super) channel_start: Vec<usize>,
+    /// Contacts and government cost a year by channel id, of each journey in business as usual
+    /// and with each option (block `b` = 0 for BAU, 1 + o for option o; journey j's channel ids
+    /// at `(b · journeys + j) · ids`), and of all journeys.
+    pub(super) journey_channels: Vec<[f64; 2]>,
     channel_totals: Vec<[f64; 2]>,
-    /// Government cost per journey of each department, in BAU and with the option.
-    bau_government: Vec<f64>,
-    saved_government: Vec<f64>,
+    /// Each journey's transaction sums, by block as `journey_channels`.
+    pub(super) journey_sums: Vec<TransactionFigures>,
+    /// Each journey's year-0 cost by component (users, government).
+    pub(super) by_component: Vec<[[f64; 2]; 4]>,
+    /// Government cost per journey of each department in BAU, and its saving with option o
+    /// (department d's at `o · departments + d`).
+    pub(super) bau_government: Vec<f64>,
+    pub(super) saved_government: Vec<f64>,
     /// Per journey: year-0 volumes and prices, and per-journey totals in BAU and with the
     /// option.
-    moments: Vec<Moment>,
-    bau_totals: Vec<Totals>,
-    with_totals: Vec<Totals>,
+    pub(super) moments: Vec<Moment>,
+    pub(super) bau_totals: Vec<Totals>,
+    /// Journey j's totals with option o at `o · journeys + j`.
+    pub(super) with_totals: Vec<Totals>,
     /// Journeys and the value of a user minute in each appraisal year, per journey
     /// (journey j's year y at `j * years + y`).
-    journeys: Vec<f64>,
-    minute_value: Vec<f64>,
+    pub(super) journeys: Vec<f64>,
+    pub(super) minute_value: Vec<f64>,
     /// Per journey, Σ DF_y · a_y · J_y: a department's PV benefit is its saving per journey
     /// times its journey's reach.
     reach: Vec<f64>,
@@ -132,6 +142,8 @@ impl Scratch {
         }
         let channels = channel_start[d];
         let journeys = model.journeys.len();
+        let options = model.options.len();
+        let blocks = 1 + options;
         let years = model.settings.years;
         let at = Moment {
             journeys: 0.0,
@@ -143,13 +155,15 @@ impl Scratch {
             bau_channels: vec![[0.0; CHANNEL_PARAM_COUNT]; channels],
             changed_channels: vec![[0.0; CHANNEL_PARAM_COUNT]; channels],
             channel_start,
-            journey_channels: vec![[0.0; 2]; layout.channel_ids.len()],
+            journey_channels: vec![[0.0; 2]; blocks * journeys * layout.channel_ids.len()],
             channel_totals: vec![[0.0; 2]; layout.channel_ids.len()],
+            journey_sums: vec![TransactionFigures::default(); blocks * journeys],
+            by_component: vec![[[0.0; 2]; 4]; journeys],
             bau_government: vec![0.0; d],
-            saved_government: vec![0.0; d],
+            saved_government: vec![0.0; options * d],
             moments: vec![at; journeys],
             bau_totals: vec![Totals::default(); journeys],
-            with_totals: vec![Totals::default(); journeys],
+            with_totals: vec![Totals::default(); options * journeys],
             journeys: vec![0.0; journeys * years],
             minute_value: vec![0.0; journeys * years],
             reach: vec![0.0; journeys],
@@ -159,27 +173,63 @@ impl Scratch {
 }
 
 impl Scratch {
-    /// Writes the transaction figures of business as usual (`option` `None`, from the drawn
-    /// values) or of an option in full effect (from the values its effects changed).
-    fn put_transactions(
+    /// Writes the transaction figures of journey `j`'s departments and of the journey, for
+    /// business as usual (`option` `None`, from the drawn values) or an option in full effect
+    /// (from the values its effects changed), keeping the journey's sums for the total.
+    pub(super) fn put_journey_transactions(
+        &mut self,
+        model: &Model,
+        layout: &Layout,
+        option: Option<usize>,
+        j: usize,
+        put: &mut impl FnMut(usize, f64),
+    ) {
+        let Scratch {
+            bau,
+            changed,
+            bau_channels,
+            changed_channels,
+            channel_start,
+            journey_channels,
+            journey_sums,
+            moments,
+            ..
+        } = self;
+        let (values, channels) = match option {
+            None => (&bau[..], &bau_channels[..]),
+            Some(_) => (&changed[..], &changed_channels[..]),
+        };
+        let ids = layout.channel_ids.len();
+        let k = option.map_or(0, |o| o + 1) * model.journeys.len() + j;
+        journey_sums[k] = put_journey_transactions(
+            model,
+            layout,
+            option,
+            (values, channels, &channel_start[..]),
+            (j, moments[j]),
+            &mut journey_channels[k * ids..(k + 1) * ids],
+            put,
+        );
+    }
+
+    /// Writes the total's transaction figures for business as usual or an option, from every
+    /// journey's sums.
+    pub(super) fn put_total_transactions(
         &mut self,
         model: &Model,
         layout: &Layout,
         option: Option<usize>,
         put: &mut impl FnMut(usize, f64),
     ) {
-        let (values, channels) = match option {
-            None => (&self.bau, &self.bau_channels),
-            Some(_) => (&self.changed, &self.changed_channels),
-        };
-        let drawn = (&values[..], &channels[..], &self.channel_start[..]);
-        put_transactions(
-            model,
+        let journeys = model.journeys.len();
+        let ids = layout.channel_ids.len();
+        let block = option.map_or(0, |o| o + 1);
+        put_total_transactions(
             layout,
             option,
-            drawn,
-            &self.moments,
-            (&mut self.journey_channels, &mut self.channel_totals),
+            &self.journey_sums[block * journeys..(block + 1) * journeys],
+            &self.journey_channels[block * journeys * ids..(block + 1) * journeys * ids],
+            &mut self.channel_totals,
             put,
         );
     }
@@ -205,74 +255,14 @@ pub fn evaluate_options(
     inputs: &[f64],
     scratch: &mut Scratch,
     options: std::ops::Range<usize>,
-    mut put: impl FnMut(usize, f64),
+    put: impl FnMut(usize, f64),
 ) {
-    load_departments(model, inputs, scratch);
-    let mut total = [[0.0f64; 2]; 4];
-    for (j, journey) in model.journeys.iter().enumerate() {
-        let at = Moment {
-            journeys: inputs[journey.per_year],
-            minute_value: inputs[journey.value_of_time] / 60.0,
-        };
-        scratch.moments[j] = at;
-        let by_component = bau_of_journey(model, layout, j, at, scratch, &mut put);
-        if layout.journeys > 0 {
-            put_summary(layout, Scope::Journey(j), &by_component, &mut put);
-        }
-        for (sum, part) in total.iter_mut().zip(by_component) {
-            sum[0] += part[0];
-            sum[1] += part[1];
-        }
-        // J_y = J·(1+g)^y and v_y = v·(1+gv)^y, by repeated multiplication.
-        let growth = 1.0 + inputs[journey.growth];
-        let time_growth = 1.0 + inputs[journey.value_of_time_growth];
-        let (mut j_y, mut v_y) = (at.journeys, at.minute_value);
-        for y in 0..layout.years {
-            scratch.journeys[j * layout.years + y] = j_y;
-            scratch.minute_value[j * layout.years + y] = v_y;
-            j_y *= growth;
-            v_y *= time_growth;
-        }
-    }
-    put_summary(layout, Scope::Total, &total, &mut put);
-    scratch.put_transactions(model, layout, None, &mut put);
-    for y in 0..layout.years {
-        let (mut users, mut government) = (0.0, 0.0);
-        for (j, bau) in scratch.bau_totals.iter().enumerate() {
-            let (j_y, v_y) = scratch.year(j, y, layout.years);
-            users += j_y * (v_y * bau.user_minutes + bau.user_cash);
-            government += j_y * bau.government;
-        }
-        put(layout.yearly(None, y, YearlyMetric::CostUsers), users);
-        put(
-            layout.yearly(None, y, YearlyMetric::CostGovernment),
-            government,
-        );
-    }
-
-    for (o, option) in model
-        .options
-        .iter()
-        .enumerate()
-        .skip(options.start)
-        .take(options.len())
-    {
-        apply_option(model, option, inputs, scratch);
-        scratch.with_totals.fill(Totals::default());
-        for (d, values) in scratch.changed.iter().enumerate() {
-            let j = per_journey(values);
-            scratch.with_totals[model.departments[d].journey].add(&j);
-            scratch.saved_government[d] =
-                scratch.bau_government[d] - j.government.iter().sum::<f64>();
-        }
-        appraise(model, layout, inputs, o, scratch, &mut put);
-        scratch.put_transactions(model, layout, Some(o), &mut put);
-    }
+    super::parts::evaluate_with_states(model, layout, inputs, scratch, options, None, put);
 }
 
 impl Scratch {
     /// Journeys and the value of a user minute in appraisal year `y` of journey `j`.
-    fn year(&self, j: usize, y: usize, years: usize) -> (f64, f64) {
+    pub(super) fn year(&self, j: usize, y: usize, years: usize) -> (f64, f64) {
         (
             self.journeys[j * years + y],
             self.minute_value[j * years + y],
@@ -283,7 +273,7 @@ impl Scratch {
 /// The year-0 cost of business as usual of journey `j`'s departments: each department's
 /// summary written, their per-journey totals kept in `scratch`, and their sum by component
 /// (users, government) returned.
-fn bau_of_journey(
+pub(super) fn bau_of_journey(
     model: &Model,
     layout: &Layout,
     j: usize,
@@ -312,21 +302,25 @@ fn bau_of_journey(
     sum
 }
 
-/// Applies an option's effects to a copy of business as usual's values, and mixes each
-/// department with channels again.
-fn apply_option(
+/// Applies an option's effects to a copy of business as usual's values of `departments` (one
+/// journey's), in the order the effects are written, and mixes each department with channels
+/// again.
+pub(super) fn apply_option(
     model: &Model,
     option: &crate::scenario::OptionSpec,
     inputs: &[f64],
     scratch: &mut Scratch,
+    departments: std::ops::Range<usize>,
 ) {
-    scratch.changed.copy_from_slice(&scratch.bau);
-    scratch
-        .changed_channels
-        .copy_from_slice(&scratch.bau_channels);
+    let channels = scratch.channel_start[departments.start]..scratch.channel_start[departments.end];
+    scratch.changed[departments.clone()].copy_from_slice(&scratch.bau[departments.clone()]);
+    scratch.changed_channels[channels.clone()].copy_from_slice(&scratch.bau_channels[channels]);
     for effect in &option.effects {
         let x = inputs[effect.value];
         for (i, &d) in effect.departments.iter().enumerate() {
+            if !departments.contains(&d) {
+                continue;
+            }
             let dept = &model.departments[d];
             let range = scratch.channel_start[d]..scratch.channel_start[d + 1];
             let channels = &mut scratch.changed_channels[range];
@@ -341,7 +335,8 @@ fn apply_option(
             );
         }
     }
-    for (d, dept) in model.departments.iter().enumerate() {
+    for d in departments {
+        let dept = &model.departments[d];
         if !dept.channels.is_empty() {
             let range = scratch.channel_start[d]..scratch.channel_start[d + 1];
             channels::mix(
@@ -350,16 +345,6 @@ fn apply_option(
                 &dept.follows,
             );
         }
-    }
-}
-
-/// Reads each department's drawn values, and its channels', from the iteration's inputs; in a
-/// department with channels, normalises the shares and mixes the per-contact values.
-fn load_departments(model: &Model, inputs: &[f64], scratch: &mut Scratch) {
-    for (d, dept) in model.departments.iter().enumerate() {
-        let channels =
-            &mut scratch.bau_channels[scratch.channel_start[d]..scratch.channel_start[d + 1]];
-        load_department(dept, inputs, &mut scratch.bau[d], channels);
     }
 }
 
@@ -433,7 +418,7 @@ pub(super) fn apply_to_department(
 
 /// Writes one scope's year-0 costs: the four basic components as computed (users,
 /// government), their sums, and each with both bearers together.
-fn put_summary(
+pub(super) fn put_summary(
     layout: &Layout,
     scope: Scope,
     by_component: &[[f64; 2]; 4],
@@ -466,7 +451,7 @@ fn put_summary(
 /// The yearly flows and present values of option `o`, given (in `scratch`) each journey's
 /// per-journey totals without and with its effects, journeys and the value of a user minute
 /// by year, and each department's saving per journey.
-fn appraise(
+pub(super) fn appraise(
     model: &Model,
     layout: &Layout,
     inputs: &[f64],
@@ -486,10 +471,11 @@ fn appraise(
         let mut cost_government = 0.0;
         let mut saved = [0.0; 2];
         let mut benefit_cash = 0.0;
+        let journeys = scratch.bau_totals.len();
         for (j, (bau, with)) in scratch
             .bau_totals
             .iter()
-            .zip(&scratch.with_totals)
+            .zip(&scratch.with_totals[o * journeys..(o + 1) * journeys])
             .enumerate()
         {
             let (j_y, v_y) = scratch.year(j, y, layout.years);
@@ -526,9 +512,10 @@ fn appraise(
     // funder bears the costs (the last slot when the funder is no department, or none is
     // named).
     scratch.organisation_benefits.fill(0.0);
+    let count = model.departments.len();
     for (d, dept) in model.departments.iter().enumerate() {
         scratch.organisation_benefits[dept.organisation] +=
-            scratch.reach[dept.journey] * scratch.saved_government[d];
+            scratch.reach[dept.journey] * scratch.saved_government[o * count + d];
     }
     let funder_slot = option
         .funder

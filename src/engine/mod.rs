@@ -11,6 +11,7 @@ mod channels;
 pub mod eval;
 mod journey_part;
 mod layout;
+mod parts;
 mod precision;
 pub mod reuse;
 mod samples;

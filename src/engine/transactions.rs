@@ -18,14 +18,14 @@ pub(super) struct Moment {
     pub(super) minute_value: f64,
 }
 
-/// Writes the transaction figures (docs/method.md §2a) of business as usual (`option` `None`)
-/// or an option in full effect, from every department's values and channels (laid out as in
-/// [`Scratch`]) and each journey's year-0 volumes and prices; the channel totals are scratch
-/// space, one entry per channel id, for one journey and for all.
+/// Writes the transaction figures (docs/method.md §2a) of one journey's departments and of the
+/// journey itself, for business as usual (`option` `None`) or an option in full effect, from
+/// every department's values and channels (laid out as in [`Scratch`]) and the journey's
+/// year-0 volumes and prices; returns the journey's sums, and leaves its contacts and cost by
+/// channel id in `journey_channels`, for the total ([`put_total_transactions`]).
 ///
 /// [`Scratch`]: super::eval::Scratch
-#[allow(clippy::too_many_arguments)]
-pub(super) fn put_transactions(
+pub(super) fn put_journey_transactions(
     model: &Model,
     layout: &Layout,
     option: Option<usize>,
@@ -34,76 +34,92 @@ pub(super) fn put_transactions(
         &[ChannelValues],
         &[usize],
     ),
-    moments: &[Moment],
-    (journey_channels, channel_totals): (&mut [[f64; 2]], &mut [[f64; 2]]),
+    (j, at): (usize, Moment),
+    journey_channels: &mut [[f64; 2]],
+    put: &mut impl FnMut(usize, f64),
+) -> TransactionFigures {
+    let journey = &model.journeys[j];
+    // Every department of a journey serves the same journeys: its per-journey figures divide
+    // by J.
+    let mut sum = TransactionFigures {
+        journeys: at.journeys,
+        ..TransactionFigures::default()
+    };
+    journey_channels.fill([0.0; 2]);
+    for d in journey.departments.clone() {
+        let dept = &model.departments[d];
+        let figures = TransactionFigures::of(&departments[d], at);
+        sum.add(&figures);
+        figures.put_first(layout, option, Scope::Department(d), put);
+        if dept.channels.is_empty() {
+            continue;
+        }
+        let channels = &all_channels[channel_start[d]..channel_start[d + 1]];
+        let costs = ChannelCosts::of(dept, &departments[d], at.journeys);
+        let n = channels.len();
+        let mut digital = 0.0;
+        for (p, channel) in channels.iter().enumerate() {
+            let g = layout.channel_index[d][p];
+            let share = channel[ChannelParam::Share.index()];
+            let contacts = figures.contacts * share;
+            let cost = costs.of_channel(channel);
+            debug_assert_eq!(
+                layout.transaction_metrics[d][3 + p],
+                TransactionMetric::ChannelContacts(g)
+            );
+            put(
+                layout.transaction(option, Scope::Department(d), 3 + p),
+                contacts,
+            );
+            put(
+                layout.transaction(option, Scope::Department(d), 3 + n + p),
+                cost,
+            );
+            journey_channels[g][0] += contacts;
+            journey_channels[g][1] += cost;
+            if model
+                .settings
+                .digital_channels
+                .contains(&dept.channels[p].id)
+            {
+                digital += share;
+            }
+        }
+        put(
+            layout.transaction(option, Scope::Department(d), 3 + 2 * n),
+            digital,
+        );
+        sum.channel_contacts += figures.contacts;
+        sum.digital_contacts += figures.contacts * digital;
+    }
+    if layout.journeys > 0 {
+        sum.put_all(layout, option, Scope::Journey(j), journey_channels, put);
+    }
+    sum
+}
+
+/// Writes the total's transaction figures from each journey's sums and its contacts and cost
+/// by channel id (`journey_channels`, one block of channel ids per journey), in journey order;
+/// `channel_totals` is scratch space, one entry per channel id.
+pub(super) fn put_total_transactions(
+    layout: &Layout,
+    option: Option<usize>,
+    sums: &[TransactionFigures],
+    journey_channels: &[[f64; 2]],
+    channel_totals: &mut [[f64; 2]],
     put: &mut impl FnMut(usize, f64),
 ) {
     let mut total = TransactionFigures::default();
     channel_totals.fill([0.0; 2]);
-    for (j, journey) in model.journeys.iter().enumerate() {
-        let at = moments[j];
-        // Every department of a journey serves the same journeys: its per-journey figures
-        // divide by J.
-        let mut sum = TransactionFigures {
-            journeys: at.journeys,
-            ..TransactionFigures::default()
-        };
-        journey_channels.fill([0.0; 2]);
-        for d in journey.departments.clone() {
-            let dept = &model.departments[d];
-            let figures = TransactionFigures::of(&departments[d], at);
-            sum.add(&figures);
-            figures.put_first(layout, option, Scope::Department(d), put);
-            if dept.channels.is_empty() {
-                continue;
-            }
-            let channels = &all_channels[channel_start[d]..channel_start[d + 1]];
-            let costs = ChannelCosts::of(dept, &departments[d], at.journeys);
-            let n = channels.len();
-            let mut digital = 0.0;
-            for (p, channel) in channels.iter().enumerate() {
-                let g = layout.channel_index[d][p];
-                let share = channel[ChannelParam::Share.index()];
-                let contacts = figures.contacts * share;
-                let cost = costs.of_channel(channel);
-                debug_assert_eq!(
-                    layout.transaction_metrics[d][3 + p],
-                    TransactionMetric::ChannelContacts(g)
-                );
-                put(
-                    layout.transaction(option, Scope::Department(d), 3 + p),
-                    contacts,
-                );
-                put(
-                    layout.transaction(option, Scope::Department(d), 3 + n + p),
-                    cost,
-                );
-                journey_channels[g][0] += contacts;
-                journey_channels[g][1] += cost;
-                if model
-                    .settings
-                    .digital_channels
-                    .contains(&dept.channels[p].id)
-                {
-                    digital += share;
-                }
-            }
-            put(
-                layout.transaction(option, Scope::Department(d), 3 + 2 * n),
-                digital,
-            );
-            sum.channel_contacts += figures.contacts;
-            sum.digital_contacts += figures.contacts * digital;
-        }
-        if layout.journeys > 0 {
-            sum.put_all(layout, option, Scope::Journey(j), journey_channels, put);
-        }
-        for (all, one) in channel_totals.iter_mut().zip(journey_channels.iter()) {
+    let ids = channel_totals.len();
+    for (j, sum) in sums.iter().enumerate() {
+        let one = &journey_channels[j * ids..(j + 1) * ids];
+        for (all, one) in channel_totals.iter_mut().zip(one) {
             all[0] += one[0];
             all[1] += one[1];
         }
         total.journeys += sum.journeys;
-        total.add(&sum);
+        total.add(sum);
         total.channel_contacts += sum.channel_contacts;
         total.digital_contacts += sum.digital_contacts;
     }
@@ -150,7 +166,7 @@ impl ChannelCosts {
 /// The first three transaction figures of a department or the total, kept as sums (cost a year,
 /// not per journey) so that the total adds up.
 #[derive(Debug, Clone, Copy, Default)]
-struct TransactionFigures {
+pub(super) struct TransactionFigures {
     journeys: f64,
     government: f64,
     users: f64,
@@ -161,6 +177,31 @@ struct TransactionFigures {
 }
 
 impl TransactionFigures {
+    /// Its fields in order, for a journey's state kept between runs.
+    pub(super) const LEN: usize = 6;
+
+    pub(super) fn to_array(self) -> [f64; Self::LEN] {
+        [
+            self.journeys,
+            self.government,
+            self.users,
+            self.contacts,
+            self.channel_contacts,
+            self.digital_contacts,
+        ]
+    }
+
+    pub(super) fn from_slice(v: &[f64]) -> TransactionFigures {
+        TransactionFigures {
+            journeys: v[0],
+            government: v[1],
+            users: v[2],
+            contacts: v[3],
+            channel_contacts: v[4],
+            digital_contacts: v[5],
+        }
+    }
+
     fn of(values: &[f64; DEPT_PARAM_COUNT], at: Moment) -> TransactionFigures {
         let Moment {
             journeys,
