@@ -27,13 +27,28 @@ use crate::sensitivity::{SwitchingValue, Tornado};
 pub fn run(model: &Model, config: &RunConfig) -> Result<Results> {
     let started = Instant::now();
     let outcome = engine::run(model, config)?;
-    let voi = outcome.samples.as_ref().and_then(|samples| {
-        let reach = match config.analyses {
-            crate::engine::Analyses::Everything => crate::voi::Reach::RUN,
-            crate::engine::Analyses::LivePage => crate::voi::Reach::LIVE_PAGE,
-        };
-        crate::voi::value_of_information(model, samples, reach)
-    });
+    // The live page sorts again only the inputs an edit changed.
+    let earlier = config
+        .previous
+        .as_ref()
+        .and_then(|p| p.input_orders.as_deref())
+        .map(|orders| (orders, &outcome.reused_inputs[..]));
+    let (voi, input_orders) = match outcome.samples.as_ref() {
+        Some(samples) => {
+            let reach = match config.analyses {
+                crate::engine::Analyses::Everything => crate::voi::Reach::RUN,
+                crate::engine::Analyses::LivePage => crate::voi::Reach::LIVE_PAGE,
+            };
+            match crate::voi::value_of_information_reusing(model, samples, reach, earlier) {
+                Some((voi, orders)) => (Some(voi), Some(std::sync::Arc::new(orders))),
+                None => (None, None),
+            }
+        }
+        None => (None, None),
+    };
+    // Only the live page reruns: a run keeps the orders for one.
+    let input_orders =
+        input_orders.filter(|_| config.analyses == crate::engine::Analyses::LivePage);
     if config.analyses == crate::engine::Analyses::LivePage {
         return Ok(Results {
             model: model.clone(),
@@ -45,6 +60,7 @@ pub fn run(model: &Model, config: &RunConfig) -> Result<Results> {
             cases: Vec::new(),
             conditions: Vec::new(),
             voi,
+            input_orders,
             elapsed: started.elapsed(),
         });
     }
@@ -72,6 +88,7 @@ pub fn run(model: &Model, config: &RunConfig) -> Result<Results> {
         cases,
         conditions,
         voi,
+        input_orders,
         elapsed: started.elapsed(),
     })
 }
@@ -88,6 +105,9 @@ pub struct Results {
     cases: Vec<crate::named_cases::CaseFigures>,
     conditions: Vec<crate::conditions::Condition>,
     voi: Option<crate::voi::Voi>,
+    /// The order of each input's draws the value of information sorted, kept for the live
+    /// page's next rerun.
+    input_orders: Option<std::sync::Arc<crate::engine::InputOrders>>,
     elapsed: Duration,
 }
 
@@ -135,11 +155,13 @@ impl Results {
         std::sync::Arc::new(crate::engine::Previous::new(
             &self.model,
             std::sync::Arc::clone(&self.outcome),
+            self.input_orders.clone(),
         ))
     }
 
-    /// How many inputs' draws and outputs' statistics this run took from a previous one.
-    pub fn reused(&self) -> (usize, usize) {
+    /// How many inputs' draws, outputs' statistics and journeys' parts of every iteration
+    /// this run took from a previous one.
+    pub fn reused(&self) -> (usize, usize, usize) {
         self.outcome.reused
     }
 

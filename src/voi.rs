@@ -16,7 +16,7 @@
 
 use rayon::prelude::*;
 
-use crate::engine::{Layout, Samples};
+use crate::engine::{InputOrders, Layout, Samples};
 use crate::outputs::Metric;
 use crate::scenario::Model;
 
@@ -100,6 +100,17 @@ impl Reach {
 /// The value of information of `model`'s decision, from the kept iterations (the EVPPIs from
 /// the first of them, as `reach` says); `None` without options or kept iterations.
 pub fn value_of_information(model: &Model, samples: &Samples, reach: Reach) -> Option<Voi> {
+    value_of_information_reusing(model, samples, reach, None).map(|(voi, _)| voi)
+}
+
+/// As [`value_of_information`], taking from `previous` the order of each input's draws that
+/// did not change (by input id); returns the orders too, for the next run.
+pub fn value_of_information_reusing(
+    model: &Model,
+    samples: &Samples,
+    reach: Reach,
+    previous: Option<(&InputOrders, &[bool])>,
+) -> Option<(Voi, InputOrders)> {
     if model.options().is_empty() || samples.len() < 100 {
         return None;
     }
@@ -115,26 +126,40 @@ pub fn value_of_information(model: &Model, samples: &Samples, reach: Reach) -> O
     let best_mean = best_of_means(&nb, (0..m).collect::<Vec<_>>().as_slice());
     let scrambled = scrambled_order(m);
     let noise = binned(&nb, &scrambled) - best_mean;
-    let mut inputs: Vec<Evppi> = samples
+    let earlier = |id: usize| -> Option<&Vec<u32>> {
+        let (orders, unchanged) = previous?;
+        let same = orders.iterations == m && unchanged.get(id).copied().unwrap_or(false);
+        same.then(|| orders.orders.get(id)?.as_ref()).flatten()
+    };
+    let evaluated: Vec<(usize, Evppi, Vec<u32>)> = samples
         .inputs()
         .into_par_iter()
         .map(|(id, c)| {
-            let values = samples.input_prefix(c, m);
-            // Sorting (value, iteration) pairs in place reads memory in order: about twice as
-            // fast as sorting iteration numbers by a lookup.
-            let mut pairs: Vec<(f64, usize)> = values.into_iter().zip(0..m).collect();
-            pairs.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-            let order: Vec<usize> = pairs.into_iter().map(|(_, i)| i).collect();
-            let raw = rounding_to_zero(binned(&nb, &order) - best_mean);
+            let order: Vec<u32> = match earlier(id) {
+                Some(order) => order.clone(),
+                None => sorted_order(&samples.input_prefix(c, m)),
+            };
+            let as_usize: Vec<usize> = order.iter().map(|&i| i as usize).collect();
+            let raw = rounding_to_zero(binned(&nb, &as_usize) - best_mean);
             let evppi = raw.clamp(0.0, evpi);
-            Evppi {
+            let estimate = Evppi {
                 input: model.inputs()[id].key.clone(),
                 evppi,
                 noise: noise.max(0.0),
                 clipped: evppi != raw,
-            }
+            };
+            (id, estimate, order)
         })
         .collect();
+    let mut orders = InputOrders {
+        iterations: m,
+        orders: vec![None; model.inputs().len()],
+    };
+    let mut inputs: Vec<Evppi> = Vec::with_capacity(evaluated.len());
+    for (id, estimate, order) in evaluated {
+        orders.orders[id] = Some(order);
+        inputs.push(estimate);
+    }
     inputs.sort_by(|a, b| b.evppi.total_cmp(&a.evppi).then(a.input.cmp(&b.input)));
     let inputs_seconds = started.elapsed().as_secs_f64();
     let columns: Vec<(String, Vec<f64>)> = samples
@@ -162,7 +187,7 @@ pub fn value_of_information(model: &Model, samples: &Samples, reach: Reach) -> O
         })
         .collect();
     groups.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    Some(Voi {
+    let voi = Voi {
         iterations: n,
         evppi_iterations: m,
         group_iterations: n.min(reach.groups),
@@ -174,7 +199,8 @@ pub fn value_of_information(model: &Model, samples: &Samples, reach: Reach) -> O
         evpi_se,
         inputs,
         groups,
-    })
+    };
+    Some((voi, orders))
 }
 
 /// EVPI and its standard error: the mean and se of max_d NB_d(n) − NB_{d*}(n).
@@ -215,6 +241,15 @@ fn best_of_means(nb: &[Vec<f64>], iterations: &[usize]) -> f64 {
     nb.iter()
         .map(|v| iterations.iter().map(|&i| v[i]).sum::<f64>() / count)
         .fold(0.0, f64::max)
+}
+
+/// The iterations in the order of their draws (smallest first; ties by iteration). Sorting
+/// (value, iteration) pairs in place reads memory in order: about twice as fast as sorting
+/// iteration numbers by a lookup.
+fn sorted_order(values: &[f64]) -> Vec<u32> {
+    let mut pairs: Vec<(f64, u32)> = values.iter().copied().zip(0..).collect();
+    pairs.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    pairs.into_iter().map(|(_, i)| i).collect()
 }
 
 /// The mean over √n equal bins of `order` of the best option's (or BAU's) mean in the bin.

@@ -17,6 +17,7 @@ pub mod reuse;
 mod samples;
 mod sampling;
 pub mod stats;
+mod totals;
 mod transactions;
 mod worker;
 
@@ -31,12 +32,13 @@ pub use eval::Layout;
 pub use journey_part::JourneyPart;
 use precision::PrecisionCheck;
 pub use precision::{Precision, MIN_PRECISION_ITERATIONS};
-pub use reuse::Previous;
+pub use reuse::{InputOrders, Previous};
 pub use samples::{
     stream_columns, total_disjointed, uncertain_inputs, Keep, SampleSink, Samples, KEPT_BYTES,
     KEPT_ITERATIONS,
 };
 use stats::{Moments, Sketch};
+use totals::Totals;
 use worker::Worker;
 
 /// Iterations per batch.
@@ -202,9 +204,22 @@ pub struct Outcome {
     pub sketches: Vec<Sketch>,
     /// The mean of every input's draws, indexed like the model's inputs.
     pub input_means: Vec<f64>,
-    /// How many inputs' draws and outputs' statistics came from a previous run.
-    pub reused: (usize, usize),
+    /// How many inputs' draws, outputs' statistics and journeys' parts came from a previous
+    /// run.
+    pub reused: (usize, usize, usize),
+    /// By input id: whether its draws are the previous run's.
+    pub reused_inputs: Vec<bool>,
+    /// Each journey's part of every iteration, kept for the live page's next rerun.
+    pub journey_states: Option<JourneyStates>,
     pub samples: Option<Samples>,
+}
+
+/// Each journey's part of every iteration ([`parts`]): `per_iteration` values an iteration,
+/// iteration after iteration.
+#[derive(Debug, Clone)]
+pub struct JourneyStates {
+    pub(super) per_iteration: usize,
+    pub(super) data: Vec<f64>,
 }
 
 /// What one run of the engine needs, resolved from the model and a [`RunConfig`].
@@ -219,6 +234,9 @@ struct Plan<'c> {
     stream: Option<&'c dyn SampleSink>,
     /// What this run takes from a previous one, and that run.
     reuse: Option<(&'c reuse::Reuse, &'c Outcome)>,
+    /// The values of each iteration's journey parts, where this run keeps them (the live
+    /// page's); 0 otherwise.
+    states: usize,
 }
 
 /// Runs the model: every iteration's outputs, folded into statistics.
@@ -254,6 +272,12 @@ pub fn run(model: &Model, config: &RunConfig) -> Result<Outcome> {
         progress: config.progress.as_ref(),
         stream: config.stream.as_deref(),
         reuse: reused.as_ref().map(|(r, outcome)| (r, *outcome)),
+        // The live page keeps each journey's part of every iteration for its next rerun.
+        states: if config.analyses == Analyses::LivePage {
+            parts::states_len(model, &layout)
+        } else {
+            0
+        },
     };
     check_iterations(plan.iterations)?;
     let batches = plan.iterations.div_ceil(BATCH as u64) as usize;
@@ -269,6 +293,8 @@ pub fn run(model: &Model, config: &RunConfig) -> Result<Outcome> {
     // Each kept batch writes its columns straight into its own block of this buffer.
     let stride = (kept_inputs.len() + kept_outputs.len()) * BATCH;
     let mut kept = vec![0.0; kept_batches * stride];
+    let state_stride = plan.states * BATCH;
+    let mut states = vec![0.0; plan.iterations as usize * plan.states];
     let mut totals = Totals::new(layout.len, model.inputs.len());
     let done = AtomicU64::new(0);
     // One worker per thread for the whole run, so buffers and sketches are allocated once;
@@ -301,9 +327,14 @@ pub fn run(model: &Model, config: &RunConfig) -> Result<Outcome> {
         // round's.
         let blocks = batch_blocks(&mut kept, stride, start, end - start);
         let stream_blocks = batch_blocks(&mut streamed, stream_stride, 0, end - start);
+        let state_blocks = batch_blocks(&mut states, state_stride, start, end - start);
         let share = (end - start).div_ceil(threads);
         let mut shares: Vec<Vec<BatchBlocks>> = Vec::with_capacity(threads);
-        let mut rest = blocks.into_iter().zip(stream_blocks);
+        let mut rest = blocks
+            .into_iter()
+            .zip(stream_blocks)
+            .zip(state_blocks)
+            .map(|((a, b), c)| (a, b, c));
         for _ in 0..threads {
             shares.push(rest.by_ref().take(share).collect());
         }
@@ -312,12 +343,13 @@ pub fn run(model: &Model, config: &RunConfig) -> Result<Outcome> {
             .zip(shares)
             .enumerate()
             .for_each(|(t, (w, share_blocks))| {
-                for (i, (block, stream_block)) in share_blocks.into_iter().enumerate() {
+                for (i, (block, stream_block, state_block)) in share_blocks.into_iter().enumerate()
+                {
                     if plan.cancel.is_cancelled() {
                         return;
                     }
                     let b = start + t * share + i;
-                    w.run_batch(b);
+                    w.run_batch(b, state_block);
                     if let Some(block) = block {
                         w.keep_samples(b, block, &kept_inputs, &kept_outputs);
                     }
@@ -367,12 +399,17 @@ pub fn run(model: &Model, config: &RunConfig) -> Result<Outcome> {
     let precision = precision.map(|p| p.named(model, &layout));
     let input_means = totals.moments[layout.len..]
         .iter()
-        .map(|m| m.mean)
+        .enumerate()
+        .map(|(i, m)| match plan.reuse {
+            Some((reuse, before)) if reuse.inputs[i].is_some() => before.input_means[i],
+            _ => m.mean,
+        })
         .collect();
-    let reused_counts = plan.reuse.map_or((0, 0), |(r, _)| {
+    let reused_counts = plan.reuse.map_or((0, 0, 0), |(r, _)| {
         (
             r.inputs.iter().filter(|c| c.is_some()).count(),
             r.outputs.iter().filter(|&&o| o).count(),
+            r.journeys.iter().filter(|&&j| j).count(),
         )
     });
     Ok(Outcome {
@@ -384,13 +421,26 @@ pub fn run(model: &Model, config: &RunConfig) -> Result<Outcome> {
         stats,
         input_means,
         reused: reused_counts,
+        reused_inputs: match plan.reuse {
+            Some((reuse, _)) => reuse.inputs.iter().map(Option::is_some).collect(),
+            None => vec![false; model.inputs.len()],
+        },
+        journey_states: (plan.states > 0).then_some(JourneyStates {
+            per_iteration: plan.states,
+            data: states,
+        }),
         sketches: totals.sketches,
         samples,
     })
 }
 
-/// Where one batch writes the values it keeps (for sensitivity) and those it streams, if any.
-type BatchBlocks<'a> = (Option<&'a mut [f64]>, Option<&'a mut [f64]>);
+/// Where one batch writes the values it keeps (for sensitivity), those it streams, and its
+/// iterations' journey parts, if any.
+type BatchBlocks<'a> = (
+    Option<&'a mut [f64]>,
+    Option<&'a mut [f64]>,
+    Option<&'a mut [f64]>,
+);
 
 /// Blocks `first..first + count` of `buffer`, each `stride` values long: one per batch of a
 /// round, `None` for a batch the buffer holds no block for (beyond the kept iterations, or
@@ -433,91 +483,6 @@ fn gather_round(
             column
         })
         .collect()
-}
-
-/// The accumulators of the rounds run so far.
-struct Totals {
-    moments: Vec<Moments>,
-    sketches: Vec<Sketch>,
-    /// The earliest iteration whose outputs overflowed, if any.
-    overflow: Option<worker::Overflow>,
-    /// By output: the statistics a previous run gives it, where it does.
-    reused: Vec<Option<Stats>>,
-}
-
-impl Totals {
-    /// Accumulators for every output, and moments for every input after them.
-    fn new(outputs: usize, inputs: usize) -> Totals {
-        Totals {
-            moments: vec![Moments::default(); outputs + inputs],
-            sketches: vec![Sketch::default(); outputs],
-            overflow: None,
-            reused: Vec::new(),
-        }
-    }
-
-    /// Folds one round in: its batches' moments merged pairwise in batch order, then onto the
-    /// rounds before it; the earliest overflow kept.
-    fn absorb_round(&mut self, workers: &mut [Worker]) {
-        let mut batch_moments: Vec<(usize, Vec<Moments>)> = workers
-            .iter_mut()
-            .flat_map(|w| std::mem::take(&mut w.batch_moments))
-            .collect();
-        batch_moments.sort_by_key(|(b, _)| *b);
-        for (k, total) in self.moments.iter_mut().enumerate() {
-            let per_batch: Vec<Moments> = batch_moments.iter().map(|(_, m)| m[k]).collect();
-            *total = total.merge(&Moments::merge_pairwise(&per_batch));
-        }
-        if self.overflow.is_none() {
-            self.overflow = workers
-                .iter_mut()
-                .filter_map(|w| w.overflow.take())
-                .min_by_key(|o| o.iteration);
-        }
-    }
-
-    /// Takes the previous run's moments and sketch for each output it stands for.
-    fn take_reused(&mut self, reuse: &reuse::Reuse, before: &Outcome) {
-        self.reused = vec![None; reuse.outputs.len()];
-        for (k, _) in reuse.outputs.iter().enumerate().filter(|(_, &r)| r) {
-            self.reused[k] = before.stats[k];
-            self.sketches[k] = before.sketches[k].clone();
-        }
-    }
-
-    /// Merges the workers' sketches (exact counts: the order does not matter).
-    fn absorb_sketches(&mut self, workers: Vec<Worker>) {
-        for worker in &workers {
-            for (mine, theirs) in self.sketches.iter_mut().zip(&worker.sketches) {
-                mine.merge(theirs);
-            }
-        }
-    }
-
-    /// The statistics of every output, or the error naming the first that is not finite.
-    fn stats(&self, model: &Model, layout: &Layout) -> Result<Vec<Option<Stats>>> {
-        (0..layout.len)
-            .map(|k| {
-                if let Some(Some(stats)) = self.reused.get(k) {
-                    return Ok(Some(*stats));
-                }
-                let moments = &self.moments[k];
-                if !moments.mean.is_finite() || !moments.m2.is_finite() {
-                    let message = self.overflow.as_ref().map_or_else(
-                        || {
-                            format!(
-                                "{} is not a finite number: the inputs overflow",
-                                layout.output_name(model, k)
-                            )
-                        },
-                        |o| o.describe(model, layout),
-                    );
-                    return Err(Error::Numeric(message));
-                }
-                Ok(stats_from(moments, &self.sketches[k]))
-            })
-            .collect()
-    }
 }
 
 /// Checks an iteration count against 1 … [`MAX_ITERATIONS`].

@@ -156,6 +156,13 @@ pub(super) fn state_len(model: &Model, layout: &Layout, j: usize) -> usize {
     8 + 4 + (options + 1) * (TransactionFigures::LEN + 2 * ids) + options * (4 + departments)
 }
 
+/// The values of every journey's part of one iteration.
+pub(super) fn states_len(model: &Model, layout: &Layout) -> usize {
+    (0..model.journeys.len())
+        .map(|j| state_len(model, layout, j))
+        .sum()
+}
+
 /// Where journey `j`'s part starts among an iteration's.
 fn state_start(model: &Model, layout: &Layout, j: usize) -> usize {
     (0..j).map(|k| state_len(model, layout, k)).sum()
@@ -227,25 +234,36 @@ impl States<'_> {
             layout.channel_ids.len(),
             model.departments.len(),
         );
-        let mut values: Vec<f64> = Vec::with_capacity(len);
-        values.extend(scratch.by_component[j].iter().flatten());
+        let mut slots = self.next[start..start + len].iter_mut();
+        let mut put = |value: f64| {
+            if let Some(slot) = slots.next() {
+                *slot = value;
+            }
+        };
         let totals = |t: &Totals| [t.user_minutes, t.user_cash, t.government, t.government_cash];
-        values.extend(totals(&scratch.bau_totals[j]));
+        scratch.by_component[j]
+            .iter()
+            .flatten()
+            .for_each(|&v| put(v));
+        totals(&scratch.bau_totals[j])
+            .into_iter()
+            .for_each(&mut put);
         for block in 0..=model.options.len() {
             let k = block * journeys + j;
-            values.extend(scratch.journey_sums[k].to_array());
-            values.extend(
-                scratch.journey_channels[k * ids..(k + 1) * ids]
-                    .iter()
-                    .flatten(),
-            );
+            scratch.journey_sums[k]
+                .to_array()
+                .into_iter()
+                .for_each(&mut put);
+            let channels = &scratch.journey_channels[k * ids..(k + 1) * ids];
+            channels.iter().flatten().for_each(|&v| put(v));
         }
         for o in 0..model.options.len() {
-            values.extend(totals(&scratch.with_totals[o * journeys + j]));
-            let departments = model.journeys[j].departments.clone();
-            values.extend(departments.map(|d| scratch.saved_government[o * count + d]));
+            totals(&scratch.with_totals[o * journeys + j])
+                .into_iter()
+                .for_each(&mut put);
+            for d in model.journeys[j].departments.clone() {
+                put(scratch.saved_government[o * count + d]);
+            }
         }
-        debug_assert_eq!(values.len(), len);
-        self.next[start..start + len].copy_from_slice(&values);
     }
 }

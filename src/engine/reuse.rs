@@ -24,11 +24,27 @@ pub struct Previous {
     /// Each input's key, sampler (its exact parameters, as text) and stream, by input id.
     inputs: Vec<(String, String, u64)>,
     outcome: Arc<Outcome>,
+    /// The order of each kept input's first draws, as an analysis sorted them.
+    pub input_orders: Option<Arc<InputOrders>>,
+}
+
+/// The order of each kept input's first `iterations` draws (iteration numbers, smallest draw
+/// first), by input id: what the value of information sorts, kept so that a rerun sorts only
+/// the inputs an edit changed.
+#[derive(Debug, Clone, Default)]
+pub struct InputOrders {
+    pub iterations: usize,
+    pub orders: Vec<Option<Vec<u32>>>,
 }
 
 impl Previous {
-    pub fn new(model: &Model, outcome: Arc<Outcome>) -> Previous {
+    pub fn new(
+        model: &Model,
+        outcome: Arc<Outcome>,
+        input_orders: Option<Arc<InputOrders>>,
+    ) -> Previous {
         Previous {
+            input_orders,
             inputs: model
                 .inputs
                 .iter()
@@ -50,6 +66,9 @@ pub(super) struct Reuse {
     pub(super) inputs: Vec<Option<usize>>,
     /// By output index: whether its statistics are the previous run's.
     pub(super) outputs: Vec<bool>,
+    /// By journey: whether its part of every iteration is the previous run's (kept in its
+    /// journey states).
+    pub(super) journeys: Vec<bool>,
 }
 
 /// A part of the model an input can reach.
@@ -58,6 +77,8 @@ enum Unit {
     Department(usize),
     Journey(usize),
     Option(usize),
+    /// An option's effects: what changes the departments it reaches.
+    Effect(usize),
 }
 
 /// The parts of the model each input reaches; empty for an input the model's structure does
@@ -85,6 +106,9 @@ fn reach(model: &Model) -> Vec<Vec<Unit>> {
         for id in option.inputs() {
             reach[id].push(Unit::Option(o));
         }
+        for effect in &option.effects {
+            reach[effect.value].push(Unit::Effect(o));
+        }
     }
     reach
 }
@@ -106,7 +130,7 @@ fn depends(model: &Model, layout: &Layout, k: usize) -> Option<Vec<Unit>> {
             .collect(),
         Scope::Total => return None,
     };
-    units.extend(option.map(Unit::Option));
+    units.extend(option.map(Unit::Effect));
     Some(units)
 }
 
@@ -164,16 +188,46 @@ pub(super) fn plan(
             return Some(Reuse {
                 inputs,
                 outputs: vec![false; layout.len],
+                journeys: vec![false; model.journeys.len()],
             })
         }
     };
+    // A journey's part is taken whole where nothing it reads changed: its departments, its
+    // volumes and value of time, and any option's effects.
+    let states_kept = before
+        .journey_states
+        .as_ref()
+        .is_some_and(|s| s.per_iteration == super::parts::states_len(model, layout));
+    let journeys: Vec<bool> = (0..model.journeys.len())
+        .map(|j| {
+            states_kept
+                && !changed.iter().any(|u| match *u {
+                    Unit::Department(d) => model.departments[d].journey == j,
+                    Unit::Journey(k) => k == j,
+                    Unit::Effect(_) => true,
+                    Unit::Option(_) => false,
+                })
+        })
+        .collect();
     let outputs = (0..layout.len)
         .map(|k| {
+            let journey = layout.owner(k).and_then(|(scope, _)| match scope {
+                Scope::Department(d) => Some(model.departments[d].journey),
+                Scope::Journey(j) => Some(j),
+                Scope::Total => None,
+            });
+            // A skipped journey's outputs are not computed: they must be the previous run's.
+            if journey.is_some_and(|j| journeys[j]) {
+                return true;
+            }
             !kept_outputs.contains(&k)
-                && before.stats[k].is_some()
                 && depends(model, layout, k)
                     .is_some_and(|units| units.iter().all(|u| !changed.contains(u)))
         })
         .collect();
-    Some(Reuse { inputs, outputs })
+    Some(Reuse {
+        inputs,
+        outputs,
+        journeys,
+    })
 }

@@ -111,7 +111,9 @@ impl<'m> Worker<'m> {
         super::batch_len(self.plan.iterations, b)
     }
 
-    pub(super) fn run_batch(&mut self, b: usize) {
+    /// Runs batch `b`; `states`, where the run keeps them, is where its iterations' journey
+    /// parts go.
+    pub(super) fn run_batch(&mut self, b: usize, mut states: Option<&mut [f64]>) {
         let len = self.batch_len(b);
         self.draw_inputs(b, len);
         let n_inputs = self.model.inputs.len();
@@ -128,9 +130,40 @@ impl<'m> Worker<'m> {
         } = self;
         let column = *column;
         let reused = plan.reuse.map(|(reuse, _)| &reuse.outputs[..]);
+        // The previous run's journey parts, and which journeys take theirs from it.
+        let per = plan.states;
+        let previous = plan
+            .reuse
+            .and_then(|(_, before)| before.journey_states.as_ref())
+            .filter(|s| s.per_iteration == per && per > 0);
+        let skip = plan.reuse.map_or(&[][..], |(reuse, _)| &reuse.journeys[..]);
+        let options = 0..model.options.len();
         for j in 0..len {
             for (i, x) in row.iter_mut().enumerate().take(n_inputs) {
                 *x = input_columns[i * column + j];
+            }
+            if let Some(block) = states.as_deref_mut() {
+                let iteration = b * super::BATCH + j;
+                let kept = super::parts::States {
+                    skip,
+                    previous: previous.map(|p| &p.data[iteration * per..(iteration + 1) * per]),
+                    next: &mut block[j * per..(j + 1) * per],
+                };
+                let skipped = reused.unwrap_or(&[]);
+                super::parts::evaluate_with_states(
+                    model,
+                    layout,
+                    row,
+                    scratch,
+                    options.clone(),
+                    Some(kept),
+                    |k, v| {
+                        if !skipped.get(k).copied().unwrap_or(false) {
+                            output_columns[k * column + j] = v;
+                        }
+                    },
+                );
+                continue;
             }
             match reused {
                 // An output the previous run's statistics stand for is not stored.
@@ -160,7 +193,12 @@ impl<'m> Worker<'m> {
         }
         // After the outputs, each input's moments: the mean of its draws, which the workbook's
         // rebuilt present values start from.
+        // (An input whose draws are the previous run's has that run's mean: not measured again.)
+        let reused_inputs = plan.reuse.map(|(reuse, _)| &reuse.inputs[..]);
         moments.extend((0..n_inputs).map(|i| {
+            if reused_inputs.is_some_and(|r| r[i].is_some()) {
+                return Moments::default();
+            }
             Moments::from_slice(&self.input_columns[i * self.column..i * self.column + len])
         }));
         self.batch_moments.push((b, moments));

@@ -58,8 +58,8 @@ fn fingerprint(r: &seams::Results) -> Vec<String> {
 }
 
 /// Runs the file, then the edits fresh and as a rerun of the file's run; they must agree.
-/// Returns what the rerun reused.
-fn check(name: &str, edits: &[Override]) -> (usize, usize) {
+/// Returns what the rerun reused: inputs' draws, outputs' statistics, journeys' parts.
+fn check(name: &str, edits: &[Override]) -> (usize, usize, usize) {
     let source = source(name);
     let file = seams::run(&source.model(&[]).unwrap(), &config()).unwrap();
     let edited = source.model(edits).unwrap();
@@ -72,7 +72,7 @@ fn check(name: &str, edits: &[Override]) -> (usize, usize) {
         },
     )
     .unwrap();
-    assert_eq!(fresh.reused(), (0, 0));
+    assert_eq!(fresh.reused(), (0, 0, 0));
     let (a, b) = (fingerprint(&fresh), fingerprint(&rerun));
     assert_eq!(a.len(), b.len());
     for (k, (x, y)) in a.iter().zip(&b).enumerate() {
@@ -107,7 +107,7 @@ fn check(name: &str, edits: &[Override]) -> (usize, usize) {
 
 #[test]
 fn an_edit_to_one_journey_reruns_that_journey_alone_and_changes_nothing_else() {
-    let (inputs, outputs) = check(
+    let (inputs, outputs, journeys) = check(
         "joined-up-government.toml",
         &[edit(
             "border-exports/departments.apha.failure_demand",
@@ -116,20 +116,26 @@ fn an_edit_to_one_journey_reruns_that_journey_alone_and_changes_nothing_else() {
     );
     assert!(inputs > 100, "{inputs} inputs' draws reused");
     assert!(outputs > 300, "{outputs} outputs reused");
+    assert_eq!(
+        journeys, 3,
+        "the other three journeys' parts taken as they were"
+    );
 }
 
 #[test]
 fn an_edit_to_a_shared_input_or_an_option_is_still_exact() {
-    let (_, outputs) = check(
+    let (_, outputs, journeys) = check(
         "joined-up-government.toml",
         &[edit(
             "departments.hmrc.staff_cost_per_hour",
             "pert(30, 35, 40)",
         )],
     );
-    // HMRC is in three journeys; the fourth's outputs are reused.
+    // HMRC is in three journeys; the fourth's part and outputs are reused.
     assert!(outputs > 0);
-    let (inputs, outputs) = check(
+    assert_eq!(journeys, 1);
+    // An option's effect reaches every journey's departments: no part is taken whole.
+    let (inputs, outputs, journeys) = check(
         "joined-up-government.toml",
         &[edit(
             "options.data-standards.effect[0].reduce",
@@ -137,20 +143,22 @@ fn an_edit_to_a_shared_input_or_an_option_is_still_exact() {
         )],
     );
     assert!(inputs > 100 && outputs > 0, "{inputs}, {outputs}");
+    assert_eq!(journeys, 0);
 }
 
 #[test]
 fn an_edit_to_a_journeys_volumes_reruns_all_its_departments() {
-    let (_, outputs) = check(
+    let (_, outputs, journeys) = check(
         "joined-up-government.toml",
         &[edit("learning-to-drive/journeys.per_year", "1.4m to 1.8m")],
     );
     assert!(outputs > 0);
+    assert_eq!(journeys, 3);
 }
 
 #[test]
 fn on_one_journey_an_edit_to_one_department_keeps_the_others() {
-    let (inputs, outputs) = check(
+    let (inputs, outputs, _) = check(
         "border-exports.toml",
         &[edit(
             "departments.apha.failure_demand",
@@ -158,4 +166,24 @@ fn on_one_journey_an_edit_to_one_department_keeps_the_others() {
         )],
     );
     assert!(inputs > 20 && outputs > 20, "{inputs}, {outputs}");
+}
+
+#[test]
+fn where_research_is_worth_something_the_value_of_information_is_exact_too() {
+    // Learning to drive is a close call: its inputs have measurable EVPPIs, which the rerun
+    // must give exactly — the edited input's from its new draws, the others' from the orders
+    // the previous run sorted.
+    let source = source("learning-to-drive.toml");
+    let file = seams::run(&source.model(&[]).unwrap(), &config()).unwrap();
+    assert!(file.voi().unwrap().inputs.iter().any(|e| e.evppi > 1000.0));
+    // PERT(1, 7, 8) has another shape than the file's PERT(1, 3, 8), so its draws come in
+    // another order (a PERT of the same shape would be the same draws rescaled).
+    let (_, outputs, _) = check(
+        "learning-to-drive.toml",
+        &[edit(
+            "departments.dvsa.repeat_user_minutes",
+            "pert(1, 7, 8)",
+        )],
+    );
+    assert!(outputs > 0);
 }
