@@ -214,7 +214,7 @@ pub struct Outcome {
     pub samples: Option<Samples>,
 }
 
-/// Each journey's part of every iteration ([`parts`]): `per_iteration` values an iteration,
+/// Each journey's part of every iteration (see `engine/parts.rs`): `per_iteration` values an iteration,
 /// iteration after iteration.
 #[derive(Debug, Clone)]
 pub struct JourneyStates {
