@@ -214,12 +214,12 @@ pub struct Outcome {
     pub samples: Option<Samples>,
 }
 
-/// Each journey's part of every iteration (see `engine/parts.rs`): `per_iteration` values an iteration,
-/// iteration after iteration.
+/// Each journey's part of every iteration (see `engine/parts.rs`), by journey: where it lies
+/// in a buffer shared with the other journeys computed in the same run. A journey a rerun did
+/// not compute keeps the earlier run's buffer, so nothing is copied.
 #[derive(Debug, Clone)]
 pub struct JourneyStates {
-    pub(super) per_iteration: usize,
-    pub(super) data: Vec<f64>,
+    parts: Vec<parts::Segment>,
 }
 
 /// What one run of the engine needs, resolved from the model and a [`RunConfig`].
@@ -234,9 +234,11 @@ struct Plan<'c> {
     stream: Option<&'c dyn SampleSink>,
     /// What this run takes from a previous one, and that run.
     reuse: Option<(&'c reuse::Reuse, &'c Outcome)>,
-    /// The values of each iteration's journey parts, where this run keeps them (the live
-    /// page's); 0 otherwise.
+    /// The values of each iteration's journey parts this run computes and keeps (the live
+    /// page's; 0 otherwise), and where each journey's lie among them (`None` for a journey whose
+    /// parts are the previous run's).
     states: usize,
+    state_offsets: Vec<Option<usize>>,
 }
 
 /// Runs the model: every iteration's outputs, folded into statistics.
@@ -272,13 +274,25 @@ pub fn run(model: &Model, config: &RunConfig) -> Result<Outcome> {
         progress: config.progress.as_ref(),
         stream: config.stream.as_deref(),
         reuse: reused.as_ref().map(|(r, outcome)| (r, *outcome)),
-        // The live page keeps each journey's part of every iteration for its next rerun.
-        states: if config.analyses == Analyses::LivePage {
-            parts::states_len(model, &layout)
-        } else {
-            0
-        },
+        states: 0,
+        state_offsets: Vec::new(),
     };
+    // The live page keeps each journey's part of every iteration for its next rerun: of the
+    // journeys this run computes (the others' stay where the previous run left them).
+    let mut plan = plan;
+    if config.analyses == Analyses::LivePage {
+        let skipped = plan.reuse.map_or(&[][..], |(r, _)| &r.journeys[..]);
+        let mut at = 0;
+        for j in 0..model.journeys.len() {
+            if skipped.get(j).copied().unwrap_or(false) {
+                plan.state_offsets.push(None);
+            } else {
+                plan.state_offsets.push(Some(at));
+                at += parts::state_len(model, &layout, j);
+            }
+        }
+        plan.states = at;
+    }
     check_iterations(plan.iterations)?;
     let batches = plan.iterations.div_ceil(BATCH as u64) as usize;
     let kept_inputs = if plan.keep == Keep::Nothing {
@@ -412,6 +426,7 @@ pub fn run(model: &Model, config: &RunConfig) -> Result<Outcome> {
             r.journeys.iter().filter(|&&j| j).count(),
         )
     });
+    let journey_states = parts::segments(model, &layout, &plan, states);
     Ok(Outcome {
         layout,
         iterations: iterations_run,
@@ -425,10 +440,7 @@ pub fn run(model: &Model, config: &RunConfig) -> Result<Outcome> {
             Some((reuse, _)) => reuse.inputs.iter().map(Option::is_some).collect(),
             None => vec![false; model.inputs.len()],
         },
-        journey_states: (plan.states > 0).then_some(JourneyStates {
-            per_iteration: plan.states,
-            data: states,
-        }),
+        journey_states,
         sketches: totals.sketches,
         samples,
     })

@@ -138,12 +138,74 @@ fn whole(
     }
 }
 
-/// Each journey's part of one iteration: the previous run's (for journeys `skip` marks) and
-/// this run's, each laid out as [`state_len`] values a journey, journey after journey.
+/// Where one journey's part of every iteration lies: `len` values at `offset` in each
+/// iteration's `stride` values of a buffer.
+#[derive(Debug, Clone)]
+pub(super) struct Segment {
+    data: std::sync::Arc<Vec<f64>>,
+    stride: usize,
+    offset: usize,
+    len: usize,
+}
+
+impl Segment {
+    fn of(&self, iteration: usize) -> &[f64] {
+        let start = iteration * self.stride + self.offset;
+        &self.data[start..start + self.len]
+    }
+}
+
+/// The journey parts a run leaves for the next: its own buffer for the journeys it computed,
+/// the previous run's segments for the others; `None` where the run keeps none.
+pub(super) fn segments(
+    model: &Model,
+    layout: &Layout,
+    plan: &super::Plan<'_>,
+    states: Vec<f64>,
+) -> Option<super::JourneyStates> {
+    if plan.state_offsets.is_empty() {
+        return None;
+    }
+    let data = std::sync::Arc::new(states);
+    let before = plan
+        .reuse
+        .and_then(|(_, outcome)| outcome.journey_states.as_ref());
+    let parts = plan
+        .state_offsets
+        .iter()
+        .enumerate()
+        .map(|(j, offset)| match (offset, before) {
+            (Some(offset), _) => Some(Segment {
+                data: std::sync::Arc::clone(&data),
+                stride: plan.states,
+                offset: *offset,
+                len: state_len(model, layout, j),
+            }),
+            (None, Some(before)) => before.parts.get(j).cloned(),
+            (None, None) => None,
+        })
+        .collect::<Option<Vec<Segment>>>()?;
+    Some(super::JourneyStates { parts })
+}
+
+/// Whether `states` holds a part of the length this model's journeys have.
+pub(super) fn states_fit(model: &Model, layout: &Layout, states: &super::JourneyStates) -> bool {
+    states.parts.len() == model.journeys.len()
+        && states
+            .parts
+            .iter()
+            .enumerate()
+            .all(|(j, p)| p.len == state_len(model, layout, j))
+}
+
+/// One iteration's journey parts: the previous run's, for the journeys `skip` marks, and this
+/// run's `next` values, where each computed journey's part goes at its `offsets` entry.
 pub(super) struct States<'a> {
     pub(super) skip: &'a [bool],
-    pub(super) previous: Option<&'a [f64]>,
+    pub(super) iteration: usize,
+    pub(super) previous: Option<&'a super::JourneyStates>,
     pub(super) next: &'a mut [f64],
+    pub(super) offsets: &'a [Option<usize>],
 }
 
 /// The values of journey `j`'s part: its year-0 cost by component (8), its totals (4), for
@@ -156,25 +218,21 @@ pub(super) fn state_len(model: &Model, layout: &Layout, j: usize) -> usize {
     8 + 4 + (options + 1) * (TransactionFigures::LEN + 2 * ids) + options * (4 + departments)
 }
 
-/// The values of every journey's part of one iteration.
-pub(super) fn states_len(model: &Model, layout: &Layout) -> usize {
-    (0..model.journeys.len())
-        .map(|j| state_len(model, layout, j))
-        .sum()
-}
-
-/// Where journey `j`'s part starts among an iteration's.
-fn state_start(model: &Model, layout: &Layout, j: usize) -> usize {
-    (0..j).map(|k| state_len(model, layout, k)).sum()
-}
-
 impl States<'_> {
     /// Whether journey `j`'s part is the previous run's.
     pub(super) fn skips(&self, j: usize) -> bool {
         self.previous.is_some() && self.skip.get(j).copied().unwrap_or(false)
     }
 
-    /// Takes journey `j`'s part from the previous run into `scratch`, and keeps it for the next.
+    /// Where this run keeps journey `j`'s part of the iteration, if it computes it.
+    fn slot(&mut self, model: &Model, layout: &Layout, j: usize) -> Option<&mut [f64]> {
+        let start = self.offsets.get(j).copied().flatten()?;
+        self.next
+            .get_mut(start..start + state_len(model, layout, j))
+    }
+
+    /// Takes journey `j`'s part from the previous run into `scratch` (the next run finds it
+    /// where this one did).
     pub(super) fn restore(
         &mut self,
         model: &Model,
@@ -182,12 +240,14 @@ impl States<'_> {
         j: usize,
         scratch: &mut Scratch,
     ) {
-        let (start, len) = (state_start(model, layout, j), state_len(model, layout, j));
-        let Some(previous) = self.previous else {
+        let _ = layout;
+        let Some(saved) = self
+            .previous
+            .and_then(|p| p.parts.get(j))
+            .map(|part| part.of(self.iteration))
+        else {
             return;
         };
-        let saved = &previous[start..start + len];
-        self.next[start..start + len].copy_from_slice(saved);
         let mut at = saved.iter().copied();
         let mut take = || at.next().unwrap_or(0.0);
         for part in scratch.by_component[j].iter_mut() {
@@ -228,13 +288,15 @@ impl States<'_> {
 
     /// Keeps journey `j`'s part, as just computed in `scratch`, for the next run.
     pub(super) fn save(&mut self, model: &Model, layout: &Layout, j: usize, scratch: &Scratch) {
-        let (start, len) = (state_start(model, layout, j), state_len(model, layout, j));
         let (journeys, ids, count) = (
             model.journeys.len(),
             layout.channel_ids.len(),
             model.departments.len(),
         );
-        let mut slots = self.next[start..start + len].iter_mut();
+        let Some(slot) = self.slot(model, layout, j) else {
+            return;
+        };
+        let mut slots = slot.iter_mut();
         let mut put = |value: f64| {
             if let Some(slot) = slots.next() {
                 *slot = value;

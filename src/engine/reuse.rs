@@ -197,7 +197,7 @@ pub(super) fn plan(
     let states_kept = before
         .journey_states
         .as_ref()
-        .is_some_and(|s| s.per_iteration == super::parts::states_len(model, layout));
+        .is_some_and(|s| super::parts::states_fit(model, layout, s));
     let journeys: Vec<bool> = (0..model.journeys.len())
         .map(|j| {
             states_kept

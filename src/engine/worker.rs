@@ -134,20 +134,25 @@ impl<'m> Worker<'m> {
         let per = plan.states;
         let previous = plan
             .reuse
-            .and_then(|(_, before)| before.journey_states.as_ref())
-            .filter(|s| s.per_iteration == per && per > 0);
+            .and_then(|(_, before)| before.journey_states.as_ref());
         let skip = plan.reuse.map_or(&[][..], |(reuse, _)| &reuse.journeys[..]);
         let options = 0..model.options.len();
         for j in 0..len {
             for (i, x) in row.iter_mut().enumerate().take(n_inputs) {
                 *x = input_columns[i * column + j];
             }
-            if let Some(block) = states.as_deref_mut() {
-                let iteration = b * super::BATCH + j;
+            if !plan.state_offsets.is_empty() {
+                let mut none: [f64; 0] = [];
+                let next = match states.as_deref_mut() {
+                    Some(block) => &mut block[j * per..(j + 1) * per],
+                    None => &mut none[..],
+                };
                 let kept = super::parts::States {
                     skip,
-                    previous: previous.map(|p| &p.data[iteration * per..(iteration + 1) * per]),
-                    next: &mut block[j * per..(j + 1) * per],
+                    iteration: b * super::BATCH + j,
+                    previous,
+                    next,
+                    offsets: &plan.state_offsets,
                 };
                 let skipped = reused.unwrap_or(&[]);
                 super::parts::evaluate_with_states(
