@@ -8,7 +8,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::layout::{text_width, wrap_to, Frame, Key, Marker, LINE, MARGIN, TEXT};
+use super::layout::{text_width, wrap_to, Frame, Key, Marker, LINE, MARGIN, TEXT, X_AXIS};
 use super::style::{
     axis_range, draw_wrapped_lines, err, mesh, money_axis, text_style, whisker, BLUE, GREY, ORANGE,
     PURPLE, SKY, VERMILLION,
@@ -16,8 +16,6 @@ use super::style::{
 use super::{ChartData, SIZE};
 use crate::format::money;
 
-/// Room under a plot for its tick labels and the axis's description.
-const X_AXIS: u32 = 2 * LINE as u32 + 30;
 /// Room above a plot.
 const TOP: u32 = 24;
 

@@ -18,6 +18,8 @@ pub(super) const TEXT: u32 = 40;
 pub(super) const TITLE: u32 = 48;
 /// The distance between lines of [`TEXT`].
 pub(super) const LINE: i32 = TEXT as i32 * 5 / 4;
+/// Room under a plot for its tick labels and the axis's description.
+pub(super) const X_AXIS: u32 = 2 * LINE as u32 + 30;
 /// The space left and right of everything on a chart.
 pub(super) const MARGIN: i32 = 28;
 

@@ -7,7 +7,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::layout::{wrap_to, Frame, Key, Marker, LINE, MARGIN, TEXT};
+use super::layout::{wrap_to, Frame, Key, Marker, LINE, MARGIN, TEXT, X_AXIS};
 use super::style::{
     axis_range, draw_wrapped_lines, err, mesh, money_axis, text_style, GREY, SERIES,
 };
@@ -16,8 +16,6 @@ use crate::format::{chance, money};
 
 /// The height of the cumulative curves' plot.
 const CDF_PLOT: u32 = 620;
-/// Room under a plot for its tick labels and the axis's description.
-const X_AXIS: u32 = 2 * LINE as u32 + 30;
 
 fn colour(i: usize) -> RGBColor {
     SERIES[i % SERIES.len()]

@@ -6,7 +6,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::layout::{wrap_to, Frame, Key, Marker, LINE, MARGIN, TEXT};
+use super::layout::{wrap_to, Frame, Key, Marker, LINE, MARGIN, TEXT, X_AXIS};
 use super::style::{draw_wrapped_lines, err, mesh, money_axis, text_style, BLUE, GREY, ORANGE};
 use super::ChartData;
 use crate::format::money;
@@ -81,7 +81,7 @@ pub(super) fn frame(voi: &VoiChart) -> Frame {
     let rows: i32 = labels(voi).iter().map(|l| row(l.len())).sum();
     Frame {
         title: "What perfect information would be worth".into(),
-        body: (LINE + 40 + rows + 2 * LINE + 30) as u32,
+        body: (LINE + 40 + rows) as u32 + X_AXIS,
         key: Key::new()
             .add(Marker::Fill(BLUE.into()), "One input")
             .add(Marker::Fill(ORANGE.into()), "A group of inputs")
@@ -102,7 +102,7 @@ pub(super) fn draw<DB: DrawingBackend>(
         .margin_left(MARGIN as u32)
         .margin_top(LINE as u32 + 40)
         .margin_right(40 + MARGIN as u32)
-        .x_label_area_size(2 * LINE as u32 + 30)
+        .x_label_area_size(X_AXIS)
         .y_label_area_size(LABELS as u32 + 24)
         .build_cartesian_2d(0.0..hi, 0.0..f64::from(total))
         .map_err(err)?;

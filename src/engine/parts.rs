@@ -240,7 +240,6 @@ impl States<'_> {
         j: usize,
         scratch: &mut Scratch,
     ) {
-        let _ = layout;
         let Some(saved) = self
             .previous
             .and_then(|p| p.parts.get(j))

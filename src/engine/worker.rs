@@ -5,6 +5,7 @@
 use rand::rngs::Xoshiro256PlusPlus;
 use rand::SeedableRng;
 
+use super::parts::evaluate_with_states;
 use super::stats::{self, Moments, Sketch};
 use super::{column_len, Layout, Plan, BATCH};
 use super::{eval, sampling};
@@ -141,43 +142,28 @@ impl<'m> Worker<'m> {
             for (i, x) in row.iter_mut().enumerate().take(n_inputs) {
                 *x = input_columns[i * column + j];
             }
-            if !plan.state_offsets.is_empty() {
-                let mut none: [f64; 0] = [];
-                let next = match states.as_deref_mut() {
+            // Where the run keeps journey parts (the live page), this iteration's.
+            let kept = (!plan.state_offsets.is_empty()).then(|| super::parts::States {
+                skip,
+                iteration: b * super::BATCH + j,
+                previous,
+                next: match states.as_deref_mut() {
                     Some(block) => &mut block[j * per..(j + 1) * per],
-                    None => &mut none[..],
-                };
-                let kept = super::parts::States {
-                    skip,
-                    iteration: b * super::BATCH + j,
-                    previous,
-                    next,
-                    offsets: &plan.state_offsets,
-                };
-                let skipped = reused.unwrap_or(&[]);
-                super::parts::evaluate_with_states(
-                    model,
-                    layout,
-                    row,
-                    scratch,
-                    options.clone(),
-                    Some(kept),
-                    |k, v| {
-                        if !skipped.get(k).copied().unwrap_or(false) {
-                            output_columns[k * column + j] = v;
-                        }
-                    },
-                );
-                continue;
-            }
+                    None => &mut [],
+                },
+                offsets: &plan.state_offsets,
+            });
+            let options = options.clone();
             match reused {
                 // An output the previous run's statistics stand for is not stored.
-                Some(skip) => eval::evaluate(model, layout, row, scratch, |k, v| {
-                    if !skip[k] {
-                        output_columns[k * column + j] = v;
-                    }
-                }),
-                None => eval::evaluate(model, layout, row, scratch, |k, v| {
+                Some(skip) => {
+                    evaluate_with_states(model, layout, row, scratch, options, kept, |k, v| {
+                        if !skip[k] {
+                            output_columns[k * column + j] = v;
+                        }
+                    })
+                }
+                None => evaluate_with_states(model, layout, row, scratch, options, kept, |k, v| {
                     output_columns[k * column + j] = v
                 }),
             }

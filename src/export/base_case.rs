@@ -14,6 +14,8 @@ use rust_xlsxwriter::{Format, Formula, Worksheet, XlsxError};
 
 use crate::outputs::{Metric, YearlyMetric};
 use crate::results::Results;
+use crate::table::sheet;
+use crate::table::Kind;
 
 /// The sheet's name.
 pub const SHEET: &str = "Base case";
@@ -29,25 +31,26 @@ const FIRST_OPTION: u32 = 8;
 /// The rows of one option's block, with a blank row after it.
 const BLOCK: u32 = 24;
 
-/// The formats of the sheet's cells.
-struct Formats {
-    bold: Format,
-    money: Format,
-    share: Format,
+/// The formats of the sheet's cells: the workbook's own for money, shares, years and ratios,
+/// and four decimals for a discount factor.
+struct Formats<'a> {
+    bold: &'a Format,
+    money: &'a Format,
+    share: &'a Format,
     factor: Format,
-    whole: Format,
-    ratio: Format,
+    whole: &'a Format,
+    ratio: &'a Format,
 }
 
-impl Formats {
-    fn new() -> Formats {
+impl Formats<'_> {
+    fn of(book: &sheet::Formats, price_year: i32) -> Formats<'_> {
         Formats {
-            bold: Format::new().set_bold(),
-            money: Format::new().set_num_format("£#,##0;-£#,##0"),
-            share: Format::new().set_num_format("0.0%"),
+            bold: &book.header,
+            money: book.of(Kind::Money(price_year), 0.0),
+            share: book.of(Kind::Share, 0.0),
             factor: Format::new().set_num_format("0.0000"),
-            whole: Format::new().set_num_format("0"),
-            ratio: Format::new().set_num_format("0.00"),
+            whole: book.of(Kind::Year, 0.0),
+            ratio: book.of(Kind::Ratio, 0.0),
         }
     }
 }
@@ -83,17 +86,17 @@ fn row_range(row: u32, years: usize) -> String {
 ///
 /// # Errors
 /// What the workbook writer reports.
-pub fn write(ws: &mut Worksheet, r: &Results) -> Result<(), XlsxError> {
-    let f = Formats::new();
-    ws.set_name(SHEET)?;
+pub fn write(ws: &mut Worksheet, r: &Results, book: &sheet::Formats) -> Result<(), XlsxError> {
     let m = r.model();
     let s = m.settings();
+    let f = Formats::of(book, s.price_base_year);
+    ws.set_name(SHEET)?;
     let years = s.years;
     ws.write_string_with_format(
         0,
         0,
         "Base case: each option's expected NPSV rebuilt from its yearly flows",
-        &f.bold,
+        f.bold,
     )?;
     ws.write_string(
         1,
@@ -107,7 +110,7 @@ pub fn write(ws: &mut Worksheet, r: &Results) -> Result<(), XlsxError> {
             r.iterations()
         ),
     )?;
-    ws.write_string_with_format(YEAR_ROW, 0, "Calendar year", &f.bold)?;
+    ws.write_string_with_format(YEAR_ROW, 0, "Calendar year", f.bold)?;
     ws.write_string(YEAR_ROW + 1, 0, "Appraisal year t")?;
     ws.write_string(RATE_ROW, 0, "Discount rate of year t")?;
     ws.write_string(
@@ -117,13 +120,13 @@ pub fn write(ws: &mut Worksheet, r: &Results) -> Result<(), XlsxError> {
     )?;
     for (y, &factor) in m.discount_factors().iter().enumerate().take(years) {
         let column = year_column(y);
-        ws.write_number_with_format(YEAR_ROW, column, f64::from(m.calendar_year(y)), &f.whole)?;
+        ws.write_number_with_format(YEAR_ROW, column, f64::from(m.calendar_year(y)), f.whole)?;
         ws.write_number(YEAR_ROW + 1, column, y as f64)?;
         if y == 0 {
             formula(ws, (DF_ROW, column), "=1", 1.0, &f.factor)?;
         } else {
             let rate = m.discounting().rate(y as u32);
-            ws.write_number_with_format(RATE_ROW, column, rate, &f.share)?;
+            ws.write_number_with_format(RATE_ROW, column, rate, f.share)?;
             let text = format!("={}/(1+{})", cell(DF_ROW, y - 1), cell(RATE_ROW, y));
             formula(ws, (DF_ROW, column), &text, factor, &f.factor)?;
         }
@@ -247,7 +250,7 @@ fn option_block(
     let years = m.settings().years;
     let flows = Flows::of(r, o);
     let at = |row: u32| top + row;
-    ws.write_string_with_format(at(rows::NAME), 0, &m.options()[o].name, &f.bold)?;
+    ws.write_string_with_format(at(rows::NAME), 0, &m.options()[o].name, f.bold)?;
     let labels = [
         (rows::CAPITAL, "Capital, mean of the draws (£)"),
         (rows::UPLIFT, "Optimism bias on the capital (£)"),
@@ -279,7 +282,7 @@ fn option_block(
                 0,
                 "Optimism-bias uplift applied (share of capital)",
             )?;
-            ws.write_number_with_format(at(rows::UPLIFT_RATE), 1, *rate, &f.share)?;
+            ws.write_number_with_format(at(rows::UPLIFT_RATE), 1, *rate, f.share)?;
         }
         Uplift::Pounds(_) => ws
             .write_string(
@@ -289,13 +292,13 @@ fn option_block(
             )
             .map(|_| ())?,
     }
-    ws.write_number_with_format(at(rows::RUNNING_A_YEAR), 1, flows.running, &f.money)?;
+    ws.write_number_with_format(at(rows::RUNNING_A_YEAR), 1, flows.running, f.money)?;
     let running_a_year = row_col_to_cell_absolute(at(rows::RUNNING_A_YEAR), 1);
     let uplift_rate = row_col_to_cell_absolute(at(rows::UPLIFT_RATE), 1);
     for y in 0..years {
         let column = year_column(y);
         let here = |row: u32| cell(at(row), y);
-        ws.write_number_with_format(at(rows::CAPITAL), column, flows.capital[y], &f.money)?;
+        ws.write_number_with_format(at(rows::CAPITAL), column, flows.capital[y], f.money)?;
         match &flows.uplift {
             Uplift::Rate(_) => {
                 let text = format!("={}*{uplift_rate}", here(rows::CAPITAL));
@@ -304,11 +307,11 @@ fn option_block(
                     (at(rows::UPLIFT), column),
                     &text,
                     flows.uplift(y),
-                    &f.money,
+                    f.money,
                 )?;
             }
             Uplift::Pounds(pounds) => {
-                ws.write_number_with_format(at(rows::UPLIFT), column, pounds[y], &f.money)?;
+                ws.write_number_with_format(at(rows::UPLIFT), column, pounds[y], f.money)?;
             }
         }
         ws.write_number(at(rows::LIVE), column, f64::from(u8::from(flows.live[y])))?;
@@ -318,7 +321,7 @@ fn option_block(
             (at(rows::RUNNING), column),
             &running,
             flows.running(y),
-            &f.money,
+            f.money,
         )?;
         let cost = format!(
             "={}+{}+{}",
@@ -326,18 +329,18 @@ fn option_block(
             here(rows::UPLIFT),
             here(rows::RUNNING)
         );
-        formula(ws, (at(rows::COST), column), &cost, flows.cost(y), &f.money)?;
+        formula(ws, (at(rows::COST), column), &cost, flows.cost(y), f.money)?;
         let users = flows.benefit_users[y];
-        ws.write_number_with_format(at(rows::USERS), column, users, &f.money)?;
+        ws.write_number_with_format(at(rows::USERS), column, users, f.money)?;
         let government = flows.benefit_government[y];
-        ws.write_number_with_format(at(rows::GOVERNMENT), column, government, &f.money)?;
+        ws.write_number_with_format(at(rows::GOVERNMENT), column, government, f.money)?;
         let net = format!(
             "={}+{}-{}",
             here(rows::USERS),
             here(rows::GOVERNMENT),
             here(rows::COST)
         );
-        formula(ws, (at(rows::NET), column), &net, flows.net(y), &f.money)?;
+        formula(ws, (at(rows::NET), column), &net, flows.net(y), f.money)?;
         let factor = m.discount_factors()[y];
         let discounted = format!("={}*{}", here(rows::NET), fixed_row(DF_ROW, column));
         formula(
@@ -345,7 +348,7 @@ fn option_block(
             (at(rows::DISCOUNTED), column),
             &discounted,
             flows.net(y) * factor,
-            &f.money,
+            f.money,
         )?;
     }
     present_values(ws, r, o, &flows, top, f)
@@ -406,7 +409,7 @@ fn present_values(
     for (k, (label, row, value)) in parts.iter().enumerate() {
         let at = first + k as u32;
         ws.write_string(at, 0, *label)?;
-        formula(ws, (at, 1), &sumproduct(*row), *value, &f.money)?;
+        formula(ws, (at, 1), &sumproduct(*row), *value, f.money)?;
     }
     let b = |k: u32| row_col_to_cell(first + k, 1);
     let costs = parts[0].2 + parts[1].2 + parts[2].2;
@@ -414,21 +417,21 @@ fn present_values(
     let npsv = benefits - costs;
     let reported = r.appraisal(o, Metric::Npsv).map_or(f64::NAN, |s| s.mean);
     let (costs_at, npsv_at, reported_at) = (first + 5, first + 6, first + 7);
-    ws.write_string_with_format(costs_at, 0, "PV costs (£)", &f.bold)?;
+    ws.write_string_with_format(costs_at, 0, "PV costs (£)", f.bold)?;
     let text = format!("={}+{}+{}", b(0), b(1), b(2));
-    formula(ws, (costs_at, 1), &text, costs, &f.money)?;
-    ws.write_string_with_format(npsv_at, 0, "NPSV: PV benefits − PV costs (£)", &f.bold)?;
+    formula(ws, (costs_at, 1), &text, costs, f.money)?;
+    ws.write_string_with_format(npsv_at, 0, "NPSV: PV benefits − PV costs (£)", f.bold)?;
     let text = format!("={}+{}-{}", b(3), b(4), b(5));
-    formula(ws, (npsv_at, 1), &text, npsv, &f.money)?;
+    formula(ws, (npsv_at, 1), &text, npsv, f.money)?;
     ws.write_string(
         reported_at,
         0,
         "NPSV as the case reports it: the mean over every iteration (£)",
     )?;
-    ws.write_number_with_format(reported_at, 1, reported, &f.money)?;
+    ws.write_number_with_format(reported_at, 1, reported, f.money)?;
     ws.write_string(first + 8, 0, "Difference: zero but for rounding (£)")?;
     let text = format!("={}-{}", b(6), b(7));
-    formula(ws, (first + 8, 1), &text, npsv - reported, &f.money)?;
+    formula(ws, (first + 8, 1), &text, npsv - reported, f.money)?;
     ws.write_string(first + 9, 0, "BCR: PV benefits ÷ PV costs")?;
     let text = format!("=IF({}>0,({}+{})/{},\"\")", b(5), b(3), b(4), b(5));
     let ratio = if costs > 0.0 {
@@ -437,7 +440,7 @@ fn present_values(
         f64::NAN
     };
     if ratio.is_finite() {
-        formula(ws, (first + 9, 1), &text, ratio, &f.ratio)?;
+        formula(ws, (first + 9, 1), &text, ratio, f.ratio)?;
     }
     Ok(())
 }

@@ -35,6 +35,7 @@ pub use markdown::{component_table, department_table, detail_table};
 pub use tables::{DataTable, Tables, DATA_TABLES};
 
 pub use crate::disk::Artefact;
+pub use option_tables::{headline as option_headline, OptionHeadline};
 pub use run_json::RESULTS_FORMAT;
 pub use voi_md::sentence as voi_sentence;
 pub use workbook::{workbook, WORKBOOK};

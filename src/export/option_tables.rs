@@ -233,3 +233,24 @@ fn reason(input: &Input) -> Option<String> {
         _ => None,
     }
 }
+
+/// One option's headline in words, as a summary states it: NPSV mean with P10–P90, the BCR
+/// (ratio of expected PVs), P(NPSV > 0) and payback; "–" where a figure is undefined.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OptionHeadline {
+    pub npsv: String,
+    pub bcr: String,
+    pub p_positive: String,
+    pub payback: String,
+}
+
+/// Option `o`'s headline: what the Word summary and the live page both show.
+pub fn headline(r: &Results, o: usize) -> OptionHeadline {
+    let npsv = r.appraisal(o, Metric::Npsv);
+    OptionHeadline {
+        npsv: npsv.map_or("–".into(), |s| format::money_range(s.mean, s.p10, s.p90)),
+        bcr: r.bcr_expected(o).map_or("–".into(), format::ratio),
+        p_positive: npsv.map_or("–".into(), |s| format::chance(s.p_positive)),
+        payback: r.payback(o).summary(),
+    }
+}

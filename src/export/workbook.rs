@@ -66,7 +66,7 @@ fn sheets(r: &Results, tables: &Tables) -> std::result::Result<Vec<u8>, XlsxErro
         notes(ws, after, &wide, &formats)?;
         finish(ws, &[&wide])?;
         let ws = book.add_worksheet();
-        super::base_case::write(ws, r)?;
+        super::base_case::write(ws, r, &formats)?;
         print_setup(ws, super::base_case::HEADER_ROWS)?;
     }
     for data in DATA_TABLES.iter() {

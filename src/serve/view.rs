@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 
 use crate::charts::{main_svgs, ChartData};
 use crate::error::Result;
-use crate::format::{chance, describe_value, money, money_range, ratio};
+use crate::format::{describe_value, money, money_range};
 use crate::outputs::{Bearer, Component, Metric, Scope};
 use crate::results::Results;
 use crate::scenario::{AppliedOverride, Model};
@@ -103,14 +103,15 @@ pub fn results(r: &Results, file: &File<'_>, edits: &[AppliedOverride]) -> Resul
             let k = 3 + o;
             let was = baseline.get(k).copied().unwrap_or(now[k]);
             let (change, direction) = change(now[k], was, Better::Higher);
+            let h = crate::export::option_headline(r, o);
             json!({
                 "id": option.id,
                 "name": option.name,
                 "npsv": npsv.map(|s| s.mean),
-                "npsv_text": npsv.map_or("–".into(), |s| money_range(s.mean, s.p10, s.p90)),
-                "bcr": r.bcr_expected(o).map_or("–".into(), ratio),
-                "p_positive": npsv.map_or("–".into(), |s| chance(s.p_positive)),
-                "payback": r.payback(o).summary(),
+                "npsv_text": h.npsv,
+                "bcr": h.bcr,
+                "p_positive": h.p_positive,
+                "payback": h.payback,
                 "change": change,
                 "direction": direction,
             })

@@ -5,8 +5,8 @@
 //! one A4 page.
 
 use super::blocks::{Block, TableBlock};
-use crate::format::{chance, describe_value, md, money_range, ratio};
-use crate::outputs::{Bearer, Component, Metric, Scope};
+use crate::format::{describe_value, md, money_range};
+use crate::outputs::{Bearer, Component, Scope};
 use crate::results::Results;
 use crate::sensitivity::SwitchingValue;
 
@@ -64,13 +64,13 @@ fn options_table(r: &Results) -> TableBlock {
         .iter()
         .enumerate()
         .map(|(o, option)| {
-            let npsv = r.appraisal(o, Metric::Npsv);
+            let h = crate::export::option_headline(r, o);
             vec![
                 md(&option.name),
-                npsv.map_or("–".into(), |s| money_range(s.mean, s.p10, s.p90)),
-                r.bcr_expected(o).map_or("–".into(), ratio),
-                npsv.map_or("–".into(), |s| chance(s.p_positive)),
-                md(&r.payback(o).summary()),
+                h.npsv,
+                h.bcr,
+                h.p_positive,
+                md(&h.payback),
             ]
         })
         .collect();
