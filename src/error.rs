@@ -219,8 +219,12 @@ pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
 
 /// The closest of `candidates` to `word` (by edit distance), if it is close enough to suggest.
 pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let length = word.chars().count();
     candidates
         .into_iter()
+        // The distance is at least the difference in length: a word far longer or shorter than
+        // a candidate (a hostile 60 KB key) is dismissed without computing it.
+        .filter(|c| length.abs_diff(c.chars().count()) <= 3.max(c.len() / 4))
         .map(|c| (edit_distance(word, c), c))
         .filter(|(d, c)| *d <= 3.max(c.len() / 4))
         .min_by_key(|(d, _)| *d)
@@ -267,5 +271,8 @@ mod tests {
         let keys = ["repetition_rate", "stuck_rate", "user_minutes"];
         assert_eq!(closest("repetiton_rate", keys), Some("repetition_rate"));
         assert_eq!(closest("zzzzzzzzzzzzz", keys), None);
+        // A word far longer than any candidate gets none (it is dismissed on its length).
+        assert_eq!(closest(&"repetition_rate".repeat(4000), keys), None);
+        assert_eq!(closest("repetition_rates", keys), Some("repetition_rate"));
     }
 }
