@@ -46,7 +46,7 @@ pub fn conditions(model: &Model, samples: &Samples) -> Vec<Condition> {
         .inputs()
         .into_par_iter()
         .filter_map(|(id, c)| {
-            let values = samples.input_prefix(c, CONDITIONS_ITERATIONS);
+            let values = samples.input_prefix(c, CONDITIONS_ITERATIONS).to_vec();
             let sd = sd(&values);
             let mut sorted = values.clone();
             let median = median(&mut sorted);

@@ -423,7 +423,7 @@ fn flows(model: &Model, samples: &Samples) -> Vec<Flows> {
         .len()
         .min(FIXED_ITERATIONS)
         .min(MAX_STORED / (3 * years * options).max(1));
-    let columns: Vec<(usize, Vec<f64>)> = samples
+    let columns: Vec<(usize, &[f64])> = samples
         .inputs()
         .into_iter()
         .map(|(id, c)| (id, samples.input_prefix(c, n)))

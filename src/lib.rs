@@ -55,6 +55,7 @@ pub mod named_cases;
 pub mod outputs;
 pub mod params;
 pub mod register;
+pub mod regression;
 pub mod results;
 pub mod scenario;
 pub mod sensitivity;

@@ -31,9 +31,9 @@ pub fn run(model: &Model, config: &RunConfig) -> Result<Results> {
     let earlier = config
         .previous
         .as_ref()
-        .and_then(|p| p.input_orders.as_deref())
+        .and_then(|p| p.draw_analyses.as_deref())
         .map(|orders| (orders, &outcome.reused_inputs[..]));
-    let (voi, input_orders) = match outcome.samples.as_ref() {
+    let (voi, draw_analyses) = match outcome.samples.as_ref() {
         Some(samples) => {
             let reach = match config.analyses {
                 crate::engine::Analyses::Everything => crate::voi::Reach::RUN,
@@ -47,8 +47,8 @@ pub fn run(model: &Model, config: &RunConfig) -> Result<Results> {
         None => (None, None),
     };
     // Only the live page reruns: a run keeps the orders for one.
-    let input_orders =
-        input_orders.filter(|_| config.analyses == crate::engine::Analyses::LivePage);
+    let draw_analyses =
+        draw_analyses.filter(|_| config.analyses == crate::engine::Analyses::LivePage);
     if config.analyses == crate::engine::Analyses::LivePage {
         return Ok(Results {
             model: model.clone(),
@@ -60,7 +60,7 @@ pub fn run(model: &Model, config: &RunConfig) -> Result<Results> {
             cases: Vec::new(),
             conditions: Vec::new(),
             voi,
-            input_orders,
+            draw_analyses,
             elapsed: started.elapsed(),
         });
     }
@@ -88,7 +88,7 @@ pub fn run(model: &Model, config: &RunConfig) -> Result<Results> {
         cases,
         conditions,
         voi,
-        input_orders,
+        draw_analyses,
         elapsed: started.elapsed(),
     })
 }
@@ -107,7 +107,7 @@ pub struct Results {
     voi: Option<crate::voi::Voi>,
     /// The order of each input's draws the value of information sorted, kept for the live
     /// page's next rerun.
-    input_orders: Option<std::sync::Arc<crate::engine::InputOrders>>,
+    draw_analyses: Option<std::sync::Arc<crate::engine::DrawAnalyses>>,
     elapsed: Duration,
 }
 
@@ -155,7 +155,7 @@ impl Results {
         std::sync::Arc::new(crate::engine::Previous::new(
             &self.model,
             std::sync::Arc::clone(&self.outcome),
-            self.input_orders.clone(),
+            self.draw_analyses.clone(),
         ))
     }
 
@@ -319,9 +319,17 @@ impl Results {
         &self.outcome.layout.channel_ids
     }
 
-    /// The `p`-quantile of an appraisal metric, from its sketch (for distribution curves).
-    pub fn appraisal_quantile(&self, option: usize, metric: Metric, p: f64) -> Option<f64> {
-        self.outcome.sketches[self.outcome.layout.appraisal(option, metric)].quantile(p)
+    /// Several quantiles of an appraisal metric in one pass over its sketch; `ps` in
+    /// increasing order. `None` where the metric is undefined throughout.
+    pub fn appraisal_quantiles(
+        &self,
+        option: usize,
+        metric: Metric,
+        ps: &[f64],
+    ) -> Option<Vec<f64>> {
+        let mut out = vec![0.0; ps.len()];
+        let sketch = &self.outcome.sketches[self.outcome.layout.appraisal(option, metric)];
+        sketch.quantiles_into(ps, &mut out).then_some(out)
     }
 
     /// When option `option` pays back, stated honestly (docs/method.md §3): the median over

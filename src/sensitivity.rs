@@ -64,7 +64,7 @@ pub fn tornadoes(model: &Model, outcome: &Outcome) -> Vec<Tornado> {
             layout.appraisal(o, Metric::Npsv),
         ));
     }
-    let outputs: Vec<(String, String, Vec<f64>)> = wanted
+    let outputs: Vec<(String, String, &[f64])> = wanted
         .into_iter()
         .filter_map(|(output, title, k)| Some((output, title, samples.output(k)?)))
         .collect();
@@ -92,10 +92,10 @@ pub fn tornadoes(model: &Model, outcome: &Outcome) -> Vec<Tornado> {
         .par_iter()
         .map(|&(id, c)| {
             let draws = samples.input_column(c);
-            let (input_ranks, low, high) = ranks_and_deciles(&draws);
+            let (input_ranks, low, high) = ranks_and_deciles(draws);
             drivers(
                 &model.inputs[id].key,
-                &draws,
+                draws,
                 &input_ranks,
                 (low, high),
                 &targets,

@@ -16,7 +16,7 @@
 
 use rayon::prelude::*;
 
-use crate::engine::{InputOrders, Layout, Samples};
+use crate::engine::{DrawAnalyses, Layout, Samples};
 use crate::outputs::Metric;
 use crate::scenario::Model;
 
@@ -109,15 +109,19 @@ pub fn value_of_information_reusing(
     model: &Model,
     samples: &Samples,
     reach: Reach,
-    previous: Option<(&InputOrders, &[bool])>,
-) -> Option<(Voi, InputOrders)> {
+    previous: Option<(&DrawAnalyses, &[bool])>,
+) -> Option<(Voi, DrawAnalyses)> {
     if model.options().is_empty() || samples.len() < 100 {
         return None;
     }
     let started = std::time::Instant::now();
     let layout = Layout::new(model);
     let nb: Vec<Vec<f64>> = (0..model.options().len())
-        .map(|o| samples.output(layout.appraisal(o, Metric::Npsv)))
+        .map(|o| {
+            samples
+                .output(layout.appraisal(o, Metric::Npsv))
+                .map(<[f64]>::to_vec)
+        })
         .collect::<Option<_>>()?;
     let n = samples.len();
     let (evpi, evpi_se) = evpi(&nb, n);
@@ -137,7 +141,7 @@ pub fn value_of_information_reusing(
         .map(|(id, c)| {
             let order: Vec<u32> = match earlier(id) {
                 Some(order) => order.clone(),
-                None => sorted_order(&samples.input_prefix(c, m)),
+                None => sorted_order(samples.input_prefix(c, m)),
             };
             let as_usize: Vec<usize> = order.iter().map(|&i| i as usize).collect();
             let raw = rounding_to_zero(binned(&nb, &as_usize) - best_mean);
@@ -151,9 +155,10 @@ pub fn value_of_information_reusing(
             (id, estimate, order)
         })
         .collect();
-    let mut orders = InputOrders {
+    let mut orders = DrawAnalyses {
         iterations: m,
         orders: vec![None; model.inputs().len()],
+        designs: Default::default(),
     };
     let mut inputs: Vec<Evppi> = Vec::with_capacity(evaluated.len());
     for (id, estimate, order) in evaluated {
@@ -162,7 +167,7 @@ pub fn value_of_information_reusing(
     }
     inputs.sort_by(|a, b| b.evppi.total_cmp(&a.evppi).then(a.input.cmp(&b.input)));
     let inputs_seconds = started.elapsed().as_secs_f64();
-    let columns: Vec<(String, Vec<f64>)> = samples
+    let columns: Vec<(String, &[f64])> = samples
         .inputs()
         .into_iter()
         .map(|(id, c)| {
@@ -170,10 +175,32 @@ pub fn value_of_information_reusing(
             (model.inputs()[id].key.clone(), values)
         })
         .collect();
-    let mut groups: Vec<(String, f64, bool)> = crate::voi_groups::groups(&columns)
+    // A group whose inputs' draws are the previous run's keeps its regressions' designs.
+    let ids: std::collections::HashMap<&str, usize> = model
+        .inputs()
+        .iter()
+        .enumerate()
+        .map(|(id, input)| (input.key.as_str(), id))
+        .collect();
+    let kept_designs = |group: &crate::voi_groups::Group| {
+        let (earlier, unchanged) = previous?;
+        let same = group.keys.iter().all(|key| {
+            ids.get(key)
+                .is_some_and(|&id| unchanged.get(id).copied().unwrap_or(false))
+        });
+        let (keys, designs) = earlier.designs.get(&group.name).filter(|_| same)?;
+        // The same members, in the same order: an input made fixed leaves its group.
+        (keys
+            .iter()
+            .map(String::as_str)
+            .eq(group.keys.iter().copied()))
+        .then_some(designs)
+    };
+    let evaluated: Vec<_> = crate::voi_groups::groups(&columns)
         .into_par_iter()
         .map(|group| {
-            let order = crate::voi_groups::regret_order(&nb, &group);
+            let (order, designs) =
+                crate::voi_groups::regret_order(&nb, &group, kept_designs(&group));
             let rows: Vec<usize> = (0..order.len()).collect();
             let raw = rounding_to_zero(binned(&nb, &order) - best_of_means(&nb, &rows));
             let value = raw.clamp(0.0, evpi);
@@ -183,9 +210,18 @@ pub fn value_of_information_reusing(
                 .filter(|e| group.keys.contains(&e.input.as_str()))
                 .map(|e| e.evppi)
                 .fold(0.0, f64::max);
-            (group.name, value.max(best_member), value != raw)
+            let keys = group.keys.iter().map(|k| k.to_string()).collect();
+            (
+                (group.name, value.max(best_member), value != raw),
+                (keys, designs),
+            )
         })
         .collect();
+    let mut groups: Vec<(String, f64, bool)> = Vec::with_capacity(evaluated.len());
+    for (group, designs) in evaluated {
+        orders.designs.insert(group.0.clone(), designs);
+        groups.push(group);
+    }
     groups.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     let voi = Voi {
         iterations: n,

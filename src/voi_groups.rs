@@ -9,6 +9,9 @@
 //! than the product does (on border-exports, by 30% beyond the EVPI itself).
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use crate::regression::Design;
 
 /// The most iterations a group's regression reads (the run's first): its cost grows with the
 /// iterations times the square of the group's size.
@@ -27,7 +30,7 @@ pub struct Group<'v> {
 /// The groups of the kept inputs: per department (`departments.ID`, in a portfolio with its
 /// journey's stem in front), per option (`options.ID`), and per journey of a portfolio (its
 /// stem); only groups of two or more inputs and at most [`MAX_GROUP_INPUTS`].
-pub fn groups<'v>(inputs: &'v [(String, Vec<f64>)]) -> Vec<Group<'v>> {
+pub fn groups<'v>(inputs: &'v [(String, &'v [f64])]) -> Vec<Group<'v>> {
     let mut by: BTreeMap<String, Vec<(&'v str, &'v [f64])>> = BTreeMap::new();
     for (key, values) in inputs {
         let (journey, rest) = match key.split_once('/') {
@@ -94,7 +97,14 @@ pub fn group_label(model: &crate::scenario::Model, group: &str) -> String {
 /// on average. Slicing this order as one input's values are sliced measures the EVPPI of the
 /// prediction, a function of the group: at most the group's EVPPI, exact where NB is linear in
 /// the group.
-pub fn regret_order(nb: &[Vec<f64>], group: &Group) -> Vec<usize> {
+///
+/// `designs`, where given, are the group's two halves' designs from an earlier run on the same
+/// draws of its inputs; the designs used are returned with the order, for a later run.
+pub fn regret_order(
+    nb: &[Vec<f64>],
+    group: &Group,
+    designs: Option<&Designs>,
+) -> (Vec<usize>, Designs) {
     let n = group
         .members
         .iter()
@@ -105,12 +115,17 @@ pub fn regret_order(nb: &[Vec<f64>], group: &Group) -> Vec<usize> {
     let members: Vec<&[f64]> = group.members.iter().map(|c| &c[..n]).collect();
     let half = n / 2;
     let mut predictions = vec![vec![0.0; n]; nb.len()];
-    for (fit_rows, use_rows) in [(0..half, half..n), (half..n, 0..half)] {
-        let fits = Fit::each(nb, &members, fit_rows);
+    let halves = [(0..half, half..n), (half..n, 0..half)];
+    let designs: Designs = match designs {
+        Some(kept) if kept.iter().zip(&halves).all(|(d, h)| d.rows() == h.0) => kept.clone(),
+        _ => halves
+            .clone()
+            .map(|(fit_rows, _)| Arc::new(Design::of(&members, fit_rows))),
+    };
+    for (design, (_, use_rows)) in designs.iter().zip(halves) {
+        let fits = design.fit(nb, &members);
         for (fit, predicted) in fits.iter().zip(&mut predictions) {
-            for i in use_rows.clone() {
-                predicted[i] = fit.predict(&members, i);
-            }
+            fit.predict_into(&members, use_rows.clone(), predicted);
         }
     }
     let means: Vec<f64> = nb
@@ -131,146 +146,20 @@ pub fn regret_order(nb: &[Vec<f64>], group: &Group) -> Vec<usize> {
     let regrets: Vec<f64> = (0..n).map(regret).collect();
     let mut order: Vec<usize> = (0..n).collect();
     order.sort_by(|&a, &b| regrets[a].total_cmp(&regrets[b]).then(a.cmp(&b)));
-    order
+    (order, designs)
 }
 
-/// A least-squares fit of y on an intercept and columns (each centred and scaled first, so the
-/// normal equations are well conditioned).
-struct Fit {
-    intercept: f64,
-    /// Per column: mean, standard deviation and coefficient (columns that do not vary in the
-    /// fitted rows are left out with coefficient 0).
-    terms: Vec<(f64, f64, f64)>,
-}
-
-impl Fit {
-    /// The fit of each of `ys` on the same columns over `rows`: the columns are scaled and
-    /// their cross-products summed once for all.
-    fn each(ys: &[Vec<f64>], columns: &[&[f64]], rows: std::ops::Range<usize>) -> Vec<Fit> {
-        let count = rows.len().max(1) as f64;
-        let mean_of = |c: &[f64]| c[rows.clone()].iter().sum::<f64>() / count;
-        let moments: Vec<(f64, f64)> = columns
-            .iter()
-            .map(|c| {
-                let mean = mean_of(c);
-                let var = c[rows.clone()]
-                    .iter()
-                    .map(|x| (x - mean).powi(2))
-                    .sum::<f64>()
-                    / count;
-                (mean, var.sqrt())
-            })
-            .collect();
-        let varying: Vec<usize> = (0..columns.len()).filter(|&j| moments[j].1 > 0.0).collect();
-        let scaled: Vec<Vec<f64>> = varying
-            .iter()
-            .map(|&j| {
-                let (mean, sd) = moments[j];
-                columns[j][rows.clone()]
-                    .iter()
-                    .map(|x| (x - mean) / sd)
-                    .collect()
-            })
-            .collect();
-        let p = scaled.len();
-        // The normal equations of the centred problem, (XᵀX) b = Xᵀ(y − ȳ); XᵀX is symmetric.
-        let mut gram = vec![vec![0.0; p]; p];
-        for j in 0..p {
-            for k in 0..=j {
-                let value = dot(&scaled[j], &scaled[k]);
-                gram[j][k] = value;
-                gram[k][j] = value;
-            }
-        }
-        ys.iter()
-            .map(|y| {
-                let y_mean = mean_of(y);
-                let centred: Vec<f64> = y[rows.clone()].iter().map(|v| v - y_mean).collect();
-                let mut a = gram.clone();
-                for (j, row) in a.iter_mut().enumerate() {
-                    row.push(dot(&scaled[j], &centred));
-                }
-                let b = solve(a);
-                let mut terms = vec![(0.0, 1.0, 0.0); columns.len()];
-                for (k, &j) in varying.iter().enumerate() {
-                    terms[j] = (moments[j].0, moments[j].1, b[k]);
-                }
-                Fit {
-                    intercept: y_mean,
-                    terms,
-                }
-            })
-            .collect()
-    }
-
-    fn predict(&self, columns: &[&[f64]], i: usize) -> f64 {
-        self.intercept
-            + self
-                .terms
-                .iter()
-                .zip(columns)
-                .map(|(&(mean, sd, b), c)| b * (c[i] - mean) / sd)
-                .sum::<f64>()
-    }
-}
-
-fn dot(a: &[f64], b: &[f64]) -> f64 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
-}
-
-/// Solves the augmented system by Gaussian elimination with partial pivoting; a singular
-/// direction (inputs moving together exactly) gets coefficient 0.
-fn solve(mut a: Vec<Vec<f64>>) -> Vec<f64> {
-    let p = a.len();
-    for col in 0..p {
-        let pivot = (col..p)
-            .max_by(|&r, &s| a[r][col].abs().total_cmp(&a[s][col].abs()))
-            .unwrap_or(col);
-        a.swap(col, pivot);
-        if a[col][col].abs() < 1e-9 {
-            continue;
-        }
-        let pivot_row = a[col].clone();
-        for (r, row) in a.iter_mut().enumerate() {
-            if r != col {
-                let factor = row[col] / pivot_row[col];
-                for (x, &y) in row.iter_mut().zip(&pivot_row).skip(col) {
-                    *x -= factor * y;
-                }
-            }
-        }
-    }
-    (0..p)
-        .map(|r| {
-            if a[r][r].abs() < 1e-9 {
-                0.0
-            } else {
-                a[r][p] / a[r][r]
-            }
-        })
-        .collect()
-}
+/// A group's regressions' designs: on the first half of the iterations, then the second.
+pub type Designs = [Arc<Design>; 2];
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn a_linear_response_is_fitted_exactly() {
-        let x1: Vec<f64> = (0..50).map(f64::from).collect();
-        let x2: Vec<f64> = (0..50).map(|i| f64::from((i * 7) % 11)).collect();
-        let y: Vec<f64> = (0..50).map(|i| 3.0 + 2.0 * x1[i] - 5.0 * x2[i]).collect();
-        let fit = &Fit::each(std::slice::from_ref(&y), &[&x1, &x2], 0..50)[0];
-        for (i, want) in y.iter().enumerate() {
-            let f = fit.predict(&[&x1, &x2], i);
-            assert!((f - want).abs() < 1e-9, "{f} vs {want}");
-        }
-    }
-
-    #[test]
     fn inputs_group_by_department_option_and_journey() {
-        let column = vec![0.0; 3];
-        let inputs: Vec<(String, Vec<f64>)> = [
+        let column = [0.0; 3];
+        let inputs: Vec<(String, &[f64])> = [
             "departments.hmrc.staff_minutes",
             "departments.hmrc.user_minutes",
             "departments.apha.user_minutes",
@@ -279,7 +168,7 @@ mod tests {
             "journeys.per_year",
         ]
         .iter()
-        .map(|k| (k.to_string(), column.clone()))
+        .map(|k| (k.to_string(), &column[..]))
         .collect();
         let names: Vec<String> = groups(&inputs).into_iter().map(|g| g.name).collect();
         assert_eq!(names, ["departments.hmrc", "options.share"]);

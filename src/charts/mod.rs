@@ -254,12 +254,13 @@ fn median_range(stats: Option<crate::outputs::Stats>) -> Range {
 
 fn option_series(r: &Results, o: usize) -> OptionSeries {
     let m = r.model();
-    let npsv_cdf = (0..=200)
-        .filter_map(|i| {
-            let p = (i as f64 / 200.0).clamp(0.0005, 0.9995);
-            r.appraisal_quantile(o, Metric::Npsv, p).map(|x| (x, p))
-        })
+    let ps: Vec<f64> = (0..=200)
+        .map(|i| (i as f64 / 200.0).clamp(0.0005, 0.9995))
         .collect();
+    let npsv_cdf = r
+        .appraisal_quantiles(o, Metric::Npsv, &ps)
+        .map(|xs| xs.into_iter().zip(ps).collect())
+        .unwrap_or_default();
     let npsv = r.appraisal(o, Metric::Npsv);
     let mut cumulative = 0.0;
     let mut cumulative_discounted = Vec::new();

@@ -7,6 +7,7 @@
 //! columns, then folds each column into mergeable accumulators; buffers are allocated once per
 //! worker, never per iteration.
 
+mod blocks;
 mod channels;
 pub mod eval;
 mod journey_part;
@@ -21,6 +22,8 @@ mod totals;
 mod transactions;
 mod worker;
 
+use blocks::{batch_blocks, column_blocks, gather_round, shared_columns, BatchBlocks};
+
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 
@@ -32,7 +35,7 @@ pub use eval::Layout;
 pub use journey_part::JourneyPart;
 use precision::PrecisionCheck;
 pub use precision::{Precision, MIN_PRECISION_ITERATIONS};
-pub use reuse::{InputOrders, Previous};
+pub use reuse::{DrawAnalyses, Previous};
 pub use samples::{
     stream_columns, total_disjointed, uncertain_inputs, Keep, SampleSink, Samples, KEPT_BYTES,
     KEPT_ITERATIONS,
@@ -171,17 +174,17 @@ pub use crate::outputs::Stats;
 /// The statistics an output's accumulators give, or `None` where it was defined in no
 /// iteration.
 fn stats_from(moments: &Moments, sketch: &Sketch) -> Option<Stats> {
-    let q = |p| sketch.quantile(p);
+    let [p5, p10, p50, p90, p95] = sketch.quantiles([0.05, 0.10, 0.50, 0.90, 0.95])?;
     Some(Stats {
         n: moments.n,
         mean: moments.mean,
         sd: moments.sd(),
         se: moments.se(),
-        p5: q(0.05)?,
-        p10: q(0.10)?,
-        p50: q(0.50)?,
-        p90: q(0.90)?,
-        p95: q(0.95)?,
+        p5,
+        p10,
+        p50,
+        p90,
+        p95,
         p_positive: sketch.share_above_zero(),
     })
 }
@@ -303,10 +306,16 @@ pub fn run(model: &Model, config: &RunConfig) -> Result<Outcome> {
     let kept_iterations = plan
         .keep
         .iterations_kept(plan.iterations, kept_inputs.len() + kept_outputs.len());
-    let kept_batches = kept_iterations.div_ceil(BATCH as u64) as usize;
-    // Each kept batch writes its columns straight into its own block of this buffer.
-    let stride = (kept_inputs.len() + kept_outputs.len()) * BATCH;
-    let mut kept = vec![0.0; kept_batches * stride];
+    // Each kept batch writes straight into its stretch of every column this run computes; a
+    // rerun shares the previous run's column of an input it did not change.
+    let shared = shared_columns(&plan, &kept_inputs, kept_outputs.len(), kept_iterations);
+    let mut kept: Vec<Vec<f64>> = shared
+        .iter()
+        .map(|column| match column {
+            Some(_) => Vec::new(),
+            None => vec![0.0; kept_iterations as usize],
+        })
+        .collect();
     let state_stride = plan.states * BATCH;
     let mut states = vec![0.0; plan.iterations as usize * plan.states];
     let mut totals = Totals::new(layout.len, model.inputs.len());
@@ -339,7 +348,7 @@ pub fn run(model: &Model, config: &RunConfig) -> Result<Outcome> {
         let end = (start + round).min(batches);
         // Kept values go to their batch's block of the whole run; streamed ones to the
         // round's.
-        let blocks = batch_blocks(&mut kept, stride, start, end - start);
+        let blocks = column_blocks(&mut kept, start, end - start);
         let stream_blocks = batch_blocks(&mut streamed, stream_stride, 0, end - start);
         let state_blocks = batch_blocks(&mut states, state_stride, start, end - start);
         let share = (end - start).div_ceil(threads);
@@ -364,11 +373,12 @@ pub fn run(model: &Model, config: &RunConfig) -> Result<Outcome> {
                     }
                     let b = start + t * share + i;
                     w.run_batch(b, state_block);
-                    if let Some(block) = block {
-                        w.keep_samples(b, block, &kept_inputs, &kept_outputs);
+                    if let Some(mut columns) = block {
+                        w.keep_samples(b, &mut columns, &kept_inputs, &kept_outputs);
                     }
                     if let Some(block) = stream_block {
-                        w.keep_samples(b, block, &stream_inputs, &stream_outputs);
+                        let mut columns: Vec<_> = block.chunks_mut(BATCH).map(Some).collect();
+                        w.keep_samples(b, &mut columns, &stream_inputs, &stream_outputs);
                     }
                     let len = w.batch_len(b) as u64;
                     let so_far = done.fetch_add(len, Ordering::Relaxed) + len;
@@ -402,13 +412,22 @@ pub fn run(model: &Model, config: &RunConfig) -> Result<Outcome> {
     }
     let iterations_run = (batches_run as u64 * BATCH as u64).min(plan.iterations);
     let kept_iterations = kept_iterations.min(iterations_run);
-    kept.truncate(kept_iterations.div_ceil(BATCH as u64) as usize * stride);
+    let columns = kept
+        .into_iter()
+        .zip(shared)
+        .map(|(mut column, shared)| {
+            shared.unwrap_or_else(|| {
+                column.truncate(kept_iterations as usize);
+                std::sync::Arc::new(column)
+            })
+        })
+        .collect();
     let stats = totals.stats(model, &layout)?;
     let samples = (plan.keep != Keep::Nothing).then_some(Samples {
         input_ids: kept_inputs,
         output_ids: kept_outputs,
         iterations: kept_iterations as usize,
-        data: kept,
+        columns,
     });
     let precision = precision.map(|p| p.named(model, &layout));
     let input_means = totals.moments[layout.len..]
@@ -446,55 +465,9 @@ pub fn run(model: &Model, config: &RunConfig) -> Result<Outcome> {
     })
 }
 
-/// Where one batch writes the values it keeps (for sensitivity), those it streams, and its
-/// iterations' journey parts, if any.
-type BatchBlocks<'a> = (
-    Option<&'a mut [f64]>,
-    Option<&'a mut [f64]>,
-    Option<&'a mut [f64]>,
-);
-
-/// Blocks `first..first + count` of `buffer`, each `stride` values long: one per batch of a
-/// round, `None` for a batch the buffer holds no block for (beyond the kept iterations, or
-/// nothing kept at all).
-fn batch_blocks(
-    buffer: &mut [f64],
-    stride: usize,
-    first: usize,
-    count: usize,
-) -> Vec<Option<&mut [f64]>> {
-    let mut blocks: Vec<Option<&mut [f64]>> = Vec::with_capacity(count);
-    if stride > 0 {
-        blocks.extend(buffer.chunks_mut(stride).skip(first).take(count).map(Some));
-    }
-    blocks.resize_with(count, || None);
-    blocks
-}
-
 /// Iterations in batch `b` of a run of `iterations`.
 fn batch_len(iterations: u64, b: usize) -> usize {
     (iterations - (b * BATCH) as u64).min(BATCH as u64) as usize
-}
-
-/// A round's streamed values, column by column in iteration order, from the blocks the
-/// batches wrote (each block `columns` columns of [`BATCH`] values).
-fn gather_round(
-    blocks: &[f64],
-    columns: usize,
-    lens: impl Iterator<Item = usize>,
-) -> Vec<Vec<f64>> {
-    let lens: Vec<usize> = lens.collect();
-    let total: usize = lens.iter().sum();
-    (0..columns)
-        .map(|c| {
-            let mut column = Vec::with_capacity(total);
-            for (i, &len) in lens.iter().enumerate() {
-                let at = i * columns * BATCH + c * BATCH;
-                column.extend_from_slice(&blocks[at..at + len]);
-            }
-            column
-        })
-        .collect()
 }
 
 /// Checks an iteration count against 1 … [`MAX_ITERATIONS`].

@@ -25,26 +25,28 @@ pub struct Previous {
     inputs: Vec<(String, String, u64)>,
     outcome: Arc<Outcome>,
     /// The order of each kept input's first draws, as an analysis sorted them.
-    pub input_orders: Option<Arc<InputOrders>>,
+    pub draw_analyses: Option<Arc<DrawAnalyses>>,
 }
 
-/// The order of each kept input's first `iterations` draws (iteration numbers, smallest draw
-/// first), by input id: what the value of information sorts, kept so that a rerun sorts only
-/// the inputs an edit changed.
+/// What the value of information computes from the draws alone, kept so that a rerun
+/// recomputes only what an edit changed: the order of each kept input's first `iterations`
+/// draws (iteration numbers, smallest draw first), by input id, and each group's regression
+/// designs, by group name with the keys of its members.
 #[derive(Debug, Clone, Default)]
-pub struct InputOrders {
+pub struct DrawAnalyses {
     pub iterations: usize,
     pub orders: Vec<Option<Vec<u32>>>,
+    pub designs: std::collections::BTreeMap<String, (Vec<String>, crate::voi_groups::Designs)>,
 }
 
 impl Previous {
     pub fn new(
         model: &Model,
         outcome: Arc<Outcome>,
-        input_orders: Option<Arc<InputOrders>>,
+        draw_analyses: Option<Arc<DrawAnalyses>>,
     ) -> Previous {
         Previous {
-            input_orders,
+            draw_analyses,
             inputs: model
                 .inputs
                 .iter()
@@ -69,6 +71,9 @@ pub(super) struct Reuse {
     /// By journey: whether its part of every iteration is the previous run's (kept in its
     /// journey states).
     pub(super) journeys: Vec<bool>,
+    /// The inputs this run's evaluation reads: all but the departments' inputs of the
+    /// journeys whose parts are the previous run's.
+    pub(super) read: Vec<usize>,
 }
 
 /// A part of the model an input can reach.
@@ -189,6 +194,7 @@ pub(super) fn plan(
                 inputs,
                 outputs: vec![false; layout.len],
                 journeys: vec![false; model.journeys.len()],
+                read: (0..model.inputs.len()).collect(),
             })
         }
     };
@@ -225,9 +231,19 @@ pub(super) fn plan(
                     .is_some_and(|units| units.iter().all(|u| !changed.contains(u)))
         })
         .collect();
+    let read = (0..model.inputs.len())
+        .filter(|&id| {
+            let skipped = |u: &Unit| match *u {
+                Unit::Department(d) => journeys[model.departments[d].journey],
+                _ => false,
+            };
+            reach[id].is_empty() || !reach[id].iter().all(skipped)
+        })
+        .collect();
     Some(Reuse {
         inputs,
         outputs,
         journeys,
+        read,
     })
 }

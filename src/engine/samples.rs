@@ -2,6 +2,8 @@
 //! analysis (or `--samples`) needs, for at most the first [`KEPT_ITERATIONS`] iterations, so
 //! that memory stays bounded whatever the iteration count (docs/method.md §5).
 
+use std::sync::Arc;
+
 use super::{Layout, BATCH};
 use crate::outputs::{Bearer, Component, Metric, Scope};
 use crate::scenario::Model;
@@ -59,16 +61,18 @@ pub fn total_disjointed(layout: &Layout) -> usize {
     layout.summary(Scope::Total, Component::Disjointed, Bearer::All)
 }
 
-/// Every iteration's uncertain inputs and kept outputs. They are stored batch by batch, as the
-/// workers wrote them (each batch a block of columns of [`BATCH`] values), so that keeping them
-/// costs no copy; a column is gathered into iteration order when it is read.
+/// Every iteration's uncertain inputs and kept outputs, each a column in iteration order.
+/// The workers write each batch straight into its stretch of every column, so keeping them
+/// costs no copy; a rerun on the live page shares the columns of the inputs an edit did not
+/// change with the run before it instead of copying them.
 #[derive(Debug, Clone, Default)]
 pub struct Samples {
     pub(super) input_ids: Vec<usize>,
     pub(super) output_ids: Vec<usize>,
     /// Iterations kept: the first [`Keep::iterations_kept`].
     pub(super) iterations: usize,
-    pub(super) data: Vec<f64>,
+    /// The kept inputs' columns, then the kept outputs', each `iterations` long.
+    pub(super) columns: Vec<Arc<Vec<f64>>>,
 }
 
 impl Samples {
@@ -83,36 +87,25 @@ impl Samples {
         self.iterations == 0
     }
 
-    pub(super) fn columns(&self) -> usize {
-        self.input_ids.len() + self.output_ids.len()
-    }
-
     /// Column `c` in iteration order.
-    fn column(&self, c: usize) -> Vec<f64> {
+    fn column(&self, c: usize) -> &[f64] {
         self.column_prefix(c, self.iterations)
     }
 
     /// The first `n` values of column `c` (all of them where fewer are kept), in iteration
-    /// order, gathering no more than that.
-    fn column_prefix(&self, c: usize, n: usize) -> Vec<f64> {
-        let n = n.min(self.iterations);
-        let stride = self.columns() * BATCH;
-        let mut out = Vec::with_capacity(n);
-        for (b, block) in self.data.chunks(stride).enumerate() {
-            if b * BATCH >= n {
-                break;
-            }
-            let len = (n - b * BATCH).min(BATCH);
-            out.extend_from_slice(&block[c * BATCH..c * BATCH + len]);
-        }
-        out
+    /// order.
+    fn column_prefix(&self, c: usize, n: usize) -> &[f64] {
+        &self.columns[c][..n.min(self.iterations)]
     }
 
-    /// The `len` values of column `c` in batch `b` (as the worker wrote them).
+    /// The shared column `c`, for a rerun that keeps it unchanged.
+    pub(super) fn shared_column(&self, c: usize) -> Arc<Vec<f64>> {
+        Arc::clone(&self.columns[c])
+    }
+
+    /// The `len` values of column `c` in batch `b`.
     pub(super) fn batch_column(&self, b: usize, c: usize, len: usize) -> &[f64] {
-        let stride = self.columns() * BATCH;
-        let start = b * stride + c * BATCH;
-        &self.data[start..start + len]
+        &self.columns[c][b * BATCH..b * BATCH + len]
     }
 
     /// (input id, column) of every kept input.
@@ -126,13 +119,13 @@ impl Samples {
     }
 
     /// The draws of the kept input in column `c` (from [`Samples::inputs`]).
-    pub fn input_column(&self, c: usize) -> Vec<f64> {
+    pub fn input_column(&self, c: usize) -> &[f64] {
         self.column(c)
     }
 
     /// The first `n` draws of the kept input in column `c`: what an analysis of the run's
     /// first iterations reads, without gathering the rest.
-    pub fn input_prefix(&self, c: usize, n: usize) -> Vec<f64> {
+    pub fn input_prefix(&self, c: usize, n: usize) -> &[f64] {
         self.column_prefix(c, n)
     }
 
@@ -142,7 +135,7 @@ impl Samples {
     }
 
     /// The values of output `k`, if kept.
-    pub fn output(&self, k: usize) -> Option<Vec<f64>> {
+    pub fn output(&self, k: usize) -> Option<&[f64]> {
         let c = self.output_ids.iter().position(|&i| i == k)?;
         Some(self.column(self.input_ids.len() + c))
     }

@@ -373,34 +373,56 @@ impl Sketch {
     /// The `p`-quantile by nearest rank (the ⌈p·n⌉-th smallest value), within
     /// [`SKETCH_RELATIVE_ERROR`] relative; exact at the minimum and maximum.
     pub fn quantile(&self, p: f64) -> Option<f64> {
+        self.quantiles([p]).map(|[q]| q)
+    }
+
+    /// Several quantiles, as [`Sketch::quantile`] gives each, in one pass over the bins;
+    /// `ps` in increasing order.
+    pub fn quantiles<const N: usize>(&self, ps: [f64; N]) -> Option<[f64; N]> {
+        let mut out = [0.0; N];
+        self.quantiles_into(&ps, &mut out).then_some(out)
+    }
+
+    /// As [`Sketch::quantiles`], for any number of them: `out[i]` the `ps[i]`-quantile; false
+    /// (and `out` untouched) where the sketch is empty.
+    pub fn quantiles_into(&self, ps: &[f64], out: &mut [f64]) -> bool {
         if self.count == 0 {
-            return None;
+            return false;
         }
-        let rank = ((p * self.count as f64).ceil() as u64).clamp(1, self.count);
-        if rank == 1 {
-            return Some(self.min);
-        }
-        if rank == self.count {
-            return Some(self.max);
-        }
-        let mut seen = 0;
-        for (bin, c) in self.negative.counts().rev() {
-            seen += c;
-            if seen >= rank {
-                return Some((-bin_middle(bin)).clamp(self.min, self.max));
+        out.fill(self.max);
+        // Every bin's middle and count, smallest value first.
+        let mut bins = self
+            .negative
+            .counts()
+            .rev()
+            .map(|(bin, c)| (-bin_middle(bin), c))
+            .chain(std::iter::once((0.0, self.zeros)))
+            .chain(self.positive.counts().map(|(bin, c)| (bin_middle(bin), c)));
+        let (mut seen, mut at) = (0, 0.0);
+        for (q, &p) in out.iter_mut().zip(ps) {
+            let rank = ((p * self.count as f64).ceil() as u64).clamp(1, self.count);
+            if rank == 1 {
+                *q = self.min;
+                continue;
             }
-        }
-        seen += self.zeros;
-        if seen >= rank {
-            return Some(0.0f64.clamp(self.min, self.max));
-        }
-        for (bin, c) in self.positive.counts() {
-            seen += c;
-            if seen >= rank {
-                return Some(bin_middle(bin).clamp(self.min, self.max));
+            if rank == self.count {
+                break;
             }
+            while seen < rank {
+                match bins.next() {
+                    Some((middle, c)) => {
+                        seen += c;
+                        at = middle;
+                    }
+                    None => {
+                        at = self.max;
+                        break;
+                    }
+                }
+            }
+            *q = at.clamp(self.min, self.max);
         }
-        Some(self.max)
+        true
     }
 }
 
@@ -426,9 +448,13 @@ mod tests {
         sketch.extend(&values);
         let mut sorted = values.clone();
         sorted.sort_by(f64::total_cmp);
-        for p in [0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99] {
+        let ps = [0.0, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 1.0];
+        // One at a time, and all in one pass.
+        let together = sketch.quantiles(ps).unwrap();
+        for (p, got_together) in ps.into_iter().zip(together) {
             let exact = exact_quantile(&sorted, p);
             let got = sketch.quantile(p).unwrap();
+            assert_eq!(got, got_together, "p={p}");
             assert!(
                 (got - exact).abs() <= SKETCH_RELATIVE_ERROR * exact.abs() + 1e-12,
                 "p={p}: {got} vs {exact}"

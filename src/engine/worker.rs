@@ -32,6 +32,10 @@ pub(super) struct Worker<'m> {
     plan: &'m Plan<'m>,
     input_columns: Vec<f64>,
     output_columns: Vec<f64>,
+    /// Where each input's and output's column lies in its buffer (`NONE` for one a rerun
+    /// takes from the previous run without reading it): a rerun holds only what it computes.
+    input_slot: Vec<usize>,
+    output_slot: Vec<usize>,
     row: Vec<f64>,
     scratch: eval::Scratch,
     /// Which inputs are drawn as uniforms and mapped through their quantile functions (Latin
@@ -90,12 +94,27 @@ impl Overflow {
 impl<'m> Worker<'m> {
     pub(super) fn new(model: &'m Model, layout: &'m Layout, plan: &'m Plan<'m>) -> Worker<'m> {
         let column = column_len(plan.iterations);
+        let (input_slot, output_slot) =
+            match plan.reuse {
+                Some((reuse, _)) => {
+                    (
+                        slots(reuse.inputs.iter().enumerate().map(|(i, kept)| {
+                            kept.is_none() || reuse.read.binary_search(&i).is_ok()
+                        })),
+                        slots(reuse.outputs.iter().map(|&same| !same)),
+                    )
+                }
+                None => ((0..model.inputs.len()).collect(), (0..layout.len).collect()),
+            };
+        let held = |slot: &[usize]| slot.iter().filter(|&&s| s != NONE).count();
         Worker {
             model,
             layout,
             plan,
-            input_columns: vec![0.0; model.inputs.len() * column],
-            output_columns: vec![0.0; layout.len * column],
+            input_columns: vec![0.0; held(&input_slot) * column],
+            output_columns: vec![0.0; held(&output_slot) * column],
+            input_slot,
+            output_slot,
             column,
             row: vec![0.0; model.inputs.len()],
             scratch: eval::Scratch::new(model, layout),
@@ -124,6 +143,8 @@ impl<'m> Worker<'m> {
             layout,
             input_columns,
             output_columns,
+            input_slot,
+            output_slot,
             row,
             scratch,
             column,
@@ -138,9 +159,20 @@ impl<'m> Worker<'m> {
             .and_then(|(_, before)| before.journey_states.as_ref());
         let skip = plan.reuse.map_or(&[][..], |(reuse, _)| &reuse.journeys[..]);
         let options = 0..model.options.len();
+        // A rerun reads no input of a journey whose parts it takes from the previous run.
+        let read = plan.reuse.map(|(reuse, _)| &reuse.read[..]);
         for j in 0..len {
-            for (i, x) in row.iter_mut().enumerate().take(n_inputs) {
-                *x = input_columns[i * column + j];
+            match read {
+                Some(read) => {
+                    for &i in read {
+                        row[i] = input_columns[input_slot[i] * column + j];
+                    }
+                }
+                None => {
+                    for (x, &slot) in row.iter_mut().zip(input_slot.iter()) {
+                        *x = input_columns[slot * column + j];
+                    }
+                }
             }
             // Where the run keeps journey parts (the live page), this iteration's.
             let kept = (!plan.state_offsets.is_empty()).then(|| super::parts::States {
@@ -156,10 +188,11 @@ impl<'m> Worker<'m> {
             let options = options.clone();
             match reused {
                 // An output the previous run's statistics stand for is not stored.
-                Some(skip) => {
+                Some(_) => {
                     evaluate_with_states(model, layout, row, scratch, options, kept, |k, v| {
-                        if !skip[k] {
-                            output_columns[k * column + j] = v;
+                        let slot = output_slot[k];
+                        if slot != NONE {
+                            output_columns[slot * column + j] = v;
                         }
                     })
                 }
@@ -173,10 +206,8 @@ impl<'m> Worker<'m> {
                 if reused.is_some_and(|skip| skip[k]) {
                     return Moments::default();
                 }
-                stats::accumulate(
-                    &self.output_columns[k * self.column..k * self.column + len],
-                    &mut self.sketches[k],
-                )
+                let at = self.output_slot[k] * self.column;
+                stats::accumulate(&self.output_columns[at..at + len], &mut self.sketches[k])
             })
             .collect();
         if self.overflow.is_none() {
@@ -190,7 +221,7 @@ impl<'m> Worker<'m> {
             if reused_inputs.is_some_and(|r| r[i].is_some()) {
                 return Moments::default();
             }
-            Moments::from_slice(&self.input_columns[i * self.column..i * self.column + len])
+            Moments::from_slice(self.input_draws(b, i, len))
         }));
         self.batch_moments.push((b, moments));
     }
@@ -200,7 +231,11 @@ impl<'m> Worker<'m> {
     fn draw_inputs(&mut self, b: usize, len: usize) {
         let stratified = self.plan.sampling == Sampling::LatinHypercube;
         for (i, input) in self.model.inputs.iter().enumerate() {
-            let column = &mut self.input_columns[i * self.column..i * self.column + len];
+            let slot = self.input_slot[i];
+            if slot == NONE {
+                continue;
+            }
+            let column = &mut self.input_columns[slot * self.column..slot * self.column + len];
             if let Some((reuse, previous)) = self.plan.reuse {
                 if let Some(c) = reuse.inputs[i] {
                     let samples = previous.samples.as_ref().expect("reuse needs samples");
@@ -215,6 +250,7 @@ impl<'m> Worker<'m> {
                 input.sampler.fill(&mut rng, column);
             }
         }
+        // (A rerun never has correlated inputs: every input holds its own column here.)
         if let Some(copula) = self.model.copula() {
             sampling::correlate(
                 copula,
@@ -225,8 +261,9 @@ impl<'m> Worker<'m> {
             );
         }
         for (i, input) in self.model.inputs.iter().enumerate() {
-            if self.via_uniforms[i] {
-                let column = &mut self.input_columns[i * self.column..i * self.column + len];
+            let slot = self.input_slot[i];
+            if self.via_uniforms[i] && slot != NONE {
+                let column = &mut self.input_columns[slot * self.column..slot * self.column + len];
                 sampling::to_quantiles(&input.sampler, column);
             }
         }
@@ -238,10 +275,11 @@ impl<'m> Worker<'m> {
         let k = moments
             .iter()
             .position(|m| !m.mean.is_finite() || !m.m2.is_finite())?;
-        let column = &self.output_columns[k * self.column..k * self.column + len];
+        let at = self.output_slot[k] * self.column;
+        let column = &self.output_columns[at..at + len];
         let j = column.iter().position(|v| !v.is_finite()).unwrap_or(0);
         let inputs = (0..self.model.inputs.len())
-            .map(|i| self.input_columns[i * self.column + j])
+            .map(|i| self.input_value(i, b, j))
             .collect();
         Some(Overflow {
             iteration: (b * BATCH + j) as u64,
@@ -250,27 +288,77 @@ impl<'m> Worker<'m> {
         })
     }
 
-    /// Copies the kept columns of batch `b` into its block of the samples buffer.
+    /// Input `i`'s draw in iteration `j` of batch `b`.
+    fn input_value(&self, i: usize, b: usize, j: usize) -> f64 {
+        self.input_draws(b, i, j + 1)[j]
+    }
+
+    /// Input `i`'s first `len` draws in batch `b`: from the previous run's samples where this
+    /// rerun takes them from there without reading them.
+    fn input_draws(&self, b: usize, i: usize, len: usize) -> &[f64] {
+        let slot = self.input_slot[i];
+        if slot == NONE {
+            if let Some((reuse, before)) = self.plan.reuse {
+                if let (Some(c), Some(samples)) = (reuse.inputs[i], before.samples.as_ref()) {
+                    return samples.batch_column(b, c, len);
+                }
+            }
+        }
+        &self.input_columns[slot * self.column..slot * self.column + len]
+    }
+
+    /// Copies the kept columns of batch `b` to `targets`, its stretch of each (`None` for a
+    /// column shared with the previous run).
     pub(super) fn keep_samples(
         &self,
         b: usize,
-        block: &mut [f64],
+        targets: &mut [Option<&mut [f64]>],
         inputs: &[usize],
         outputs: &[usize],
     ) {
         let len = self.batch_len(b);
         let sources = inputs
             .iter()
-            .map(|&i| &self.input_columns[i * self.column..i * self.column + len])
-            .chain(
-                outputs
-                    .iter()
-                    .map(|&k| &self.output_columns[k * self.column..k * self.column + len]),
-            );
-        for (c, source) in sources.enumerate() {
-            block[c * BATCH..c * BATCH + len].copy_from_slice(source);
+            .map(|&i| Source::Input(i))
+            .chain(outputs.iter().map(|&k| Source::Output(k)));
+        for (target, source) in targets.iter_mut().zip(sources) {
+            let Some(target) = target else { continue };
+            let values = match source {
+                Source::Input(i) => self.input_draws(b, i, len),
+                Source::Output(k) => {
+                    let at = self.output_slot[k] * self.column;
+                    &self.output_columns[at..at + len]
+                }
+            };
+            // The last kept stretch may end within the batch.
+            let n = target.len().min(len);
+            target[..n].copy_from_slice(&values[..n]);
         }
     }
+}
+
+/// A kept column's source: an input or an output.
+#[derive(Clone, Copy)]
+enum Source {
+    Input(usize),
+    Output(usize),
+}
+
+/// No column: a rerun takes this input or output from the previous run.
+const NONE: usize = usize::MAX;
+
+/// Consecutive slots for the columns `held` marks, [`NONE`] for the rest.
+fn slots(held: impl Iterator<Item = bool>) -> Vec<usize> {
+    let mut next = 0;
+    held.map(|h| {
+        if h {
+            next += 1;
+            next - 1
+        } else {
+            NONE
+        }
+    })
+    .collect()
 }
 
 /// Which inputs go through uniforms and their quantile functions: every uncertain input under

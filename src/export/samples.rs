@@ -30,12 +30,12 @@ impl Exporter for SamplesParquet {
             .collect();
         let columns: Vec<Vec<f64>> = inputs
             .iter()
-            .map(|&(_, c)| samples.input_column(c))
+            .map(|&(_, c)| samples.input_column(c).to_vec())
             .chain(
                 samples
                     .output_ids()
                     .iter()
-                    .filter_map(|&k| samples.output(k)),
+                    .filter_map(|&k| samples.output(k).map(<[f64]>::to_vec)),
             )
             .collect();
         let mut frame = frame(&names, columns)?;

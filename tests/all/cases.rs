@@ -172,7 +172,7 @@ fn what_must_be_true_is_where_the_inputs_sit_when_an_option_loses_value() {
         let n = values.len() as f64;
         let mean = values.iter().sum::<f64>() / n;
         let sd = (values.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
-        let all = median(values.clone());
+        let all = median(values.to_vec());
         let subset = median(
             values
                 .iter()

@@ -456,8 +456,8 @@ fn a_journey_s_correlation_is_realised_in_the_joined_model() {
         xy / (xx * yy).sqrt()
     };
     let one = column("a/departments.one.user_minutes");
-    let within = rho(&one, &column("a/departments.two.user_minutes"));
-    let across = rho(&one, &column("b/departments.two.user_minutes"));
+    let within = rho(one, column("a/departments.two.user_minutes"));
+    let across = rho(one, column("b/departments.two.user_minutes"));
     // Spearman's ρ from 20,000 pairs has a standard error of about 1/√20,000 ≈ 0.007.
     assert!((within - 0.7).abs() < 0.03, "within a: {within}");
     assert!(across.abs() < 0.03, "across journeys: {across}");

@@ -187,3 +187,14 @@ fn where_research_is_worth_something_the_value_of_information_is_exact_too() {
     );
     assert!(outputs > 0);
 }
+
+#[test]
+fn an_input_made_fixed_leaves_its_groups_and_the_rerun_is_still_exact() {
+    // A fixed input is not kept, so its department's and journey's groups lose a member: the
+    // rerun must not reuse their regressions from the run in which it was uncertain.
+    let (_, outputs, _) = check(
+        "border-exports.toml",
+        &[edit("departments.apha.failure_demand", "40%")],
+    );
+    assert!(outputs > 0);
+}

@@ -34,7 +34,7 @@ fn draws(model: &Model, results: &seams::Results, key: &str) -> Vec<f64> {
         .into_iter()
         .find(|(i, _)| *i == id)
         .unwrap();
-    samples.input_column(column)
+    samples.input_column(column).to_vec()
 }
 
 fn mean(x: &[f64]) -> f64 {
