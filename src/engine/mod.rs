@@ -22,6 +22,8 @@ mod totals;
 mod transactions;
 mod worker;
 
+use worker::SpareBuffers;
+
 use blocks::{batch_blocks, column_blocks, gather_round, shared_columns, BatchBlocks};
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -215,6 +217,8 @@ pub struct Outcome {
     /// Each journey's part of every iteration, kept for the live page's next rerun.
     pub journey_states: Option<JourneyStates>,
     pub samples: Option<Samples>,
+    /// The workers' buffers, left for the live page's next rerun.
+    spare: SpareBuffers,
 }
 
 /// Each journey's part of every iteration (see `engine/parts.rs`), by journey: where it lies
@@ -323,8 +327,11 @@ pub fn run(model: &Model, config: &RunConfig) -> Result<Outcome> {
     // One worker per thread for the whole run, so buffers and sketches are allocated once;
     // each takes a contiguous share of every round.
     let threads = rayon::current_num_threads().max(1);
+    // A live rerun's workers write into the buffers of the run before it: memory already
+    // mapped, where fresh buffers cost a page fault every 4 KB.
+    let spare_from = config.previous.as_deref().map(|p| &p.outcome().spare);
     let mut workers: Vec<Worker> = (0..threads)
-        .map(|_| Worker::new(model, &layout, &plan))
+        .map(|_| Worker::new(model, &layout, &plan, spare_from))
         .collect();
     // Finer rounds under a precision target (to stop soon after it is met) and when
     // streaming (to buffer little).
@@ -406,7 +413,11 @@ pub fn run(model: &Model, config: &RunConfig) -> Result<Outcome> {
             }
         }
     }
-    totals.absorb_sketches(workers);
+    totals.absorb_sketches(&workers);
+    let spare = SpareBuffers::default();
+    if config.analyses == Analyses::LivePage {
+        workers.into_iter().for_each(|w| w.leave_buffers(&spare));
+    }
     if let Some((reuse, before)) = plan.reuse {
         totals.take_reused(reuse, before);
     }
@@ -462,6 +473,7 @@ pub fn run(model: &Model, config: &RunConfig) -> Result<Outcome> {
         journey_states,
         sketches: totals.sketches,
         samples,
+        spare,
     })
 }
 

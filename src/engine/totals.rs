@@ -59,8 +59,8 @@ impl Totals {
     }
 
     /// Merges the workers' sketches (exact counts: the order does not matter).
-    pub(super) fn absorb_sketches(&mut self, workers: Vec<Worker>) {
-        for worker in &workers {
+    pub(super) fn absorb_sketches(&mut self, workers: &[Worker]) {
+        for worker in workers {
             for (mine, theirs) in self.sketches.iter_mut().zip(&worker.sketches) {
                 mine.merge(theirs);
             }

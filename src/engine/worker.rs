@@ -2,6 +2,8 @@
 //! iteration into output columns, and folds each column into mergeable accumulators. Buffers
 //! are allocated once per worker, never per iteration.
 
+use std::sync::{Arc, Mutex};
+
 use rand::rngs::Xoshiro256PlusPlus;
 use rand::SeedableRng;
 
@@ -92,7 +94,13 @@ impl Overflow {
 }
 
 impl<'m> Worker<'m> {
-    pub(super) fn new(model: &'m Model, layout: &'m Layout, plan: &'m Plan<'m>) -> Worker<'m> {
+    /// A worker for `plan`, its buffers taken from `spare` where it has some.
+    pub(super) fn new(
+        model: &'m Model,
+        layout: &'m Layout,
+        plan: &'m Plan<'m>,
+        spare: Option<&SpareBuffers>,
+    ) -> Worker<'m> {
         let column = column_len(plan.iterations);
         let (input_slot, output_slot) =
             match plan.reuse {
@@ -111,8 +119,14 @@ impl<'m> Worker<'m> {
             model,
             layout,
             plan,
-            input_columns: vec![0.0; held(&input_slot) * column],
-            output_columns: vec![0.0; held(&output_slot) * column],
+            input_columns: sized(
+                spare.and_then(SpareBuffers::take),
+                held(&input_slot) * column,
+            ),
+            output_columns: sized(
+                spare.and_then(SpareBuffers::take),
+                held(&output_slot) * column,
+            ),
             input_slot,
             output_slot,
             column,
@@ -125,6 +139,12 @@ impl<'m> Worker<'m> {
             batch_moments: Vec::new(),
             overflow: None,
         }
+    }
+
+    /// Leaves this worker's buffers for the next run.
+    pub(super) fn leave_buffers(self, spare: &SpareBuffers) {
+        spare.give(self.input_columns);
+        spare.give(self.output_columns);
     }
 
     pub(super) fn batch_len(&self, b: usize) -> usize {
@@ -335,6 +355,32 @@ impl<'m> Worker<'m> {
             target[..n].copy_from_slice(&values[..n]);
         }
     }
+}
+
+/// Buffers a finished run leaves for the next (the live page's reruns): a rerun's workers
+/// take them instead of allocating fresh ones. Every value a run reads from them it has
+/// written first, so what they held before does not matter.
+#[derive(Debug, Clone, Default)]
+pub struct SpareBuffers(Arc<Mutex<Vec<Vec<f64>>>>);
+
+impl SpareBuffers {
+    fn take(&self) -> Option<Vec<f64>> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).pop()
+    }
+
+    fn give(&self, buffer: Vec<f64>) {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(buffer);
+    }
+}
+
+/// `buffer` (or a new one) made `len` long.
+fn sized(buffer: Option<Vec<f64>>, len: usize) -> Vec<f64> {
+    let mut buffer = buffer.unwrap_or_default();
+    buffer.resize(len, 0.0);
+    buffer
 }
 
 /// A kept column's source: an input or an output.
