@@ -443,3 +443,84 @@ pub fn assumptions(scenario: &Path, overrides: &[Override]) -> Result<String> {
     let model = Source::read(scenario)?.model(overrides)?;
     crate::register::register_csv(&model)
 }
+
+/// `seams elicit`: the fits to one expert's quantiles, or to several experts' pooled, as text,
+/// with a register row for `key` if given.
+///
+/// # Errors
+/// [`Error::Usage`] for quantiles or weights that cannot be read.
+pub fn elicit(
+    quantiles: Option<&str>,
+    experts: &[String],
+    weights: Option<&str>,
+    key: Option<&str>,
+) -> Result<String> {
+    use crate::elicit::{describe, fit_all, fit_pool, parse_quantiles, report};
+    const METHOD: &str = "fitted by least squares on the CDF (seams elicit)";
+    let (text, best, source) = match quantiles {
+        Some(q) => {
+            let judgements = parse_quantiles("--quantiles", q)?;
+            let fits = fit_all(&judgements);
+            let source = format!("elicited: {}; {METHOD}", describe(&judgements));
+            (
+                report("Judged", &judgements, &fits),
+                fits.into_iter().next(),
+                source,
+            )
+        }
+        None => {
+            let sets = experts
+                .iter()
+                .map(|e| parse_quantiles("--expert", e))
+                .collect::<Result<Vec<_>>>()?;
+            let weights = expert_weights(weights, sets.len())?;
+            let (fits, pooled) = fit_pool(&sets, &weights);
+            let mut text = String::new();
+            for (k, set) in sets.iter().enumerate() {
+                let own = fit_all(set);
+                text += &report(&format!("Expert {}", k + 1), set, &own[..own.len().min(1)]);
+                text += "\n";
+            }
+            let shown: Vec<String> = weights.iter().map(|&w| crate::dist::fmt_num(w)).collect();
+            let title = format!("Pooled linearly (weights {})", shown.join(", "));
+            text += &report(&title, &pooled, &fits);
+            let judged: Vec<String> = sets.iter().map(|s| describe(s)).collect();
+            let source = format!(
+                "elicited from {} experts ({}), pooled linearly with weights {}; {METHOD}",
+                sets.len(),
+                judged.join("; "),
+                shown.join(", ")
+            );
+            (text, fits.into_iter().next(), source)
+        }
+    };
+    match (key, best) {
+        (Some(key), Some(best)) => Ok(format!(
+            "{text}\nAssumptions-register row:\n{}",
+            crate::register::register_row(key, &best.dist, &source)?
+        )),
+        _ => Ok(text),
+    }
+}
+
+/// The experts' weights from "2,1" (equal when not given).
+fn expert_weights(text: Option<&str>, experts: usize) -> Result<Vec<f64>> {
+    let Some(text) = text else {
+        return Ok(vec![1.0; experts]);
+    };
+    let weights: Vec<f64> = text
+        .split(',')
+        .filter_map(|w| w.trim().parse::<f64>().ok())
+        .filter(|w| w.is_finite() && *w > 0.0)
+        .collect();
+    if weights.len() != experts || text.split(',').count() != experts {
+        return Err(Error::Usage {
+            flag: "--weights".into(),
+            problem: format!(
+                "\"{text}\" is not {experts} positive numbers, one per --expert"
+            ),
+            fix: "give one weight per expert, in the order of the --expert options, e.g. --weights 2,1".into(),
+        });
+    }
+    Ok(weights)
+}

@@ -56,6 +56,11 @@ enum Command {
         after_help = "Examples:\n  seams serve scenarios/border-exports.toml\n  seams serve scenarios/border-exports.toml --port 8766\n\nThe page is on this computer only (127.0.0.1). Each edit reruns the model at up to 20,000 iterations on the scenario's seed, from the file as read at start-up. Ctrl-C stops it.\n\nExit codes: 1 the server could not listen on its port or failed while serving; 2 the scenario has a problem; 130 stopped by Ctrl-C; 143 stopped by SIGTERM."
     )]
     Serve(ServeArgs),
+    /// Fit a distribution to an expert's quantiles, or to several experts' pooled.
+    #[command(
+        after_help = "Examples:\n  seams elicit --quantiles \"10%=12, 50%=20, 90%=45\"\n  seams elicit --quantiles \"10%=12, 50%=20, 90%=45\" --key departments.hmrc.user_minutes\n  seams elicit --expert \"10%=12, 50%=20, 90%=45\" --expert \"5%=15, 50%=25, 95%=60\" --weights 2,1\n\nEvery family whose support allows the values is fitted by least squares on the CDF and listed best first, its quantiles beside the judged ones. Exit code 2: the quantiles are not three or more in increasing order with one below 40% and one above 60%."
+    )]
+    Elicit(ElicitArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish or powershell).
     #[command(
         after_help = "Examples:\n  seams completions bash > ~/.local/share/bash-completion/completions/seams\n  seams completions zsh > ~/.zfunc/_seams"
@@ -145,6 +150,27 @@ struct RunArgs {
     /// Print nothing but errors.
     #[arg(long, short = 'q')]
     quiet: bool,
+}
+
+#[derive(Debug, Args)]
+struct ElicitArgs {
+    /// An expert's quantiles: "10%=12, 50%=20, 90%=45".
+    #[arg(
+        long,
+        value_name = "QUANTILES",
+        required_unless_present = "expert",
+        conflicts_with = "expert"
+    )]
+    quantiles: Option<String>,
+    /// One expert's quantiles; repeat for each expert, to pool them linearly.
+    #[arg(long, value_name = "QUANTILES")]
+    expert: Vec<String>,
+    /// The experts' weights, in the order given: "2,1" (equal unless given).
+    #[arg(long, value_name = "W,W,…", requires = "expert")]
+    weights: Option<String>,
+    /// Also print an assumptions-register row for this input key.
+    #[arg(long)]
+    key: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -288,6 +314,12 @@ pub fn execute(cli: Cli, cancel: CancelToken) -> anyhow::Result<String> {
             seams::serve::serve(args.scenario, args.port, cancel)?;
             Ok(String::new())
         }
+        Command::Elicit(args) => Ok(app::elicit(
+            args.quantiles.as_deref(),
+            &args.expert,
+            args.weights.as_deref(),
+            args.key.as_deref(),
+        )?),
         Command::Check(args) => Ok(app::check(&args.scenario, &overrides(&args.set)?)?),
         Command::Assumptions(args) => {
             let csv = app::assumptions(&args.scenario, &[])?;

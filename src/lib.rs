@@ -46,6 +46,7 @@ pub mod compare;
 pub mod conditions;
 pub mod disk;
 pub mod dist;
+pub mod elicit;
 pub mod engine;
 pub mod error;
 pub mod export;

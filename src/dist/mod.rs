@@ -315,6 +315,12 @@ impl Dist {
         }
     }
 
+    /// The probability of a value at or below `x`, ignoring any `min=`/`max=` (`None` for a
+    /// fixed value or parameters no distribution has).
+    pub fn cdf(&self, x: f64) -> Option<f64> {
+        self.shape().map(|shape| shape.cdf(x))
+    }
+
     /// The untruncated continuous distribution behind the family (`None` for a fixed value).
     fn shape(&self) -> Option<Shape> {
         // Parameters were checked by `check_parameters`, so the constructors cannot fail; a

@@ -11,7 +11,9 @@ mod workbook;
 mod write;
 use crate::scenario::{Model, Override};
 pub use workbook::{MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS, MAX_UNPACKED_BYTES};
-pub use write::{register_csv, register_table, source_of, ASSUMPTIONS_SHEET, COLUMNS};
+pub use write::{
+    register_csv, register_row, register_table, source_of, ASSUMPTIONS_SHEET, COLUMNS,
+};
 
 /// The largest register seams reads.
 const MAX_REGISTER_BYTES: u64 = 10_000_000;

@@ -74,6 +74,33 @@ pub fn register_table(model: &Model) -> Table {
     table
 }
 
+/// A register of one row: `key`'s distribution found outside a scenario (by `seams elicit`),
+/// with its mean, P5 and P95 and `source`, to paste into a register or a scenario's table form.
+///
+/// # Errors
+/// Only if the CSV writer fails.
+pub fn register_row(key: &str, dist: &crate::dist::Dist, source: &str) -> Result<String> {
+    let mut table = Table::new("Assumptions register", &COLUMNS);
+    let sampler = dist.sampler(crate::dist::Domain::ANY).ok();
+    let figure = |x: Option<f64>| {
+        x.map_or(Cell::Empty, |x| {
+            Cell::Figure(sensible(x), Kind::Input(crate::params::Unit::Count))
+        })
+    };
+    table.push(vec![
+        Cell::key(key),
+        Cell::key(dist.to_string()),
+        Cell::Empty,
+        figure(sampler.map(|s| s.mean())),
+        figure(sampler.map(|s| s.quantile(0.05))),
+        figure(sampler.map(|s| s.quantile(0.95))),
+        Cell::Long(source.into()),
+        Cell::Long(String::new()),
+    ]);
+    let bytes = crate::table::csv::render("assumptions register", &table)?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
 /// Where an input's figure comes from: the file's source, or — for an assumption changed from
 /// the file — what it was changed from and by what, never the file's source for a figure the
 /// file does not give.

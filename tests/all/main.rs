@@ -16,6 +16,7 @@ mod cli;
 mod common;
 mod corpus;
 mod distributions;
+mod elicit;
 mod golden;
 mod hostile_compare;
 mod hostile_messages;
