@@ -524,3 +524,33 @@ fn expert_weights(text: Option<&str>, experts: usize) -> Result<Vec<f64>> {
     }
     Ok(weights)
 }
+
+/// `seams fit`: every family fitted to a column of data by maximum likelihood, as text, with a
+/// register row for `key` if given.
+///
+/// # Errors
+/// A file or column that cannot be read (named, with the row of a bad cell), or too few values.
+pub fn fit(path: &Path, column: &str, sheet: Option<&str>, key: Option<&str>) -> Result<String> {
+    let data = crate::fit::read_column(path, column, sheet)?;
+    let file = format::file_name(path);
+    let what = match sheet {
+        Some(sheet) => format!("{file}, sheet {sheet}, column {column}"),
+        None => format!("{file}, column {column}"),
+    };
+    crate::fit::check(&path.display().to_string(), column, &data.values)?;
+    let fits = crate::fit::fit_all(&data.values);
+    let text = crate::fit::report(&what, &data, &fits);
+    match (key, fits.first()) {
+        (Some(key), Some(best)) => {
+            let source = format!(
+                "fitted to {what}, n = {}, by maximum likelihood (seams fit)",
+                data.values.len()
+            );
+            Ok(format!(
+                "{text}\nAssumptions-register row:\n{}",
+                crate::register::register_row(key, &best.dist, &source)?
+            ))
+        }
+        _ => Ok(text),
+    }
+}

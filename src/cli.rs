@@ -56,6 +56,11 @@ enum Command {
         after_help = "Examples:\n  seams serve scenarios/border-exports.toml\n  seams serve scenarios/border-exports.toml --port 8766\n\nThe page is on this computer only (127.0.0.1). Each edit reruns the model at up to 20,000 iterations on the scenario's seed, from the file as read at start-up. Ctrl-C stops it.\n\nExit codes: 1 the server could not listen on its port or failed while serving; 2 the scenario has a problem; 130 stopped by Ctrl-C; 143 stopped by SIGTERM."
     )]
     Serve(ServeArgs),
+    /// Fit a distribution to data: a column of a CSV, Parquet or Excel file.
+    #[command(
+        after_help = "Examples:\n  seams fit data/call-durations.csv --column minutes\n  seams fit handling.xlsx --sheet Data --column \"Handling time\" --key departments.hmrc.staff_minutes\n\nEvery family whose support allows the data is fitted by maximum likelihood and ranked by AIC, with BIC and the Kolmogorov–Smirnov and Anderson–Darling statistics beside. Blank cells are skipped and counted; a cell that is not a number is refused, naming its row (exit 2)."
+    )]
+    Fit(FitArgs),
     /// Fit a distribution to an expert's quantiles, or to several experts' pooled.
     #[command(
         after_help = "Examples:\n  seams elicit --quantiles \"10%=12, 50%=20, 90%=45\"\n  seams elicit --quantiles \"10%=12, 50%=20, 90%=45\" --key departments.hmrc.user_minutes\n  seams elicit --expert \"10%=12, 50%=20, 90%=45\" --expert \"5%=15, 50%=25, 95%=60\" --weights 2,1\n\nEvery family whose support allows the values is fitted by least squares on the CDF and listed best first, its quantiles beside the judged ones. Exit code 2: the quantiles are not three or more in increasing order with one below 40% and one above 60%."
@@ -150,6 +155,21 @@ struct RunArgs {
     /// Print nothing but errors.
     #[arg(long, short = 'q')]
     quiet: bool,
+}
+
+#[derive(Debug, Args)]
+struct FitArgs {
+    /// The data: a .csv (with a header row), .parquet or .xlsx file.
+    file: PathBuf,
+    /// The column to fit, by its heading.
+    #[arg(long)]
+    column: String,
+    /// The sheet of a workbook.
+    #[arg(long)]
+    sheet: Option<String>,
+    /// Also print an assumptions-register row for this input key.
+    #[arg(long)]
+    key: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -314,6 +334,12 @@ pub fn execute(cli: Cli, cancel: CancelToken) -> anyhow::Result<String> {
             seams::serve::serve(args.scenario, args.port, cancel)?;
             Ok(String::new())
         }
+        Command::Fit(args) => Ok(app::fit(
+            &args.file,
+            &args.column,
+            args.sheet.as_deref(),
+            args.key.as_deref(),
+        )?),
         Command::Elicit(args) => Ok(app::elicit(
             args.quantiles.as_deref(),
             &args.expert,

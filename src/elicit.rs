@@ -190,7 +190,7 @@ fn fit_family(family: &str, judgements: &[Judgement]) -> Option<Fit> {
 }
 
 /// `dist` with every parameter to four significant figures.
-fn rounded(dist: Dist) -> Dist {
+pub(crate) fn rounded(dist: Dist) -> Dist {
     let r = |x: f64| {
         if x == 0.0 || !x.is_finite() {
             return x;
@@ -228,7 +228,7 @@ fn rounded(dist: Dist) -> Dist {
 }
 
 /// A figure to four significant figures, for the report.
-fn figure(x: f64) -> String {
+pub(crate) fn figure(x: f64) -> String {
     let shown = if x == 0.0 || !x.is_finite() {
         x
     } else {
@@ -287,7 +287,7 @@ fn distribution(family: &str, v: &[f64]) -> Option<Dist> {
 /// The minimum of `f` by Nelder–Mead from `start` (initial steps a quarter of `scale` in
 /// location coordinates, 0.5 in the others), restarted from its answer until a restart no
 /// longer improves it.
-fn minimise(f: &dyn Fn(&[f64]) -> f64, start: Vec<f64>, scale: f64) -> Vec<f64> {
+pub(crate) fn minimise(f: &dyn Fn(&[f64]) -> f64, start: Vec<f64>, scale: f64) -> Vec<f64> {
     let mut best = start;
     let mut value = f(&best);
     for _ in 0..8 {

@@ -50,6 +50,7 @@ pub mod elicit;
 pub mod engine;
 pub mod error;
 pub mod export;
+pub mod fit;
 pub mod fixed;
 pub mod format;
 pub mod named_cases;

@@ -321,6 +321,12 @@ impl Dist {
         self.shape().map(|shape| shape.cdf(x))
     }
 
+    /// The logarithm of the density at `x`, ignoring any `min=`/`max=` (`None` for a fixed
+    /// value); −∞ outside the support.
+    pub fn ln_pdf(&self, x: f64) -> Option<f64> {
+        self.shape().map(|shape| shape.ln_pdf(x))
+    }
+
     /// The untruncated continuous distribution behind the family (`None` for a fixed value).
     fn shape(&self) -> Option<Shape> {
         // Parameters were checked by `check_parameters`, so the constructors cannot fail; a

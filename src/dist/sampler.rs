@@ -128,6 +128,29 @@ impl Shape {
         }
     }
 
+    pub(super) fn ln_pdf(&self, x: f64) -> f64 {
+        use statrs::distribution::Continuous;
+        match self {
+            Shape::Uniform(d) => d.ln_pdf(x),
+            Shape::Triangular(d) => d.ln_pdf(x),
+            Shape::Normal(d) => d.ln_pdf(x),
+            Shape::LogNormal(d) if x > 0.0 => d.ln_pdf(x),
+            Shape::LogNormal(_) => f64::NEG_INFINITY,
+            Shape::Scaled {
+                beta,
+                offset,
+                scale,
+            } => {
+                let z = (x - offset) / scale;
+                if (0.0..=1.0).contains(&z) {
+                    beta.ln_pdf(z) - scale.ln()
+                } else {
+                    f64::NEG_INFINITY
+                }
+            }
+        }
+    }
+
     pub(super) fn inverse_cdf(&self, p: f64) -> f64 {
         match self {
             Shape::Uniform(d) => d.inverse_cdf(p),

@@ -10,6 +10,7 @@ use crate::error::{Error, InputError, Result};
 mod workbook;
 mod write;
 use crate::scenario::{Model, Override};
+pub(crate) use workbook::read_sheet_cells;
 pub use workbook::{MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS, MAX_UNPACKED_BYTES};
 pub use write::{
     register_csv, register_row, register_table, source_of, ASSUMPTIONS_SHEET, COLUMNS,

@@ -206,6 +206,29 @@ pub(super) fn read_sheet(path: &Path, bytes: Vec<u8>, sheet: &str) -> Result<Cel
     Ok(Cells { cells, formulas })
 }
 
+/// The non-empty cells of `sheet` as text ((row, column) from 0), within the register's
+/// limits: a date, time, true/false or error value as the words that say what it is.
+///
+/// # Errors
+/// As [`read_sheet`].
+pub(crate) fn read_sheet_cells(
+    path: &Path,
+    bytes: Vec<u8>,
+    sheet: &str,
+) -> Result<BTreeMap<(u32, u32), String>> {
+    Ok(read_sheet(path, bytes, sheet)?
+        .cells
+        .into_iter()
+        .map(|(at, content)| {
+            let text = match content {
+                Content::Text(text) => text,
+                Content::Converted(what) => what.to_string(),
+            };
+            (at, text)
+        })
+        .collect())
+}
+
 /// The cells of `sheet` that hold a formula, found in the sheet's XML (its parts already
 /// measured): calamine gives a formula's last computed value, which the register must not take
 /// for what was typed. `None` where the workbook's parts cannot be followed to the sheet.

@@ -17,6 +17,7 @@ mod common;
 mod corpus;
 mod distributions;
 mod elicit;
+mod fit;
 mod golden;
 mod hostile_compare;
 mod hostile_messages;

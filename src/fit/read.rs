@@ -1,0 +1,224 @@
+//! A column of numbers from a CSV or Parquet file (read with polars) or from a workbook's
+//! sheet (read with calamine, through the register's bounded cell reader), for `seams fit`.
+//! Every file is treated as possibly hostile: its size is bounded before a reader sees it, every
+//! cell is read as text and parsed here, so a cell that is not a number is named by its row.
+
+use std::path::Path;
+
+use polars::prelude::*;
+
+use crate::error::{Error, InputError, Result};
+
+/// The largest file `seams fit` reads.
+pub const MAX_FILE_BYTES: u64 = 256 << 20;
+
+/// The most values a column may hold.
+pub const MAX_VALUES: usize = 10_000_000;
+
+/// A column's numbers, and how many of its cells were blank (skipped).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    pub values: Vec<f64>,
+    pub blanks: usize,
+}
+
+fn refuse(file: &str, key: &str, problem: String, fix: &str) -> Error {
+    InputError {
+        origin: file.into(),
+        location: None,
+        key: key.into(),
+        problem,
+        fix: fix.into(),
+    }
+    .into()
+}
+
+/// Reads column `name` of `path`: a `.csv`, a `.parquet`, or (with `sheet`) a `.xlsx`.
+///
+/// # Errors
+/// A file that is missing, too large or not of its kind; no such column; a cell that is
+/// neither blank nor a number (named by its row); too many values.
+pub fn read_column(path: &Path, name: &str, sheet: Option<&str>) -> Result<Column> {
+    let file = path.display().to_string();
+    let size = std::fs::metadata(path)
+        .map_err(|e| Error::Read {
+            path: path.to_path_buf(),
+            problem: e.to_string(),
+            fix: "give the path of a CSV, Parquet or Excel file".into(),
+        })?
+        .len();
+    if size > MAX_FILE_BYTES {
+        return Err(refuse(
+            &file,
+            "",
+            format!("is {size} bytes; seams fit reads files of at most {MAX_FILE_BYTES} bytes"),
+            "fit to a sample of the data, or to the one column saved on its own",
+        ));
+    }
+    let extension = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    let cells: Vec<Option<String>> = match (extension.as_str(), sheet) {
+        ("xlsx", Some(sheet)) => workbook_cells(path, name, sheet)?,
+        ("xlsx", None) => {
+            return Err(refuse(
+                &file,
+                "--sheet",
+                "is a workbook, and no sheet was named".into(),
+                "name the sheet: --sheet NAME",
+            ))
+        }
+        ("csv", _) => frame_cells(
+            &file,
+            name,
+            read_csv(path),
+            "a readable CSV file (UTF-8, comma-separated, with a header row)",
+        )?,
+        ("parquet", _) => frame_cells(&file, name, read_parquet(path), "a readable Parquet file")?,
+        _ => {
+            return Err(refuse(
+                &file,
+                "",
+                format!(
+                    "has the extension \".{extension}\"; seams fit reads .csv, .parquet and .xlsx"
+                ),
+                "save the data as CSV, Parquet or an Excel workbook",
+            ))
+        }
+    };
+    // Data rows start on the file's (or sheet's) second row, under the headings.
+    numbers(&file, name, cells, 2)
+}
+
+fn read_csv(path: &Path) -> PolarsResult<DataFrame> {
+    // Every column as text: the numbers are parsed here, so a bad cell is named by its row.
+    CsvReadOptions::default()
+        .with_has_header(true)
+        .with_infer_schema_length(Some(0))
+        .try_into_reader_with_file_path(Some(path.to_path_buf()))?
+        .finish()
+}
+
+fn read_parquet(path: &Path) -> PolarsResult<DataFrame> {
+    let file = std::fs::File::open(path)?;
+    ParquetReader::new(file).finish()
+}
+
+/// Column `name` of a frame polars read, cell by cell as text (`None` for a blank).
+fn frame_cells(
+    file: &str,
+    name: &str,
+    frame: PolarsResult<DataFrame>,
+    kind: &str,
+) -> Result<Vec<Option<String>>> {
+    let frame = frame.map_err(|e| {
+        // polars' first line says what is wrong; the rest advises its Python users.
+        let said = e.to_string();
+        let first: String = said.lines().next().unwrap_or("").chars().take(200).collect();
+        refuse(
+            file,
+            "",
+            format!("is not {kind}: {}", first.trim_end_matches(['`', ' '])),
+            "save the data again as the kind of file its name says (a CSV: UTF-8, comma-separated, a header row, every quote closed, as many cells in each row as headings)",
+        )
+    })?;
+    let column = frame.column(name).map_err(|_| {
+        let names: Vec<String> = frame
+            .get_column_names()
+            .iter()
+            .map(|n| n.to_string())
+            .collect();
+        refuse(
+            file,
+            name,
+            format!(
+                "is not a column of the file; its columns are {}",
+                names.join(", ")
+            ),
+            "give one of those names with --column",
+        )
+    })?;
+    if column.len() > MAX_VALUES {
+        return Err(refuse(
+            file,
+            name,
+            format!(
+                "has {} rows; seams fit reads at most {MAX_VALUES}",
+                column.len()
+            ),
+            "fit to a sample of the data",
+        ));
+    }
+    let text = column.cast(&DataType::String).map_err(|e| {
+        refuse(
+            file,
+            name,
+            format!("cannot be read as numbers: {e}"),
+            "give a column of numbers",
+        )
+    })?;
+    let strings = text.str().map_err(|e| {
+        refuse(
+            file,
+            name,
+            format!("cannot be read as numbers: {e}"),
+            "give a column of numbers",
+        )
+    })?;
+    Ok(strings.iter().map(|s| s.map(str::to_string)).collect())
+}
+
+/// Column `name` of a workbook's sheet: its header in the sheet's first row, the values below.
+fn workbook_cells(path: &Path, name: &str, sheet: &str) -> Result<Vec<Option<String>>> {
+    let bytes = std::fs::read(path).map_err(|e| Error::Read {
+        path: path.to_path_buf(),
+        problem: e.to_string(),
+        fix: "give the path of an Excel workbook".into(),
+    })?;
+    let cells = crate::register::read_sheet_cells(path, bytes, sheet)?;
+    let file = path.display().to_string();
+    let header = cells
+        .iter()
+        .find(|((row, _), text)| *row == 0 && text.trim() == name)
+        .map(|((_, column), _)| *column)
+        .ok_or_else(|| {
+            refuse(
+                &format!("{file}, sheet {sheet}"),
+                name,
+                "is not a heading in the sheet's first row".into(),
+                "give the heading of the column to fit with --column",
+            )
+        })?;
+    let last = cells.keys().map(|(row, _)| *row).max().unwrap_or(0);
+    Ok((1..=last)
+        .map(|row| cells.get(&(row, header)).cloned())
+        .collect())
+}
+
+/// The numbers among `cells` (data rows numbered from `first_row`), blanks counted.
+fn numbers(file: &str, name: &str, cells: Vec<Option<String>>, first_row: usize) -> Result<Column> {
+    let mut values = Vec::with_capacity(cells.len());
+    let mut blanks = 0;
+    for (i, cell) in cells.into_iter().enumerate() {
+        let text = cell.unwrap_or_default();
+        let text = text.trim();
+        if text.is_empty() {
+            blanks += 1;
+            continue;
+        }
+        match text.replace(',', "").parse::<f64>() {
+            Ok(x) if x.is_finite() => values.push(x),
+            _ => {
+                let shown: String = text.chars().take(40).collect();
+                return Err(refuse(
+                    &format!("{file}, row {}", i + first_row),
+                    name,
+                    format!("holds \"{shown}\", which is not a number"),
+                    "clear the cell or correct it: the column must hold numbers only (blanks are skipped)",
+                ));
+            }
+        }
+    }
+    Ok(Column { values, blanks })
+}
