@@ -286,3 +286,40 @@ fn parquet_and_workbook_columns_read_the_same_numbers_as_csv() {
     assert_eq!(from_book.values, values);
     assert_eq!((from_parquet.blanks, from_book.blanks), (0, 0));
 }
+
+#[test]
+fn the_worked_examples_in_the_guide_are_what_seams_prints() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let guide = std::fs::read_to_string(root.join("docs/modelling-a-journey.md")).unwrap();
+    let fit = seams()
+        .current_dir(root)
+        .args([
+            "fit",
+            "data/terminal_waiting_times.csv",
+            "--column",
+            "train_minutes",
+        ])
+        .output()
+        .unwrap();
+    let elicit = seams()
+        .args(["elicit", "--quantiles", "10%=20, 50%=35, 90%=55"])
+        .output()
+        .unwrap();
+    let printed = String::from_utf8_lossy(&fit.stdout) + String::from_utf8_lossy(&elicit.stdout);
+    // Every line the guide quotes from a ```text block is one seams printed.
+    let mut quoted = 0;
+    for block in guide.split("```text\n").skip(1) {
+        let block = block.split("```").next().unwrap();
+        for line in block
+            .lines()
+            .filter(|l| !l.trim().is_empty() && *l != "...")
+        {
+            assert!(
+                printed.lines().any(|p| p == line),
+                "the guide quotes {line:?}"
+            );
+            quoted += 1;
+        }
+    }
+    assert!(quoted >= 8, "{quoted} lines quoted");
+}
