@@ -28,6 +28,9 @@ pub struct Fit {
     pub quantiles: Vec<f64>,
 }
 
+/// The most judgements one fit takes (a request from the page is bounded by it too).
+pub const MAX_JUDGEMENTS: usize = 20;
+
 /// The families tried, by name.
 pub const FAMILIES: [&str; 6] = [
     "pert",
@@ -74,6 +77,12 @@ pub fn parse_quantiles(flag: &str, text: &str) -> Result<Vec<Judgement>> {
             )));
         }
         judgements.push(Judgement { p, x });
+    }
+    if judgements.len() > MAX_JUDGEMENTS {
+        return Err(refuse(format!(
+            "{} quantiles given; at most {MAX_JUDGEMENTS} are fitted",
+            judgements.len()
+        )));
     }
     if judgements.len() < 3 {
         return Err(refuse(format!(

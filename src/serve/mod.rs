@@ -93,6 +93,7 @@ pub fn router(scenario: PathBuf) -> Result<Router> {
         .route("/api/state", get(state))
         .route("/api/run", post(rerun))
         .route("/api/reset", post(reset))
+        .route("/api/elicit", post(elicit))
         .route("/download/register.csv", get(register_csv))
         .route("/download/economic-case.xlsx", get(workbook))
         .layer(DefaultBodyLimit::max(MAX_BODY))
@@ -360,6 +361,45 @@ async fn rerun(State(desk): State<Arc<Desk>>, Json(request): Json<RunRequest>) -
             results: Arc::new(results),
         };
         Ok(shown)
+    })
+    .await;
+    respond(answer)
+}
+
+/// A "fit from quantiles" request: an expert's quantiles, as `seams elicit --quantiles` takes
+/// them ("10%=20, 50%=35, 90%=55").
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ElicitRequest {
+    quantiles: String,
+}
+
+/// The best distribution for an expert's quantiles (`seams elicit`), for the page to put in a
+/// cell; quantiles it cannot use answer 422 with the reason.
+async fn elicit(Json(request): Json<ElicitRequest>) -> Response {
+    let answer = tokio::task::spawn_blocking(move || {
+        let judgements = crate::elicit::parse_quantiles("quantiles", &request.quantiles)?;
+        let fits = crate::elicit::fit_all(&judgements);
+        let best = fits.first().ok_or_else(|| Error::Usage {
+            flag: "quantiles".into(),
+            problem: "no family of the distribution language fits these quantiles".into(),
+            fix: "check the values: each should be larger than the one before".into(),
+        })?;
+        let fitted: Vec<String> = judgements
+            .iter()
+            .zip(&best.quantiles)
+            .map(|(j, q)| {
+                format!(
+                    "{} = {}",
+                    crate::format::percent(j.p),
+                    crate::elicit::figure(*q)
+                )
+            })
+            .collect();
+        Ok(json!({
+            "distribution": best.dist.to_string(),
+            "fitted": fitted.join(", "),
+        }))
     })
     .await;
     respond(answer)

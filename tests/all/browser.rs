@@ -308,3 +308,52 @@ fn the_portfolio_page_groups_its_inputs_and_an_edit_moves_only_its_journey() {
     assert!(changes[0].starts_with('+'), "{after}");
     assert_eq!(&changes[1..], ["no change"; 3], "{after}");
 }
+
+#[test]
+fn fit_from_quantiles_fills_the_cell_with_the_experts_distribution() {
+    let server = start(&fixture("small.toml"));
+    let browser = Browser::open();
+    browser.post(
+        "/url",
+        json!({ "url": format!("http://{}/", server.address) }),
+    );
+    let before = browser.wait_for(TOTAL, |t| t.starts_with('£'));
+    let key = "departments.one.failure_demand";
+    // The fixture's own distribution, which the fit replaces.
+    assert_eq!(
+        browser.script(&format!(
+            "return document.querySelector('textarea[data-key=\"{key}\"]').value"
+        )),
+        "pert(10%, 20%, 30%)"
+    );
+    browser.script(&format!(
+        "document.querySelector('textarea[data-key=\"{key}\"]').parentElement.querySelector('details.elicit').open = true; return '';"
+    ));
+    for (p, value) in [("10%", "20%"), ("50%", "35%"), ("90%", "55%")] {
+        browser.type_into(&format!("input[aria-label=\"{p} value for {key}\"]"), value);
+    }
+    browser.script(&format!(
+        "document.querySelector('textarea[data-key=\"{key}\"]').parentElement.querySelector('details.elicit button').click(); return '';"
+    ));
+    // The cell takes the best fit, which has the expert's quantiles, and the page reruns.
+    let cell = browser.wait_for(
+        &format!("return document.querySelector('textarea[data-key=\"{key}\"]').value"),
+        |v| v.contains('(') && v != "pert(10%, 20%, 30%)",
+    );
+    let dist = seams::dist::Dist::parse(&cell).unwrap();
+    let sampler = dist.sampler(seams::dist::Domain::ANY).unwrap();
+    for (p, x) in [(0.1, 0.20), (0.5, 0.35), (0.9, 0.55)] {
+        assert!((sampler.quantile(p) - x).abs() < 0.01 * x, "{cell} at {p}");
+    }
+    browser.wait_for(TOTAL, |t| t.starts_with('£') && t != before);
+    // Quantiles out of order: the reason, beside the form; the cell keeps its value.
+    browser.type_into(&format!("input[aria-label=\"50% value for {key}\"]"), "10%");
+    browser.script(&format!(
+        "document.querySelector('textarea[data-key=\"{key}\"]').parentElement.querySelector('details.elicit button').click(); return '';"
+    ));
+    let said = browser.wait_for(
+        &format!("return document.querySelector('textarea[data-key=\"{key}\"]').parentElement.querySelector('details.elicit div').textContent"),
+        |t| t.contains("not increasing"),
+    );
+    assert!(!said.contains("--quantiles"), "{said}");
+}
