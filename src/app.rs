@@ -530,7 +530,13 @@ fn expert_weights(text: Option<&str>, experts: usize) -> Result<Vec<f64>> {
 ///
 /// # Errors
 /// A file or column that cannot be read (named, with the row of a bad cell), or too few values.
-pub fn fit(path: &Path, column: &str, sheet: Option<&str>, key: Option<&str>) -> Result<String> {
+pub fn fit(
+    path: &Path,
+    column: &str,
+    sheet: Option<&str>,
+    key: Option<&str>,
+    out: Option<&Path>,
+) -> Result<String> {
     let data = crate::fit::read_column(path, column, sheet)?;
     let file = format::file_name(path);
     let what = match sheet {
@@ -539,7 +545,26 @@ pub fn fit(path: &Path, column: &str, sheet: Option<&str>, key: Option<&str>) ->
     };
     crate::fit::check(&path.display().to_string(), column, &data.values)?;
     let fits = crate::fit::fit_all(&data.values);
-    let text = crate::fit::report(&what, &data, &fits);
+    let mut text = crate::fit::report(&what, &data, &fits);
+    if let Some(dir) = out {
+        let mut sorted = data.values.clone();
+        sorted.sort_by(f64::total_cmp);
+        let subtitle = format!(
+            "Fitted to {what}, n = {}, by maximum likelihood",
+            sorted.len()
+        );
+        std::fs::create_dir_all(dir).map_err(|e| Error::Write {
+            path: dir.to_path_buf(),
+            problem: e.to_string(),
+        })?;
+        let mut written = Vec::new();
+        for chart in crate::charts::fit_charts(&subtitle, &sorted, &fits)? {
+            let target = dir.join(&chart.name);
+            disk::write_file("--out", &target, &chart.bytes, &[path])?;
+            written.push(chart.name);
+        }
+        let _ = writeln!(text, "\nWrote {} to {}.", written.join(", "), dir.display());
+    }
     match (key, fits.first()) {
         (Some(key), Some(best)) => {
             let source = format!(

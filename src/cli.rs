@@ -58,7 +58,7 @@ enum Command {
     Serve(ServeArgs),
     /// Fit a distribution to data: a column of a CSV, Parquet or Excel file.
     #[command(
-        after_help = "Examples:\n  seams fit data/call-durations.csv --column minutes\n  seams fit handling.xlsx --sheet Data --column \"Handling time\" --key departments.hmrc.staff_minutes\n\nEvery family whose support allows the data is fitted by maximum likelihood and ranked by AIC, with BIC and the Kolmogorov–Smirnov and Anderson–Darling statistics beside. Blank cells are skipped and counted; a cell that is not a number is refused, naming its row (exit 2)."
+        after_help = "Examples:\n  seams fit data/terminal_waiting_times.csv --column train_minutes -o fit-charts\n  seams fit handling.xlsx --sheet Data --column \"Handling time\" --key departments.hmrc.staff_minutes\n\nEvery family whose support allows the data is fitted by maximum likelihood and ranked by AIC, with BIC and the Kolmogorov–Smirnov and Anderson–Darling statistics beside. Blank cells are skipped and counted; a cell that is not a number is refused, naming its row (exit 2)."
     )]
     Fit(FitArgs),
     /// Fit a distribution to an expert's quantiles, or to several experts' pooled.
@@ -170,6 +170,9 @@ struct FitArgs {
     /// Also print an assumptions-register row for this input key.
     #[arg(long)]
     key: Option<String>,
+    /// Write a Q–Q and a CDF chart of the fits (PNG and SVG) to this folder.
+    #[arg(long, short = 'o', value_name = "DIR")]
+    out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -339,6 +342,7 @@ pub fn execute(cli: Cli, cancel: CancelToken) -> anyhow::Result<String> {
             &args.column,
             args.sheet.as_deref(),
             args.key.as_deref(),
+            args.out.as_deref(),
         )?),
         Command::Elicit(args) => Ok(app::elicit(
             args.quantiles.as_deref(),

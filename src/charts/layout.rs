@@ -271,17 +271,23 @@ impl Frame {
         wrap_to(&self.title, TITLE, true, SIZE.0 as i32 - 2 * MARGIN)
     }
 
-    fn header_height(&self, data: &ChartData) -> u32 {
+    fn header_height(&self, subtitle: &str) -> u32 {
         let title = self.title_lines().len() as i32;
-        let scenario = scenario_lines(data).len() as i32;
+        let scenario = subtitle_lines(subtitle).len() as i32;
         (20 + title * TITLE as i32 * 5 / 4 + scenario * LINE + 24) as u32
     }
 
     /// The chart's size in pixels.
     pub(super) fn size(&self, data: &ChartData) -> (u32, u32) {
+        self.size_for(&data.scenario)
+    }
+
+    /// The size of a chart whose subtitle is `subtitle` (a run's charts have the scenario's
+    /// name there).
+    pub(super) fn size_for(&self, subtitle: &str) -> (u32, u32) {
         (
             SIZE.0,
-            self.header_height(data) + self.body + self.key.height(),
+            self.header_height(subtitle) + self.body + self.key.height(),
         )
     }
 
@@ -291,8 +297,17 @@ impl Frame {
         root: &DrawingArea<DB, Shift>,
         data: &ChartData,
     ) -> std::result::Result<DrawingArea<DB, Shift>, String> {
+        self.draw_for(root, &data.scenario)
+    }
+
+    /// As [`Frame::draw`], under `subtitle`.
+    pub(super) fn draw_for<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        subtitle: &str,
+    ) -> std::result::Result<DrawingArea<DB, Shift>, String> {
         root.fill(&WHITE).map_err(err)?;
-        let header = self.header_height(data);
+        let header = self.header_height(subtitle);
         let (top, rest) = root.split_vertically(header);
         let (body, foot) = rest.split_vertically(self.body);
         let bold = (FONT, TITLE, FontStyle::Bold).into_font().color(&BLACK);
@@ -300,14 +315,14 @@ impl Frame {
         draw_wrapped_lines(&top, &title, (MARGIN, 20), &bold)?;
         let below = 20 + title.len() as i32 * TITLE as i32 * 5 / 4;
         let grey = text_style(TEXT, &GREY);
-        draw_wrapped_lines(&top, &scenario_lines(data), (MARGIN, below), &grey)?;
+        draw_wrapped_lines(&top, &subtitle_lines(subtitle), (MARGIN, below), &grey)?;
         self.key.draw(&foot)?;
         Ok(body)
     }
 }
 
-fn scenario_lines(data: &ChartData) -> Vec<String> {
-    wrap_to(&data.scenario, TEXT, false, SIZE.0 as i32 - 2 * MARGIN)
+fn subtitle_lines(subtitle: &str) -> Vec<String> {
+    wrap_to(subtitle, TEXT, false, SIZE.0 as i32 - 2 * MARGIN)
 }
 
 #[cfg(test)]

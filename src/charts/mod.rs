@@ -7,12 +7,15 @@
 
 mod channel_chart;
 mod draw;
+mod fit_chart;
 mod fixed_chart;
 mod layout;
 mod npsv_chart;
 mod style;
 mod time_chart;
 mod voi_chart;
+
+pub use fit_chart::fit_charts;
 
 pub use voi_chart::{data as voi_data, VoiBar, VoiChart};
 
@@ -412,29 +415,10 @@ impl Chart {
     /// The chart as PNG and SVG.
     fn render(self, data: &ChartData) -> Result<[Artefact; 2]> {
         let stem = self.stem(data);
-        let fail = |problem: String| Error::Write {
+        let (png, svg) = style::png_and_svg(&(self, data)).map_err(|problem| Error::Write {
             path: format!("charts/{stem}").into(),
             problem,
-        };
-        let size = self.frame(data).size(data);
-        let (width, height) = size;
-        let mut rgb = vec![0u8; width as usize * height as usize * 3];
-        self.draw(
-            &BitMapBackend::with_buffer(&mut rgb, size).into_drawing_area(),
-            data,
-        )
-        .map_err(fail)?;
-        let mut png = Vec::new();
-        image::RgbImage::from_raw(width, height, rgb)
-            .ok_or_else(|| fail("the bitmap has the wrong size".into()))?
-            .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
-            .map_err(|e| fail(e.to_string()))?;
-        let mut svg = String::new();
-        self.draw(
-            &SVGBackend::with_string(&mut svg, size).into_drawing_area(),
-            data,
-        )
-        .map_err(fail)?;
+        })?;
         Ok([
             Artefact {
                 name: format!("charts/{stem}.png"),
@@ -442,6 +426,19 @@ impl Chart {
             },
             Artefact::text(format!("charts/{stem}.svg"), svg),
         ])
+    }
+}
+
+impl style::Picture for (Chart, &ChartData) {
+    fn size(&self) -> (u32, u32) {
+        self.0.frame(self.1).size(self.1)
+    }
+
+    fn paint<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+    ) -> std::result::Result<(), String> {
+        self.0.draw(root, self.1)
     }
 }
 

@@ -9,7 +9,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::layout::{wrap_to, Frame, Key, Marker, LINE, MARGIN, TEXT, X_AXIS};
 use super::style::{
-    axis_range, draw_wrapped_lines, err, mesh, money_axis, text_style, GREY, SERIES,
+    axis_range, draw_wrapped_lines, err, mesh, money_axis, plot_in, text_style, GREY, SERIES,
 };
 use super::{ChartData, OptionSeries, SIZE};
 use crate::format::{chance, money};
@@ -66,14 +66,7 @@ pub(super) fn cdf<DB: DrawingBackend>(
             .flat_map(|o| o.npsv_cdf.iter().map(|p| p.0)),
         true,
     );
-    let mut chart = ChartBuilder::on(area)
-        .margin_top(24)
-        .margin_left(MARGIN as u32)
-        .margin_right(40 + MARGIN as u32)
-        .x_label_area_size(X_AXIS)
-        .y_label_area_size(200)
-        .build_cartesian_2d(lo..hi, 0f64..1f64)
-        .map_err(err)?;
+    let mut chart = plot_in(area, lo..hi, 0f64..1f64)?;
     let axis = money_axis(lo, hi, 6);
     mesh(&mut chart, |m| {
         m.x_labels(6)

@@ -124,3 +124,47 @@ pub(super) fn money_axis(low: f64, high: f64, ticks: usize) -> impl Fn(&f64) -> 
     let decimals = unit.decimals_for_step((high - low) / ticks.max(1) as f64);
     move |x: &f64| unit.with_decimals(*x, decimals)
 }
+
+/// A picture drawn the same way on any backend: a chart, to encode as PNG and as SVG.
+pub(super) trait Picture {
+    fn size(&self) -> (u32, u32);
+    fn paint<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+    ) -> std::result::Result<(), String>;
+}
+
+/// `picture` as PNG bytes and SVG text.
+pub(super) fn png_and_svg(
+    picture: &impl Picture,
+) -> std::result::Result<(Vec<u8>, String), String> {
+    let size = picture.size();
+    let (width, height) = size;
+    let mut rgb = vec![0u8; width as usize * height as usize * 3];
+    picture.paint(&BitMapBackend::with_buffer(&mut rgb, size).into_drawing_area())?;
+    let mut png = Vec::new();
+    image::RgbImage::from_raw(width, height, rgb)
+        .ok_or_else(|| "the bitmap has the wrong size".to_string())?
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .map_err(err)?;
+    let mut svg = String::new();
+    picture.paint(&SVGBackend::with_string(&mut svg, size).into_drawing_area())?;
+    Ok((png, svg))
+}
+
+/// A plot's axes in `area` with the margins every chart shares: room for the y labels on the
+/// left and the x axis below.
+pub(super) fn plot_in<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    x: std::ops::Range<f64>,
+    y: std::ops::Range<f64>,
+) -> std::result::Result<Plot<'a, DB>, String> {
+    ChartBuilder::on(area)
+        .margin_top(24)
+        .margin_left(super::layout::MARGIN as u32)
+        .margin_right(40 + super::layout::MARGIN as u32)
+        .x_label_area_size(super::layout::X_AXIS)
+        .y_label_area_size(200)
+        .build_cartesian_2d(x, y)
+        .map_err(err)
+}

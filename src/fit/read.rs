@@ -69,12 +69,15 @@ pub fn read_column(path: &Path, name: &str, sheet: Option<&str>) -> Result<Colum
                 "name the sheet: --sheet NAME",
             ))
         }
-        ("csv", _) => frame_cells(
-            &file,
-            name,
-            read_csv(path),
-            "a readable CSV file (UTF-8, comma-separated, with a header row)",
-        )?,
+        ("csv", _) => {
+            check_header(path, &file)?;
+            frame_cells(
+                &file,
+                name,
+                read_csv(path),
+                "a readable CSV file (UTF-8, comma-separated, with a header row)",
+            )?
+        }
         ("parquet", _) => frame_cells(&file, name, read_parquet(path), "a readable Parquet file")?,
         _ => {
             return Err(refuse(
@@ -89,6 +92,45 @@ pub fn read_column(path: &Path, name: &str, sheet: Option<&str>) -> Result<Colum
     };
     // Data rows start on the file's (or sheet's) second row, under the headings.
     numbers(&file, name, cells, 2)
+}
+
+/// The most columns a CSV may have: its header is counted before polars reads the file, so a
+/// hostile header cannot make it build millions of columns.
+pub const MAX_COLUMNS: usize = 10_000;
+
+/// Refuses a CSV whose header row is longer than 1 MiB or has more than [`MAX_COLUMNS`] cells.
+fn check_header(path: &Path, file: &str) -> Result<()> {
+    use std::io::Read;
+    let mut head = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(1 << 20).read_to_end(&mut head))
+        .map_err(|e| Error::Read {
+            path: path.to_path_buf(),
+            problem: e.to_string(),
+            fix: "give the path of a readable CSV file".into(),
+        })?;
+    let line = match head.iter().position(|&b| b == b'\n') {
+        Some(end) => &head[..end],
+        None if head.len() < 1 << 20 => &head[..],
+        None => {
+            return Err(refuse(
+                file,
+                "",
+                "has no line break in its first MiB: its header row is too long for a table".into(),
+                "give a CSV with a header row of column names",
+            ))
+        }
+    };
+    let columns = line.iter().filter(|&&b| b == b',').count() + 1;
+    if columns > MAX_COLUMNS {
+        return Err(refuse(
+            file,
+            "",
+            format!("has {columns} columns in its header; seams fit reads at most {MAX_COLUMNS}"),
+            "save the column to fit (with its heading) on its own",
+        ));
+    }
+    Ok(())
 }
 
 fn read_csv(path: &Path) -> PolarsResult<DataFrame> {

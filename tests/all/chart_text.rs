@@ -194,3 +194,31 @@ fn long_and_awkward_names_still_read_at_nine_points() {
     let out = run_scenario_text(dir.path(), &text, &[]);
     assert!(check_legibility(&out) >= 5);
 }
+
+#[test]
+fn the_fit_charts_read_at_nine_points() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    let charts = dir.path().join("charts");
+    let out = crate::common::seams()
+        .current_dir(root)
+        .args([
+            "fit",
+            "data/terminal_waiting_times.csv",
+            "--column",
+            "bus_minutes",
+            "-o",
+        ])
+        .arg(&charts)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for name in ["fit-qq.png", "fit-qq.svg", "fit-cdf.png", "fit-cdf.svg"] {
+        assert!(charts.join(name).exists(), "{name}");
+    }
+    assert_eq!(check_legibility(dir.path()), 2);
+}

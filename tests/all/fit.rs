@@ -234,6 +234,12 @@ fn bad_files_and_columns_are_refused_with_the_reason_and_exit_code_2() {
             "readable CSV",
         ),
         (
+            "wide.csv",
+            format!("{}\n1\n", ",".repeat(20_000)),
+            "minutes",
+            "20001 columns",
+        ),
+        (
             "ragged.csv",
             "case,minutes\n1,2,3,4\n5\n".to_string(),
             "minutes",
