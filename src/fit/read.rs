@@ -13,7 +13,7 @@ use crate::error::{Error, InputError, Result};
 pub const MAX_FILE_BYTES: u64 = 256 << 20;
 
 /// The most values a column may hold.
-pub const MAX_VALUES: usize = 10_000_000;
+pub const MAX_VALUES: usize = 1_000_000;
 
 /// A column's numbers, and how many of its cells were blank (skipped).
 #[derive(Debug, Clone, PartialEq)]
