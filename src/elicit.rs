@@ -5,12 +5,13 @@
 //! judgements are pooled linearly (SHELF's linear pool): each expert's best fit is weighted,
 //! and one family is fitted to the pooled CDF at every value any expert gave.
 //!
-//! The minimisation is a Nelder–Mead simplex in unconstrained coordinates (logarithms of
-//! widths and spreads, so every point it tries is a valid distribution), restarted from its
-//! own answer until it stops improving.
+//! The minimisation is a Nelder–Mead simplex (`optimise`) in unconstrained coordinates
+//! (logarithms of widths and spreads, so every point it tries is a valid distribution).
 
 use crate::dist::{Dist, Family};
 use crate::error::{Error, Result};
+use crate::format::four_figures as figure;
+use crate::optimise::minimise;
 
 /// One judgement: the expert's probability `p` that the quantity is at most `x`.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -188,7 +189,7 @@ fn fit_family(family: &str, judgements: &[Judgement]) -> Option<Fit> {
         .map(|start| minimise(&squares, start, spread.abs().max(1e-9)))
         .min_by(|a, b| squares(a).total_cmp(&squares(b)))?;
     // Reported to four significant figures: the figures printed are the ones measured.
-    let dist = rounded(distribution(family, &best)?);
+    let dist = distribution(family, &best)?.rounded();
     let sampler = dist.sampler(crate::dist::Domain::ANY).ok()?;
     let squares = squares_of(&dist);
     squares.is_finite().then(|| Fit {
@@ -196,55 +197,6 @@ fn fit_family(family: &str, judgements: &[Judgement]) -> Option<Fit> {
         squares,
         quantiles: judgements.iter().map(|j| sampler.quantile(j.p)).collect(),
     })
-}
-
-/// `dist` with every parameter to four significant figures.
-pub(crate) fn rounded(dist: Dist) -> Dist {
-    let r = |x: f64| {
-        if x == 0.0 || !x.is_finite() {
-            return x;
-        }
-        let scale = 10f64.powi(3 - x.abs().log10().floor() as i32);
-        (x * scale).round() / scale
-    };
-    let family = match dist.family {
-        Family::Normal { mean, sd } => Family::Normal {
-            mean: r(mean),
-            sd: r(sd),
-        },
-        Family::LogNormal { mean, sd } => Family::LogNormal {
-            mean: r(mean),
-            sd: r(sd),
-        },
-        Family::Uniform { low, high } => Family::Uniform {
-            low: r(low),
-            high: r(high),
-        },
-        Family::Triangular { min, mode, max } => Family::Triangular {
-            min: r(min),
-            mode: r(mode),
-            max: r(max),
-        },
-        Family::Pert { min, mode, max } => Family::Pert {
-            min: r(min),
-            mode: r(mode),
-            max: r(max),
-        },
-        Family::Beta { a, b } => Family::Beta { a: r(a), b: r(b) },
-        other => other,
-    };
-    Dist { family, ..dist }
-}
-
-/// A figure to four significant figures, for the report.
-pub(crate) fn figure(x: f64) -> String {
-    let shown = if x == 0.0 || !x.is_finite() {
-        x
-    } else {
-        let scale = 10f64.powi(3 - x.abs().log10().floor() as i32);
-        (x * scale).round() / scale
-    };
-    crate::dist::fmt_num(shown)
 }
 
 /// The distribution of `family` at unconstrained coordinates `v`, if its parameters are
@@ -291,84 +243,6 @@ fn distribution(family: &str, v: &[f64]) -> Option<Dist> {
     };
     let valid = Dist::parse(&dist.to_string()).is_ok() && dist.cdf(0.0).is_some_and(f64::is_finite);
     valid.then_some(dist)
-}
-
-/// The minimum of `f` by Nelder–Mead from `start` (initial steps a quarter of `scale` in
-/// location coordinates, 0.5 in the others), restarted from its answer until a restart no
-/// longer improves it.
-pub(crate) fn minimise(f: &dyn Fn(&[f64]) -> f64, start: Vec<f64>, scale: f64) -> Vec<f64> {
-    let mut best = start;
-    let mut value = f(&best);
-    for _ in 0..8 {
-        let next = nelder_mead(f, &best, scale);
-        let next_value = f(&next);
-        let improved = next_value < value - 1e-15;
-        if next_value <= value {
-            best = next;
-            value = next_value;
-        }
-        if !improved {
-            break;
-        }
-    }
-    best
-}
-
-/// One Nelder–Mead descent (reflection 1, expansion 2, contraction ½, shrink ½).
-fn nelder_mead(f: &dyn Fn(&[f64]) -> f64, start: &[f64], scale: f64) -> Vec<f64> {
-    let n = start.len();
-    let mut simplex: Vec<(Vec<f64>, f64)> = (0..=n)
-        .map(|i| {
-            let mut point = start.to_vec();
-            if i > 0 {
-                // The first coordinate of every family is a location; the rest are logs.
-                point[i - 1] += if i == 1 { scale / 4.0 } else { 0.5 };
-            }
-            let value = f(&point);
-            (point, value)
-        })
-        .collect();
-    for _ in 0..4000 {
-        simplex.sort_by(|a, b| a.1.total_cmp(&b.1));
-        if (simplex[n].1 - simplex[0].1).abs() < 1e-18 {
-            break;
-        }
-        let centroid: Vec<f64> = (0..n)
-            .map(|k| simplex[..n].iter().map(|(p, _)| p[k]).sum::<f64>() / n as f64)
-            .collect();
-        let towards = |t: f64| -> Vec<f64> {
-            centroid
-                .iter()
-                .zip(&simplex[n].0)
-                .map(|(c, w)| c + t * (c - w))
-                .collect()
-        };
-        let reflected = towards(1.0);
-        let r = f(&reflected);
-        if r < simplex[0].1 {
-            let expanded = towards(2.0);
-            let e = f(&expanded);
-            simplex[n] = if e < r { (expanded, e) } else { (reflected, r) };
-        } else if r < simplex[n - 1].1 {
-            simplex[n] = (reflected, r);
-        } else {
-            let contracted = towards(-0.5);
-            let c = f(&contracted);
-            if c < simplex[n].1 {
-                simplex[n] = (contracted, c);
-            } else {
-                let best = simplex[0].0.clone();
-                for (point, value) in simplex.iter_mut().skip(1) {
-                    for (x, b) in point.iter_mut().zip(&best) {
-                        *x = b + 0.5 * (*x - b);
-                    }
-                    *value = f(point);
-                }
-            }
-        }
-    }
-    simplex.sort_by(|a, b| a.1.total_cmp(&b.1));
-    simplex.swap_remove(0).0
 }
 
 /// The judgements as the user gave them: "10% = 12, 50% = 20, 90% = 45".

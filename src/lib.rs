@@ -54,6 +54,7 @@ pub mod fit;
 pub mod fixed;
 pub mod format;
 pub mod named_cases;
+pub mod optimise;
 pub mod outputs;
 pub mod params;
 pub mod register;

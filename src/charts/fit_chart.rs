@@ -11,9 +11,9 @@ use super::style::{
 };
 use crate::disk::Artefact;
 use crate::dist::Domain;
-use crate::elicit::figure;
 use crate::error::{Error, Result};
 use crate::fit::Fitted;
+use crate::format::four_figures as figure;
 
 /// The height of each chart's plot.
 const PLOT: u32 = 900;

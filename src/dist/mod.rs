@@ -156,6 +156,47 @@ impl Dist {
         }
     }
 
+    /// The same distribution with every parameter to four significant figures (as a fit is
+    /// printed).
+    pub fn rounded(&self) -> Dist {
+        let r = crate::format::round_significant;
+        let family = match self.family {
+            Family::Fixed(x) => Family::Fixed(r(x)),
+            Family::Uniform { low, high } => Family::Uniform {
+                low: r(low),
+                high: r(high),
+            },
+            Family::Triangular { min, mode, max } => Family::Triangular {
+                min: r(min),
+                mode: r(mode),
+                max: r(max),
+            },
+            Family::Pert { min, mode, max } => Family::Pert {
+                min: r(min),
+                mode: r(mode),
+                max: r(max),
+            },
+            Family::Normal { mean, sd } => Family::Normal {
+                mean: r(mean),
+                sd: r(sd),
+            },
+            Family::LogNormal { mean, sd } => Family::LogNormal {
+                mean: r(mean),
+                sd: r(sd),
+            },
+            Family::Range90 { p5, p95 } => Family::Range90 {
+                p5: r(p5),
+                p95: r(p95),
+            },
+            Family::Beta { a, b } => Family::Beta { a: r(a), b: r(b) },
+            Family::BetaMeanSd { mean, sd } => Family::BetaMeanSd {
+                mean: r(mean),
+                sd: r(sd),
+            },
+        };
+        Dist { family, ..*self }
+    }
+
     /// Parses the distribution language, e.g. `pert(10, 20, 45)` or `35%`.
     ///
     /// # Errors

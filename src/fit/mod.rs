@@ -6,15 +6,16 @@
 //! the values or of their logarithms); a uniform's are the data's minimum and maximum. Beta
 //! (for shares strictly between 0 and 1), triangular and PERT (whose bounds are fitted too,
 //! beyond the data's range) are fitted by maximising the log-likelihood with the Nelder–Mead
-//! simplex `elicit` uses, in unconstrained coordinates.
+//! simplex of `optimise`, in unconstrained coordinates.
 
 mod read;
 
 pub use read::{read_column, Column, MAX_FILE_BYTES, MAX_VALUES};
 
 use crate::dist::{Dist, Family};
-use crate::elicit::{figure, minimise, rounded};
 use crate::error::{Error, InputError, Result};
+use crate::format::four_figures as figure;
+use crate::optimise::minimise;
 
 /// The fewest values a fit is made to.
 pub const MIN_VALUES: usize = 5;
@@ -202,7 +203,7 @@ pub fn log_likelihood(dist: &Dist, values: &[f64]) -> f64 {
 /// `None` if the rounded distribution is not one the language accepts or gives the data no
 /// likelihood.
 fn judged(dist: Dist, parameters: usize, sorted: &[f64]) -> Option<Fitted> {
-    let shown = rounded(dist);
+    let shown = dist.rounded();
     let dist =
         if Dist::parse(&shown.to_string()).is_ok() && log_likelihood(&shown, sorted).is_finite() {
             shown

@@ -392,7 +392,7 @@ async fn elicit(Json(request): Json<ElicitRequest>) -> Response {
                 format!(
                     "{} = {}",
                     crate::format::percent(j.p),
-                    crate::elicit::figure(*q)
+                    crate::format::four_figures(*q)
                 )
             })
             .collect();
