@@ -127,7 +127,7 @@ pub fn value_of_information_reusing(
     let (evpi, evpi_se) = evpi(&nb, n);
     // Each input's EVPPI sorts the iterations it reads: the first `reach.inputs`.
     let m = n.min(reach.inputs);
-    let best_mean = best_of_means(&nb, (0..m).collect::<Vec<_>>().as_slice());
+    let best_mean = best_of_means(&nb, (0..m as u32).collect::<Vec<_>>().as_slice());
     let scrambled = scrambled_order(m);
     let noise = binned(&nb, &scrambled) - best_mean;
     let earlier = |id: usize| -> Option<&Vec<u32>> {
@@ -143,8 +143,7 @@ pub fn value_of_information_reusing(
                 Some(order) => order.clone(),
                 None => sorted_order(samples.input_prefix(c, m)),
             };
-            let as_usize: Vec<usize> = order.iter().map(|&i| i as usize).collect();
-            let raw = rounding_to_zero(binned(&nb, &as_usize) - best_mean);
+            let raw = rounding_to_zero(binned(&nb, &order) - best_mean);
             let evppi = raw.clamp(0.0, evpi);
             let estimate = Evppi {
                 input: model.inputs()[id].key.clone(),
@@ -201,7 +200,7 @@ pub fn value_of_information_reusing(
         .map(|group| {
             let (order, designs) =
                 crate::voi_groups::regret_order(&nb, &group, kept_designs(&group));
-            let rows: Vec<usize> = (0..order.len()).collect();
+            let rows: Vec<u32> = (0..order.len() as u32).collect();
             let raw = rounding_to_zero(binned(&nb, &order) - best_of_means(&nb, &rows));
             let value = raw.clamp(0.0, evpi);
             // Knowing the group tells at least what knowing any one of its inputs does.
@@ -272,10 +271,10 @@ fn rounding_to_zero(x: f64) -> f64 {
 }
 
 /// max(0, max_d mean of NB_d over `iterations`).
-fn best_of_means(nb: &[Vec<f64>], iterations: &[usize]) -> f64 {
+fn best_of_means(nb: &[Vec<f64>], iterations: &[u32]) -> f64 {
     let count = iterations.len() as f64;
     nb.iter()
-        .map(|v| iterations.iter().map(|&i| v[i]).sum::<f64>() / count)
+        .map(|v| iterations.iter().map(|&i| v[i as usize]).sum::<f64>() / count)
         .fold(0.0, f64::max)
 }
 
@@ -289,7 +288,7 @@ fn sorted_order(values: &[f64]) -> Vec<u32> {
 }
 
 /// The mean over √n equal bins of `order` of the best option's (or BAU's) mean in the bin.
-fn binned(nb: &[Vec<f64>], order: &[usize]) -> f64 {
+fn binned(nb: &[Vec<f64>], order: &[u32]) -> f64 {
     let n = order.len();
     let bins = ((n as f64).sqrt().round() as usize).max(1);
     let mut total = 0.0;
@@ -302,8 +301,8 @@ fn binned(nb: &[Vec<f64>], order: &[usize]) -> f64 {
 
 /// The iterations in a fixed scrambled order, unrelated to any input (a multiplicative
 /// permutation by a large odd constant, so it is the same on every run).
-fn scrambled_order(n: usize) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..n).collect();
+fn scrambled_order(n: usize) -> Vec<u32> {
+    let mut order: Vec<u32> = (0..n as u32).collect();
     order.sort_by_key(|&i| {
         (i as u64)
             .wrapping_mul(0x9E37_79B9_7F4A_7C15)

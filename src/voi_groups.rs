@@ -104,7 +104,7 @@ pub fn regret_order(
     nb: &[Vec<f64>],
     group: &Group,
     designs: Option<&Designs>,
-) -> (Vec<usize>, Designs) {
+) -> (Vec<u32>, Designs) {
     let n = group
         .members
         .iter()
@@ -144,8 +144,12 @@ pub fn regret_order(
         others - best.map_or(0.0, |d| predictions[d][i])
     };
     let regrets: Vec<f64> = (0..n).map(regret).collect();
-    let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by(|&a, &b| regrets[a].total_cmp(&regrets[b]).then(a.cmp(&b)));
+    let mut order: Vec<u32> = (0..n as u32).collect();
+    order.sort_by(|&a, &b| {
+        regrets[a as usize]
+            .total_cmp(&regrets[b as usize])
+            .then(a.cmp(&b))
+    });
     (order, designs)
 }
 
