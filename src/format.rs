@@ -272,19 +272,10 @@ pub fn file_name(path: &std::path::Path) -> String {
     )
 }
 
-/// `x` rounded to four significant figures.
-pub fn round_significant(x: f64) -> f64 {
-    if x == 0.0 || !x.is_finite() {
-        return x;
-    }
-    let scale = 10f64.powi(3 - x.abs().log10().floor() as i32);
-    (x * scale).round() / scale
-}
-
 /// `x` to four significant figures, as the distribution language writes numbers: a fitted
 /// figure as `seams fit` and `seams elicit` print it.
 pub fn four_figures(x: f64) -> String {
-    crate::dist::fmt_num(round_significant(x))
+    crate::dist::fmt_num(crate::dist::round_significant(x))
 }
 
 #[cfg(test)]

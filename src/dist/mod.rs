@@ -159,7 +159,7 @@ impl Dist {
     /// The same distribution with every parameter to four significant figures (as a fit is
     /// printed).
     pub fn rounded(&self) -> Dist {
-        let r = crate::format::round_significant;
+        let r = round_significant;
         let family = match self.family {
             Family::Fixed(x) => Family::Fixed(r(x)),
             Family::Uniform { low, high } => Family::Uniform {
@@ -521,6 +521,15 @@ pub fn fmt_share(share: f64) -> String {
     } else {
         format!("{pct:.2}%")
     }
+}
+
+/// `x` rounded to four significant figures.
+pub fn round_significant(x: f64) -> f64 {
+    if x == 0.0 || !x.is_finite() {
+        return x;
+    }
+    let scale = 10f64.powi(3 - x.abs().log10().floor() as i32);
+    (x * scale).round() / scale
 }
 
 /// A number printed so that it parses back exactly: the shortest round-trip form.
