@@ -445,6 +445,7 @@ pub fn run(model: &Model, config: &RunConfig) -> Result<Outcome> {
         .iter()
         .enumerate()
         .map(|(i, m)| match plan.reuse {
+            _ if model.inputs[i].sampler.is_fixed() => model.inputs[i].sampler.mean(),
             Some((reuse, before)) if reuse.inputs[i].is_some() => before.input_means[i],
             _ => m.mean,
         })

@@ -235,10 +235,13 @@ impl<'m> Worker<'m> {
         }
         // After the outputs, each input's moments: the mean of its draws, which the workbook's
         // rebuilt present values start from.
-        // (An input whose draws are the previous run's has that run's mean: not measured again.)
+        // (An input whose draws are the previous run's has that run's mean, and a fixed input
+        // its value: neither is measured again.)
         let reused_inputs = plan.reuse.map(|(reuse, _)| &reuse.inputs[..]);
         moments.extend((0..n_inputs).map(|i| {
-            if reused_inputs.is_some_and(|r| r[i].is_some()) {
+            if reused_inputs.is_some_and(|r| r[i].is_some())
+                || self.model.inputs[i].sampler.is_fixed()
+            {
                 return Moments::default();
             }
             Moments::from_slice(self.input_draws(b, i, len))
