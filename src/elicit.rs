@@ -241,7 +241,7 @@ fn distribution(family: &str, v: &[f64]) -> Option<Dist> {
         min: None,
         max: None,
     };
-    let valid = Dist::parse(&dist.to_string()).is_ok() && dist.cdf(0.0).is_some_and(f64::is_finite);
+    let valid = dist.check_parameters().is_ok() && dist.cdf(0.0).is_some_and(f64::is_finite);
     valid.then_some(dist)
 }
 

@@ -17,6 +17,26 @@ pub struct InputError {
     pub fix: String,
 }
 
+impl InputError {
+    /// A refusal of something read from `origin` (a file, a cell, a flag) with no line to
+    /// point at, as an [`Error`]: the key, what is wrong, and how to fix it.
+    pub fn refusal(
+        origin: impl Into<String>,
+        key: impl Into<String>,
+        problem: String,
+        fix: impl Into<String>,
+    ) -> Error {
+        InputError {
+            origin: origin.into(),
+            location: None,
+            key: key.into(),
+            problem,
+            fix: fix.into(),
+        }
+        .into()
+    }
+}
+
 impl fmt::Display for InputError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.origin)?;

@@ -216,7 +216,7 @@ impl Dist {
     }
 
     /// Checks each family's parameters (ordering, positivity, feasibility).
-    fn check_parameters(&self) -> Result<(), DistError> {
+    pub(crate) fn check_parameters(&self) -> Result<(), DistError> {
         let all_finite = self.numbers().iter().all(|x| x.is_finite());
         if !all_finite {
             return Err(dist_error(

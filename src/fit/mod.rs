@@ -41,14 +41,12 @@ pub struct Fitted {
 /// An [`InputError`] naming `origin` and `column`.
 pub fn check(origin: &str, column: &str, values: &[f64]) -> Result<()> {
     let refuse = |problem: String| -> Error {
-        InputError {
-            origin: origin.into(),
-            location: None,
-            key: column.into(),
+        InputError::refusal(
+            origin,
+            column,
             problem,
-            fix: format!("fit to a column with at least {MIN_VALUES} numbers that vary"),
-        }
-        .into()
+            format!("fit to a column with at least {MIN_VALUES} numbers that vary"),
+        )
     };
     if values.len() < MIN_VALUES {
         return Err(refuse(format!(
@@ -204,13 +202,12 @@ pub fn log_likelihood(dist: &Dist, values: &[f64]) -> f64 {
 /// likelihood.
 fn judged(dist: Dist, parameters: usize, sorted: &[f64]) -> Option<Fitted> {
     let shown = dist.rounded();
-    let dist =
-        if Dist::parse(&shown.to_string()).is_ok() && log_likelihood(&shown, sorted).is_finite() {
-            shown
-        } else {
-            dist
-        };
-    Dist::parse(&dist.to_string()).ok()?;
+    let dist = if shown.check_parameters().is_ok() && log_likelihood(&shown, sorted).is_finite() {
+        shown
+    } else {
+        dist
+    };
+    dist.check_parameters().ok()?;
     let log_likelihood = log_likelihood(&dist, sorted);
     if !log_likelihood.is_finite() {
         return None;

@@ -23,14 +23,7 @@ pub struct Column {
 }
 
 fn refuse(file: &str, key: &str, problem: String, fix: &str) -> Error {
-    InputError {
-        origin: file.into(),
-        location: None,
-        key: key.into(),
-        problem,
-        fix: fix.into(),
-    }
-    .into()
+    InputError::refusal(file, key, problem, fix)
 }
 
 /// Reads column `name` of `path`: a `.csv`, a `.parquet`, or (with `sheet`) a `.xlsx`.
@@ -90,8 +83,7 @@ pub fn read_column(path: &Path, name: &str, sheet: Option<&str>) -> Result<Colum
             ))
         }
     };
-    // Data rows start on the file's (or sheet's) second row, under the headings.
-    numbers(&file, name, cells, 2)
+    numbers(&file, name, cells)
 }
 
 /// The most columns a CSV may have: its header is counted before polars reads the file, so a
@@ -192,22 +184,16 @@ fn frame_cells(
             "fit to a sample of the data",
         ));
     }
-    let text = column.cast(&DataType::String).map_err(|e| {
+    let unreadable = |e: PolarsError| {
         refuse(
             file,
             name,
             format!("cannot be read as numbers: {e}"),
             "give a column of numbers",
         )
-    })?;
-    let strings = text.str().map_err(|e| {
-        refuse(
-            file,
-            name,
-            format!("cannot be read as numbers: {e}"),
-            "give a column of numbers",
-        )
-    })?;
+    };
+    let text = column.cast(&DataType::String).map_err(unreadable)?;
+    let strings = text.str().map_err(unreadable)?;
     Ok(strings.iter().map(|s| s.map(str::to_string)).collect())
 }
 
@@ -238,8 +224,9 @@ fn workbook_cells(path: &Path, name: &str, sheet: &str) -> Result<Vec<Option<Str
         .collect())
 }
 
-/// The numbers among `cells` (data rows numbered from `first_row`), blanks counted.
-fn numbers(file: &str, name: &str, cells: Vec<Option<String>>, first_row: usize) -> Result<Column> {
+/// The numbers among `cells`, blanks counted. The cells are the data rows, which start on the
+/// file's (or sheet's) second row, under the headings: a bad cell is named by that row.
+fn numbers(file: &str, name: &str, cells: Vec<Option<String>>) -> Result<Column> {
     let mut values = Vec::with_capacity(cells.len());
     let mut blanks = 0;
     for (i, cell) in cells.into_iter().enumerate() {
@@ -254,7 +241,7 @@ fn numbers(file: &str, name: &str, cells: Vec<Option<String>>, first_row: usize)
             _ => {
                 let shown: String = text.chars().take(40).collect();
                 return Err(refuse(
-                    &format!("{file}, row {}", i + first_row),
+                    &format!("{file}, row {}", i + 2),
                     name,
                     format!("holds \"{shown}\", which is not a number"),
                     "clear the cell or correct it: the column must hold numbers only (blanks are skipped)",

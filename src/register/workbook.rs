@@ -44,14 +44,7 @@ pub(super) struct Cells {
 }
 
 fn refuse(file: &str, key: &str, problem: String, fix: &str) -> crate::Error {
-    InputError {
-        origin: file.into(),
-        location: None,
-        key: key.into(),
-        problem,
-        fix: fix.into(),
-    }
-    .into()
+    InputError::refusal(file, key, problem, fix)
 }
 
 /// Unpacks every part of the workbook into a counter, refusing a workbook that unpacks to more

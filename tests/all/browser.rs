@@ -135,6 +135,11 @@ impl Browser {
         value
     }
 
+    /// Opens the page a server at `address` serves.
+    fn visit(&self, address: &str) {
+        self.post("/url", json!({ "url": format!("http://{address}/") }));
+    }
+
     /// Runs JavaScript in the page and returns its result.
     fn script(&self, script: &str) -> Value {
         self.post("/execute/sync", json!({ "script": script, "args": [] }))
@@ -189,10 +194,7 @@ const OVERFLOW: &str = "const out = []; for (const card of document.querySelecto
 fn a_reviewer_edits_an_assumption_in_the_browser_and_sees_the_headline_move() {
     let server = start(&fixture("small.toml"));
     let browser = Browser::open();
-    browser.post(
-        "/url",
-        json!({ "url": format!("http://{}/", server.address) }),
-    );
+    browser.visit(&server.address);
     let before = browser.wait_for(TOTAL, |t| t.starts_with('£'));
     assert_eq!(browser.wait_for(SINCE, |t| !t.is_empty()), "no change");
     let cell = "textarea[data-key=\"departments.one.failure_demand\"]";
@@ -281,10 +283,7 @@ fn the_portfolio_page_groups_its_inputs_and_an_edit_moves_only_its_journey() {
         .join("scenarios/joined-up-government.toml");
     let server = start(&scenario);
     let browser = Browser::open();
-    browser.post(
-        "/url",
-        json!({ "url": format!("http://{}/", server.address) }),
-    );
+    browser.visit(&server.address);
     let journeys = "return [...document.querySelectorAll('#journeys tbody tr td.change')].map(td => td.textContent).join(' | ')";
     let before = browser.wait_for(journeys, |t| !t.is_empty());
     assert_eq!(before, ["no change"; 4].join(" | "));
@@ -313,10 +312,7 @@ fn the_portfolio_page_groups_its_inputs_and_an_edit_moves_only_its_journey() {
 fn fit_from_quantiles_fills_the_cell_with_the_experts_distribution() {
     let server = start(&fixture("small.toml"));
     let browser = Browser::open();
-    browser.post(
-        "/url",
-        json!({ "url": format!("http://{}/", server.address) }),
-    );
+    browser.visit(&server.address);
     let before = browser.wait_for(TOTAL, |t| t.starts_with('£'));
     let key = "departments.one.failure_demand";
     // The fixture's own distribution, which the fit replaces.
