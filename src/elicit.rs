@@ -57,20 +57,23 @@ pub fn parse_quantiles(flag: &str, text: &str) -> Result<Vec<Judgement>> {
         fix: "give three or more quantiles in increasing order, one below 40% and one above 60%, e.g. --quantiles \"10%=12, 50%=20, 90%=45\"".into(),
     }
     };
-    let number = |text: &str| {
-        Dist::parse(text.trim())
-            .ok()
-            .and_then(|d| d.fixed_value())
-            .filter(|x| x.is_finite())
+    // A number as the distribution language reads one; why not, where it is not one.
+    let number = |text: &str, what: &str| -> Result<f64> {
+        let text = text.trim();
+        match Dist::parse(text) {
+            Ok(d) => d
+                .fixed_value()
+                .ok_or_else(|| refuse(format!("\"{text}\" is a distribution, not {what}"))),
+            Err(e) => Err(refuse(format!("\"{text}\" is not {what}: {e}"))),
+        }
     };
     let mut judgements = Vec::new();
     for part in text.split(',').filter(|p| !p.trim().is_empty()) {
         let (p, x) = part
             .split_once('=')
             .ok_or_else(|| refuse(format!("\"{}\" is not PROBABILITY=VALUE", part.trim())))?;
-        let p =
-            number(p).ok_or_else(|| refuse(format!("\"{}\" is not a probability", p.trim())))?;
-        let x = number(x).ok_or_else(|| refuse(format!("\"{}\" is not a number", x.trim())))?;
+        let p = number(p, "a probability")?;
+        let x = number(x, "a number")?;
         if !(p > 0.0 && p < 1.0) {
             return Err(refuse(format!(
                 "the probability {} is not strictly between 0% and 100%",

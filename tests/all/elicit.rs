@@ -98,6 +98,8 @@ fn bad_judgements_are_refused_with_the_reason_and_exit_code_2() {
         ("10%=12, 50%=20, 55%=45", "above 60%"),
         ("0%=12, 50%=20, 90%=45", "strictly between"),
         ("10%=12, 50%=twenty, 90%=45", "not a number"),
+        // A number too large for any public service says so, not merely "not a number".
+        ("10%=12, 50%=20, 90%=1e308", "largest magnitude"),
         ("10%:12, 50%=20, 90%=45", "PROBABILITY=VALUE"),
     ] {
         let out = seams()
