@@ -313,6 +313,22 @@ impl Results {
             .map(|(_, s)| s)
     }
 
+    /// Where the benefits register's figures are (docs/method.md §3e): each option's entry
+    /// per department it reaches, and the totals of organisations in several journeys.
+    pub fn register(&self) -> &crate::engine::register::Register {
+        &self.outcome.layout.register
+    }
+
+    /// The statistics of output `k` (a register figure's, say).
+    pub fn output(&self, k: usize) -> Stats {
+        self.outcome
+            .stats
+            .get(k)
+            .copied()
+            .flatten()
+            .unwrap_or(UNDEFINED)
+    }
+
     /// Every channel id of the scenario, in the order first written: what
     /// [`TransactionMetric::ChannelContacts`] and [`TransactionMetric::ChannelCost`] index.
     pub fn channel_ids(&self) -> &[String] {

@@ -56,6 +56,19 @@ pub(super) fn per_journey(p: &[f64; DEPT_PARAM_COUNT]) -> PerJourney {
     }
 }
 
+impl PerJourney {
+    /// User minutes, user cash, government £ and its cash-releasing part, each summed over
+    /// the components.
+    pub(super) fn sums(&self) -> [f64; 4] {
+        [
+            self.user_minutes.iter().sum(),
+            self.user_cash.iter().sum(),
+            self.government.iter().sum(),
+            self.government_cash,
+        ]
+    }
+}
+
 /// Totals over departments and components of the per-journey cost.
 #[derive(Debug, Clone, Copy, Default)]
 pub(super) struct Totals {
@@ -101,7 +114,7 @@ pub struct Scratch {
     /// Every department's channels, one after another: department d's are
     /// `channel_start[d]..channel_start[d + 1]`.
     pub(super) bau_channels: Vec<ChannelValues>,
-    changed_channels: Vec<ChannelValues>,
+    pub(super) changed_channels: Vec<ChannelValues>,
     pub(super) channel_start: Vec<usize>,
     /// Contacts and government cost a year by channel id, of each journey in business as usual
     /// and with each option (block `b` = 0 for BAU, 1 + o for option o; journey j's channel ids
@@ -112,10 +125,10 @@ pub struct Scratch {
     pub(super) journey_sums: Vec<TransactionFigures>,
     /// Each journey's year-0 cost by component (users, government).
     pub(super) by_component: Vec<[[f64; 2]; 4]>,
-    /// Government cost per journey of each department in BAU, and its saving with option o
-    /// (department d's at `o · departments + d`).
-    pub(super) bau_government: Vec<f64>,
-    pub(super) saved_government: Vec<f64>,
+    /// Each department's per-journey cost in BAU as [`PerJourney::sums`], and its saving
+    /// with option o (department d's at `o · departments + d`).
+    pub(super) bau_sums: Vec<[f64; 4]>,
+    pub(super) saved: Vec<[f64; 4]>,
     /// Per journey: year-0 volumes and prices, and per-journey totals in BAU and with the
     /// option.
     pub(super) moments: Vec<Moment>,
@@ -128,7 +141,12 @@ pub struct Scratch {
     pub(super) minute_value: Vec<f64>,
     /// Per journey, Σ DF_y · a_y · J_y: a department's PV benefit is its saving per journey
     /// times its journey's reach.
-    reach: Vec<f64>,
+    pub(super) reach: Vec<f64>,
+    /// Per journey, Σ DF_y · a_y · J_y · v_y (v_y a user minute's value): the same for a
+    /// saving in user minutes.
+    pub(super) time_reach: Vec<f64>,
+    /// Per journey, a_F · J_F and a_F · J_F · v_F in the option's first full-effect year F.
+    pub(super) full_year: Vec<[f64; 2]>,
     /// PV government benefits by organisation.
     organisation_benefits: Vec<f64>,
 }
@@ -159,14 +177,16 @@ impl Scratch {
             channel_totals: vec![[0.0; 2]; layout.channel_ids.len()],
             journey_sums: vec![TransactionFigures::default(); blocks * journeys],
             by_component: vec![[[0.0; 2]; 4]; journeys],
-            bau_government: vec![0.0; d],
-            saved_government: vec![0.0; options * d],
+            bau_sums: vec![[0.0; 4]; d],
+            saved: vec![[0.0; 4]; options * d],
             moments: vec![at; journeys],
             bau_totals: vec![Totals::default(); journeys],
             with_totals: vec![Totals::default(); options * journeys],
             journeys: vec![0.0; journeys * years],
             minute_value: vec![0.0; journeys * years],
             reach: vec![0.0; journeys],
+            time_reach: vec![0.0; journeys],
+            full_year: vec![[0.0; 2]; journeys],
             organisation_benefits: vec![0.0; model.organisations.len()],
         }
     }
@@ -286,7 +306,7 @@ pub(super) fn bau_of_journey(
     for d in model.journeys[j].departments.clone() {
         let per = per_journey(&scratch.bau[d]);
         totals.add(&per);
-        scratch.bau_government[d] = per.government.iter().sum();
+        scratch.bau_sums[d] = per.sums();
         let mut by_component = [[0.0f64; 2]; 4];
         for c in 0..4 {
             by_component[c] = [
@@ -464,6 +484,8 @@ pub(super) fn appraise(
     let running = inputs[option.running];
     let mut pv = PresentValues::default();
     scratch.reach.fill(0.0);
+    scratch.time_reach.fill(0.0);
+    let full_effect = layout.register.full_effect[o];
     for y in 0..layout.years {
         let adoption = option.adoption_input(y).map_or(0.0, |id| inputs[id]);
         let df = model.discount_factors[y];
@@ -486,6 +508,10 @@ pub(super) fn appraise(
             saved[1] += j_y * (bau.government - with.government);
             benefit_cash += adoption * j_y * (bau.government_cash - with.government_cash);
             scratch.reach[j] += df * adoption * j_y;
+            scratch.time_reach[j] += df * adoption * j_y * v_y;
+            if y == full_effect {
+                scratch.full_year[j] = [adoption * j_y, adoption * j_y * v_y];
+            }
         }
         let [benefit_users, benefit_government] = saved.map(|s| adoption * s);
         let capital = option.capital.get(y).map_or(0.0, |&id| inputs[id]);
@@ -515,8 +541,9 @@ pub(super) fn appraise(
     let count = model.departments.len();
     for (d, dept) in model.departments.iter().enumerate() {
         scratch.organisation_benefits[dept.organisation] +=
-            scratch.reach[dept.journey] * scratch.saved_government[o * count + d];
+            scratch.reach[dept.journey] * scratch.saved[o * count + d][2];
     }
+    super::register::put_gains(model, layout, o, scratch, put);
     let funder_slot = option
         .funder
         .as_ref()

@@ -1,6 +1,7 @@
 //! Where each output lives in an iteration's output row, addressed by meaning: the engine
 //! writes through it, [`crate::Results`] reads through it.
 
+use super::register::Register;
 use crate::outputs::{
     Bearer, Component, Metric, OrgMetric, Scope, TransactionMetric, YearlyMetric,
 };
@@ -37,6 +38,8 @@ pub struct Layout {
     transaction_offsets: Vec<usize>,
     transactions_start: usize,
     transaction_block: usize,
+    /// The benefits register's figures, after the transaction figures.
+    pub register: Register,
     pub len: usize,
 }
 
@@ -69,6 +72,8 @@ impl Layout {
             .collect();
         let transaction_block = transaction_metrics.iter().map(Vec::len).sum::<usize>();
         let transactions_start = summary + appraisal + yearly + organisations;
+        let transactions_end = transactions_start + (options + 1) * transaction_block;
+        let register = Register::new(model, transactions_end);
         Layout {
             departments,
             journeys,
@@ -85,7 +90,8 @@ impl Layout {
             transaction_offsets,
             transactions_start,
             transaction_block,
-            len: transactions_start + (options + 1) * transaction_block,
+            len: transactions_end + register.len,
+            register,
         }
     }
 
@@ -106,7 +112,11 @@ impl Layout {
             let per_scope = Component::ALL.len() * Bearer::ALL.len();
             return Some((self.scope_at(k / per_scope), None));
         }
-        if k < self.transactions_start || k >= self.len {
+        if k >= self.len - self.register.len {
+            let (entry, measure) = self.register.owner(k)?;
+            return measure.then_some((Scope::Department(entry.department), Some(entry.option)));
+        }
+        if k < self.transactions_start {
             return None;
         }
         let within = k - self.transactions_start;
@@ -201,6 +211,9 @@ impl Layout {
             let option = &model.options()[within / Metric::ALL.len()];
             let metric = Metric::ALL[within % Metric::ALL.len()];
             return format!("{}_{}", option.id, metric.name());
+        }
+        if let Some(name) = self.register.output_name(model, k) {
+            return name;
         }
         if k >= self.transactions_start {
             let within = k - self.transactions_start;

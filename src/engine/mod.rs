@@ -14,6 +14,7 @@ mod journey_part;
 mod layout;
 mod parts;
 mod precision;
+pub mod register;
 pub mod reuse;
 mod samples;
 mod sampling;

@@ -92,11 +92,12 @@ fn journey_part(
         for d in departments.clone() {
             let per = per_journey(&scratch.changed[d]);
             with.add(&per);
-            scratch.saved_government[o * count + d] =
-                scratch.bau_government[d] - per.government.iter().sum::<f64>();
+            let (bau, with) = (scratch.bau_sums[d], per.sums());
+            scratch.saved[o * count + d] = std::array::from_fn(|k| bau[k] - with[k]);
         }
         scratch.with_totals[o * journeys + j] = with;
         scratch.put_journey_transactions(model, layout, Some(o), j, put);
+        super::register::put_measures(model, layout, (o, j), scratch, put);
     }
 }
 
@@ -210,12 +211,12 @@ pub(super) struct States<'a> {
 
 /// The values of journey `j`'s part: its year-0 cost by component (8), its totals (4), for
 /// business as usual and each option its transaction sums and contacts and cost by channel id,
-/// and for each option its totals and each of its departments' saving.
+/// and for each option its totals and each of its departments' savings (four sums each).
 pub(super) fn state_len(model: &Model, layout: &Layout, j: usize) -> usize {
     let options = model.options.len();
     let ids = layout.channel_ids.len();
     let departments = model.journeys[j].departments.len();
-    8 + 4 + (options + 1) * (TransactionFigures::LEN + 2 * ids) + options * (4 + departments)
+    8 + 4 + (options + 1) * (TransactionFigures::LEN + 2 * ids) + options * 4 * (1 + departments)
 }
 
 impl States<'_> {
@@ -280,7 +281,7 @@ impl States<'_> {
                 government_cash: take(),
             };
             for d in model.journeys[j].departments.clone() {
-                scratch.saved_government[o * count + d] = take();
+                scratch.saved[o * count + d] = [take(), take(), take(), take()];
             }
         }
     }
@@ -323,7 +324,7 @@ impl States<'_> {
                 .into_iter()
                 .for_each(&mut put);
             for d in model.journeys[j].departments.clone() {
-                put(scratch.saved_government[o * count + d]);
+                scratch.saved[o * count + d].into_iter().for_each(&mut put);
             }
         }
     }

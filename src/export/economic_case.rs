@@ -53,6 +53,7 @@ pub fn render(r: &Results, charts: bool) -> String {
             _ => String::new(),
         };
         out.push_str(&super::voi_md::section(r, &voi_chart));
+        out.push_str(&super::benefits::section(r));
     }
     out.push_str(&assumptions_section(r));
     out.push_str(&method_section(r));

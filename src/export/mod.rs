@@ -10,6 +10,7 @@
 //! web page).
 
 mod base_case;
+mod benefits;
 mod case_tables;
 mod charts;
 mod docx;

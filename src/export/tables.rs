@@ -20,7 +20,7 @@ pub struct DataTable {
 }
 
 /// Every CSV table of a run, in the order the workbook's sheets follow.
-pub const DATA_TABLES: [DataTable; 10] = [
+pub const DATA_TABLES: [DataTable; 11] = [
     DataTable {
         file: "summary.csv",
         sheet: None,
@@ -45,6 +45,11 @@ pub const DATA_TABLES: [DataTable; 10] = [
         file: "transactions.csv",
         sheet: Some("Transactions"),
         build: transactions,
+    },
+    DataTable {
+        file: "benefits.csv",
+        sheet: Some("Benefits register"),
+        build: super::benefits::benefits_csv,
     },
     DataTable {
         file: "sensitivity.csv",
@@ -135,19 +140,19 @@ fn header<'a>(leading: &[&'a str], trailing: &[&'a str]) -> Vec<&'a str> {
 
 /// The `scenario` column a portfolio's files lead with (docs/method.md §6a); a scenario's
 /// files have none.
-struct ScenarioColumn {
+pub(super) struct ScenarioColumn {
     portfolio: bool,
 }
 
 impl ScenarioColumn {
-    fn of(r: &Results) -> ScenarioColumn {
+    pub(super) fn of(r: &Results) -> ScenarioColumn {
         ScenarioColumn {
             portfolio: r.model().is_portfolio(),
         }
     }
 
     /// A table whose header has `scenario` first in a portfolio.
-    fn table(&self, title: &str, rest: Vec<&str>) -> Table {
+    pub(super) fn table(&self, title: &str, rest: Vec<&str>) -> Table {
         match self.portfolio {
             true => Table::new(title, &[&["scenario"], rest.as_slice()].concat()),
             false => Table::new(title, &rest),
@@ -155,7 +160,7 @@ impl ScenarioColumn {
     }
 
     /// The row with its scenario's id first in a portfolio.
-    fn row(&self, scenario: &str, mut rest: Vec<Cell>) -> Vec<Cell> {
+    pub(super) fn row(&self, scenario: &str, mut rest: Vec<Cell>) -> Vec<Cell> {
         if self.portfolio {
             rest.insert(0, Cell::key(scenario));
         }

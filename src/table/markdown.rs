@@ -108,6 +108,7 @@ pub fn render(table: &Table) -> String {
             .map(|(c, (cell, unit))| {
                 let text = written(cell, unit, true);
                 match row.emphasis {
+                    _ if text.is_empty() => text,
                     Emphasis::Whole => format!("**{text}**"),
                     Emphasis::Label if c == 0 => format!("**{text}**"),
                     _ => text,

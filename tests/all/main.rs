@@ -7,6 +7,7 @@ mod appraisal;
 mod architecture;
 mod bad_input;
 mod base_case;
+mod benefits;
 mod browser;
 mod cases;
 mod channels;

@@ -10,7 +10,7 @@ use super::common::*;
 
 const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 
-fn part(docx: &std::path::Path, name: &str) -> String {
+pub(super) fn part(docx: &std::path::Path, name: &str) -> String {
     let mut zip = zip::ZipArchive::new(std::fs::File::open(docx).unwrap()).unwrap();
     let mut text = String::new();
     zip.by_name(name)

@@ -9,7 +9,7 @@ use calamine::{Data, Reader, Xlsx};
 
 use super::common::*;
 
-const SHEETS: [&str; 15] = [
+const SHEETS: [&str; 16] = [
     "Summary",
     "Options",
     "Base case",
@@ -17,6 +17,7 @@ const SHEETS: [&str; 15] = [
     "By year",
     "Organisations",
     "Transactions",
+    "Benefits register",
     "Sensitivity",
     "Switching values",
     "Value of information",
@@ -75,7 +76,8 @@ fn number_formats(path: &Path, n: usize) -> HashMap<String, String> {
 }
 
 /// The CSV columns that hold names and keys; every other column holds figures.
-const TEXT_COLUMNS: [&str; 11] = [
+const TEXT_COLUMNS: [&str; 12] = [
+    "measure",
     "case",
     "group",
     "kind",
@@ -132,11 +134,12 @@ fn every_sheet_holds_the_csv_figures_as_numbers_with_money_formats() {
         ("By year", "yearly.csv", 5),
         ("Organisations", "organisations.csv", 6),
         ("Transactions", "transactions.csv", 7),
-        ("Sensitivity", "sensitivity.csv", 8),
-        ("Switching values", "switching.csv", 9),
-        ("Value of information", "voi.csv", 10),
-        ("What must be true", "conditions.csv", 11),
-        ("Other cases", "cases.csv", 12),
+        ("Benefits register", "benefits.csv", 8),
+        ("Sensitivity", "sensitivity.csv", 9),
+        ("Switching values", "switching.csv", 10),
+        ("Value of information", "voi.csv", 11),
+        ("What must be true", "conditions.csv", 12),
+        ("Other cases", "cases.csv", 13),
     ];
     for (sheet, csv, n) in tables {
         let range = book.worksheet_range(sheet).unwrap();
@@ -389,7 +392,7 @@ fn a_broken_workbook_is_refused_naming_sheet_row_and_column() {
 }
 
 /// Every text cell of a sheet, in reading order.
-fn texts(path: &Path, sheet: &str) -> Vec<String> {
+pub(super) fn texts(path: &Path, sheet: &str) -> Vec<String> {
     let range = open(path).worksheet_range(sheet).unwrap();
     range
         .rows()
