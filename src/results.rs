@@ -319,6 +319,27 @@ impl Results {
         &self.outcome.layout.register
     }
 
+    /// Where the financial view's figures are (docs/method.md §3c).
+    pub fn cash_layout(&self) -> &crate::engine::financial::CashLayout {
+        &self.outcome.layout.cash
+    }
+
+    /// One figure of option `option`'s financial view: an organisation's slot (as in
+    /// [`Results::organisations`], the total after them), a financial year (the period's
+    /// total last) and a metric; zero where it is zero by construction.
+    pub fn cash(
+        &self,
+        option: usize,
+        slot: usize,
+        year: usize,
+        metric: crate::engine::financial::CashMetric,
+    ) -> Stats {
+        match self.outcome.layout.cash.at(option, slot, year, metric) {
+            Some(k) => self.output(k),
+            None => Stats::UNDEFINED,
+        }
+    }
+
     /// The statistics of output `k` (a register figure's, say).
     pub fn output(&self, k: usize) -> Stats {
         self.outcome

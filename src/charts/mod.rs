@@ -5,6 +5,7 @@
 //! what the tests snapshot), then a drawing function in `draw` renders it onto any plotters
 //! backend, so the PNG and the SVG are the same picture. Both are rendered in memory.
 
+pub mod cash_chart;
 mod channel_chart;
 mod draw;
 mod fit_chart;
@@ -41,6 +42,7 @@ pub const COSTS_BENEFITS: &str = "costs-and-benefits";
 pub const CHANNELS: &str = "contacts-and-cost-by-channel";
 pub const FIXED: &str = "fixed-assumptions";
 pub const VOI: &str = "value-of-information";
+pub const CASH: &str = "net-cash-by-year";
 
 /// A P10–P90 range and a central value.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
@@ -102,6 +104,8 @@ pub struct ChartData {
     pub fixed: Vec<crate::fixed::Curves>,
     /// What perfect information would be worth, where research could change the decision.
     pub voi: Option<VoiChart>,
+    /// Net cash by financial year and organisation, where there are options.
+    pub cash: Option<cash_chart::CashChart>,
     /// The scenario file's own figures, drawn beside these on the live page after an edit.
     #[serde(skip)]
     pub file: Option<Box<ChartData>>,
@@ -172,6 +176,7 @@ impl ChartData {
             channels: channel_chart(r),
             fixed: r.fixed_curves().to_vec(),
             voi: voi_chart::data(r),
+            cash: cash_chart::data(r),
             file: None,
             scenario: m.settings().name.clone(),
             price_base_year: m.settings().price_base_year,
@@ -322,6 +327,13 @@ const EMPTY: ChannelChart = ChannelChart {
     cases: Vec::new(),
     channels: Vec::new(),
 };
+/// No financial view: a chart drawn without options is empty.
+const NO_CASH: cash_chart::CashChart = cash_chart::CashChart {
+    years: Vec::new(),
+    organisations: Vec::new(),
+    panels: Vec::new(),
+};
+
 const NO_VOI: VoiChart = VoiChart {
     evpi: 0.0,
     bars: Vec::new(),
@@ -338,6 +350,7 @@ enum Chart {
     Channels,
     Fixed,
     Voi,
+    Cash,
     Tornado(usize),
 }
 
@@ -352,6 +365,7 @@ impl Chart {
             Chart::Channels => CHANNELS.into(),
             Chart::Fixed => FIXED.into(),
             Chart::Voi => VOI.into(),
+            Chart::Cash => CASH.into(),
             Chart::Tornado(i) => tornado_stem(&data.tornadoes[i].output),
         }
     }
@@ -367,6 +381,7 @@ impl Chart {
             Chart::Channels => channel_chart::frame(data.channels.as_ref().unwrap_or(&EMPTY)),
             Chart::Fixed => fixed_chart::frame(data),
             Chart::Voi => voi_chart::frame(data.voi.as_ref().unwrap_or(&NO_VOI)),
+            Chart::Cash => cash_chart::frame(data.cash.as_ref().unwrap_or(&NO_CASH)),
             Chart::Tornado(i) => draw::tornado_frame(&data.tornadoes[i]),
         }
     }
@@ -390,6 +405,10 @@ impl Chart {
             Chart::Fixed => fixed_chart::draw(&area, data),
             Chart::Voi => match &data.voi {
                 Some(voi) => voi_chart::draw(root, &area, data, voi),
+                None => Ok(()),
+            },
+            Chart::Cash => match &data.cash {
+                Some(cash) => cash_chart::draw(&area, cash),
                 None => Ok(()),
             },
             Chart::Tornado(i) => draw::tornado(root, &area, data, &data.tornadoes[i]),
@@ -483,6 +502,9 @@ pub fn render_all(data: &ChartData) -> Result<Vec<Artefact>> {
     }
     if data.voi.is_some() {
         charts.push(Chart::Voi);
+    }
+    if data.cash.is_some() {
+        charts.push(Chart::Cash);
     }
     charts.extend((0..data.tornadoes.len()).map(Chart::Tornado));
     let mut files = Vec::new();

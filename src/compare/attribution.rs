@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 
 use super::settings::{self, Revert};
 use super::Run;
+use crate::engine::financial::CashMetric;
 use crate::engine::{Keep, RunConfig};
 use crate::format::{md, MoneyUnit};
 use crate::outputs::{Bearer, Component, Metric, Scope};
@@ -19,11 +20,13 @@ const MAX_EXPLAINED: usize = 12;
 /// The most iterations at which the explanation reruns a scenario.
 const MAX_EXPLAINED_ITERATIONS: u64 = 1_000_000;
 
-/// A headline mean: the annual cost of disjointedness, or an option's mean NPSV.
+/// A headline mean: the annual cost of disjointedness, an option's mean NPSV, or its mean
+/// net cash over the period (the financial view's, nominal).
 #[derive(Debug, Clone)]
 struct Headline {
     label: String,
     option: Option<String>,
+    cash: bool,
 }
 
 /// The "Why the figures moved" section, or a note saying why it cannot be given.
@@ -197,22 +200,32 @@ fn headlines(a: &Run, b: &Run) -> Vec<Headline> {
     let mut list = vec![Headline {
         label: "Annual cost of disjointedness".into(),
         option: None,
+        cash: false,
     }];
-    list.extend(
-        b.options
-            .keys()
-            .filter(|id| a.options.contains_key(*id))
-            .map(|id| Headline {
-                label: format!("NPSV of {}", md(id)),
+    for (id, later) in &b.options {
+        let Some(earlier) = a.options.get(id) else {
+            continue;
+        };
+        list.push(Headline {
+            label: format!("NPSV of {}", md(id)),
+            option: Some(id.clone()),
+            cash: false,
+        });
+        if earlier.net_cash.is_some() && later.net_cash.is_some() {
+            list.push(Headline {
+                label: format!("Net cash of {} (nominal)", md(id)),
                 option: Some(id.clone()),
-            }),
-    );
+                cash: true,
+            });
+        }
+    }
     list
 }
 
 fn mean_in(run: &Run, h: &Headline) -> f64 {
     match &h.option {
         None => run.cost.get(Bearer::All.name()).map_or(0.0, |c| c[0]),
+        Some(id) if h.cash => run.options.get(id).and_then(|o| o.net_cash).unwrap_or(0.0),
         Some(id) => run.options.get(id).map_or(0.0, |o| o.npsv[0]),
     }
 }
@@ -235,11 +248,23 @@ fn means(model: &Model, run: &Run, headlines: &[Headline]) -> Result<Vec<f64>, S
         .iter()
         .map(|h| match &h.option {
             None => mean(layout.summary(Scope::Total, Component::Disjointed, Bearer::All)),
-            Some(id) => model
-                .options()
-                .iter()
-                .position(|o| o.id == *id)
-                .map_or(0.0, |o| mean(layout.appraisal(o, Metric::Npsv))),
+            Some(id) => {
+                let Some(o) = model.options().iter().position(|o| o.id == *id) else {
+                    return 0.0;
+                };
+                match h.cash {
+                    true => layout
+                        .cash
+                        .at(
+                            o,
+                            layout.cash.slots - 1,
+                            layout.cash.years - 1,
+                            CashMetric::NetCash,
+                        )
+                        .map_or(0.0, mean),
+                    false => mean(layout.appraisal(o, Metric::Npsv)),
+                }
+            }
         })
         .collect())
 }

@@ -77,7 +77,7 @@ pub(super) fn options_section(a: &Run, b: &Run) -> String {
         .collect();
     // Each column in one money unit: A's, B's and the changes'.
     let money_rows = |x: &OptionFigures, y: &OptionFigures| {
-        [
+        let mut rows = vec![
             ("NPSV (mean)", x.npsv[0], y.npsv[0]),
             ("NPSV P10", x.npsv[1], y.npsv[1]),
             ("NPSV P90", x.npsv[2], y.npsv[2]),
@@ -87,11 +87,15 @@ pub(super) fn options_section(a: &Run, b: &Run) -> String {
                 x.net_cost_government,
                 y.net_cost_government,
             ),
-        ]
+        ];
+        if let (Some(p), Some(q)) = (x.net_cash, y.net_cash) {
+            rows.push(("Net cash over the period, nominal (mean)", p, q));
+        }
+        rows
     };
     let all: Vec<(f64, f64)> = both
         .iter()
-        .flat_map(|(_, x, y)| money_rows(x, y).map(|(_, p, q)| (p, q)))
+        .flat_map(|(_, x, y)| money_rows(x, y).into_iter().map(|(_, p, q)| (p, q)))
         .collect();
     let unit_a = MoneyUnit::of(all.iter().map(|p| p.0));
     let unit_b = MoneyUnit::of(all.iter().map(|p| p.1));

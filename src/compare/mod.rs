@@ -49,6 +49,9 @@ struct OptionFigures {
     net_cost_government: f64,
     bcr: Option<f64>,
     p_positive: f64,
+    /// Mean net cash over the period, all organisations, nominal (`financial.csv`); `None`
+    /// for a run written before the financial view.
+    net_cash: Option<f64>,
 }
 
 fn not_a_run(dir: &Path, problem: impl Into<String>) -> Error {
@@ -315,6 +318,7 @@ impl Run {
             }
         }
         let mut options = BTreeMap::new();
+        let net_cash = net_cash_of(dir, &json.files)?;
         let appraisal = "appraisal.csv";
         if json.files.iter().any(|f| f == appraisal) {
             let rows = read_csv(dir, appraisal)?;
@@ -357,6 +361,7 @@ impl Run {
                     net_cost_government: mean_of(Metric::NetPresentCostGovernment)?,
                     bcr,
                     p_positive: number(dir, row, "p_positive")?,
+                    net_cash: net_cash.get(&id).copied(),
                 };
                 options.insert(id, figures);
             }
@@ -380,6 +385,27 @@ impl Run {
             options,
         })
     }
+}
+
+/// Each option's mean net cash over the period, all organisations together, from
+/// `financial.csv` where the run wrote one.
+fn net_cash_of(dir: &Path, files: &[String]) -> Result<BTreeMap<String, f64>> {
+    let name = "financial.csv";
+    let mut out = BTreeMap::new();
+    if !files.iter().any(|f| f == name) {
+        return Ok(out);
+    }
+    for row in read_csv(dir, name)? {
+        let is = |column: &str, value: &str| row.get(column).is_some_and(|v| v == value);
+        if row.get("scenario").is_none_or(|s| s == "total")
+            && is("organisation", "total")
+            && is("financial_year", "total")
+            && is("metric", "net_cash")
+        {
+            out.insert(row["option"].clone(), number(dir, &row, "mean")?);
+        }
+    }
+    Ok(out)
 }
 
 /// Compares two runs; returns the Markdown report.

@@ -147,6 +147,10 @@ pub struct Scratch {
     pub(super) time_reach: Vec<f64>,
     /// Per journey, a_F · J_F and a_F · J_F · v_F in the option's first full-effect year F.
     pub(super) full_year: Vec<[f64; 2]>,
+    /// The option's cost in each appraisal year, and the financial view's figures as they are
+    /// summed ([`super::financial::put_cash`]).
+    pub(super) costs: Vec<appraisal::OptionCost>,
+    pub(super) cash: Vec<f64>,
     /// PV government benefits by organisation.
     organisation_benefits: Vec<f64>,
 }
@@ -187,6 +191,8 @@ impl Scratch {
             reach: vec![0.0; journeys],
             time_reach: vec![0.0; journeys],
             full_year: vec![[0.0; 2]; journeys],
+            costs: vec![appraisal::OptionCost::default(); years],
+            cash: vec![0.0; layout.cash.slots * layout.cash.years * 5],
             organisation_benefits: vec![0.0; model.organisations.len()],
         }
     }
@@ -516,6 +522,7 @@ pub(super) fn appraise(
         let [benefit_users, benefit_government] = saved.map(|s| adoption * s);
         let capital = option.capital.get(y).map_or(0.0, |&id| inputs[id]);
         let cost = appraisal::option_cost(capital, optimism_bias, running, y >= option.live);
+        scratch.costs[y] = cost;
         let net = benefit_users + benefit_government - cost.total;
         let row = [
             cost_users - benefit_users,
@@ -544,6 +551,9 @@ pub(super) fn appraise(
             scratch.reach[dept.journey] * scratch.saved[o * count + d][2];
     }
     super::register::put_gains(model, layout, o, scratch, put);
+    let costs = std::mem::take(&mut scratch.costs);
+    super::financial::put_cash(model, layout, (inputs, o), &costs, scratch, put);
+    scratch.costs = costs;
     let funder_slot = option
         .funder
         .as_ref()

@@ -1,6 +1,7 @@
 //! Where each output lives in an iteration's output row, addressed by meaning: the engine
 //! writes through it, [`crate::Results`] reads through it.
 
+use super::financial::CashLayout;
 use super::register::Register;
 use crate::outputs::{
     Bearer, Component, Metric, OrgMetric, Scope, TransactionMetric, YearlyMetric,
@@ -40,6 +41,8 @@ pub struct Layout {
     transaction_block: usize,
     /// The benefits register's figures, after the transaction figures.
     pub register: Register,
+    /// The financial view's figures, after the register's.
+    pub cash: CashLayout,
     pub len: usize,
 }
 
@@ -74,6 +77,7 @@ impl Layout {
         let transactions_start = summary + appraisal + yearly + organisations;
         let transactions_end = transactions_start + (options + 1) * transaction_block;
         let register = Register::new(model, transactions_end);
+        let cash = CashLayout::new(model, transactions_end + register.len);
         Layout {
             departments,
             journeys,
@@ -90,8 +94,9 @@ impl Layout {
             transaction_offsets,
             transactions_start,
             transaction_block,
-            len: transactions_end + register.len,
+            len: transactions_end + register.len + cash.len,
             register,
+            cash,
         }
     }
 
@@ -112,7 +117,10 @@ impl Layout {
             let per_scope = Component::ALL.len() * Bearer::ALL.len();
             return Some((self.scope_at(k / per_scope), None));
         }
-        if k >= self.len - self.register.len {
+        if k >= self.len - self.cash.len {
+            return None;
+        }
+        if k >= self.len - self.cash.len - self.register.len {
             let (entry, measure) = self.register.owner(k)?;
             return measure.then_some((Scope::Department(entry.department), Some(entry.option)));
         }
@@ -214,6 +222,19 @@ impl Layout {
         }
         if let Some(name) = self.register.output_name(model, k) {
             return name;
+        }
+        if let Some((o, slot, year, metric)) = self.cash.place(k) {
+            let option = &model.options()[o].id;
+            let organisation = match model.organisations().get(slot) {
+                Some(organisation) => organisation.id.as_str(),
+                None if slot == self.cash.slots - 1 => "total",
+                None => "funder",
+            };
+            let year = match year {
+                y if y == self.cash.years - 1 => "period".to_string(),
+                y => model.financial_year(y),
+            };
+            return format!("{option}_{organisation}_{year}_{}", metric.name());
         }
         if k >= self.transactions_start {
             let within = k - self.transactions_start;

@@ -10,6 +10,7 @@
 mod blocks;
 mod channels;
 pub mod eval;
+pub mod financial;
 mod journey_part;
 mod layout;
 mod parts;

@@ -54,6 +54,8 @@ pub fn render(r: &Results, charts: bool) -> String {
         };
         out.push_str(&super::voi_md::section(r, &voi_chart));
         out.push_str(&super::benefits::section(r));
+        let cash_chart = chart(charts, crate::charts::CASH, "Line charts of each organisation's net cash by financial year, in the money of the day, one panel per option, above zero spending and below zero saving");
+        out.push_str(&super::financial::section(r, &cash_chart));
     }
     out.push_str(&assumptions_section(r));
     out.push_str(&method_section(r));

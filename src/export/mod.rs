@@ -15,6 +15,7 @@ mod case_tables;
 mod charts;
 mod docx;
 pub mod economic_case;
+mod financial;
 mod fixed_md;
 mod markdown;
 mod option_tables;

@@ -20,7 +20,7 @@ pub struct DataTable {
 }
 
 /// Every CSV table of a run, in the order the workbook's sheets follow.
-pub const DATA_TABLES: [DataTable; 11] = [
+pub const DATA_TABLES: [DataTable; 12] = [
     DataTable {
         file: "summary.csv",
         sheet: None,
@@ -50,6 +50,11 @@ pub const DATA_TABLES: [DataTable; 11] = [
         file: "benefits.csv",
         sheet: Some("Benefits register"),
         build: super::benefits::benefits_csv,
+    },
+    DataTable {
+        file: "financial.csv",
+        sheet: Some("Financial view"),
+        build: super::financial::financial_csv,
     },
     DataTable {
         file: "sensitivity.csv",

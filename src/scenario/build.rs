@@ -38,6 +38,11 @@ impl Loader<'_> {
         }
         let settings = settings?;
         let discounting = self.discounting(raw.discounting.as_ref());
+        // A scenario of a portfolio takes the portfolio's inflation.
+        let inflation = match self.key_prefix.is_empty() {
+            true => self.inflation(raw.financial.as_ref()),
+            false => None,
+        };
         self.check_digital_channels(raw.scenario.digital_channels.as_ref(), &departments);
         let options = self.options(raw.options, &departments, settings.years);
         for growth in [journey_growth, value_of_time_growth].into_iter().flatten() {
@@ -53,6 +58,7 @@ impl Loader<'_> {
                 discounting.unwrap_or(Discounting::GreenBook),
             ),
             discounting: discounting?,
+            inflation,
             settings,
             inputs: Vec::new(),
             journeys: vec![Journey {

@@ -416,6 +416,10 @@ pub struct Model {
     /// The Green Book schedule, its health schedule, or a fixed `discounting.rate`.
     pub(crate) discounting: crate::appraisal::Discounting,
     pub(crate) discount_factors: Vec<f64>,
+    /// `financial.inflation`: from base-year prices to the money of the day (docs/method.md
+    /// §3c); `None` only in a scenario read as part of a portfolio, whose own is the
+    /// portfolio's.
+    pub(crate) inflation: Option<InputId>,
     pub(crate) overrides: Vec<AppliedOverride>,
     /// Rank correlations between inputs, and the copula that realises them.
     pub(crate) correlations: Vec<correlation::Correlation>,
@@ -529,9 +533,22 @@ impl Model {
         &self.overrides
     }
 
+    /// The inflation assumption of the financial view (docs/method.md §3c).
+    pub fn inflation_input(&self) -> Option<&Input> {
+        self.inflation.map(|id| &self.inputs[id])
+    }
+
     /// The input with this key path.
     pub fn input(&self, key: &str) -> Option<&Input> {
         self.inputs.iter().find(|i| i.key == key)
+    }
+
+    /// The label of financial year `k` of the financial view, "2024-25": `k` = 0 is the one
+    /// that ends in the first appraisal year (its first quarter's flows fall there), `k` the
+    /// one that starts in April of appraisal year `k − 1`.
+    pub fn financial_year(&self, k: usize) -> String {
+        let start = self.settings.first_year - 1 + k as i32;
+        format!("{start}-{:02}", (start + 1).rem_euclid(100))
     }
 
     /// Calendar year of appraisal year `y`.

@@ -108,6 +108,7 @@ pub(super) fn load(source: &Source, text: &str, overrides: &[Override]) -> Resul
         .map(|j| (j.id.clone(), j.departments.clone()))
         .collect();
     model.options = loader.options(raw.options, &model.departments, settings.years);
+    model.inflation = loader.inflation(raw.financial.as_ref());
     let discounting = loader.finish_with(discounting, "reading the portfolio's discounting")?;
     model.discount_factors = appraisal::discount_factors(settings.years, discounting);
     model.discounting = discounting;
@@ -253,6 +254,7 @@ fn load_part(
     let mut left_out: Vec<_> = std::mem::take(&mut raw.options).into_iter().collect();
     left_out.sort_by_key(|(_, o)| o.span().start);
     raw.discounting = None;
+    raw.financial = None;
     // A scenario's named cases are its own: a portfolio's cases would be the portfolio's.
     raw.case.clear();
     raw.correlation.retain(|c| {

@@ -21,6 +21,7 @@ pub(super) struct RawScenario {
     #[serde(default)]
     pub(super) options: BTreeMap<String, Spanned<RawOption>>,
     pub(super) discounting: Option<RawDiscounting>,
+    pub(super) financial: Option<RawFinancial>,
     #[serde(default)]
     pub(super) correlation: Vec<Spanned<RawCorrelation>>,
     /// Named cases beside the central one (docs/method.md §6).
@@ -49,6 +50,7 @@ pub(super) struct RawPortfolioFile {
     #[serde(default)]
     pub(super) options: BTreeMap<String, Spanned<RawOption>>,
     pub(super) discounting: Option<RawDiscounting>,
+    pub(super) financial: Option<RawFinancial>,
 }
 
 #[derive(Deserialize)]
@@ -123,6 +125,15 @@ pub(super) struct RawJourneys {
 pub(super) struct RawUsers {
     pub(super) value_of_time: Option<Spanned<Value>>,
     pub(super) value_of_time_growth: Option<Spanned<Value>>,
+    #[allow(dead_code)]
+    pub(super) description: Option<String>,
+}
+
+/// `[financial]`: what turns base-year prices into the money of the day (docs/method.md §3c).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawFinancial {
+    pub(super) inflation: Option<Spanned<Value>>,
     #[allow(dead_code)]
     pub(super) description: Option<String>,
 }
@@ -241,12 +252,13 @@ pub(super) fn toml_error(text: &str, origin: &str, e: &toml::de::Error) -> Error
         ("struct RawSettings", "the [scenario] table"),
         (
             "struct RawPortfolioFile",
-            "a portfolio: [portfolio], [shared], [options.ID] and [discounting] tables",
+            "a portfolio: [portfolio], [shared], [options.ID], [discounting] and [financial] tables",
         ),
         ("struct RawPortfolio", "the [portfolio] table"),
         ("struct RawJourneys", "the [journeys] table"),
         ("struct RawUsers", "the [users] table"),
         ("struct RawDiscounting", "the [discounting] table"),
+        ("struct RawFinancial", "the [financial] table"),
         ("struct RawOption", "an [options.ID] table"),
         ("struct RawEffect", "an [[options.ID.effect]] table"),
     ] {

@@ -5,6 +5,11 @@
 use super::inputs::{InputKind, Loader};
 use super::raw::RawDiscounting;
 use crate::appraisal::Discounting;
+
+/// The key of the inflation assumption, and its value when a scenario gives none: 2%, the
+/// Bank of England's inflation target.
+pub const INFLATION_KEY: &str = "financial.inflation";
+pub const DEFAULT_INFLATION: f64 = 0.02;
 use crate::dist::Domain;
 use crate::error::quote;
 use crate::params::Unit;
@@ -61,6 +66,21 @@ impl Loader<'_> {
     }
 
     /// A schedule by name: "green-book" or "health".
+    /// `[financial] inflation`: the annual rate from base-year prices to nominal (a
+    /// distribution allowed), 2% unless the file says.
+    pub(super) fn inflation(
+        &mut self,
+        raw: Option<&super::raw::RawFinancial>,
+    ) -> Option<super::InputId> {
+        let kind = super::inputs::InputKind::new(
+            crate::params::Unit::Share,
+            crate::dist::Domain::GROWTH,
+            "annual inflation from base-year prices to the money of the day",
+        );
+        let raw = raw.and_then(|f| f.inflation.as_ref());
+        self.input(INFLATION_KEY, raw, kind, Some(DEFAULT_INFLATION))
+    }
+
     fn schedule_of(name: &str) -> Option<Discounting> {
         match name.trim() {
             "green-book" => Some(Discounting::GreenBook),

@@ -18,6 +18,7 @@ mod common;
 mod corpus;
 mod distributions;
 mod elicit;
+mod financial;
 mod fit;
 mod golden;
 mod hostile_compare;

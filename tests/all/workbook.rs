@@ -9,7 +9,7 @@ use calamine::{Data, Reader, Xlsx};
 
 use super::common::*;
 
-const SHEETS: [&str; 16] = [
+const SHEETS: [&str; 17] = [
     "Summary",
     "Options",
     "Base case",
@@ -18,6 +18,7 @@ const SHEETS: [&str; 16] = [
     "Organisations",
     "Transactions",
     "Benefits register",
+    "Financial view",
     "Sensitivity",
     "Switching values",
     "Value of information",
@@ -76,8 +77,9 @@ fn number_formats(path: &Path, n: usize) -> HashMap<String, String> {
 }
 
 /// The CSV columns that hold names and keys; every other column holds figures.
-const TEXT_COLUMNS: [&str; 12] = [
+const TEXT_COLUMNS: [&str; 13] = [
     "measure",
+    "financial_year",
     "case",
     "group",
     "kind",
@@ -135,11 +137,12 @@ fn every_sheet_holds_the_csv_figures_as_numbers_with_money_formats() {
         ("Organisations", "organisations.csv", 6),
         ("Transactions", "transactions.csv", 7),
         ("Benefits register", "benefits.csv", 8),
-        ("Sensitivity", "sensitivity.csv", 9),
-        ("Switching values", "switching.csv", 10),
-        ("Value of information", "voi.csv", 11),
-        ("What must be true", "conditions.csv", 12),
-        ("Other cases", "cases.csv", 13),
+        ("Financial view", "financial.csv", 9),
+        ("Sensitivity", "sensitivity.csv", 10),
+        ("Switching values", "switching.csv", 11),
+        ("Value of information", "voi.csv", 12),
+        ("What must be true", "conditions.csv", 13),
+        ("Other cases", "cases.csv", 14),
     ];
     for (sheet, csv, n) in tables {
         let range = book.worksheet_range(sheet).unwrap();

@@ -319,10 +319,13 @@ fn word_table(table: &TableBlock) -> Table {
     let widths = column_widths(table);
     let width = |i: usize| widths.get(i).copied().unwrap_or(0);
     let cell = |text: &str, right: bool, header: bool| {
-        // A range breaks at its space, never at its dash: word joiners hold "£1.80m–£4.28m";
-        // a short parenthesis such as "(NPSV > 0)" stays on one line.
+        // A range breaks at its space, never at its dash: word joiners hold "£1.80m–£4.28m",
+        // and a minus sign to its figure ("(−£38.1m to −£14.1m)" breaks only at a space); a
+        // short parenthesis such as "(NPSV > 0)" stays on one line.
         let text = if right {
-            hold_parentheses(text).replace('–', "\u{2060}–\u{2060}")
+            hold_parentheses(text)
+                .replace('–', "\u{2060}–\u{2060}")
+                .replace('−', "−\u{2060}")
         } else {
             hold_parentheses(text)
         };
