@@ -68,6 +68,7 @@ impl RunPlan {
             progress: self.progress.clone(),
             analyses: crate::engine::Analyses::Everything,
             previous: None,
+            appendices: crate::engine::Appendices::Included,
         }
     }
 }

@@ -481,7 +481,7 @@ fn savings(
     use rayon::prelude::*;
     let years = model.settings().years;
     let options = model.options.len().max(1);
-    let layout = Layout::new(model);
+    let layout = Layout::core(model);
     let adoption_ids: Vec<usize> = model
         .options
         .iter()

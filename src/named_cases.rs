@@ -46,6 +46,8 @@ pub fn run(model: &Model, config: &RunConfig, iterations: u64) -> crate::Result<
                 keep: Keep::Nothing,
                 stream: None,
                 progress: None,
+                // The cases table reads headline figures only.
+                appendices: engine::Appendices::Left,
                 ..config.clone()
             };
             let outcome = engine::run(&case_model, &config)?;

@@ -290,6 +290,25 @@ pub struct Stats {
 }
 
 impl Stats {
+    /// The statistics of minus this output: the mean and percentiles mirrored (P10 of −X is
+    /// −P90 of X), the spread kept; the share above zero is not known from these, and is left 0.
+    pub fn negated(&self) -> Stats {
+        // 0 − x, not −x: a zero stays +0 rather than printing as "-0".
+        let minus = |x: f64| 0.0 - x;
+        Stats {
+            n: self.n,
+            mean: minus(self.mean),
+            sd: self.sd,
+            se: self.se,
+            p5: minus(self.p95),
+            p10: minus(self.p90),
+            p50: minus(self.p50),
+            p90: minus(self.p10),
+            p95: minus(self.p5),
+            p_positive: 0.0,
+        }
+    }
+
     /// The statistics of an output that is defined in no iteration (a BCR with no costs
     /// anywhere): zeros, never NaN, so that no table shows NaN.
     pub const UNDEFINED: Stats = Stats {

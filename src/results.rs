@@ -319,6 +319,12 @@ impl Results {
         &self.outcome.layout.register
     }
 
+    /// Whether the run computed the benefits register and the financial view (the live page's
+    /// edits do not).
+    pub fn has_appendices(&self) -> bool {
+        self.outcome.layout.has_appendices()
+    }
+
     /// Where the financial view's figures are (docs/method.md §3c).
     pub fn cash_layout(&self) -> &crate::engine::financial::CashLayout {
         &self.outcome.layout.cash
@@ -334,9 +340,11 @@ impl Results {
         year: usize,
         metric: crate::engine::financial::CashMetric,
     ) -> Stats {
-        match self.outcome.layout.cash.at(option, slot, year, metric) {
-            Some(k) => self.output(k),
-            None => Stats::UNDEFINED,
+        use crate::engine::financial::CashSource;
+        match self.outcome.layout.cash.source(option, slot, year, metric) {
+            CashSource::Own(k) | CashSource::Same(k) => self.output(k),
+            CashSource::Negated(k) => self.output(k).negated(),
+            CashSource::Zero => Stats::UNDEFINED,
         }
     }
 

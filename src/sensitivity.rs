@@ -383,7 +383,7 @@ struct Npsv<'m> {
 
 impl<'m> Npsv<'m> {
     fn new(model: &'m Model) -> Npsv<'m> {
-        let layout = Layout::new(model);
+        let layout = Layout::core(model);
         Npsv {
             model,
             scratch: Scratch::new(model, &layout),

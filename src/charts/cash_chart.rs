@@ -39,7 +39,7 @@ const TOTAL: &str = "Total";
 /// The chart's figures, where the scenario has options.
 pub fn data(r: &Results) -> Option<CashChart> {
     let model = r.model();
-    if model.options().is_empty() {
+    if model.options().is_empty() || !r.has_appendices() {
         return None;
     }
     let layout = r.cash_layout();

@@ -46,27 +46,36 @@ impl CashMetric {
     fn index(self) -> usize {
         self as usize
     }
+}
 
-    /// Whether the metric is a cost the funder bears.
-    fn is_cost(self) -> bool {
-        matches!(
-            self,
-            CashMetric::Capital | CashMetric::RiskAllowance | CashMetric::Running
-        )
-    }
+/// Where one figure of the financial view comes from: an output of its own, another figure's
+/// (a funder's capital is the total's: no one else bears any), another's with its sign turned
+/// (the net cash of a department that funds nothing is minus its savings), or nowhere (zero by
+/// construction).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CashSource {
+    Own(usize),
+    Same(usize),
+    Negated(usize),
+    Zero,
 }
 
 /// Where the financial view's figures are in the output row. Per option, the slots are every
 /// organisation, then the funder that is no department (or costs not allocated), then the
 /// total; per slot, the financial years from the one before the first appraisal year to the
-/// one that starts in the last, then the period's total. A figure that is zero by
-/// construction (a department's capital where another funds the option) is not stored.
+/// one that starts in the last, then the period's total. Only the figures no other gives have
+/// outputs of their own.
 #[derive(Debug, Clone, Default)]
 pub struct CashLayout {
     pub slots: usize,
     /// Financial years, the period total after them.
     pub years: usize,
-    map: Vec<Option<usize>>,
+    map: Vec<CashSource>,
+    /// Per option, the organisations' slots with any flow: its funder and those that save.
+    active: Vec<Vec<usize>>,
+    /// Per option, each output of its own with the figure it holds (as a place in one
+    /// option's figures: `(slot · years + year) · 5 + metric`).
+    writes: Vec<Vec<(usize, usize)>>,
     pub len: usize,
 }
 
@@ -75,47 +84,116 @@ impl CashLayout {
     pub fn new(model: &Model, start: usize) -> CashLayout {
         let slots = model.organisations.len() + 2;
         let years = model.settings.years + 2;
-        let mut map = Vec::with_capacity(model.options.len() * slots * years * 5);
+        let total = slots - 1;
+        let mut map = vec![CashSource::Zero; model.options.len() * slots * years * 5];
+        let index = |o: usize, slot: usize, year: usize, m: CashMetric| {
+            ((o * slots + slot) * years + year) * 5 + m.index()
+        };
         let mut at = start;
+        let mut own = |map: &mut Vec<CashSource>, i: usize| {
+            map[i] = CashSource::Own(at);
+            at += 1;
+            at - 1
+        };
         for o in 0..model.options.len() {
             let funder = funder_slot(model, o);
-            for slot in 0..slots {
-                let total = slot == slots - 1;
-                for _ in 0..years {
-                    for metric in CashMetric::ALL {
-                        let stored = total
-                            || slot == funder
-                            || (slot < model.organisations.len() && !metric.is_cost());
-                        map.push(stored.then(|| {
-                            at += 1;
-                            at - 1
-                        }));
+            let saves: Vec<bool> = (0..slots).map(|s| saves_at(model, o, s)).collect();
+            for year in 0..years {
+                let mut costs = [0; 3];
+                for (m, metric) in CashMetric::ALL.into_iter().enumerate() {
+                    let k = own(&mut map, index(o, total, year, metric));
+                    if m < 3 {
+                        costs[m] = k;
+                    }
+                }
+                for slot in 0..total {
+                    let savings = match saves[slot] {
+                        true => Some(own(
+                            &mut map,
+                            index(o, slot, year, CashMetric::CashReleasingSavings),
+                        )),
+                        false => None,
+                    };
+                    if slot == funder {
+                        for (m, &k) in costs.iter().enumerate() {
+                            map[index(o, slot, year, CashMetric::ALL[m])] = CashSource::Same(k);
+                        }
+                        own(&mut map, index(o, slot, year, CashMetric::NetCash));
+                    } else if let Some(k) = savings {
+                        map[index(o, slot, year, CashMetric::NetCash)] = CashSource::Negated(k);
                     }
                 }
             }
         }
+        let per_option = slots * years * 5;
+        let writes = (0..model.options.len())
+            .map(|o| {
+                (0..per_option)
+                    .filter_map(|i| match map[o * per_option + i] {
+                        CashSource::Own(k) => Some((i, k)),
+                        _ => None,
+                    })
+                    .collect()
+            })
+            .collect();
+        let active = (0..model.options.len())
+            .map(|o| {
+                let funder = funder_slot(model, o);
+                (0..total)
+                    .filter(|&s| s == funder || saves_at(model, o, s))
+                    .collect()
+            })
+            .collect();
         CashLayout {
             slots,
             years,
             map,
+            active,
+            writes,
             len: at - start,
         }
     }
 
-    /// The output holding a figure, or `None` where it is zero by construction.
+    /// Where a figure comes from.
+    pub fn source(
+        &self,
+        option: usize,
+        slot: usize,
+        year: usize,
+        metric: CashMetric,
+    ) -> CashSource {
+        let i = ((option * self.slots + slot) * self.years + year) * 5 + metric.index();
+        self.map.get(i).copied().unwrap_or(CashSource::Zero)
+    }
+
+    /// The output a figure has of its own, if it has one.
     pub fn at(&self, option: usize, slot: usize, year: usize, metric: CashMetric) -> Option<usize> {
-        self.map[((option * self.slots + slot) * self.years + year) * 5 + metric.index()]
+        match self.source(option, slot, year, metric) {
+            CashSource::Own(k) => Some(k),
+            _ => None,
+        }
     }
 
     /// The option, slot, financial year and metric of output `k`, if it is one of the view's.
     pub fn place(&self, k: usize) -> Option<(usize, usize, usize, CashMetric)> {
-        let i = self.map.iter().position(|&c| c == Some(k))?;
+        let i = self.map.iter().position(|&c| c == CashSource::Own(k))?;
         let metric = CashMetric::ALL[i % 5];
         let year = (i / 5) % self.years;
         let slot = (i / 5 / self.years) % self.slots;
         let option = i / 5 / self.years / self.slots;
         Some((option, slot, year, metric))
     }
+}
+
+/// Whether an organisation's departments can save cash through option `o`: one of them is
+/// named by one of its effects.
+fn saves_at(model: &Model, o: usize, slot: usize) -> bool {
+    model.options[o].effects.iter().any(|effect| {
+        effect
+            .departments
+            .iter()
+            .any(|&d| model.departments[d].organisation == slot)
+    })
 }
 
 /// The slot bearing option `o`'s costs: its funder's organisation, else the slot after every
@@ -140,6 +218,9 @@ pub(super) fn put_cash(
     put: &mut impl FnMut(usize, f64),
 ) {
     let cash = &layout.cash;
+    if cash.len == 0 {
+        return;
+    }
     let inflation = model.inflation.map_or(0.0, |id| inputs[id]);
     let gap = model.settings.first_year - model.settings.price_base_year;
     let funder = funder_slot(model, o);
@@ -172,7 +253,7 @@ pub(super) fn put_cash(
     // Net cash, each slot's period total, and the total over slots.
     let period = cash.years - 1;
     let total = cash.slots - 1;
-    for slot in 0..total {
+    for &slot in &cash.active[o] {
         for year in 0..period {
             let [capital, risk, running, savings, _] =
                 CashMetric::ALL.map(|m| buffer[cell(slot, year, m)]);
@@ -185,14 +266,8 @@ pub(super) fn put_cash(
             }
         }
     }
-    for slot in 0..cash.slots {
-        for year in 0..cash.years {
-            for metric in CashMetric::ALL {
-                if let Some(k) = cash.at(o, slot, year, metric) {
-                    put(k, buffer[cell(slot, year, metric)]);
-                }
-            }
-        }
+    for &(i, k) in &cash.writes[o] {
+        put(k, buffer[i]);
     }
     scratch.cash = buffer;
 }

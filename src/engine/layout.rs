@@ -43,11 +43,29 @@ pub struct Layout {
     pub register: Register,
     /// The financial view's figures, after the register's.
     pub cash: CashLayout,
+    appendices: bool,
     pub len: usize,
 }
 
 impl Layout {
+    /// Every output of `model`'s runs.
     pub fn new(model: &Model) -> Layout {
+        Layout::build(model, true)
+    }
+
+    /// The outputs without the benefits register and the financial view: for the evaluations
+    /// that read only the headline figures (switching values, the fixed assumptions) and the
+    /// live page's edits.
+    pub fn core(model: &Model) -> Layout {
+        Layout::build(model, false)
+    }
+
+    /// Whether the layout holds the benefits register and the financial view.
+    pub fn has_appendices(&self) -> bool {
+        self.appendices
+    }
+
+    fn build(model: &Model, appendices: bool) -> Layout {
         let departments = model.departments().len();
         let journeys = if model.is_portfolio() {
             model.journeys().len()
@@ -76,8 +94,11 @@ impl Layout {
         let transaction_block = transaction_metrics.iter().map(Vec::len).sum::<usize>();
         let transactions_start = summary + appraisal + yearly + organisations;
         let transactions_end = transactions_start + (options + 1) * transaction_block;
-        let register = Register::new(model, transactions_end);
-        let cash = CashLayout::new(model, transactions_end + register.len);
+        let register = Register::new(model, transactions_end, appendices);
+        let cash = match appendices {
+            true => CashLayout::new(model, transactions_end + register.len),
+            false => CashLayout::default(),
+        };
         Layout {
             departments,
             journeys,
@@ -97,6 +118,7 @@ impl Layout {
             len: transactions_end + register.len + cash.len,
             register,
             cash,
+            appendices,
         }
     }
 

@@ -121,6 +121,18 @@ pub struct RunConfig {
     /// A previous run of this model before an edit, whose draws and statistics this run takes
     /// where the edit cannot have changed them (the live page's reruns; [`reuse`]).
     pub previous: Option<Arc<Previous>>,
+    /// Whether the run computes the benefits register and the financial view.
+    pub appendices: Appendices,
+}
+
+/// Whether a run computes the benefits register and the financial view (docs/method.md §3c,
+/// §3e): every run that writes files does; the live page, which shows neither, leaves them
+/// out of its edits (a few hundred figures a run) and computes them when a download asks.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Appendices {
+    #[default]
+    Included,
+    Left,
 }
 
 /// The analyses a run makes of its iterations.
@@ -147,6 +159,7 @@ impl std::fmt::Debug for RunConfig {
             .field("progress", &self.progress.is_some())
             .field("analyses", &self.analyses)
             .field("previous", &self.previous.is_some())
+            .field("appendices", &self.appendices)
             .finish()
     }
 }
@@ -261,7 +274,10 @@ struct Plan<'c> {
 /// token is cancelled; [`Error::Numeric`] when an output is not finite (the inputs overflow),
 /// naming the output.
 pub fn run(model: &Model, config: &RunConfig) -> Result<Outcome> {
-    let layout = Layout::new(model);
+    let layout = match config.appendices {
+        Appendices::Included => Layout::new(model),
+        Appendices::Left => Layout::core(model),
+    };
     let kept_outputs = config.keep.outputs(&layout);
     let reused = config.previous.as_deref().and_then(|previous| {
         let run = (

@@ -140,11 +140,12 @@ pub struct Register {
 }
 
 impl Register {
-    /// The entries of `model`'s options, laid out from output `start`.
-    pub fn new(model: &Model, start: usize) -> Register {
+    /// The entries of `model`'s options, laid out from output `start`; none where the run
+    /// leaves the register out (`wanted` false), though each option's full-effect year stays.
+    pub fn new(model: &Model, start: usize, wanted: bool) -> Register {
         let mut entries = Vec::new();
         let mut at = start;
-        for (o, option) in model.options.iter().enumerate() {
+        for (o, option) in model.options.iter().enumerate().filter(|_| wanted) {
             for d in 0..model.departments.len() {
                 let measures = measures_at(model, o, d);
                 if measures.is_empty() {
@@ -162,7 +163,7 @@ impl Register {
             debug_assert!(!option.adoption.is_empty() || option.effects.is_empty());
         }
         let mut totals = Vec::new();
-        for o in 0..model.options.len() {
+        for o in (0..model.options.len()).filter(|_| wanted) {
             for organisation in 0..model.organisations.len() {
                 let journeys = entries
                     .iter()

@@ -107,7 +107,7 @@ fn years(r: &Results, o: usize) -> (i32, i32) {
 /// then the department's gains in the `target_*` cells; in a portfolio, an organisation in
 /// several journeys has a `total` row of each gain; then the benefits not valued.
 pub fn benefits_csv(r: &Results) -> Option<Table> {
-    if r.model().options().is_empty() {
+    if r.model().options().is_empty() || !r.has_appendices() {
         return None;
     }
     let lead = ScenarioColumn::of(r);
@@ -392,7 +392,7 @@ pub fn key_measure_sentence(r: &Results, o: usize) -> String {
 /// the measure that matters most.
 pub fn section(r: &Results) -> String {
     let model = r.model();
-    if model.options().is_empty() {
+    if model.options().is_empty() || !r.has_appendices() {
         return String::new();
     }
     let mut out = String::from("## Benefits register\n\nA draft of the register for the Benefits section. For each option and each organisation it reaches (the benefit's owner): what will be measured there, its value today (the baseline, business as usual) and once the option is in full effect (the target), each a mean with its P10–P90; the year the option goes live and the first year of full effect; and what that organisation's part is worth — to users and government together in the first full-effect year, and in present value over the period, with the part that releases cash. Benefits the model does not value are listed with their owner to be agreed. Every figure is in `benefits.csv`.\n\n");

@@ -44,7 +44,7 @@ fn year_label(r: &Results, year: usize) -> String {
 /// `financial.csv`: per option × organisation × financial year (and the period) × metric,
 /// mean, P10 and P90, nominal and undiscounted.
 pub fn financial_csv(r: &Results) -> Option<Table> {
-    if r.model().options().is_empty() {
+    if r.model().options().is_empty() || !r.has_appendices() {
         return None;
     }
     let lead = ScenarioColumn::of(r);
@@ -186,7 +186,7 @@ fn turning_sentences(r: &Results, o: usize) -> String {
 /// The case's "Financial view" section.
 pub fn section(r: &Results, chart: &str) -> String {
     let model = r.model();
-    if model.options().is_empty() {
+    if model.options().is_empty() || !r.has_appendices() {
         return String::new();
     }
     let inflation = model

@@ -186,6 +186,7 @@ fn live_run(
         analyses: crate::engine::Analyses::LivePage,
         cancel,
         previous,
+        appendices: crate::engine::Appendices::Left,
         ..RunConfig::default()
     };
     crate::run(model, &config)
@@ -432,7 +433,19 @@ async fn register_csv(State(desk): State<Arc<Desk>>) -> Response {
 /// The whole case of the last good run as one workbook; its Assumptions sheet is the register.
 async fn workbook(State(desk): State<Arc<Desk>>) -> Response {
     let results = Arc::clone(&desk.last.lock().unwrap_or_else(|e| e.into_inner()).results);
-    let answer = tokio::task::spawn_blocking(move || crate::export::workbook(&results)).await;
+    // The page's edits leave out the benefits register and the financial view; the workbook
+    // has them, from a run of the edited model on the same draws.
+    let answer = tokio::task::spawn_blocking(move || {
+        let config = RunConfig {
+            iterations: Some(results.iterations()),
+            keep: Keep::Sensitivity,
+            analyses: crate::engine::Analyses::LivePage,
+            ..RunConfig::default()
+        };
+        let full = crate::run(results.model(), &config)?;
+        crate::export::workbook(&full)
+    })
+    .await;
     match answer {
         Ok(Ok(bytes)) => attachment(
             crate::export::WORKBOOK,

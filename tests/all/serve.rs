@@ -214,6 +214,25 @@ fn an_edit_reruns_the_model_as_seams_run_with_the_same_change() {
         std::fs::read(via_book.join("summary.csv")).unwrap(),
         std::fs::read(out.join("summary.csv")).unwrap()
     );
+    // The page's edits leave out the benefits register and the financial view; its workbook
+    // has them, with the run's own figures.
+    for (sheet, csv) in [
+        ("Benefits register", "benefits.csv"),
+        ("Financial view", "financial.csv"),
+    ] {
+        let texts = super::workbook::texts(&book, sheet);
+        let rows = read_csv(&out.join(csv));
+        assert!(
+            !rows.is_empty() && texts.len() > rows.len(),
+            "{sheet}: {texts:?}"
+        );
+    }
+    let mut opened: calamine::Xlsx<_> = calamine::open_workbook(&book).unwrap();
+    let range = calamine::Reader::worksheet_range(&mut opened, "Financial view").unwrap();
+    let csv = read_csv(&out.join("financial.csv"));
+    let last = &csv[csv.len() - 1];
+    let cell = range.rows().nth(csv.len()).unwrap()[4].clone();
+    assert_eq!(cell, calamine::Data::Float(num(last, "mean")), "{last:?}");
 }
 
 #[test]
