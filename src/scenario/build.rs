@@ -46,7 +46,10 @@ impl Loader<'_> {
         self.check_digital_channels(raw.scenario.digital_channels.as_ref(), &departments);
         let options = self.options(raw.options, &departments, settings.years);
         for growth in [journey_growth, value_of_time_growth].into_iter().flatten() {
-            self.check_compounding(growth, settings.years);
+            self.check_compounding(growth, settings.years, "of the appraisal");
+        }
+        if let Some(inflation) = inflation {
+            self.check_inflation(inflation, &settings);
         }
         let (correlations, copula) = self.correlations(&raw.correlation);
         let name = settings.name.clone();
@@ -121,7 +124,18 @@ impl Loader<'_> {
 
     /// Refuses a growth rate that compounds past [`MAX_GROWTH_FACTOR`] over the period: the
     /// year-by-year figures would overflow, or mean nothing.
-    fn check_compounding(&mut self, growth: InputId, years: usize) {
+    /// Inflation compounds from the price base year to the last appraisal year: refused, as
+    /// growth is, where it would multiply a price past 10^15.
+    pub(super) fn check_inflation(&mut self, inflation: InputId, settings: &Settings) {
+        let gap = (settings.first_year - settings.price_base_year).max(0) as usize;
+        self.check_compounding(
+            inflation,
+            settings.years + gap,
+            "from the price base year to the last of the appraisal",
+        );
+    }
+
+    fn check_compounding(&mut self, growth: InputId, years: usize, span: &str) {
         let input = &self.inputs[growth];
         let high = input.sampler.quantile(0.9999);
         let factor = (1.0 + high).powf(years.saturating_sub(1) as f64);
@@ -130,7 +144,7 @@ impl Loader<'_> {
         }
         let key = input.key.clone();
         let problem = format!(
-            "growth of up to {:.1}% a year (its P99.99), compounded over the {} years of the appraisal, multiplies year 0 by about 10^{:.0}; seams refuses growth that compounds past 10^15",
+            "growth of up to {:.1}% a year (its P99.99), compounded over the {} years {span}, multiplies year 0 by about 10^{:.0}; seams refuses growth that compounds past 10^15",
             high * 100.0,
             years,
             factor.log10().min(999.0)

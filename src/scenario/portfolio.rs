@@ -109,6 +109,9 @@ pub(super) fn load(source: &Source, text: &str, overrides: &[Override]) -> Resul
         .collect();
     model.options = loader.options(raw.options, &model.departments, settings.years);
     model.inflation = loader.inflation(raw.financial.as_ref());
+    if let Some(inflation) = model.inflation {
+        loader.check_inflation(inflation, &settings);
+    }
     let discounting = loader.finish_with(discounting, "reading the portfolio's discounting")?;
     model.discount_factors = appraisal::discount_factors(settings.years, discounting);
     model.discounting = discounting;

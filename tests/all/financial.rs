@@ -171,6 +171,22 @@ fn inflation_is_an_assumption_like_any_other() {
         stderr(&refused)
     );
     assert!(!out.exists(), "a refused run leaves no results folder");
+    // Inflation that would multiply a price past 10^15 by the last year is refused as growth
+    // is: 1e6 (100,000,000%) a year over 2024–2027 is 10^18.
+    let refused = run_scenario(
+        dir.path(),
+        &fixture("benefits.toml"),
+        &out,
+        &["--set", "financial.inflation=1e6"],
+    );
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
+    assert!(
+        stderr(&refused).contains("financial.inflation")
+            && stderr(&refused).contains("from the price base year"),
+        "{}",
+        stderr(&refused)
+    );
+    assert!(!out.exists(), "a refused run leaves no results folder");
 }
 
 #[test]
