@@ -551,14 +551,8 @@ pub(super) fn appraise(
             scratch.reach[dept.journey] * scratch.saved[o * count + d][2];
     }
     super::register::put_gains(model, layout, o, scratch, put);
-    let costs = std::mem::take(&mut scratch.costs);
-    super::financial::put_cash(model, layout, (inputs, o), &costs, scratch, put);
-    scratch.costs = costs;
-    let funder_slot = option
-        .funder
-        .as_ref()
-        .and_then(|f| f.organisation)
-        .unwrap_or(layout.organisations);
+    super::financial::put_cash(model, layout, (inputs, o), scratch, put);
+    let funder_slot = super::financial::funder_slot(model, o);
     for slot in 0..=layout.organisations {
         let costs = if slot == funder_slot { pv.costs } else { 0.0 };
         let benefits = scratch

@@ -6,7 +6,6 @@
 //! the one before, at that year's prices: real × (1 + inflation)^(year − price base year).
 
 use super::eval::{Layout, Scratch};
-use crate::appraisal::OptionCost;
 use crate::scenario::Model;
 
 /// A figure of the financial view.
@@ -206,14 +205,13 @@ pub fn funder_slot(model: &Model, o: usize) -> usize {
         .unwrap_or(model.organisations.len())
 }
 
-/// Writes option `o`'s financial view of one iteration, from its cost in each appraisal year
-/// and (in `scratch`) its adoption by year, the journeys by year and each department's
-/// cash-releasing saving per journey.
+/// Writes option `o`'s financial view of one iteration, from (in `scratch`) its cost in each
+/// appraisal year, the journeys by year and each department's cash-releasing saving per
+/// journey.
 pub(super) fn put_cash(
     model: &Model,
     layout: &Layout,
     (inputs, o): (&[f64], usize),
-    costs: &[OptionCost],
     scratch: &mut Scratch,
     put: &mut impl FnMut(usize, f64),
 ) {
@@ -231,7 +229,7 @@ pub(super) fn put_cash(
         (slot * cash.years + year) * 5 + metric.index()
     };
     let count = model.departments.len();
-    for (y, cost) in costs.iter().enumerate() {
+    for (y, cost) in scratch.costs.iter().enumerate() {
         let nominal = (1.0 + inflation).powi(gap + y as i32);
         let adoption = model.options[o]
             .adoption_input(y)
