@@ -5,9 +5,8 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::layout::{wrap_to, Frame, Key, Marker, LINE, MARGIN, TEXT};
-use super::style::{axis_range, draw_wrapped_lines, err, mesh, money_axis, GREY, SERIES};
-use super::SIZE;
+use super::layout::{Frame, Key, Marker, LINE, MARGIN};
+use super::style::{axis_range, err, mesh, money_axis, panel_titles, stacked_panels, GREY, SERIES};
 use crate::engine::financial::CashMetric;
 use crate::results::Results;
 
@@ -110,12 +109,7 @@ fn is_total(chart: &CashChart, at: usize) -> bool {
 }
 
 fn names(chart: &CashChart) -> Vec<Vec<String>> {
-    let width = SIZE.0 as i32 - 2 * MARGIN;
-    chart
-        .panels
-        .iter()
-        .map(|p| wrap_to(&p.option, TEXT, true, width))
-        .collect()
+    panel_titles(chart.panels.iter().map(|p| p.option.as_str()))
 }
 
 fn panel_height(name_lines: usize, last: bool) -> i32 {
@@ -160,18 +154,11 @@ pub(super) fn draw<DB: DrawingBackend>(
         true,
     );
     let last = chart.panels.len().saturating_sub(1);
-    let mut rest = area.clone();
-    for (i, panel) in chart.panels.iter().enumerate() {
-        let (space, below) = rest.split_vertically(panel_height(names[i].len(), i == last));
-        rest = below;
-        let bold = (super::style::FONT, TEXT, FontStyle::Bold)
-            .into_font()
-            .color(&BLACK);
-        draw_wrapped_lines(&space, &names[i], (MARGIN, 8), &bold)?;
-        let (_, plot) = space.split_vertically(8 + names[i].len() as i32 * LINE + 8);
-        draw_panel(&plot, chart, panel, (lo, hi), i == last)?;
-    }
-    Ok(())
+    let height = |i: usize| panel_height(names[i].len(), i == last);
+    stacked_panels(area, &names, height, |i, space, below_name| {
+        let (_, plot) = space.split_vertically(below_name + 8);
+        draw_panel(&plot, chart, &chart.panels[i], (lo, hi), i == last)
+    })
 }
 
 fn draw_panel<DB: DrawingBackend>(

@@ -56,6 +56,35 @@ pub(super) fn draw_wrapped_lines<DB: DrawingBackend>(
     Ok(())
 }
 
+/// Each panel title wrapped to the chart's width, in the bold face panels are titled in.
+pub(super) fn panel_titles<'a>(titles: impl Iterator<Item = &'a str>) -> Vec<Vec<String>> {
+    let width = super::SIZE.0 as i32 - 2 * super::layout::MARGIN;
+    titles
+        .map(|t| super::layout::wrap_to(t, TEXT, true, width))
+        .collect()
+}
+
+/// Panels one under another, each `height(i)` tall with its title's lines (from
+/// [`panel_titles`]) in bold at its top; `body` draws panel `i` given its area and the y below
+/// its title.
+pub(super) fn stacked_panels<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    titles: &[Vec<String>],
+    height: impl Fn(usize) -> i32,
+    mut body: impl FnMut(usize, &DrawingArea<DB, Shift>, i32) -> std::result::Result<(), String>,
+) -> std::result::Result<(), String> {
+    let bold = (FONT, TEXT, FontStyle::Bold).into_font().color(&BLACK);
+    let mut rest = area.clone();
+    for (i, title) in titles.iter().enumerate() {
+        let (panel, below) = rest.split_vertically(height(i));
+        rest = below;
+        let margin = super::layout::MARGIN;
+        draw_wrapped_lines(&panel, title, (margin, 8), &bold)?;
+        body(i, &panel, 8 + title.len() as i32 * super::layout::LINE)?;
+    }
+    Ok(())
+}
+
 /// A chart with two continuous axes.
 pub(super) type Plot<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 

@@ -5,12 +5,12 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::layout::{wrap_to, Frame, Key, Marker, LINE, MARGIN, TEXT};
+use super::layout::{Frame, Key, Marker, LINE, MARGIN, TEXT};
 use super::style::{
-    axis_range, draw_wrapped_lines, err, mesh, money_axis, text_style, BLUE, GREEN, GREY, SKY,
-    VERMILLION,
+    axis_range, draw_wrapped_lines, err, mesh, money_axis, panel_titles, stacked_panels,
+    text_style, BLUE, GREEN, GREY, SKY, VERMILLION,
 };
-use super::{ChartData, SIZE};
+use super::ChartData;
 
 /// The height of one option's plot.
 const PLOT: i32 = 400;
@@ -18,11 +18,7 @@ const PLOT: i32 = 400;
 const YEARS: i32 = LINE + 30;
 
 fn names(data: &ChartData) -> Vec<Vec<String>> {
-    let width = SIZE.0 as i32 - 2 * MARGIN;
-    data.options
-        .iter()
-        .map(|o| wrap_to(&o.name, TEXT, true, width))
-        .collect()
+    panel_titles(data.options.iter().map(|o| o.name.as_str()))
 }
 
 /// A panel's height: the option's name, its payback line, its plot.
@@ -100,26 +96,19 @@ pub(super) fn draw<DB: DrawingBackend>(
     let names = names(data);
     let scales = scales(data);
     let last = data.options.len().saturating_sub(1);
-    let mut rest = area.clone();
-    for (i, option) in data.options.iter().enumerate() {
-        let (panel, below) = rest.split_vertically(panel_height(names[i].len(), i == last));
-        rest = below;
-        let bold = (super::style::FONT, TEXT, FontStyle::Bold)
-            .into_font()
-            .color(&BLACK);
-        draw_wrapped_lines(&panel, &names[i], (MARGIN, 8), &bold)?;
+    let height = |i: usize| panel_height(names[i].len(), i == last);
+    stacked_panels(area, &names, height, |i, panel, below_name| {
+        let option = &data.options[i];
         let payback = format!("Payback: {}", option.payback.summary());
-        let below_name = 8 + names[i].len() as i32 * LINE;
         draw_wrapped_lines(
-            &panel,
+            panel,
             &[payback],
             (MARGIN, below_name),
             &text_style(TEXT, &GREEN),
         )?;
         let (_, plot) = panel.split_vertically(below_name + LINE + 8);
-        draw_panel(&plot, option, &scales, i == last)?;
-    }
-    Ok(())
+        draw_panel(&plot, option, &scales, i == last)
+    })
 }
 
 fn draw_panel<DB: DrawingBackend>(
