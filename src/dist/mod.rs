@@ -5,6 +5,7 @@
 //! be printed back (`Display` parses back to the same `Dist`), while every draw the engine makes
 //! has passed the 0.1 % rule and is truncated by redraw, never clamped.
 
+mod inversion;
 mod parse;
 mod sampler;
 #[cfg(test)]
@@ -12,6 +13,7 @@ mod tests;
 
 use std::fmt;
 
+pub use inversion::Inversion;
 use parse::Parser;
 pub use sampler::{Domain, Sampler};
 use sampler::{Shape, Truncation};

@@ -261,6 +261,9 @@ struct Plan<'c> {
     /// parts are the previous run's).
     states: usize,
     state_offsets: Vec<Option<usize>>,
+    /// Each input's quantile function, for an input drawn through uniforms (Latin hypercube
+    /// sampling or correlation); `None` for one drawn directly.
+    inversions: Vec<Option<crate::dist::Inversion>>,
 }
 
 /// Runs the model: every iteration's outputs, folded into statistics.
@@ -301,6 +304,7 @@ pub fn run(model: &Model, config: &RunConfig) -> Result<Outcome> {
         reuse: reused.as_ref().map(|(r, outcome)| (r, *outcome)),
         states: 0,
         state_offsets: Vec::new(),
+        inversions: sampling::inversions(model, config.sampling_for(model)),
     };
     // The live page keeps each journey's part of every iteration for its next rerun: of the
     // journeys this run computes (the others' stay where the previous run left them).

@@ -11,8 +11,7 @@ use super::parts::evaluate_with_states;
 use super::stats::{self, Moments, Sketch};
 use super::{column_len, Layout, Plan, BATCH};
 use super::{eval, sampling};
-use crate::scenario::Model;
-use crate::scenario::Sampling;
+use crate::scenario::{Model, Sampling};
 
 /// SplitMix64: a strong 64-bit mixer for deriving stream seeds.
 fn splitmix(mut z: u64) -> u64 {
@@ -40,9 +39,6 @@ pub(super) struct Worker<'m> {
     output_slot: Vec<usize>,
     row: Vec<f64>,
     scratch: eval::Scratch,
-    /// Which inputs are drawn as uniforms and mapped through their quantile functions (Latin
-    /// hypercube sampling, or a correlated input); the rest draw directly.
-    via_uniforms: Vec<bool>,
     /// Scratch space for a stratified column's order and a copula's normal scores.
     order: Vec<usize>,
     scores: Vec<f64>,
@@ -132,7 +128,6 @@ impl<'m> Worker<'m> {
             column,
             row: vec![0.0; model.inputs.len()],
             scratch: eval::Scratch::new(model, layout),
-            via_uniforms: via_uniforms(model, plan.sampling),
             order: Vec::with_capacity(BATCH),
             scores: vec![0.0; model.copula().map_or(0, |c| c.inputs.len())],
             sketches: vec![Sketch::default(); layout.len],
@@ -267,7 +262,7 @@ impl<'m> Worker<'m> {
                 }
             }
             let mut rng = stream_rng(self.plan.seed, b, input.stream);
-            if self.via_uniforms[i] {
+            if self.plan.inversions[i].is_some() {
                 sampling::fill_uniforms(&mut rng, column, stratified, &mut self.order);
             } else {
                 input.sampler.fill(&mut rng, column);
@@ -283,11 +278,11 @@ impl<'m> Worker<'m> {
                 &mut self.scores,
             );
         }
-        for (i, input) in self.model.inputs.iter().enumerate() {
+        for (i, inversion) in self.plan.inversions.iter().enumerate() {
             let slot = self.input_slot[i];
-            if self.via_uniforms[i] && slot != NONE {
+            if let (Some(inversion), true) = (inversion, slot != NONE) {
                 let column = &mut self.input_columns[slot * self.column..slot * self.column + len];
-                sampling::to_quantiles(&input.sampler, column);
+                sampling::to_quantiles(inversion, column);
             }
         }
     }
@@ -408,16 +403,4 @@ fn slots(held: impl Iterator<Item = bool>) -> Vec<usize> {
         }
     })
     .collect()
-}
-
-/// Which inputs go through uniforms and their quantile functions: every uncertain input under
-/// Latin hypercube sampling, and every correlated one.
-fn via_uniforms(model: &Model, sampling: Sampling) -> Vec<bool> {
-    let correlated = model.copula().map_or(&[][..], |c| &c.inputs[..]);
-    (0..model.inputs.len())
-        .map(|i| {
-            !model.inputs[i].sampler.is_fixed()
-                && (sampling == Sampling::LatinHypercube || correlated.contains(&i))
-        })
-        .collect()
 }
