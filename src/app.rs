@@ -69,6 +69,7 @@ impl RunPlan {
             analyses: crate::engine::Analyses::Everything,
             previous: None,
             appendices: crate::engine::Appendices::Included,
+            figures: crate::engine::Figures::All,
         }
     }
 }

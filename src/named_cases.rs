@@ -48,6 +48,7 @@ pub fn run(model: &Model, config: &RunConfig, iterations: u64) -> crate::Result<
                 progress: None,
                 // The cases table reads headline figures only.
                 appendices: engine::Appendices::Left,
+                figures: engine::Figures::Headlines,
                 ..config.clone()
             };
             let outcome = engine::run(&case_model, &config)?;

@@ -123,6 +123,8 @@ pub struct RunConfig {
     pub previous: Option<Arc<Previous>>,
     /// Whether the run computes the benefits register and the financial view.
     pub appendices: Appendices,
+    /// Which outputs the run folds into statistics.
+    pub figures: Figures,
 }
 
 /// Whether a run computes the benefits register and the financial view (docs/method.md §3c,
@@ -133,6 +135,20 @@ pub enum Appendices {
     #[default]
     Included,
     Left,
+}
+
+/// Which outputs a run folds into statistics. Every output is still evaluated (the headline
+/// figures are built from the rest), but folding a column into its moments and sketch costs
+/// about as much as evaluating it, and a run that reads only the headlines need not.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Figures {
+    /// Every output.
+    #[default]
+    All,
+    /// The summary costs and each option's appraisal alone (the outputs before the yearly
+    /// flows, which are also all a run can keep or stream): the named cases'. The rest have
+    /// no statistics (`None`).
+    Headlines,
 }
 
 /// The analyses a run makes of its iterations.
@@ -160,6 +176,7 @@ impl std::fmt::Debug for RunConfig {
             .field("analyses", &self.analyses)
             .field("previous", &self.previous.is_some())
             .field("appendices", &self.appendices)
+            .field("figures", &self.figures)
             .finish()
     }
 }
@@ -264,6 +281,9 @@ struct Plan<'c> {
     /// Each input's quantile function, for an input drawn through uniforms (Latin hypercube
     /// sampling or correlation); `None` for one drawn directly.
     inversions: Vec<Option<crate::dist::Inversion>>,
+    /// The outputs folded into statistics are the first `folded` ([`Figures`]); the rest are
+    /// evaluated but neither stored nor folded.
+    folded: usize,
 }
 
 /// Runs the model: every iteration's outputs, folded into statistics.
@@ -305,6 +325,10 @@ pub fn run(model: &Model, config: &RunConfig) -> Result<Outcome> {
         states: 0,
         state_offsets: Vec::new(),
         inversions: sampling::inversions(model, config.sampling_for(model)),
+        folded: match config.figures {
+            Figures::All => layout.len,
+            Figures::Headlines => layout.yearly_start(),
+        },
     };
     // The live page keeps each journey's part of every iteration for its next rerun: of the
     // journeys this run computes (the others' stay where the previous run left them).
@@ -455,7 +479,7 @@ pub fn run(model: &Model, config: &RunConfig) -> Result<Outcome> {
             })
         })
         .collect();
-    let stats = totals.stats(model, &layout)?;
+    let stats = totals.stats(model, &layout, plan.folded)?;
     let samples = (plan.keep != Keep::Nothing).then_some(Samples {
         input_ids: kept_inputs,
         output_ids: kept_outputs,

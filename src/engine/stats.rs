@@ -45,6 +45,13 @@ impl Moments {
     /// removes the rounding error of the first mean (Chan, Golub and LeVeque 1983). Four
     /// independent lanes break the chain of dependent additions.
     fn two_pass(values: &[f64], sum: f64) -> Moments {
+        Moments::two_pass_visiting(values, sum, |_| {})
+    }
+
+    /// [`Moments::two_pass`], calling `visit` with each value on the way (the sketch's bin
+    /// counts, in the same pass).
+    #[inline(always)]
+    fn two_pass_visiting(values: &[f64], sum: f64, mut visit: impl FnMut(f64)) -> Moments {
         let n = values.len() as u64;
         if n == 0 {
             return Moments::default();
@@ -59,12 +66,14 @@ impl Moments {
                 let e = chunk[lane] - rough;
                 deviations[lane] += e;
                 squares[lane] += e * e;
+                visit(chunk[lane]);
             }
         }
         for &x in tail {
             let e = x - rough;
             deviations[0] += e;
             squares[0] += e * e;
+            visit(x);
         }
         let deviations = (deviations[0] + deviations[1]) + (deviations[2] + deviations[3]);
         let squares = (squares[0] + squares[1]) + (squares[2] + squares[3]);
@@ -134,11 +143,14 @@ pub fn accumulate(values: &[f64], sketch: &mut Sketch) -> Moments {
     let mut high = [f64::NEG_INFINITY; LANES];
     let chunks = values.chunks_exact(LANES);
     let tail = chunks.remainder();
+    // Comparisons rather than f64::min/max, whose NaN rule keeps them from vectorising: a NaN
+    // makes the sum NaN and takes the slow path below, so what they do with one is moot.
     for chunk in chunks {
         for lane in 0..LANES {
-            sum[lane] += chunk[lane];
-            low[lane] = low[lane].min(chunk[lane]);
-            high[lane] = high[lane].max(chunk[lane]);
+            let x = chunk[lane];
+            sum[lane] += x;
+            low[lane] = if x < low[lane] { x } else { low[lane] };
+            high[lane] = if x > high[lane] { x } else { high[lane] };
         }
     }
     for &x in tail {
@@ -160,19 +172,44 @@ pub fn accumulate(values: &[f64], sketch: &mut Sketch) -> Moments {
     sketch.max = sketch.max.max(high);
     if low >= ZERO_BELOW {
         sketch.above_zero += n;
-        count_bins(&mut sketch.positive, values, low, high);
+        count_with_moments(&mut sketch.positive, values, sum, low, high)
     } else if high <= -ZERO_BELOW {
-        count_bins(&mut sketch.negative, values, -high, -low);
+        count_with_moments(&mut sketch.negative, values, sum, -high, -low)
+    } else if low == 0.0 && high == 0.0 {
+        // A column of zeros (a rate the scenario leaves at 0): its moments are exactly these.
+        sketch.zeros += n;
+        Moments {
+            n,
+            mean: 0.0,
+            m2: 0.0,
+        }
     } else {
         count_mixed(sketch, values, low, high);
+        Moments::two_pass(values, sum)
     }
-    Moments::two_pass(values, sum)
 }
 
-/// Counts values of one sign, whose magnitudes lie in `small..=large`, into `store`.
-fn count_bins(store: &mut Store, values: &[f64], small: f64, large: f64) {
-    store.cover(bin_of(small), bin_of(large));
-    store.count_magnitudes(values.iter().map(|x| x.abs()));
+/// Counts values of one sign, whose magnitudes lie in `small..=large`, into `store`, in the
+/// same pass as their moments' second.
+fn count_with_moments(
+    store: &mut Store,
+    values: &[f64],
+    sum: f64,
+    small: f64,
+    large: f64,
+) -> Moments {
+    let (first, last) = (bin_of(small), bin_of(large));
+    store.cover(first, last);
+    if first == last {
+        // Every value in one bin (a constant, or nearly): one addition.
+        store.bins[(first - store.offset) as usize] += values.len() as u32;
+        return Moments::two_pass(values, sum);
+    }
+    let offset = store.offset;
+    let bins = &mut store.bins;
+    Moments::two_pass_visiting(values, sum, |x| {
+        bins[(bin_of(x.abs()) - offset) as usize] += 1
+    })
 }
 
 /// Counts values of both signs (and zeros) lying in `low..=high`.

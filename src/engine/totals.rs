@@ -67,10 +67,19 @@ impl Totals {
         }
     }
 
-    /// The statistics of every output, or the error naming the first that is not finite.
-    pub(super) fn stats(&self, model: &Model, layout: &Layout) -> Result<Vec<Option<Stats>>> {
+    /// The statistics of every output folded (the first `folded`; `None` for the rest), or the
+    /// error naming the first that is not finite.
+    pub(super) fn stats(
+        &self,
+        model: &Model,
+        layout: &Layout,
+        folded: usize,
+    ) -> Result<Vec<Option<Stats>>> {
         (0..layout.len)
             .map(|k| {
+                if k >= folded {
+                    return Ok(None);
+                }
                 if let Some(Some(stats)) = self.reused.get(k) {
                     return Ok(Some(*stats));
                 }

@@ -105,10 +105,19 @@ impl<'m> Worker<'m> {
                         slots(reuse.inputs.iter().enumerate().map(|(i, kept)| {
                             kept.is_none() || reuse.read.binary_search(&i).is_ok()
                         })),
-                        slots(reuse.outputs.iter().map(|&same| !same)),
+                        slots(
+                            reuse
+                                .outputs
+                                .iter()
+                                .enumerate()
+                                .map(|(k, &same)| !same && k < plan.folded),
+                        ),
                     )
                 }
-                None => ((0..model.inputs.len()).collect(), (0..layout.len).collect()),
+                None => (
+                    (0..model.inputs.len()).collect(),
+                    slots((0..layout.len).map(|k| k < plan.folded)),
+                ),
             };
         let held = |slot: &[usize]| slot.iter().filter(|&&s| s != NONE).count();
         Worker {
@@ -167,6 +176,8 @@ impl<'m> Worker<'m> {
         } = self;
         let column = *column;
         let reused = plan.reuse.map(|(reuse, _)| &reuse.outputs[..]);
+        // Every output has a column unless a previous run stands for it or it is not folded.
+        let every_column = reused.is_none() && plan.folded == layout.len;
         // The previous run's journey parts, and which journeys take theirs from it.
         let per = plan.states;
         let previous = plan
@@ -201,9 +212,10 @@ impl<'m> Worker<'m> {
                 offsets: &plan.state_offsets,
             });
             let options = options.clone();
-            match reused {
-                // An output the previous run's statistics stand for is not stored.
-                Some(_) => {
+            match every_column {
+                // An output the previous run's statistics stand for, or one not folded, is
+                // not stored.
+                false => {
                     evaluate_with_states(model, layout, row, scratch, options, kept, |k, v| {
                         let slot = output_slot[k];
                         if slot != NONE {
@@ -211,14 +223,14 @@ impl<'m> Worker<'m> {
                         }
                     })
                 }
-                None => evaluate_with_states(model, layout, row, scratch, options, kept, |k, v| {
+                true => evaluate_with_states(model, layout, row, scratch, options, kept, |k, v| {
                     output_columns[k * column + j] = v
                 }),
             }
         }
         let mut moments: Vec<Moments> = (0..self.layout.len)
             .map(|k| {
-                if reused.is_some_and(|skip| skip[k]) {
+                if reused.is_some_and(|skip| skip[k]) || k >= plan.folded {
                     return Moments::default();
                 }
                 let at = self.output_slot[k] * self.column;

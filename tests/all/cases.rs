@@ -199,3 +199,34 @@ fn what_must_be_true_is_where_the_inputs_sit_when_an_option_loses_value() {
     }
     assert!(listed > 0, "the option's effect, at least, decides it");
 }
+
+#[test]
+fn a_run_of_the_headlines_alone_gives_them_bit_for_bit_and_nothing_else() {
+    use seams::engine::{run, Figures, Keep};
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/border-exports.toml");
+    let model = seams::Source::read(&path)
+        .and_then(|s| s.model(&[]))
+        .unwrap();
+    let config = |figures| seams::RunConfig {
+        iterations: Some(10_000),
+        keep: Keep::Nothing,
+        figures,
+        ..seams::RunConfig::default()
+    };
+    let all = run(&model, &config(Figures::All)).unwrap();
+    let headlines = run(&model, &config(Figures::Headlines)).unwrap();
+    let split = all.layout.yearly_start();
+    assert!(split > 0 && split < all.layout.len);
+    for k in 0..all.layout.len {
+        if k < split {
+            let (a, h) = (all.stats[k].unwrap(), headlines.stats[k].unwrap());
+            assert_eq!(format!("{a:?}"), format!("{h:?}"), "output {k}");
+        } else {
+            assert!(
+                all.stats[k].is_some() && headlines.stats[k].is_none(),
+                "output {k}"
+            );
+        }
+    }
+}
