@@ -7,15 +7,6 @@ use std::sync::Arc;
 
 use super::{Plan, BATCH};
 
-/// Where one batch writes the values it keeps (for sensitivity: its stretch of each kept
-/// column, `None` for a column shared with the previous run), those it streams, and its
-/// iterations' journey parts, if any.
-pub(super) type BatchBlocks<'a> = (
-    Option<Vec<Option<&'a mut [f64]>>>,
-    Option<&'a mut [f64]>,
-    Option<&'a mut [f64]>,
-);
-
 /// By kept column (inputs, then `outputs` outputs): the previous run's column where this rerun
 /// shares it — an input whose draws it takes unchanged, kept as long — else `None`.
 pub(super) fn shared_columns(

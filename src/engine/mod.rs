@@ -26,7 +26,7 @@ mod worker;
 
 use worker::SpareBuffers;
 
-use blocks::{batch_blocks, column_blocks, gather_round, shared_columns, BatchBlocks};
+use blocks::{batch_blocks, column_blocks, gather_round, shared_columns};
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
@@ -370,8 +370,7 @@ pub fn run(model: &Model, config: &RunConfig) -> Result<Outcome> {
     let mut states = vec![0.0; plan.iterations as usize * plan.states];
     let mut totals = Totals::new(layout.len, model.inputs.len());
     let done = AtomicU64::new(0);
-    // One worker per thread for the whole run, so buffers and sketches are allocated once;
-    // each takes a contiguous share of every round.
+    // One worker per thread for the whole run, so buffers and sketches are allocated once.
     let threads = rayon::current_num_threads().max(1);
     // A live rerun's workers write into the buffers of the run before it: memory already
     // mapped, where fresh buffers cost a page fault every 4 KB.
@@ -404,42 +403,39 @@ pub fn run(model: &Model, config: &RunConfig) -> Result<Outcome> {
         let blocks = column_blocks(&mut kept, start, end - start);
         let stream_blocks = batch_blocks(&mut streamed, stream_stride, 0, end - start);
         let state_blocks = batch_blocks(&mut states, state_stride, start, end - start);
-        let share = (end - start).div_ceil(threads);
-        let mut shares: Vec<Vec<BatchBlocks>> = Vec::with_capacity(threads);
-        let mut rest = blocks
-            .into_iter()
-            .zip(stream_blocks)
-            .zip(state_blocks)
-            .map(|((a, b), c)| (a, b, c));
-        for _ in 0..threads {
-            shares.push(rest.by_ref().take(share).collect());
-        }
-        workers
-            .par_iter_mut()
-            .zip(shares)
-            .enumerate()
-            .for_each(|(t, (w, share_blocks))| {
-                for (i, (block, stream_block, state_block)) in share_blocks.into_iter().enumerate()
-                {
-                    if plan.cancel.is_cancelled() {
-                        return;
-                    }
-                    let b = start + t * share + i;
-                    w.run_batch(b, state_block);
-                    if let Some(mut columns) = block {
-                        w.keep_samples(b, &mut columns, &kept_inputs, &kept_outputs);
-                    }
-                    if let Some(block) = stream_block {
-                        let mut columns: Vec<_> = block.chunks_mut(BATCH).map(Some).collect();
-                        w.keep_samples(b, &mut columns, &stream_inputs, &stream_outputs);
-                    }
-                    let len = w.batch_len(b) as u64;
-                    let so_far = done.fetch_add(len, Ordering::Relaxed) + len;
-                    if let Some(progress) = plan.progress {
-                        progress(so_far, plan.iterations);
-                    }
-                }
-            });
+        // Each worker takes the round's next batch as it finishes one, so a thread the machine
+        // holds back leaves its batches to the others. The statistics do not depend on who ran
+        // which batch: moments are kept by batch and merged in batch order, sketches hold
+        // exact counts.
+        let queue = std::sync::Mutex::new(
+            (start..end)
+                .zip(blocks)
+                .zip(stream_blocks)
+                .zip(state_blocks)
+                .map(|(((b, block), stream), state)| (b, block, stream, state)),
+        );
+        workers.par_iter_mut().for_each(|w| loop {
+            if plan.cancel.is_cancelled() {
+                return;
+            }
+            let next = queue.lock().map(|mut q| q.next()).unwrap_or(None);
+            let Some((b, block, stream_block, state_block)) = next else {
+                return;
+            };
+            w.run_batch(b, state_block);
+            if let Some(mut columns) = block {
+                w.keep_samples(b, &mut columns, &kept_inputs, &kept_outputs);
+            }
+            if let Some(block) = stream_block {
+                let mut columns: Vec<_> = block.chunks_mut(BATCH).map(Some).collect();
+                w.keep_samples(b, &mut columns, &stream_inputs, &stream_outputs);
+            }
+            let len = w.batch_len(b) as u64;
+            let so_far = done.fetch_add(len, Ordering::Relaxed) + len;
+            if let Some(progress) = plan.progress {
+                progress(so_far, plan.iterations);
+            }
+        });
         if plan.cancel.is_cancelled() {
             return Err(Error::Interrupted);
         }
