@@ -44,6 +44,9 @@ pub struct Layout {
     /// The financial view's figures, after the register's.
     pub cash: CashLayout,
     appendices: bool,
+    /// Whether runs compute the transaction figures: not when they fold the headlines alone
+    /// ([`super::Figures::Headlines`]), whose values do not depend on them.
+    transactions: bool,
     pub len: usize,
 }
 
@@ -63,6 +66,18 @@ impl Layout {
     /// Whether the layout holds the benefits register and the financial view.
     pub fn has_appendices(&self) -> bool {
         self.appendices
+    }
+
+    /// Whether runs on this layout compute the transaction figures.
+    pub fn computes_transactions(&self) -> bool {
+        self.transactions
+    }
+
+    /// The same layout, its runs leaving the transaction figures out (their outputs keep
+    /// their places, without statistics).
+    pub(super) fn without_transactions(mut self) -> Layout {
+        self.transactions = false;
+        self
     }
 
     fn build(model: &Model, appendices: bool) -> Layout {
@@ -119,6 +134,7 @@ impl Layout {
             register,
             cash,
             appendices,
+            transactions: true,
         }
     }
 

@@ -301,6 +301,10 @@ pub fn run(model: &Model, config: &RunConfig) -> Result<Outcome> {
         Appendices::Included => Layout::new(model),
         Appendices::Left => Layout::core(model),
     };
+    let layout = match config.figures {
+        Figures::All => layout,
+        Figures::Headlines => layout.without_transactions(),
+    };
     let kept_outputs = config.keep.outputs(&layout);
     let reused = config.previous.as_deref().and_then(|previous| {
         let run = (

@@ -78,7 +78,9 @@ fn journey_part(
         put_summary(layout, Scope::Journey(j), &by_component, put);
     }
     scratch.by_component[j] = by_component;
-    scratch.put_journey_transactions(model, layout, None, j, put);
+    if layout.computes_transactions() {
+        scratch.put_journey_transactions(model, layout, None, j, put);
+    }
     let (journeys, count) = (model.journeys.len(), model.departments.len());
     for o in options {
         apply_option(
@@ -96,7 +98,9 @@ fn journey_part(
             scratch.saved[o * count + d] = std::array::from_fn(|k| bau[k] - with[k]);
         }
         scratch.with_totals[o * journeys + j] = with;
-        scratch.put_journey_transactions(model, layout, Some(o), j, put);
+        if layout.computes_transactions() {
+            scratch.put_journey_transactions(model, layout, Some(o), j, put);
+        }
         super::register::put_measures(model, layout, (o, j), scratch, put);
     }
 }
@@ -119,7 +123,9 @@ fn whole(
         }
     }
     put_summary(layout, Scope::Total, &total, put);
-    scratch.put_total_transactions(model, layout, None, put);
+    if layout.computes_transactions() {
+        scratch.put_total_transactions(model, layout, None, put);
+    }
     for y in 0..layout.years {
         let (mut users, mut government) = (0.0, 0.0);
         for (j, bau) in scratch.bau_totals.iter().enumerate() {
@@ -135,7 +141,9 @@ fn whole(
     }
     for o in options {
         appraise(model, layout, inputs, o, scratch, put);
-        scratch.put_total_transactions(model, layout, Some(o), put);
+        if layout.computes_transactions() {
+            scratch.put_total_transactions(model, layout, Some(o), put);
+        }
     }
 }
 
@@ -216,7 +224,11 @@ pub(super) fn state_len(model: &Model, layout: &Layout, j: usize) -> usize {
     let options = model.options.len();
     let ids = layout.channel_ids.len();
     let departments = model.journeys[j].departments.len();
-    8 + 4 + (options + 1) * (TransactionFigures::LEN + 2 * ids) + options * 4 * (1 + departments)
+    let transactions = match layout.computes_transactions() {
+        true => (options + 1) * (TransactionFigures::LEN + 2 * ids),
+        false => 0,
+    };
+    8 + 4 + transactions + options * 4 * (1 + departments)
 }
 
 impl States<'_> {
@@ -264,7 +276,12 @@ impl States<'_> {
             layout.channel_ids.len(),
             model.departments.len(),
         );
-        for block in 0..=model.options.len() {
+        // The transaction figures of business as usual and each option, where computed.
+        let blocks = match layout.computes_transactions() {
+            true => model.options.len() + 1,
+            false => 0,
+        };
+        for block in 0..blocks {
             let k = block * journeys + j;
             let mut sums = [0.0; TransactionFigures::LEN];
             sums.iter_mut().for_each(|v| *v = take());
@@ -310,7 +327,12 @@ impl States<'_> {
         totals(&scratch.bau_totals[j])
             .into_iter()
             .for_each(&mut put);
-        for block in 0..=model.options.len() {
+        // The transaction figures of business as usual and each option, where computed.
+        let blocks = match layout.computes_transactions() {
+            true => model.options.len() + 1,
+            false => 0,
+        };
+        for block in 0..blocks {
             let k = block * journeys + j;
             scratch.journey_sums[k]
                 .to_array()

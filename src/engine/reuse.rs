@@ -161,6 +161,7 @@ pub(super) fn plan(
         && model.copula().is_none()
         && samples.len() as u64 == iterations
         && before.layout.len == layout.len
+        && before.layout.computes_transactions() == layout.computes_transactions()
         && previous.inputs.len() == model.inputs.len();
     if !same_run {
         return None;

@@ -187,6 +187,9 @@ fn live_run(
         cancel,
         previous,
         appendices: crate::engine::Appendices::Left,
+        // The page shows the summary costs and the options' appraisal alone (tables and
+        // charts alike); the workbook download runs again with everything.
+        figures: crate::engine::Figures::Headlines,
         ..RunConfig::default()
     };
     crate::run(model, &config)

@@ -18,11 +18,15 @@ fn source(name: &str) -> Source {
     .unwrap()
 }
 
+/// The live page's runs: the headline figures alone, without the register and the financial
+/// view (and so without the transaction figures and their parts of each journey's state).
 fn config() -> RunConfig {
     RunConfig {
         iterations: Some(12_288),
         keep: Keep::Sensitivity,
         analyses: Analyses::LivePage,
+        appendices: seams::engine::Appendices::Left,
+        figures: seams::engine::Figures::Headlines,
         ..RunConfig::default()
     }
 }
