@@ -328,7 +328,7 @@ pub fn run(model: &Model, config: &RunConfig) -> Result<Outcome> {
         reuse: reused.as_ref().map(|(r, outcome)| (r, *outcome)),
         states: 0,
         state_offsets: Vec::new(),
-        inversions: sampling::inversions(model, config.sampling_for(model)),
+        inversions: sampling::inversions(model, config.sampling_for(model), &config.cancel),
         folded: match config.figures {
             Figures::All => layout.len,
             Figures::Headlines => layout.yearly_start(),

@@ -10,6 +10,7 @@ use statrs::distribution::{ContinuousCDF, Normal};
 
 use rayon::prelude::*;
 
+use super::CancelToken;
 use crate::dist::Inversion;
 use crate::scenario::correlation::Copula;
 use crate::scenario::{Model, Sampling};
@@ -73,8 +74,14 @@ pub fn to_quantiles(inversion: &Inversion, column: &mut [f64]) {
 
 /// The quantile function of each input drawn through uniforms — every uncertain input under
 /// Latin hypercube sampling, and every correlated one — tabulated once for the run (in
-/// parallel); `None` for an input drawn directly.
-pub fn inversions(model: &Model, sampling: Sampling) -> Vec<Option<Inversion>> {
+/// parallel); `None` for an input drawn directly. A table takes milliseconds, but up to a
+/// third of a second for the narrowest beta allowed, so a cancelled run stops building them
+/// (and the run then stops at its first batch).
+pub fn inversions(
+    model: &Model,
+    sampling: Sampling,
+    cancel: &CancelToken,
+) -> Vec<Option<Inversion>> {
     let correlated = model.copula().map_or(&[][..], |c| &c.inputs[..]);
     model
         .inputs
@@ -83,7 +90,7 @@ pub fn inversions(model: &Model, sampling: Sampling) -> Vec<Option<Inversion>> {
         .map(|(i, input)| {
             let via_uniforms = !input.sampler.is_fixed()
                 && (sampling == Sampling::LatinHypercube || correlated.contains(&i));
-            via_uniforms.then(|| Inversion::new(input.sampler))
+            (via_uniforms && !cancel.is_cancelled()).then(|| Inversion::new(input.sampler))
         })
         .collect()
 }
