@@ -156,37 +156,28 @@ fn inflation_is_an_assumption_like_any_other() {
         "{}",
         stdout(&check)
     );
-    // A rate of −100% or below would make money worthless: refused, naming the key.
-    let out = dir.path().join("refused");
-    let refused = run_scenario(
-        dir.path(),
-        &fixture("benefits.toml"),
-        &out,
-        &["--set", "financial.inflation=-1.5"],
-    );
-    assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
-    assert!(
-        stderr(&refused).contains("financial.inflation"),
-        "{}",
-        stderr(&refused)
-    );
-    assert!(!out.exists(), "a refused run leaves no results folder");
+    // A run with `--set financial.inflation=RATE`: refused with exit 2, naming the key and
+    // leaving no results folder; its message.
+    let refused = |rate: &str| {
+        let out = dir.path().join("refused");
+        let run = run_scenario(
+            dir.path(),
+            &fixture("benefits.toml"),
+            &out,
+            &["--set", &format!("financial.inflation={rate}")],
+        );
+        let message = stderr(&run);
+        assert_eq!(run.status.code(), Some(2), "{message}");
+        assert!(message.contains("financial.inflation"), "{message}");
+        assert!(!out.exists(), "a refused run leaves no results folder");
+        message
+    };
+    // A rate of −100% or below would make money worthless.
+    refused("-1.5");
     // Inflation that would multiply a price past 10^15 by the last year is refused as growth
     // is: 1e6 (100,000,000%) a year over 2024–2027 is 10^18.
-    let refused = run_scenario(
-        dir.path(),
-        &fixture("benefits.toml"),
-        &out,
-        &["--set", "financial.inflation=1e6"],
-    );
-    assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
-    assert!(
-        stderr(&refused).contains("financial.inflation")
-            && stderr(&refused).contains("from the price base year"),
-        "{}",
-        stderr(&refused)
-    );
-    assert!(!out.exists(), "a refused run leaves no results folder");
+    let message = refused("1e6");
+    assert!(message.contains("from the price base year"), "{message}");
 }
 
 #[test]
