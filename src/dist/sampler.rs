@@ -205,20 +205,14 @@ fn exact_beta_quantile(beta: &Beta, p: f64) -> f64 {
     use statrs::distribution::Continuous;
     let start = beta.inverse_cdf(p).clamp(0.0, 1.0);
     let miss = |z: f64| beta.cdf(z) - p;
-    let first = miss(start).abs();
-    if first <= 1e-13 || first.is_nan() {
+    let mut m = miss(start);
+    if m.abs() <= 1e-13 || m.is_nan() {
         return start;
     }
     let (mut low, mut high) = (0.0_f64, 1.0_f64);
-    let (mut z, mut best) = (start, start);
-    for _ in 0..400 {
-        let m = miss(z);
-        if m.abs() < miss(best).abs() {
-            best = z;
-        }
-        if m.abs() <= 1e-15 {
-            break;
-        }
+    let (mut z, mut best, mut best_miss) = (start, start, m.abs());
+    // Each step evaluates the CDF once, at the new point; 400 points at most, start included.
+    for _ in 1..400 {
         if m < 0.0 {
             low = z;
         } else {
@@ -236,6 +230,13 @@ fn exact_beta_quantile(beta: &Beta, p: f64) -> f64 {
             break;
         }
         z = next;
+        m = miss(z);
+        if m.abs() < best_miss {
+            (best, best_miss) = (z, m.abs());
+        }
+        if m.abs() <= 1e-15 {
+            break;
+        }
     }
     best
 }
