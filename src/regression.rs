@@ -31,19 +31,7 @@ pub struct Fit {
 impl Design {
     /// The design of `columns` over `rows`.
     pub fn of(columns: &[&[f64]], rows: Range<usize>) -> Design {
-        let count = rows.len().max(1) as f64;
-        let moments: Vec<(f64, f64)> = columns
-            .iter()
-            .map(|c| {
-                let mean = c[rows.clone()].iter().sum::<f64>() / count;
-                let var = c[rows.clone()]
-                    .iter()
-                    .map(|x| (x - mean).powi(2))
-                    .sum::<f64>()
-                    / count;
-                (mean, var.sqrt())
-            })
-            .collect();
+        let moments: Vec<(f64, f64)> = columns.iter().map(|c| column_moments(c, &rows)).collect();
         let varying: Vec<usize> = (0..columns.len()).filter(|&j| moments[j].1 > 0.0).collect();
         let scaled: Vec<Vec<f64>> = varying
             .iter()
@@ -56,6 +44,52 @@ impl Design {
                 let value = dot(&scaled[j], &scaled[k]);
                 gram[j][k] = value;
                 gram[k][j] = value;
+            }
+        }
+        Design {
+            rows,
+            moments,
+            varying,
+            gram,
+        }
+    }
+
+    /// The design of `columns` over the same rows, where only the columns `changed` marks
+    /// differ from those this design was made of: the cross-products of two unchanged columns
+    /// are kept, the rest summed, so the result has the same bits as [`Design::of`] (every
+    /// entry is its own sum, in the same order).
+    pub fn updated(&self, columns: &[&[f64]], changed: &[bool]) -> Design {
+        if columns.len() != self.moments.len() || changed.len() != columns.len() {
+            return Design::of(columns, self.rows.clone());
+        }
+        let rows = self.rows.clone();
+        let moments: Vec<(f64, f64)> = (0..columns.len())
+            .map(|j| match changed[j] {
+                true => column_moments(columns[j], &rows),
+                false => self.moments[j],
+            })
+            .collect();
+        let varying: Vec<usize> = (0..columns.len()).filter(|&j| moments[j].1 > 0.0).collect();
+        // Where each column was among the earlier design's varying columns.
+        let mut earlier = vec![None; columns.len()];
+        for (position, &j) in self.varying.iter().enumerate() {
+            earlier[j] = Some(position);
+        }
+        let kept = |j: usize| earlier[j].filter(|_| !changed[j]);
+        let scaled: Vec<Vec<f64>> = varying
+            .iter()
+            .map(|&j| scaled(columns[j], &rows, moments[j]).collect())
+            .collect();
+        let p = varying.len();
+        let mut gram = vec![vec![0.0; p]; p];
+        for a in 0..p {
+            for b in 0..=a {
+                let value = match (kept(varying[a]), kept(varying[b])) {
+                    (Some(x), Some(y)) => self.gram[x][y],
+                    _ => dot(&scaled[a], &scaled[b]),
+                };
+                gram[a][b] = value;
+                gram[b][a] = value;
             }
         }
         Design {
@@ -124,6 +158,18 @@ impl Fit {
     }
 }
 
+/// A column's mean and standard deviation over `rows`.
+fn column_moments(column: &[f64], rows: &Range<usize>) -> (f64, f64) {
+    let count = rows.len().max(1) as f64;
+    let mean = column[rows.clone()].iter().sum::<f64>() / count;
+    let var = column[rows.clone()]
+        .iter()
+        .map(|x| (x - mean).powi(2))
+        .sum::<f64>()
+        / count;
+    (mean, var.sqrt())
+}
+
 /// A column's values over `rows`, centred and scaled by its `(mean, sd)`.
 fn scaled<'c>(
     column: &'c [f64],
@@ -186,5 +232,35 @@ mod tests {
         for (f, want) in predicted.iter().zip(&y) {
             assert!((f - want).abs() < 1e-9, "{f} vs {want}");
         }
+    }
+
+    /// A design updated for changed columns has the bits of one made from scratch: for a
+    /// column redrawn, one made constant (it leaves the varying columns) and one that stops
+    /// being constant.
+    #[test]
+    fn an_updated_design_is_the_design_from_scratch() {
+        let column = |seed: u64| -> Vec<f64> {
+            (0..400u64)
+                .map(|i| ((i * 2654435761 + seed * 40503) % 1000) as f64 / 7.0)
+                .collect()
+        };
+        let (a, b, c, d) = (column(1), column(2), column(3), vec![5.0; 400]);
+        let before = Design::of(&[&a, &b, &c, &d], 0..300);
+        let (b2, c2, d2) = (column(9), vec![1.5; 400], column(4));
+        let after: [&[f64]; 4] = [&a, &b2, &c2, &d2];
+        let updated = before.updated(&after, &[false, true, true, true]);
+        assert_eq!(
+            format!("{updated:?}"),
+            format!("{:?}", Design::of(&after, 0..300))
+        );
+        // Nothing changed: the same design.
+        let same = before.updated(&[&a, &b, &c, &d], &[false; 4]);
+        assert_eq!(format!("{same:?}"), format!("{before:?}"));
+        // One column redrawn: the others' cross-products are kept, its own summed again.
+        let one = before.updated(&[&a, &b2, &c, &d], &[false, true, false, false]);
+        assert_eq!(
+            format!("{one:?}"),
+            format!("{:?}", Design::of(&[&a, &b2, &c, &d], 0..300))
+        );
     }
 }

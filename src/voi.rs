@@ -174,7 +174,8 @@ pub fn value_of_information_reusing(
             (model.inputs()[id].key.clone(), values)
         })
         .collect();
-    // A group whose inputs' draws are the previous run's keeps its regressions' designs.
+    // A group whose inputs' draws are the previous run's keeps its regressions' designs; one
+    // with some inputs drawn again keeps the cross-products of the rest.
     let ids: std::collections::HashMap<&str, usize> = model
         .inputs()
         .iter()
@@ -183,23 +184,37 @@ pub fn value_of_information_reusing(
         .collect();
     let kept_designs = |group: &crate::voi_groups::Group| {
         let (earlier, unchanged) = previous?;
-        let same = group.keys.iter().all(|key| {
-            ids.get(key)
-                .is_some_and(|&id| unchanged.get(id).copied().unwrap_or(false))
-        });
-        let (keys, designs) = earlier.designs.get(&group.name).filter(|_| same)?;
+        let changed: Vec<bool> = group
+            .keys
+            .iter()
+            .map(|key| {
+                !ids.get(key)
+                    .is_some_and(|&id| unchanged.get(id).copied().unwrap_or(false))
+            })
+            .collect();
+        let (keys, designs) = earlier.designs.get(&group.name)?;
         // The same members, in the same order: an input made fixed leaves its group.
-        (keys
+        if !keys
             .iter()
             .map(String::as_str)
-            .eq(group.keys.iter().copied()))
-        .then_some(designs)
+            .eq(group.keys.iter().copied())
+        {
+            return None;
+        }
+        if !changed.contains(&true) {
+            return Some(designs.clone());
+        }
+        Some(
+            designs
+                .clone()
+                .map(|design| std::sync::Arc::new(design.updated(&group.members, &changed))),
+        )
     };
     let evaluated: Vec<_> = crate::voi_groups::groups(&columns)
         .into_par_iter()
         .map(|group| {
             let (order, designs) =
-                crate::voi_groups::regret_order(&nb, &group, kept_designs(&group));
+                crate::voi_groups::regret_order(&nb, &group, kept_designs(&group).as_ref());
             let rows: Vec<u32> = (0..order.len() as u32).collect();
             let raw = rounding_to_zero(binned(&nb, &order) - best_of_means(&nb, &rows));
             let value = raw.clamp(0.0, evpi);

@@ -489,6 +489,8 @@ pub(super) fn appraise(
     let optimism_bias = option.applied_uplift(inputs);
     let running = inputs[option.running];
     let mut pv = PresentValues::default();
+    // The reach by journey and the costs by year feed the organisations, register and cash.
+    let details = layout.computes_details();
     scratch.reach.fill(0.0);
     scratch.time_reach.fill(0.0);
     let full_effect = layout.register.full_effect[o];
@@ -513,10 +515,12 @@ pub(super) fn appraise(
                 * (v_y * (bau.user_minutes - with.user_minutes) + (bau.user_cash - with.user_cash));
             saved[1] += j_y * (bau.government - with.government);
             benefit_cash += adoption * j_y * (bau.government_cash - with.government_cash);
-            scratch.reach[j] += df * adoption * j_y;
-            scratch.time_reach[j] += df * adoption * j_y * v_y;
-            if y == full_effect {
-                scratch.full_year[j] = [adoption * j_y, adoption * j_y * v_y];
+            if details {
+                scratch.reach[j] += df * adoption * j_y;
+                scratch.time_reach[j] += df * adoption * j_y * v_y;
+                if y == full_effect {
+                    scratch.full_year[j] = [adoption * j_y, adoption * j_y * v_y];
+                }
             }
         }
         let [benefit_users, benefit_government] = saved.map(|s| adoption * s);
@@ -524,6 +528,10 @@ pub(super) fn appraise(
         let cost = appraisal::option_cost(capital, optimism_bias, running, y >= option.live);
         scratch.costs[y] = cost;
         let net = benefit_users + benefit_government - cost.total;
+        pv.add_year(df, [benefit_users, benefit_government, benefit_cash], cost);
+        if !details {
+            continue;
+        }
         let row = [
             cost_users - benefit_users,
             cost_government - benefit_government,
@@ -536,11 +544,25 @@ pub(super) fn appraise(
         for (metric, value) in YearlyMetric::ALL.into_iter().zip(row) {
             put(layout.yearly(Some(o), y, metric), value);
         }
-        pv.add_year(df, [benefit_users, benefit_government, benefit_cash], cost);
     }
     for (metric, value) in Metric::ALL.into_iter().zip(pv.metrics()) {
         put(layout.appraisal(o, metric), value);
     }
+    if details {
+        put_organisations(model, layout, (inputs, o), pv.costs, scratch, put);
+    }
+}
+
+/// What option `o` means to each organisation (who pays, who benefits), its register's gains
+/// and its cash, from the reach and savings [`appraise`] left in `scratch`.
+fn put_organisations(
+    model: &Model,
+    layout: &Layout,
+    (inputs, o): (&[f64], usize),
+    pv_costs: f64,
+    scratch: &mut Scratch,
+    put: &mut impl FnMut(usize, f64),
+) {
     // Who pays and who benefits: each organisation receives its departments' savings; the
     // funder bears the costs (the last slot when the funder is no department, or none is
     // named).
@@ -554,7 +576,7 @@ pub(super) fn appraise(
     super::financial::put_cash(model, layout, (inputs, o), scratch, put);
     let funder_slot = super::financial::funder_slot(model, o);
     for slot in 0..=layout.organisations {
-        let costs = if slot == funder_slot { pv.costs } else { 0.0 };
+        let costs = if slot == funder_slot { pv_costs } else { 0.0 };
         let benefits = scratch
             .organisation_benefits
             .get(slot)

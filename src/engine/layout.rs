@@ -44,9 +44,10 @@ pub struct Layout {
     /// The financial view's figures, after the register's.
     pub cash: CashLayout,
     appendices: bool,
-    /// Whether runs compute the transaction figures: not when they fold the headlines alone
+    /// Whether runs compute the outputs after the headlines (yearly flows, organisations,
+    /// transaction figures, register, cash): not when they fold the headlines alone
     /// ([`super::Figures::Headlines`]), whose values do not depend on them.
-    transactions: bool,
+    details: bool,
     pub len: usize,
 }
 
@@ -68,15 +69,16 @@ impl Layout {
         self.appendices
     }
 
-    /// Whether runs on this layout compute the transaction figures.
-    pub fn computes_transactions(&self) -> bool {
-        self.transactions
+    /// Whether runs on this layout compute the outputs after the headlines (the summary
+    /// costs and the appraisal).
+    pub fn computes_details(&self) -> bool {
+        self.details
     }
 
-    /// The same layout, its runs leaving the transaction figures out (their outputs keep
-    /// their places, without statistics).
-    pub(super) fn without_transactions(mut self) -> Layout {
-        self.transactions = false;
+    /// The same layout, its runs computing the headlines alone: the outputs after them keep
+    /// their places, without values or statistics.
+    pub(super) fn headlines_only(mut self) -> Layout {
+        self.details = false;
         self
     }
 
@@ -134,7 +136,7 @@ impl Layout {
             register,
             cash,
             appendices,
-            transactions: true,
+            details: true,
         }
     }
 

@@ -137,9 +137,9 @@ pub enum Appendices {
     Left,
 }
 
-/// Which outputs a run folds into statistics. Every output is still evaluated (the headline
-/// figures are built from the rest), but folding a column into its moments and sketch costs
-/// about as much as evaluating it, and a run that reads only the headlines need not.
+/// Which outputs a run evaluates and folds into statistics: folding a column into its moments
+/// and sketch costs about as much as evaluating it, and a run that reads only the headlines
+/// need do neither for the rest.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Figures {
     /// Every output.
@@ -303,7 +303,7 @@ pub fn run(model: &Model, config: &RunConfig) -> Result<Outcome> {
     };
     let layout = match config.figures {
         Figures::All => layout,
-        Figures::Headlines => layout.without_transactions(),
+        Figures::Headlines => layout.headlines_only(),
     };
     let kept_outputs = config.keep.outputs(&layout);
     let reused = config.previous.as_deref().and_then(|previous| {

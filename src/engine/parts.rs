@@ -78,7 +78,7 @@ fn journey_part(
         put_summary(layout, Scope::Journey(j), &by_component, put);
     }
     scratch.by_component[j] = by_component;
-    if layout.computes_transactions() {
+    if layout.computes_details() {
         scratch.put_journey_transactions(model, layout, None, j, put);
     }
     let (journeys, count) = (model.journeys.len(), model.departments.len());
@@ -94,14 +94,17 @@ fn journey_part(
         for d in departments.clone() {
             let per = per_journey(&scratch.changed[d]);
             with.add(&per);
-            let (bau, with) = (scratch.bau_sums[d], per.sums());
-            scratch.saved[o * count + d] = std::array::from_fn(|k| bau[k] - with[k]);
+            // Each department's saving feeds the organisations, register and cash alone.
+            if layout.computes_details() {
+                let (bau, with) = (scratch.bau_sums[d], per.sums());
+                scratch.saved[o * count + d] = std::array::from_fn(|k| bau[k] - with[k]);
+            }
         }
         scratch.with_totals[o * journeys + j] = with;
-        if layout.computes_transactions() {
+        if layout.computes_details() {
             scratch.put_journey_transactions(model, layout, Some(o), j, put);
+            super::register::put_measures(model, layout, (o, j), scratch, put);
         }
-        super::register::put_measures(model, layout, (o, j), scratch, put);
     }
 }
 
@@ -123,9 +126,20 @@ fn whole(
         }
     }
     put_summary(layout, Scope::Total, &total, put);
-    if layout.computes_transactions() {
+    if layout.computes_details() {
         scratch.put_total_transactions(model, layout, None, put);
+        bau_yearly(layout, scratch, put);
     }
+    for o in options {
+        appraise(model, layout, inputs, o, scratch, put);
+        if layout.computes_details() {
+            scratch.put_total_transactions(model, layout, Some(o), put);
+        }
+    }
+}
+
+/// Business as usual's yearly costs to users and government, over every journey.
+fn bau_yearly(layout: &Layout, scratch: &Scratch, put: &mut impl FnMut(usize, f64)) {
     for y in 0..layout.years {
         let (mut users, mut government) = (0.0, 0.0);
         for (j, bau) in scratch.bau_totals.iter().enumerate() {
@@ -138,12 +152,6 @@ fn whole(
             layout.yearly(None, y, YearlyMetric::CostGovernment),
             government,
         );
-    }
-    for o in options {
-        appraise(model, layout, inputs, o, scratch, put);
-        if layout.computes_transactions() {
-            scratch.put_total_transactions(model, layout, Some(o), put);
-        }
     }
 }
 
@@ -217,18 +225,19 @@ pub(super) struct States<'a> {
     pub(super) offsets: &'a [Option<usize>],
 }
 
-/// The values of journey `j`'s part: its year-0 cost by component (8), its totals (4), for
-/// business as usual and each option its transaction sums and contacts and cost by channel id,
-/// and for each option its totals and each of its departments' savings (four sums each).
+/// The values of journey `j`'s part: its year-0 cost by component (8), its totals (4), and
+/// for each option its totals (4); where the run computes more than the headlines, also for
+/// business as usual and each option its transaction sums and contacts and cost by channel
+/// id, and for each option each of its departments' savings (four sums each).
 pub(super) fn state_len(model: &Model, layout: &Layout, j: usize) -> usize {
     let options = model.options.len();
     let ids = layout.channel_ids.len();
     let departments = model.journeys[j].departments.len();
-    let transactions = match layout.computes_transactions() {
-        true => (options + 1) * (TransactionFigures::LEN + 2 * ids),
+    let details = match layout.computes_details() {
+        true => (options + 1) * (TransactionFigures::LEN + 2 * ids) + options * 4 * departments,
         false => 0,
     };
-    8 + 4 + transactions + options * 4 * (1 + departments)
+    8 + 4 + options * 4 + details
 }
 
 impl States<'_> {
@@ -260,45 +269,35 @@ impl States<'_> {
         else {
             return;
         };
-        let mut at = saved.iter().copied();
-        let mut take = || at.next().unwrap_or(0.0);
-        for part in scratch.by_component[j].iter_mut() {
-            *part = [take(), take()];
+        let mut part = Cursor(saved);
+        for costs in scratch.by_component[j].iter_mut() {
+            *costs = part.take();
         }
-        scratch.bau_totals[j] = Totals {
-            user_minutes: take(),
-            user_cash: take(),
-            government: take(),
-            government_cash: take(),
-        };
+        scratch.bau_totals[j] = totals_of(part.take());
         let (journeys, ids, count) = (
             model.journeys.len(),
             layout.channel_ids.len(),
             model.departments.len(),
         );
         // The transaction figures of business as usual and each option, where computed.
-        let blocks = match layout.computes_transactions() {
+        let blocks = match layout.computes_details() {
             true => model.options.len() + 1,
             false => 0,
         };
         for block in 0..blocks {
             let k = block * journeys + j;
-            let mut sums = [0.0; TransactionFigures::LEN];
-            sums.iter_mut().for_each(|v| *v = take());
+            let sums: [f64; TransactionFigures::LEN] = part.take();
             scratch.journey_sums[k] = TransactionFigures::from_slice(&sums);
             for channel in &mut scratch.journey_channels[k * ids..(k + 1) * ids] {
-                *channel = [take(), take()];
+                *channel = part.take();
             }
         }
         for o in 0..model.options.len() {
-            scratch.with_totals[o * journeys + j] = Totals {
-                user_minutes: take(),
-                user_cash: take(),
-                government: take(),
-                government_cash: take(),
-            };
-            for d in model.journeys[j].departments.clone() {
-                scratch.saved[o * count + d] = [take(), take(), take(), take()];
+            scratch.with_totals[o * journeys + j] = totals_of(part.take());
+            if layout.computes_details() {
+                for d in model.journeys[j].departments.clone() {
+                    scratch.saved[o * count + d] = part.take();
+                }
             }
         }
     }
@@ -319,16 +318,15 @@ impl States<'_> {
                 *slot = value;
             }
         };
-        let totals = |t: &Totals| [t.user_minutes, t.user_cash, t.government, t.government_cash];
         scratch.by_component[j]
             .iter()
             .flatten()
             .for_each(|&v| put(v));
-        totals(&scratch.bau_totals[j])
+        values_of(&scratch.bau_totals[j])
             .into_iter()
             .for_each(&mut put);
         // The transaction figures of business as usual and each option, where computed.
-        let blocks = match layout.computes_transactions() {
+        let blocks = match layout.computes_details() {
             true => model.options.len() + 1,
             false => 0,
         };
@@ -342,12 +340,44 @@ impl States<'_> {
             channels.iter().flatten().for_each(|&v| put(v));
         }
         for o in 0..model.options.len() {
-            totals(&scratch.with_totals[o * journeys + j])
+            values_of(&scratch.with_totals[o * journeys + j])
                 .into_iter()
                 .for_each(&mut put);
-            for d in model.journeys[j].departments.clone() {
-                scratch.saved[o * count + d].into_iter().for_each(&mut put);
+            if layout.computes_details() {
+                for d in model.journeys[j].departments.clone() {
+                    scratch.saved[o * count + d].into_iter().for_each(&mut put);
+                }
             }
         }
+    }
+}
+
+/// A journey part's values read in order; a part of the right length is never read past its
+/// end (where it would give zeros).
+struct Cursor<'a>(&'a [f64]);
+
+impl Cursor<'_> {
+    fn take<const N: usize>(&mut self) -> [f64; N] {
+        match self.0.split_first_chunk::<N>() {
+            Some((values, rest)) => {
+                self.0 = rest;
+                *values
+            }
+            None => [0.0; N],
+        }
+    }
+}
+
+/// A journey's totals as kept, and back.
+fn values_of(t: &Totals) -> [f64; 4] {
+    [t.user_minutes, t.user_cash, t.government, t.government_cash]
+}
+
+fn totals_of([user_minutes, user_cash, government, government_cash]: [f64; 4]) -> Totals {
+    Totals {
+        user_minutes,
+        user_cash,
+        government,
+        government_cash,
     }
 }

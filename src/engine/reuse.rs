@@ -161,7 +161,7 @@ pub(super) fn plan(
         && model.copula().is_none()
         && samples.len() as u64 == iterations
         && before.layout.len == layout.len
-        && before.layout.computes_transactions() == layout.computes_transactions()
+        && before.layout.computes_details() == layout.computes_details()
         && previous.inputs.len() == model.inputs.len();
     if !same_run {
         return None;
