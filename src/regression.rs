@@ -115,11 +115,9 @@ impl Design {
                 let y_mean = y[rows.clone()].iter().sum::<f64>() / count;
                 let centred: Vec<f64> = y[rows.clone()].iter().map(|v| v - y_mean).collect();
                 let mut a = self.gram.clone();
-                for (row, &j) in a.iter_mut().zip(&self.varying) {
-                    let (mean, sd) = self.moments[j];
-                    let x = &columns[j][rows.clone()];
-                    let sum: f64 = x.iter().zip(&centred).map(|(x, c)| (x - mean) * c).sum();
-                    row.push(sum / sd);
+                let sums = self.centred_products(columns, &centred);
+                for ((row, &j), sum) in a.iter_mut().zip(&self.varying).zip(sums) {
+                    row.push(sum / self.moments[j].1);
                 }
                 let b = solve(a);
                 let mut terms = vec![(0.0, 1.0, 0.0); columns.len()];
@@ -132,6 +130,33 @@ impl Design {
                 }
             })
             .collect()
+    }
+}
+
+impl Design {
+    /// Σ (x − mean)·c over the design's rows, for each varying column x: four columns to a
+    /// pass over `centred`, each sum still added up in row order (the same bits as one column
+    /// at a time, without waiting on one running sum).
+    fn centred_products(&self, columns: &[&[f64]], centred: &[f64]) -> Vec<f64> {
+        let n = centred.len();
+        let mut sums = Vec::with_capacity(self.varying.len());
+        for four in self.varying.chunks(4) {
+            // A short last chunk repeats its last column; the extra sums are dropped.
+            let column = |k: usize| {
+                let j = four[k.min(four.len() - 1)];
+                (&columns[j][self.rows.clone()][..n], self.moments[j].0)
+            };
+            let [(x0, m0), (x1, m1), (x2, m2), (x3, m3)] = [0, 1, 2, 3].map(column);
+            let mut acc = [0.0f64; 4];
+            for (i, &c) in centred.iter().enumerate() {
+                acc[0] += (x0[i] - m0) * c;
+                acc[1] += (x1[i] - m1) * c;
+                acc[2] += (x2[i] - m2) * c;
+                acc[3] += (x3[i] - m3) * c;
+            }
+            sums.extend_from_slice(&acc[..four.len()]);
+        }
+        sums
     }
 }
 

@@ -144,13 +144,7 @@ pub fn regret_order(
         others - best.map_or(0.0, |d| predictions[d][i])
     };
     let regrets: Vec<f64> = (0..n).map(regret).collect();
-    let mut order: Vec<u32> = (0..n as u32).collect();
-    order.sort_by(|&a, &b| {
-        regrets[a as usize]
-            .total_cmp(&regrets[b as usize])
-            .then(a.cmp(&b))
-    });
-    (order, designs)
+    (crate::voi::sorted_order(&regrets), designs)
 }
 
 /// A group's regressions' designs: on the first half of the iterations, then the second.
