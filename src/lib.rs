@@ -55,6 +55,7 @@ pub mod fixed;
 pub mod format;
 pub mod named_cases;
 pub mod optimise;
+pub mod order;
 pub mod outputs;
 pub mod params;
 pub mod register;

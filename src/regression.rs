@@ -57,10 +57,14 @@ impl Design {
     /// The design of `columns` over the same rows, where only the columns `changed` marks
     /// differ from those this design was made of: the cross-products of two unchanged columns
     /// are kept, the rest summed, so the result has the same bits as [`Design::of`] (every
-    /// entry is its own sum, in the same order).
-    pub fn updated(&self, columns: &[&[f64]], changed: &[bool]) -> Design {
-        if columns.len() != self.moments.len() || changed.len() != columns.len() {
-            return Design::of(columns, self.rows.clone());
+    /// entry is its own sum, in the same order). `None` where the columns do not fit this
+    /// design: not as many, or too short for its rows.
+    pub fn updated(&self, columns: &[&[f64]], changed: &[bool]) -> Option<Design> {
+        let fits = columns.len() == self.moments.len()
+            && changed.len() == columns.len()
+            && columns.iter().all(|c| c.len() >= self.rows.end);
+        if !fits {
+            return None;
         }
         let rows = self.rows.clone();
         let moments: Vec<(f64, f64)> = (0..columns.len())
@@ -92,12 +96,12 @@ impl Design {
                 gram[b][a] = value;
             }
         }
-        Design {
+        Some(Design {
             rows,
             moments,
             varying,
             gram,
-        }
+        })
     }
 
     /// The rows the design was summed over.
@@ -273,19 +277,26 @@ mod tests {
         let before = Design::of(&[&a, &b, &c, &d], 0..300);
         let (b2, c2, d2) = (column(9), vec![1.5; 400], column(4));
         let after: [&[f64]; 4] = [&a, &b2, &c2, &d2];
-        let updated = before.updated(&after, &[false, true, true, true]);
+        let updated = before.updated(&after, &[false, true, true, true]).unwrap();
         assert_eq!(
             format!("{updated:?}"),
             format!("{:?}", Design::of(&after, 0..300))
         );
         // Nothing changed: the same design.
-        let same = before.updated(&[&a, &b, &c, &d], &[false; 4]);
+        let same = before.updated(&[&a, &b, &c, &d], &[false; 4]).unwrap();
         assert_eq!(format!("{same:?}"), format!("{before:?}"));
         // One column redrawn: the others' cross-products are kept, its own summed again.
-        let one = before.updated(&[&a, &b2, &c, &d], &[false, true, false, false]);
+        let one = before
+            .updated(&[&a, &b2, &c, &d], &[false, true, false, false])
+            .unwrap();
         assert_eq!(
             format!("{one:?}"),
             format!("{:?}", Design::of(&[&a, &b2, &c, &d], 0..300))
         );
+        // Columns too short for the design's rows (a run of fewer iterations) do not fit.
+        let short: Vec<f64> = a[..200].to_vec();
+        assert!(before
+            .updated(&[&short, &b, &c, &d], &[true, false, false, false])
+            .is_none());
     }
 }

@@ -141,7 +141,7 @@ pub fn value_of_information_reusing(
         .map(|(id, c)| {
             let order: Vec<u32> = match earlier(id) {
                 Some(order) => order.clone(),
-                None => sorted_order(samples.input_prefix(c, m)),
+                None => crate::order::sorted_order(samples.input_prefix(c, m)),
             };
             let raw = rounding_to_zero(binned(&nb, &order) - best_mean);
             let evppi = raw.clamp(0.0, evpi);
@@ -204,11 +204,10 @@ pub fn value_of_information_reusing(
         if !changed.contains(&true) {
             return Some(designs.clone());
         }
-        Some(
-            designs
-                .clone()
-                .map(|design| std::sync::Arc::new(design.updated(&group.members, &changed))),
-        )
+        let [first, second] = designs
+            .clone()
+            .map(|design| design.updated(&group.members, &changed));
+        Some([std::sync::Arc::new(first?), std::sync::Arc::new(second?)])
     };
     let evaluated: Vec<_> = crate::voi_groups::groups(&columns)
         .into_par_iter()
@@ -293,56 +292,6 @@ fn best_of_means(nb: &[Vec<f64>], iterations: &[u32]) -> f64 {
         .fold(0.0, f64::max)
 }
 
-/// The iterations in the order of their values (smallest first, as `f64::total_cmp` orders
-/// them; ties by iteration). The values become integer keys, paired with their iterations in
-/// order and radix sorted: a stable sort, so ties keep the order of their iterations.
-pub(crate) fn sorted_order(values: &[f64]) -> Vec<u32> {
-    let mut pairs: Vec<(u64, u32)> = values
-        .iter()
-        .map(|&v| total_order_key(v))
-        .zip(0..)
-        .collect();
-    radix_sort(&mut pairs);
-    pairs.into_iter().map(|(_, i)| i).collect()
-}
-
-/// Sorts `pairs` by their keys, stably: least significant byte first, each byte by counting
-/// (a byte every key shares is skipped). Some times faster than a comparison sort for the few
-/// thousand draws the value of information sorts, and every order it gives is the one a stable
-/// comparison sort would.
-fn radix_sort(pairs: &mut Vec<(u64, u32)>) {
-    let mut sorted = vec![(0, 0); pairs.len()];
-    for shift in (0..64).step_by(8) {
-        let byte = |key: u64| (key >> shift) as usize & 0xff;
-        let mut starts = [0usize; 256];
-        for &(key, _) in pairs.iter() {
-            starts[byte(key)] += 1;
-        }
-        if starts.contains(&pairs.len()) {
-            continue;
-        }
-        let mut next = 0;
-        for start in starts.iter_mut() {
-            (*start, next) = (next, next + *start);
-        }
-        for &pair in pairs.iter() {
-            let at = &mut starts[byte(pair.0)];
-            sorted[*at] = pair;
-            *at += 1;
-        }
-        std::mem::swap(pairs, &mut sorted);
-    }
-}
-
-/// An unsigned integer that orders as `f64::total_cmp` orders `value`: negative numbers' bits
-/// reversed below positive numbers' (the standard library's own transformation, then the sign
-/// bit flipped to compare unsigned).
-fn total_order_key(value: f64) -> u64 {
-    let bits = value.to_bits();
-    let ordered = bits ^ ((((bits as i64) >> 63) as u64) >> 1);
-    ordered ^ (1 << 63)
-}
-
 /// The mean over √n equal bins of `order` of the best option's (or BAU's) mean in the bin.
 fn binned(nb: &[Vec<f64>], order: &[u32]) -> f64 {
     let n = order.len();
@@ -365,76 +314,4 @@ fn scrambled_order(n: usize) -> Vec<u32> {
             .rotate_left(17)
     });
     order
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The integer keys order every pair of values as `f64::total_cmp` does: signed zeros,
-    /// infinities, subnormals and NaNs of either sign included.
-    #[test]
-    fn the_sort_keys_order_as_total_cmp() {
-        let values = [
-            f64::NEG_INFINITY,
-            -f64::MAX,
-            -1.5,
-            -f64::MIN_POSITIVE / 4.0,
-            -0.0,
-            0.0,
-            f64::MIN_POSITIVE / 4.0,
-            1e-300,
-            2.0,
-            f64::MAX,
-            f64::INFINITY,
-            f64::NAN,
-            -f64::NAN,
-        ];
-        for a in values {
-            for b in values {
-                assert_eq!(
-                    total_order_key(a).cmp(&total_order_key(b)),
-                    a.total_cmp(&b),
-                    "{a} against {b}"
-                );
-            }
-        }
-        // Ties go by iteration.
-        assert_eq!(sorted_order(&[2.0, -0.0, 2.0, 0.0, -3.0]), [4, 1, 3, 0, 2]);
-    }
-
-    /// The radix sort orders as a comparison sort of (value, iteration) does: on values of
-    /// both signs across many magnitudes, with ties, and on values that share every byte but
-    /// one.
-    #[test]
-    fn the_radix_sort_is_a_comparison_sort() {
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
-        let wide: Vec<f64> = (0..5000)
-            .map(|_| {
-                let r = next();
-                let magnitude = 10f64.powi((r % 40) as i32 - 20);
-                let sign = if r & (1 << 40) == 0 { 1.0 } else { -1.0 };
-                // 5,000 draws of 80,000 possible values: many repeat, so ties.
-                sign * magnitude * ((r >> 20) % 1000) as f64
-            })
-            .collect();
-        let close: Vec<f64> = (0..3000)
-            .map(|i| 1.0 + f64::from(i % 97) * f64::EPSILON)
-            .collect();
-        for values in [wide, close] {
-            let mut expected: Vec<u32> = (0..values.len() as u32).collect();
-            expected.sort_by(|&a, &b| {
-                values[a as usize]
-                    .total_cmp(&values[b as usize])
-                    .then(a.cmp(&b))
-            });
-            assert_eq!(sorted_order(&values), expected);
-        }
-    }
 }

@@ -144,7 +144,7 @@ pub fn regret_order(
         others - best.map_or(0.0, |d| predictions[d][i])
     };
     let regrets: Vec<f64> = (0..n).map(regret).collect();
-    (crate::voi::sorted_order(&regrets), designs)
+    (crate::order::sorted_order(&regrets), designs)
 }
 
 /// A group's regressions' designs: on the first half of the iterations, then the second.

@@ -4,17 +4,18 @@
 //!
 //! The quantile function is tabulated once per run by Hermite interpolation (Hörmann and
 //! Leydold's HINV): nodes `(x, F(x))` with the slope `1 / f(x)`, a cubic between each pair, and
-//! every interval checked at its midpoint against the CDF itself — split until the error in
-//! probability, |F(Q̃(p)) − p|, is below [`TOLERANCE`]. Every node is an exact point of the
-//! CDF, so no inverse is needed to build it. The far tails (beyond [`TAIL`]) and any interval
+//! every interval checked at its midpoint and quartiles against the CDF itself — split until
+//! the error in probability, |F(Q̃(p)) − p|, is below [`TOLERANCE`] there. Every node is an
+//! exact point of the CDF, so no inverse is needed to build it. The far tails (beyond [`TAIL`]) and any interval
 //! that will not converge fall back to the exact inverse, so every input still follows its own
 //! distribution. A look-up table of [`GUIDE`] entries per interval finds the interval in one or
 //! two steps.
 
 use super::Sampler;
 
-/// The largest error in probability allowed at an interval's midpoint; the interpolation's
-/// error peaks there, and this leaves a factor of ten under the promised 1e-10.
+/// The largest error in probability allowed at an interval's midpoint and quartiles; the
+/// interpolation's error peaks near the midpoint, and this leaves a factor of ten under the
+/// promised 1e-10.
 const TOLERANCE: f64 = 1e-11;
 /// Probabilities below this, or above 1 minus it, take the exact inverse (two draws in ten
 /// million).
@@ -125,13 +126,18 @@ enum Fit {
     Exact,
 }
 
-/// Checks the cubic between `a` and `b` at its midpoint, and where it fails, where to split.
+/// Checks the cubic between `a` and `b` at its midpoint and quartiles, and where it fails,
+/// where to split.
 fn fit(sampler: &Sampler, a: Node, b: Node, room: bool) -> Fit {
     let candidate = cubic(a, b);
     if let Some(c) = candidate {
-        let middle = evaluate(&c, 0.5);
-        let error = (sampler.cdf(middle) - (a.p + b.p) / 2.0).abs();
-        if error <= TOLERANCE {
+        // The error peaks near the midpoint, but where the cubic's error changes sign there it
+        // can be small at the midpoint alone: the quartiles catch that.
+        let within = |t: f64| {
+            let x = evaluate(&c, t);
+            (sampler.cdf(x) - (a.p + t * (b.p - a.p))).abs() <= TOLERANCE
+        };
+        if within(0.5) && within(0.25) && within(0.75) {
             return Fit::Converged(c);
         }
     }
@@ -280,7 +286,12 @@ mod tests {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(200))]
+        // A fixed seed: the same 200 cases on every run (and first, the cases once found).
+        #![proptest_config(ProptestConfig {
+            cases: 200,
+            rng_seed: proptest::test_runner::RngSeed::Fixed(0x5EA3_5EED),
+            ..ProptestConfig::default()
+        })]
         #[test]
         fn tabulated_quantiles_are_within_1e10_in_probability(
             text in distribution(),
@@ -293,6 +304,22 @@ mod tests {
                 prop_assert!(fast <= 1e-10 + exact, "{text} at p = {p}: error {fast:e} (exact path {exact:e})");
             }
         }
+    }
+
+    /// A PERT the property test once found, whose table checked at its intervals' midpoints
+    /// alone missed by 2·10⁻¹⁰ near p = 0.62 (the cubic's error changed sign at a midpoint):
+    /// swept across (0, 1).
+    #[test]
+    fn a_cubic_right_at_its_midpoint_alone_is_split() {
+        let s = sampler("pert(0, 0.008375570231526106, 0.01)");
+        let inversion = Inversion::new(s);
+        for k in 1..100_000 {
+            let p = f64::from(k) / 100_000.0;
+            let (fast, exact) = errors(&s, &inversion, p);
+            assert!(fast <= 1e-10 + exact, "at p = {p}: error {fast:e}");
+        }
+        let (fast, exact) = errors(&s, &inversion, 0.6207879401938039);
+        assert!(fast <= 1e-10 + exact, "error {fast:e}");
     }
 
     #[test]

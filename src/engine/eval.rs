@@ -9,7 +9,7 @@ use super::transactions::{
     put_journey_transactions, put_total_transactions, Moment, TransactionFigures,
 };
 use crate::appraisal::{self, PresentValues};
-use crate::outputs::{Bearer, Component, Metric, OrgMetric, Scope, YearlyMetric};
+use crate::outputs::{Bearer, Component, Metric, Scope, YearlyMetric};
 use crate::params::{ChannelParam, DeptParam, CHANNEL_PARAM_COUNT, DEPT_PARAM_COUNT};
 use crate::scenario::{Department, EffectKind, Model, Target};
 
@@ -139,6 +139,9 @@ pub struct Scratch {
     /// (journey j's year y at `j * years + y`).
     pub(super) journeys: Vec<f64>,
     pub(super) minute_value: Vec<f64>,
+    /// Per journey, what the option being appraised saves per journey: business as usual's
+    /// totals less the option's (user minutes, user cash, government, government cash).
+    pub(super) savings: Vec<[f64; 4]>,
     /// Per journey, Σ DF_y · a_y · J_y: a department's PV benefit is its saving per journey
     /// times its journey's reach.
     pub(super) reach: Vec<f64>,
@@ -152,7 +155,7 @@ pub struct Scratch {
     pub(super) costs: Vec<appraisal::OptionCost>,
     pub(super) cash: Vec<f64>,
     /// PV government benefits by organisation.
-    organisation_benefits: Vec<f64>,
+    pub(super) organisation_benefits: Vec<f64>,
 }
 
 impl Scratch {
@@ -188,6 +191,7 @@ impl Scratch {
             with_totals: vec![Totals::default(); options * journeys],
             journeys: vec![0.0; journeys * years],
             minute_value: vec![0.0; journeys * years],
+            savings: vec![[0.0; 4]; journeys],
             reach: vec![0.0; journeys],
             time_reach: vec![0.0; journeys],
             full_year: vec![[0.0; 2]; journeys],
@@ -494,6 +498,20 @@ pub(super) fn appraise(
     scratch.reach.fill(0.0);
     scratch.time_reach.fill(0.0);
     let full_effect = layout.register.full_effect[o];
+    let journeys = scratch.bau_totals.len();
+    for (j, (bau, with)) in scratch
+        .bau_totals
+        .iter()
+        .zip(&scratch.with_totals[o * journeys..(o + 1) * journeys])
+        .enumerate()
+    {
+        scratch.savings[j] = [
+            bau.user_minutes - with.user_minutes,
+            bau.user_cash - with.user_cash,
+            bau.government - with.government,
+            bau.government_cash - with.government_cash,
+        ];
+    }
     for y in 0..layout.years {
         let adoption = option.adoption_input(y).map_or(0.0, |id| inputs[id]);
         let df = model.discount_factors[y];
@@ -501,21 +519,16 @@ pub(super) fn appraise(
         let mut cost_government = 0.0;
         let mut saved = [0.0; 2];
         let mut benefit_cash = 0.0;
-        let journeys = scratch.bau_totals.len();
-        for (j, (bau, with)) in scratch
-            .bau_totals
-            .iter()
-            .zip(&scratch.with_totals[o * journeys..(o + 1) * journeys])
-            .enumerate()
-        {
+        for j in 0..journeys {
             let (j_y, v_y) = scratch.year(j, y, layout.years);
-            cost_users += j_y * (v_y * bau.user_minutes + bau.user_cash);
-            cost_government += j_y * bau.government;
-            saved[0] += j_y
-                * (v_y * (bau.user_minutes - with.user_minutes) + (bau.user_cash - with.user_cash));
-            saved[1] += j_y * (bau.government - with.government);
-            benefit_cash += adoption * j_y * (bau.government_cash - with.government_cash);
+            let [minutes, cash, government, government_cash] = scratch.savings[j];
+            saved[0] += j_y * (v_y * minutes + cash);
+            saved[1] += j_y * government;
+            benefit_cash += adoption * j_y * government_cash;
             if details {
+                let bau = &scratch.bau_totals[j];
+                cost_users += j_y * (v_y * bau.user_minutes + bau.user_cash);
+                cost_government += j_y * bau.government;
                 scratch.reach[j] += df * adoption * j_y;
                 scratch.time_reach[j] += df * adoption * j_y * v_y;
                 if y == full_effect {
@@ -549,41 +562,6 @@ pub(super) fn appraise(
         put(layout.appraisal(o, metric), value);
     }
     if details {
-        put_organisations(model, layout, (inputs, o), pv.costs, scratch, put);
-    }
-}
-
-/// What option `o` means to each organisation (who pays, who benefits), its register's gains
-/// and its cash, from the reach and savings [`appraise`] left in `scratch`.
-fn put_organisations(
-    model: &Model,
-    layout: &Layout,
-    (inputs, o): (&[f64], usize),
-    pv_costs: f64,
-    scratch: &mut Scratch,
-    put: &mut impl FnMut(usize, f64),
-) {
-    // Who pays and who benefits: each organisation receives its departments' savings; the
-    // funder bears the costs (the last slot when the funder is no department, or none is
-    // named).
-    scratch.organisation_benefits.fill(0.0);
-    let count = model.departments.len();
-    for (d, dept) in model.departments.iter().enumerate() {
-        scratch.organisation_benefits[dept.organisation] +=
-            scratch.reach[dept.journey] * scratch.saved[o * count + d][2];
-    }
-    super::register::put_gains(model, layout, o, scratch, put);
-    super::financial::put_cash(model, layout, (inputs, o), scratch, put);
-    let funder_slot = super::financial::funder_slot(model, o);
-    for slot in 0..=layout.organisations {
-        let costs = if slot == funder_slot { pv_costs } else { 0.0 };
-        let benefits = scratch
-            .organisation_benefits
-            .get(slot)
-            .copied()
-            .unwrap_or(0.0);
-        for (metric, value) in [costs, benefits, costs - benefits].into_iter().enumerate() {
-            put(layout.organisation(o, slot, OrgMetric::ALL[metric]), value);
-        }
+        super::financial::put_organisations(model, layout, (inputs, o), pv.costs, scratch, put);
     }
 }

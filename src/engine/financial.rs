@@ -4,8 +4,11 @@
 //! allowance and its running cost; each department's cash-releasing savings; their net. A
 //! calendar year's flows fall 9/12 in the financial year that starts that April and 3/12 in
 //! the one before, at that year's prices: real × (1 + inflation)^(year − price base year).
+//! Beside it, what each option means to each organisation in present values (who pays, who
+//! benefits), from the same savings.
 
 use super::eval::{Layout, Scratch};
+use crate::outputs::OrgMetric;
 use crate::scenario::Model;
 
 /// A figure of the financial view.
@@ -268,4 +271,39 @@ pub(super) fn put_cash(
         put(k, buffer[i]);
     }
     scratch.cash = buffer;
+}
+
+/// What option `o` means to each organisation (who pays, who benefits), its register's gains
+/// and its cash, from the reach and savings [`super::eval::appraise`] left in `scratch`.
+pub(super) fn put_organisations(
+    model: &Model,
+    layout: &Layout,
+    (inputs, o): (&[f64], usize),
+    pv_costs: f64,
+    scratch: &mut Scratch,
+    put: &mut impl FnMut(usize, f64),
+) {
+    // Who pays and who benefits: each organisation receives its departments' savings; the
+    // funder bears the costs (the last slot when the funder is no department, or none is
+    // named).
+    scratch.organisation_benefits.fill(0.0);
+    let count = model.departments.len();
+    for (d, dept) in model.departments.iter().enumerate() {
+        scratch.organisation_benefits[dept.organisation] +=
+            scratch.reach[dept.journey] * scratch.saved[o * count + d][2];
+    }
+    super::register::put_gains(model, layout, o, scratch, put);
+    put_cash(model, layout, (inputs, o), scratch, put);
+    let funder_slot = funder_slot(model, o);
+    for slot in 0..=layout.organisations {
+        let costs = if slot == funder_slot { pv_costs } else { 0.0 };
+        let benefits = scratch
+            .organisation_benefits
+            .get(slot)
+            .copied()
+            .unwrap_or(0.0);
+        for (metric, value) in [costs, benefits, costs - benefits].into_iter().enumerate() {
+            put(layout.organisation(o, slot, OrgMetric::ALL[metric]), value);
+        }
+    }
 }

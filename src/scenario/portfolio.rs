@@ -237,10 +237,10 @@ fn load_part(
     overrides: &[Override],
 ) -> Result<Part> {
     let portfolio_path = source.path();
-    let FileText { text, sha256 } = source
+    let read = source
         .part(file)
         .map_err(|e| in_portfolio(e, file, portfolio_path))?;
-    if is_portfolio(&text) {
+    if is_portfolio(&read.text) {
         return Err(InputError {
             origin: file.display().to_string(),
             location: None,
@@ -251,7 +251,8 @@ fn load_part(
         .into());
     }
     let origin = file.display().to_string();
-    super::source::check_text_lengths(&text, &origin)?;
+    source.check_lengths(&read, &origin)?;
+    let FileText { text, sha256 } = read;
     let mut raw: RawScenario =
         toml::from_str(&text).map_err(|e| raw::toml_error(&text, &origin, &e))?;
     let mut left_out: Vec<_> = std::mem::take(&mut raw.options).into_iter().collect();

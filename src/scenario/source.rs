@@ -4,7 +4,7 @@
 //! live page, each reverted input `compare` tries — is built from it in memory, so all of
 //! them describe the same bytes even if the file changes on disk meanwhile.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -29,6 +29,9 @@ pub struct Source {
     main: FileText,
     /// A portfolio's scenario files, read the first time a model needs them.
     parts: Arc<Mutex<BTreeMap<PathBuf, FileText>>>,
+    /// The digests of the texts whose every string passed [`check_text_lengths`]: a text is
+    /// checked once, not on every model built from it (each of the live page's edits).
+    lengths_checked: Arc<Mutex<BTreeSet<String>>>,
 }
 
 impl Source {
@@ -44,6 +47,7 @@ impl Source {
             from_file: true,
             main: read_text(path)?,
             parts: Arc::default(),
+            lengths_checked: Arc::default(),
         })
     }
 
@@ -58,6 +62,7 @@ impl Source {
                 sha256: sha256_hex(text.as_bytes()),
             },
             parts: Arc::default(),
+            lengths_checked: Arc::default(),
         }
     }
 
@@ -70,7 +75,7 @@ impl Source {
     pub fn model(&self, overrides: &[Override]) -> Result<Model> {
         let origin = self.path.display().to_string();
         let text = &self.main.text;
-        check_text_lengths(text, &origin)?;
+        self.check_lengths(&self.main, &origin)?;
         for o in overrides {
             if let Some(problem) = too_long(&o.text) {
                 return Err(long_text(&o.by, &o.key, problem));
@@ -162,6 +167,21 @@ impl Source {
     }
 
     /// A portfolio's scenario file, read on first use and kept.
+    /// [`check_text_lengths`] of `file`, once for each text.
+    pub(super) fn check_lengths(&self, file: &FileText, origin: &str) -> Result<()> {
+        let checked = || {
+            self.lengths_checked
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+        };
+        if checked().contains(&file.sha256) {
+            return Ok(());
+        }
+        check_text_lengths(&file.text, origin)?;
+        checked().insert(file.sha256.clone());
+        Ok(())
+    }
+
     pub(super) fn part(&self, path: &Path) -> Result<FileText> {
         let mut parts = self.parts.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(read) = parts.get(path) {
