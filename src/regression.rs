@@ -32,26 +32,7 @@ impl Design {
     /// The design of `columns` over `rows`.
     pub fn of(columns: &[&[f64]], rows: Range<usize>) -> Design {
         let moments: Vec<(f64, f64)> = columns.iter().map(|c| column_moments(c, &rows)).collect();
-        let varying: Vec<usize> = (0..columns.len()).filter(|&j| moments[j].1 > 0.0).collect();
-        let scaled: Vec<Vec<f64>> = varying
-            .iter()
-            .map(|&j| scaled(columns[j], &rows, moments[j]).collect())
-            .collect();
-        let p = scaled.len();
-        let mut gram = vec![vec![0.0; p]; p];
-        for j in 0..p {
-            for k in 0..=j {
-                let value = dot(&scaled[j], &scaled[k]);
-                gram[j][k] = value;
-                gram[k][j] = value;
-            }
-        }
-        Design {
-            rows,
-            moments,
-            varying,
-            gram,
-        }
+        Design::summed(columns, rows, moments, |_, _| None)
     }
 
     /// The design of `columns` over the same rows, where only the columns `changed` marks
@@ -73,13 +54,24 @@ impl Design {
                 false => self.moments[j],
             })
             .collect();
-        let varying: Vec<usize> = (0..columns.len()).filter(|&j| moments[j].1 > 0.0).collect();
-        // Where each column was among the earlier design's varying columns.
+        // Where each unchanged column was among the earlier design's varying columns.
         let mut earlier = vec![None; columns.len()];
         for (position, &j) in self.varying.iter().enumerate() {
-            earlier[j] = Some(position);
+            earlier[j] = Some(position).filter(|_| !changed[j]);
         }
-        let kept = |j: usize| earlier[j].filter(|_| !changed[j]);
+        let kept = |j: usize, k: usize| Some(self.gram[earlier[j]?][earlier[k]?]);
+        Some(Design::summed(columns, rows, moments, kept))
+    }
+
+    /// The design of `columns` with these `moments`: each cross-product of two varying
+    /// columns `j`, `k` is `known(j, k)` where that has it, and otherwise summed.
+    fn summed(
+        columns: &[&[f64]],
+        rows: Range<usize>,
+        moments: Vec<(f64, f64)>,
+        known: impl Fn(usize, usize) -> Option<f64>,
+    ) -> Design {
+        let varying: Vec<usize> = (0..columns.len()).filter(|&j| moments[j].1 > 0.0).collect();
         let scaled: Vec<Vec<f64>> = varying
             .iter()
             .map(|&j| scaled(columns[j], &rows, moments[j]).collect())
@@ -88,20 +80,18 @@ impl Design {
         let mut gram = vec![vec![0.0; p]; p];
         for a in 0..p {
             for b in 0..=a {
-                let value = match (kept(varying[a]), kept(varying[b])) {
-                    (Some(x), Some(y)) => self.gram[x][y],
-                    _ => dot(&scaled[a], &scaled[b]),
-                };
+                let value =
+                    known(varying[a], varying[b]).unwrap_or_else(|| dot(&scaled[a], &scaled[b]));
                 gram[a][b] = value;
                 gram[b][a] = value;
             }
         }
-        Some(Design {
+        Design {
             rows,
             moments,
             varying,
             gram,
-        })
+        }
     }
 
     /// The rows the design was summed over.

@@ -75,6 +75,14 @@ impl Layout {
         self.details
     }
 
+    /// How many outputs, from the first, runs on this layout compute: all, or the headlines.
+    pub(super) fn computed_len(&self) -> usize {
+        match self.details {
+            true => self.len,
+            false => self.yearly_start,
+        }
+    }
+
     /// The same layout, its runs computing the headlines alone: the outputs after them keep
     /// their places, without values or statistics.
     pub(super) fn headlines_only(mut self) -> Layout {

@@ -329,10 +329,7 @@ pub fn run(model: &Model, config: &RunConfig) -> Result<Outcome> {
         states: 0,
         state_offsets: Vec::new(),
         inversions: sampling::inversions(model, config.sampling_for(model), &config.cancel),
-        folded: match config.figures {
-            Figures::All => layout.len,
-            Figures::Headlines => layout.yearly_start(),
-        },
+        folded: layout.computed_len(),
     };
     // The live page keeps each journey's part of every iteration for its next rerun: of the
     // journeys this run computes (the others' stay where the previous run left them).

@@ -233,11 +233,21 @@ pub(super) fn state_len(model: &Model, layout: &Layout, j: usize) -> usize {
     let options = model.options.len();
     let ids = layout.channel_ids.len();
     let departments = model.journeys[j].departments.len();
-    let details = match layout.computes_details() {
-        true => (options + 1) * (TransactionFigures::LEN + 2 * ids) + options * 4 * departments,
+    let savings = match layout.computes_details() {
+        true => options * 4 * departments,
         false => 0,
     };
-    8 + 4 + options * 4 + details
+    let transactions = transaction_blocks(model, layout) * (TransactionFigures::LEN + 2 * ids);
+    8 + 4 + options * 4 + transactions + savings
+}
+
+/// The blocks of transaction figures a journey's part keeps, business as usual's and each
+/// option's: none where the run computes the headlines alone.
+fn transaction_blocks(model: &Model, layout: &Layout) -> usize {
+    match layout.computes_details() {
+        true => model.options.len() + 1,
+        false => 0,
+    }
 }
 
 impl States<'_> {
@@ -279,12 +289,7 @@ impl States<'_> {
             layout.channel_ids.len(),
             model.departments.len(),
         );
-        // The transaction figures of business as usual and each option, where computed.
-        let blocks = match layout.computes_details() {
-            true => model.options.len() + 1,
-            false => 0,
-        };
-        for block in 0..blocks {
+        for block in 0..transaction_blocks(model, layout) {
             let k = block * journeys + j;
             let sums: [f64; TransactionFigures::LEN] = part.take();
             scratch.journey_sums[k] = TransactionFigures::from_slice(&sums);
@@ -325,12 +330,7 @@ impl States<'_> {
         values_of(&scratch.bau_totals[j])
             .into_iter()
             .for_each(&mut put);
-        // The transaction figures of business as usual and each option, where computed.
-        let blocks = match layout.computes_details() {
-            true => model.options.len() + 1,
-            false => 0,
-        };
-        for block in 0..blocks {
+        for block in 0..transaction_blocks(model, layout) {
             let k = block * journeys + j;
             scratch.journey_sums[k]
                 .to_array()
