@@ -1,47 +1,36 @@
 //! The order of a run's iterations by the values of one column (an input's draws, a group's
 //! regrets): the value of information slices the iterations in this order. It is taken for
-//! every edited input and every group on each of the live page's edits, so it is a radix sort
-//! of integer keys rather than a comparison sort of floats.
+//! every edited input and every group on each of the live page's edits, so it sorts integer
+//! keys packed eight bytes to an iteration rather than comparing floats.
 
 /// The iterations in the order of their values (smallest first, as `f64::total_cmp` orders
-/// them; ties by iteration). The values become integer keys, paired with their iterations in
-/// order and radix sorted: a stable sort, so ties keep the order of their iterations.
+/// them; ties by iteration). Each value becomes an integer key that orders as it does; the
+/// keys' top halves are sorted packed with their iterations in one `u64` each, then each run
+/// of iterations whose keys share a top half by the whole key. About twice as fast as a
+/// radix sort of (key, iteration) pairs for the few thousand draws the value of information
+/// sorts, and the order is the one a stable comparison sort gives.
 pub fn sorted_order(values: &[f64]) -> Vec<u32> {
-    let mut pairs: Vec<(u64, u32)> = values
+    let keys: Vec<u64> = values.iter().map(|&v| total_order_key(v)).collect();
+    let mut packed: Vec<u64> = keys
         .iter()
-        .map(|&v| total_order_key(v))
-        .zip(0..)
+        .zip(0u32..)
+        .map(|(&key, i)| (key >> 32) << 32 | u64::from(i))
         .collect();
-    radix_sort(&mut pairs);
-    pairs.into_iter().map(|(_, i)| i).collect()
-}
-
-/// Sorts `pairs` by their keys, stably: least significant byte first, each byte by counting
-/// (a byte every key shares is skipped). Several times faster than a comparison sort for the few
-/// thousand draws the value of information sorts, and every order it gives is the one a stable
-/// comparison sort would.
-fn radix_sort(pairs: &mut Vec<(u64, u32)>) {
-    let mut sorted = vec![(0, 0); pairs.len()];
-    for shift in (0..64).step_by(8) {
-        let byte = |key: u64| (key >> shift) as usize & 0xff;
-        let mut starts = [0usize; 256];
-        for &(key, _) in pairs.iter() {
-            starts[byte(key)] += 1;
+    packed.sort_unstable();
+    let mut order: Vec<u32> = packed.iter().map(|&p| p as u32).collect();
+    let mut start = 0;
+    while start < packed.len() {
+        let top = packed[start] >> 32;
+        let run = packed[start..]
+            .iter()
+            .take_while(|&&p| p >> 32 == top)
+            .count();
+        if run > 1 {
+            order[start..start + run].sort_unstable_by_key(|&i| (keys[i as usize], i));
         }
-        if starts.contains(&pairs.len()) {
-            continue;
-        }
-        let mut next = 0;
-        for start in starts.iter_mut() {
-            (*start, next) = (next, next + *start);
-        }
-        for &pair in pairs.iter() {
-            let at = &mut starts[byte(pair.0)];
-            sorted[*at] = pair;
-            *at += 1;
-        }
-        std::mem::swap(pairs, &mut sorted);
+        start += run;
     }
+    order
 }
 
 /// An unsigned integer that orders as `f64::total_cmp` orders `value`: negative numbers' bits
@@ -89,11 +78,11 @@ mod tests {
         assert_eq!(sorted_order(&[2.0, -0.0, 2.0, 0.0, -3.0]), [4, 1, 3, 0, 2]);
     }
 
-    /// The radix sort orders as a comparison sort of (value, iteration) does: on values of
-    /// both signs across many magnitudes, with ties, and on values that share every byte but
-    /// one.
+    /// The sort orders as a comparison sort of (value, iteration) does: on values of both
+    /// signs across many magnitudes, with ties, and on values that share every byte but one
+    /// (so every key's top half: the runs sorted by the whole key).
     #[test]
-    fn the_radix_sort_is_a_comparison_sort() {
+    fn the_sort_is_a_comparison_sort() {
         let mut state = 0x2545_f491_4f6c_dd1du64;
         let mut next = || {
             state ^= state << 13;

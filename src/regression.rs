@@ -100,28 +100,32 @@ impl Design {
     }
 
     /// The fit of each of `ys` on `columns` (the columns the design was made of) over the
-    /// design's rows: the normal equations (XᵀX) b = Xᵀ(y − ȳ) solved for each.
+    /// design's rows: the normal equations (XᵀX) b = Xᵀ(y − ȳ) solved for every y at once
+    /// (each right-hand side gets the same operations as it would alone, so the same bits).
     pub fn fit(&self, ys: &[Vec<f64>], columns: &[&[f64]]) -> Vec<Fit> {
         let rows = self.rows.clone();
         let count = rows.len().max(1) as f64;
-        ys.iter()
-            .map(|y| {
-                let y_mean = y[rows.clone()].iter().sum::<f64>() / count;
-                let centred: Vec<f64> = y[rows.clone()].iter().map(|v| v - y_mean).collect();
-                let mut a = self.gram.clone();
-                let sums = self.centred_products(columns, &centred);
-                for ((row, &j), sum) in a.iter_mut().zip(&self.varying).zip(sums) {
-                    row.push(sum / self.moments[j].1);
-                }
-                let b = solve(a);
+        let mut a = self.gram.clone();
+        let mut means = Vec::with_capacity(ys.len());
+        for y in ys {
+            let y_mean = y[rows.clone()].iter().sum::<f64>() / count;
+            let centred: Vec<f64> = y[rows.clone()].iter().map(|v| v - y_mean).collect();
+            let sums = self.centred_products(columns, &centred);
+            for ((row, &j), sum) in a.iter_mut().zip(&self.varying).zip(sums) {
+                row.push(sum / self.moments[j].1);
+            }
+            means.push(y_mean);
+        }
+        let solutions = solve(a, ys.len());
+        means
+            .into_iter()
+            .enumerate()
+            .map(|(r, intercept)| {
                 let mut terms = vec![(0.0, 1.0, 0.0); columns.len()];
                 for (k, &j) in self.varying.iter().enumerate() {
-                    terms[j] = (self.moments[j].0, self.moments[j].1, b[k]);
+                    terms[j] = (self.moments[j].0, self.moments[j].1, solutions[k][r]);
                 }
-                Fit {
-                    intercept: y_mean,
-                    terms,
-                }
+                Fit { intercept, terms }
             })
             .collect()
     }
@@ -202,9 +206,10 @@ fn dot(a: &[f64], b: &[f64]) -> f64 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
 
-/// Solves the augmented system by Gaussian elimination with partial pivoting; a singular
-/// direction (inputs moving together exactly) gets coefficient 0.
-fn solve(mut a: Vec<Vec<f64>>) -> Vec<f64> {
+/// Solves the system augmented with `sides` right-hand sides by Gauss–Jordan elimination with
+/// partial pivoting: for each unknown, its value on every side. A singular direction (inputs
+/// moving together exactly) gets coefficient 0.
+fn solve(mut a: Vec<Vec<f64>>, sides: usize) -> Vec<Vec<f64>> {
     let p = a.len();
     for col in 0..p {
         let pivot = (col..p)
@@ -226,11 +231,12 @@ fn solve(mut a: Vec<Vec<f64>>) -> Vec<f64> {
     }
     (0..p)
         .map(|r| {
-            if a[r][r].abs() < 1e-9 {
-                0.0
-            } else {
-                a[r][p] / a[r][r]
-            }
+            (0..sides)
+                .map(|side| match a[r][r].abs() < 1e-9 {
+                    true => 0.0,
+                    false => a[r][p + side] / a[r][r],
+                })
+                .collect()
         })
         .collect()
 }
@@ -253,16 +259,38 @@ mod tests {
         }
     }
 
+    /// 400 scattered values, different for each `seed`.
+    fn column(seed: u64) -> Vec<f64> {
+        (0..400u64)
+            .map(|i| ((i * 2654435761 + seed * 40503) % 1000) as f64 / 7.0)
+            .collect()
+    }
+
+    /// Fitting several responses at once gives each the bits of its fit alone.
+    #[test]
+    fn responses_fitted_together_are_fitted_as_alone() {
+        let (a, b, c) = (column(1), column(2), column(3));
+        let columns: [&[f64]; 3] = [&a, &b, &c];
+        let ys: Vec<Vec<f64>> = (0..3)
+            .map(|k| {
+                (0..400)
+                    .map(|i| a[i] * (k as f64 + 0.5) - b[i] * c[i] / 50.0 + column(7 + k)[i])
+                    .collect()
+            })
+            .collect();
+        let design = Design::of(&columns, 0..200);
+        let together = design.fit(&ys, &columns);
+        for (y, fit) in ys.iter().zip(&together) {
+            let alone = &design.fit(std::slice::from_ref(y), &columns)[0];
+            assert_eq!(format!("{fit:?}"), format!("{alone:?}"));
+        }
+    }
+
     /// A design updated for changed columns has the bits of one made from scratch: for a
     /// column redrawn, one made constant (it leaves the varying columns) and one that stops
     /// being constant.
     #[test]
     fn an_updated_design_is_the_design_from_scratch() {
-        let column = |seed: u64| -> Vec<f64> {
-            (0..400u64)
-                .map(|i| ((i * 2654435761 + seed * 40503) % 1000) as f64 / 7.0)
-                .collect()
-        };
         let (a, b, c, d) = (column(1), column(2), column(3), vec![5.0; 400]);
         let before = Design::of(&[&a, &b, &c, &d], 0..300);
         let (b2, c2, d2) = (column(9), vec![1.5; 400], column(4));

@@ -125,11 +125,12 @@ pub fn value_of_information_reusing(
         .collect::<Option<_>>()?;
     let n = samples.len();
     let (evpi, evpi_se) = evpi(&nb, n);
+    let by_iteration = Interleaved::of(&nb);
     // Each input's EVPPI sorts the iterations it reads: the first `reach.inputs`.
     let m = n.min(reach.inputs);
-    let best_mean = best_of_means(&nb, (0..m as u32).collect::<Vec<_>>().as_slice());
+    let best_mean = best_of_means(&by_iteration, &first(m));
     let scrambled = scrambled_order(m);
-    let noise = binned(&nb, &scrambled) - best_mean;
+    let noise = binned(&by_iteration, &scrambled) - best_mean;
     let earlier = |id: usize| -> Option<&Vec<u32>> {
         let (orders, unchanged) = previous?;
         let same = orders.iterations == m && unchanged.get(id).copied().unwrap_or(false);
@@ -143,7 +144,7 @@ pub fn value_of_information_reusing(
                 Some(order) => order.clone(),
                 None => crate::order::sorted_order(samples.input_prefix(c, m)),
             };
-            let raw = rounding_to_zero(binned(&nb, &order) - best_mean);
+            let raw = rounding_to_zero(binned(&by_iteration, &order) - best_mean);
             let evppi = raw.clamp(0.0, evpi);
             let estimate = Evppi {
                 input: model.inputs()[id].key.clone(),
@@ -209,13 +210,20 @@ pub fn value_of_information_reusing(
             .map(|design| design.updated(&group.members, &changed));
         Some([std::sync::Arc::new(first?), std::sync::Arc::new(second?)])
     };
-    let evaluated: Vec<_> = crate::voi_groups::groups(&columns)
+    // Every group's regression reads the same first iterations (each member's column is cut
+    // to them), so every group's order is of these.
+    let group_best_mean = best_of_means(&by_iteration, &first(n.min(reach.groups)));
+    // The largest groups first, each a task of its own, so that no thread is left with a
+    // large group at the end (the groups are sorted by value below, whatever their order here).
+    let mut by_size = crate::voi_groups::groups(&columns);
+    by_size.sort_by_key(|group| std::cmp::Reverse(group.members.len()));
+    let evaluated: Vec<_> = by_size
         .into_par_iter()
+        .with_max_len(1)
         .map(|group| {
             let (order, designs) =
                 crate::voi_groups::regret_order(&nb, &group, kept_designs(&group).as_ref());
-            let rows: Vec<u32> = (0..order.len() as u32).collect();
-            let raw = rounding_to_zero(binned(&nb, &order) - best_of_means(&nb, &rows));
+            let raw = rounding_to_zero(binned(&by_iteration, &order) - group_best_mean);
             let value = raw.clamp(0.0, evpi);
             // Knowing the group tells at least what knowing any one of its inputs does.
             let best_member = inputs
@@ -284,16 +292,53 @@ fn rounding_to_zero(x: f64) -> f64 {
     }
 }
 
-/// max(0, max_d mean of NB_d over `iterations`).
-fn best_of_means(nb: &[Vec<f64>], iterations: &[u32]) -> f64 {
+/// The options' net benefits iteration by iteration, `options` values to an iteration: a
+/// slice's iterations are read in slice order, scattered over the run, and each read fetches
+/// every option's value at once.
+struct Interleaved {
+    options: usize,
+    values: Vec<f64>,
+}
+
+impl Interleaved {
+    fn of(nb: &[Vec<f64>]) -> Interleaved {
+        let n = nb.iter().map(Vec::len).min().unwrap_or(0);
+        Interleaved {
+            options: nb.len(),
+            values: (0..n).flat_map(|i| nb.iter().map(move |v| v[i])).collect(),
+        }
+    }
+}
+
+/// The first `n` iterations.
+fn first(n: usize) -> Vec<u32> {
+    (0..n as u32).collect()
+}
+
+/// max(0, max_d mean of NB_d over `iterations`): each option's sum is added up in the order
+/// of `iterations`, up to four options to a pass.
+fn best_of_means(nb: &Interleaved, iterations: &[u32]) -> f64 {
     let count = iterations.len() as f64;
-    nb.iter()
-        .map(|v| iterations.iter().map(|&i| v[i as usize]).sum::<f64>() / count)
-        .fold(0.0, f64::max)
+    let k = nb.options;
+    let mut best = 0.0f64;
+    for from in (0..k).step_by(4) {
+        let width = 4.min(k - from);
+        let mut sums = [0.0f64; 4];
+        for &i in iterations {
+            let row = &nb.values[i as usize * k + from..][..width];
+            for (sum, value) in sums.iter_mut().zip(row) {
+                *sum += value;
+            }
+        }
+        for sum in &sums[..width] {
+            best = best.max(sum / count);
+        }
+    }
+    best
 }
 
 /// The mean over √n equal bins of `order` of the best option's (or BAU's) mean in the bin.
-fn binned(nb: &[Vec<f64>], order: &[u32]) -> f64 {
+fn binned(nb: &Interleaved, order: &[u32]) -> f64 {
     let n = order.len();
     let bins = ((n as f64).sqrt().round() as usize).max(1);
     let mut total = 0.0;

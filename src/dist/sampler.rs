@@ -286,6 +286,11 @@ impl Sampler {
         self.shape.is_none()
     }
 
+    /// The value every draw takes, for a fixed input.
+    pub fn fixed_value(&self) -> Option<f64> {
+        self.is_fixed().then_some(self.value)
+    }
+
     /// One draw.
     #[inline]
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {

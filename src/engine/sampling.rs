@@ -48,21 +48,27 @@ pub fn fill_uniforms<R: Rng + ?Sized>(
 
 /// Correlates the copula's inputs iteration by iteration: each uniform becomes a normal score
 /// z = Φ⁻¹(u), the scores are mixed by the Cholesky factor (z' = L·z), and each becomes a
-/// uniform again, u' = Φ(z'). `columns` holds every input's column at `stride` apart.
-pub fn correlate(copula: &Copula, columns: &mut [f64], stride: usize, len: usize, z: &mut [f64]) {
+/// uniform again, u' = Φ(z'). `starts` is where each of the copula's inputs' columns begins in
+/// `columns`.
+pub fn correlate(
+    copula: &Copula,
+    (columns, starts): (&mut [f64], &[usize]),
+    len: usize,
+    z: &mut [f64],
+) {
     let standard = Normal::standard();
     let n = copula.inputs.len();
     for j in 0..len {
-        for (k, &input) in copula.inputs.iter().enumerate() {
-            z[k] = standard.inverse_cdf(columns[input * stride + j]);
+        for (k, &start) in starts.iter().enumerate() {
+            z[k] = standard.inverse_cdf(columns[start + j]);
         }
-        for (row, &input) in copula.inputs.iter().enumerate() {
+        for (row, &start) in starts.iter().enumerate() {
             let mixed: f64 = (0..=row).map(|k| copula.lower[row * n + k] * z[k]).sum();
             // Keep u' inside (0, 1): the far tails of Φ round to 0 or 1.
             let u = standard
                 .cdf(mixed)
                 .clamp(f64::MIN_POSITIVE, 1.0 - f64::EPSILON / 2.0);
-            columns[input * stride + j] = u;
+            columns[start + j] = u;
         }
     }
 }

@@ -37,7 +37,10 @@ pub(super) struct Worker<'m> {
     /// takes from the previous run without reading it): a rerun holds only what it computes.
     input_slot: Vec<usize>,
     output_slot: Vec<usize>,
-    row: Vec<f64>,
+    /// The uncertain inputs the evaluation reads, gathered into `rows`.
+    gathered: Vec<usize>,
+    /// [`ROWS`] iterations' inputs, row by row, indexed like the model's inputs.
+    rows: Vec<f64>,
     scratch: eval::Scratch,
     /// Scratch space for a stratified column's order and a copula's normal scores.
     order: Vec<usize>,
@@ -98,28 +101,40 @@ impl<'m> Worker<'m> {
         spare: Option<&SpareBuffers>,
     ) -> Worker<'m> {
         let column = column_len(plan.iterations);
-        let (input_slot, output_slot) =
-            match plan.reuse {
-                Some((reuse, _)) => {
-                    (
-                        slots(reuse.inputs.iter().enumerate().map(|(i, kept)| {
-                            kept.is_none() || reuse.read.binary_search(&i).is_ok()
-                        })),
-                        slots(
-                            reuse
-                                .outputs
-                                .iter()
-                                .enumerate()
-                                .map(|(k, &same)| !same && k < plan.folded),
-                        ),
-                    )
-                }
-                None => (
-                    (0..model.inputs.len()).collect(),
-                    slots((0..layout.len).map(|k| k < plan.folded)),
+        let n_inputs = model.inputs.len();
+        let fixed = |i: usize| model.inputs[i].sampler.is_fixed();
+        // A fixed input needs no column (every draw is its value), and a rerun holds only the
+        // inputs it draws again: the rest it reads from the previous run's samples.
+        let (input_slot, output_slot, read) = match plan.reuse {
+            Some((reuse, _)) => (
+                slots((0..n_inputs).map(|i| reuse.inputs[i].is_none() && !fixed(i))),
+                slots(
+                    reuse
+                        .outputs
+                        .iter()
+                        .enumerate()
+                        .map(|(k, &same)| !same && k < plan.folded),
                 ),
-            };
+                reuse.read.clone(),
+            ),
+            None => (
+                slots((0..n_inputs).map(|i| !fixed(i))),
+                slots((0..layout.len).map(|k| k < plan.folded)),
+                (0..n_inputs).collect(),
+            ),
+        };
         let held = |slot: &[usize]| slot.iter().filter(|&&s| s != NONE).count();
+        // Each row starts with the fixed inputs' values, which no gathering overwrites.
+        let width = row_width(model);
+        let mut rows = vec![0.0; ROWS * width];
+        for (i, input) in model.inputs.iter().enumerate() {
+            if let Some(value) = input.sampler.fixed_value() {
+                rows.iter_mut()
+                    .skip(i)
+                    .step_by(width)
+                    .for_each(|x| *x = value);
+            }
+        }
         Worker {
             model,
             layout,
@@ -135,7 +150,8 @@ impl<'m> Worker<'m> {
             input_slot,
             output_slot,
             column,
-            row: vec![0.0; model.inputs.len()],
+            gathered: read.into_iter().filter(|&i| !fixed(i)).collect(),
+            rows,
             scratch: eval::Scratch::new(model, layout),
             order: Vec::with_capacity(BATCH),
             scores: vec![0.0; model.copula().map_or(0, |c| c.inputs.len())],
@@ -160,7 +176,7 @@ impl<'m> Worker<'m> {
     pub(super) fn run_batch(&mut self, b: usize, mut states: Option<&mut [f64]>) {
         let len = self.batch_len(b);
         self.draw_inputs(b, len);
-        let n_inputs = self.model.inputs.len();
+        let width = row_width(self.model);
         let plan = self.plan;
         let Worker {
             model,
@@ -169,7 +185,8 @@ impl<'m> Worker<'m> {
             output_columns,
             input_slot,
             output_slot,
-            row,
+            gathered,
+            rows,
             scratch,
             column,
             ..
@@ -185,47 +202,48 @@ impl<'m> Worker<'m> {
             .and_then(|(_, before)| before.journey_states.as_ref());
         let skip = plan.reuse.map_or(&[][..], |(reuse, _)| &reuse.journeys[..]);
         let options = 0..model.options.len();
-        // A rerun reads no input of a journey whose parts it takes from the previous run.
-        let read = plan.reuse.map(|(reuse, _)| &reuse.read[..]);
-        for j in 0..len {
-            match read {
-                Some(read) => {
-                    for &i in read {
-                        row[i] = input_columns[input_slot[i] * column + j];
-                    }
-                }
-                None => {
-                    for (x, &slot) in row.iter_mut().zip(input_slot.iter()) {
-                        *x = input_columns[slot * column + j];
-                    }
-                }
+        let draws: Vec<&[f64]> = gathered
+            .iter()
+            .map(|&i| draws_of(plan, input_columns, input_slot[i], column, (b, i, len)))
+            .collect();
+        for start in (0..len).step_by(ROWS) {
+            let count = ROWS.min(len - start);
+            gather(gathered, &draws, start..start + count, rows);
+            if let Some(previous) = previous {
+                let first = b * super::BATCH + start;
+                super::parts::warm(previous, skip, first..first + count);
             }
-            // Where the run keeps journey parts (the live page), this iteration's.
-            let kept = (!plan.state_offsets.is_empty()).then(|| super::parts::States {
-                skip,
-                iteration: b * super::BATCH + j,
-                previous,
-                next: match states.as_deref_mut() {
-                    Some(block) => &mut block[j * per..(j + 1) * per],
-                    None => &mut [],
-                },
-                offsets: &plan.state_offsets,
-            });
-            let options = options.clone();
-            match every_column {
-                // An output the previous run's statistics stand for, or one not folded, is
-                // not stored.
-                false => {
-                    evaluate_with_states(model, layout, row, scratch, options, kept, |k, v| {
-                        let slot = output_slot[k];
-                        if slot != NONE {
-                            output_columns[slot * column + j] = v;
-                        }
-                    })
+            for (r, row) in rows.chunks_exact(width).take(count).enumerate() {
+                let j = start + r;
+                // Where the run keeps journey parts (the live page), this iteration's.
+                let kept = (!plan.state_offsets.is_empty()).then(|| super::parts::States {
+                    skip,
+                    iteration: b * super::BATCH + j,
+                    previous,
+                    next: match states.as_deref_mut() {
+                        Some(block) => &mut block[j * per..(j + 1) * per],
+                        None => &mut [],
+                    },
+                    offsets: &plan.state_offsets,
+                });
+                let options = options.clone();
+                match every_column {
+                    // An output the previous run's statistics stand for, or one not folded,
+                    // is not stored.
+                    false => {
+                        evaluate_with_states(model, layout, row, scratch, options, kept, |k, v| {
+                            let slot = output_slot[k];
+                            if slot != NONE {
+                                output_columns[slot * column + j] = v;
+                            }
+                        })
+                    }
+                    true => {
+                        evaluate_with_states(model, layout, row, scratch, options, kept, |k, v| {
+                            output_columns[k * column + j] = v
+                        })
+                    }
                 }
-                true => evaluate_with_states(model, layout, row, scratch, options, kept, |k, v| {
-                    output_columns[k * column + j] = v
-                }),
             }
         }
         let mut moments: Vec<Moments> = (0..self.layout.len)
@@ -245,7 +263,7 @@ impl<'m> Worker<'m> {
         // (An input whose draws are the previous run's has that run's mean, and a fixed input
         // its value: neither is measured again.)
         let reused_inputs = plan.reuse.map(|(reuse, _)| &reuse.inputs[..]);
-        moments.extend((0..n_inputs).map(|i| {
+        moments.extend((0..self.model.inputs.len()).map(|i| {
             if reused_inputs.is_some_and(|r| r[i].is_some())
                 || self.model.inputs[i].sampler.is_fixed()
             {
@@ -257,7 +275,7 @@ impl<'m> Worker<'m> {
     }
 
     /// Draws every input's column of batch `b` from its own stream (docs/method.md §5), or
-    /// copies the previous run's draws of an input that did not change.
+    /// leaves an input that did not change to be read from the previous run's samples.
     fn draw_inputs(&mut self, b: usize, len: usize) {
         let stratified = self.plan.sampling == Sampling::LatinHypercube;
         for (i, input) in self.model.inputs.iter().enumerate() {
@@ -266,13 +284,6 @@ impl<'m> Worker<'m> {
                 continue;
             }
             let column = &mut self.input_columns[slot * self.column..slot * self.column + len];
-            if let Some((reuse, previous)) = self.plan.reuse {
-                if let Some(c) = reuse.inputs[i] {
-                    let samples = previous.samples.as_ref().expect("reuse needs samples");
-                    column.copy_from_slice(samples.batch_column(b, c, len));
-                    continue;
-                }
-            }
             let mut rng = stream_rng(self.plan.seed, b, input.stream);
             if self.plan.inversions[i].is_some() {
                 sampling::fill_uniforms(&mut rng, column, stratified, &mut self.order);
@@ -280,12 +291,17 @@ impl<'m> Worker<'m> {
                 input.sampler.fill(&mut rng, column);
             }
         }
-        // (A rerun never has correlated inputs: every input holds its own column here.)
+        // (A rerun never has correlated inputs, and a correlated input is never fixed: each
+        // holds its own column here.)
         if let Some(copula) = self.model.copula() {
+            let columns: Vec<usize> = copula
+                .inputs
+                .iter()
+                .map(|&i| self.input_slot[i] * self.column)
+                .collect();
             sampling::correlate(
                 copula,
-                &mut self.input_columns,
-                self.column,
+                (&mut self.input_columns, &columns),
                 len,
                 &mut self.scores,
             );
@@ -320,21 +336,21 @@ impl<'m> Worker<'m> {
 
     /// Input `i`'s draw in iteration `j` of batch `b`.
     fn input_value(&self, i: usize, b: usize, j: usize) -> f64 {
-        self.input_draws(b, i, j + 1)[j]
+        match self.model.inputs[i].sampler.fixed_value() {
+            Some(value) => value,
+            None => self.input_draws(b, i, j + 1)[j],
+        }
     }
 
-    /// Input `i`'s first `len` draws in batch `b`: from the previous run's samples where this
-    /// rerun takes them from there without reading them.
+    /// Input `i`'s first `len` draws in batch `b` (none for a fixed input).
     fn input_draws(&self, b: usize, i: usize, len: usize) -> &[f64] {
-        let slot = self.input_slot[i];
-        if slot == NONE {
-            if let Some((reuse, before)) = self.plan.reuse {
-                if let (Some(c), Some(samples)) = (reuse.inputs[i], before.samples.as_ref()) {
-                    return samples.batch_column(b, c, len);
-                }
-            }
-        }
-        &self.input_columns[slot * self.column..slot * self.column + len]
+        draws_of(
+            self.plan,
+            &self.input_columns,
+            self.input_slot[i],
+            self.column,
+            (b, i, len),
+        )
     }
 
     /// Copies the kept columns of batch `b` to `targets`, its stretch of each (`None` for a
@@ -400,8 +416,57 @@ enum Source {
     Output(usize),
 }
 
-/// No column: a rerun takes this input or output from the previous run.
+/// No column: a fixed input, or an input or output a rerun takes from the previous run.
 const NONE: usize = usize::MAX;
+
+/// The iterations whose inputs are gathered into rows at a time. Reading each input's column
+/// a stretch of draws at a time runs along memory, which the processor fetches ahead; a row at
+/// a time reads one value from each of up to a hundred columns, and waits on most of them.
+const ROWS: usize = 64;
+
+/// The values in a row of inputs: one for each of the model's inputs (at least one, so rows
+/// can be counted).
+fn row_width(model: &Model) -> usize {
+    model.inputs.len().max(1)
+}
+
+/// Input `i`'s first `len` draws in batch `b`, with its column at `slot` of `columns`: from
+/// the previous run's samples where this rerun takes them from there without drawing them,
+/// and none for a fixed input.
+fn draws_of<'a>(
+    plan: &'a Plan<'_>,
+    columns: &'a [f64],
+    slot: usize,
+    column: usize,
+    (b, i, len): (usize, usize, usize),
+) -> &'a [f64] {
+    if slot != NONE {
+        return &columns[slot * column..slot * column + len];
+    }
+    match plan.reuse {
+        Some((reuse, before)) => match (reuse.inputs[i], before.samples.as_ref()) {
+            (Some(c), Some(samples)) => samples.batch_column(b, c, len),
+            _ => &[],
+        },
+        None => &[],
+    }
+}
+
+/// Puts the draws of the `gathered` inputs for `iterations` (of their batch) into `rows`, one
+/// row per iteration.
+fn gather(
+    gathered: &[usize],
+    draws: &[&[f64]],
+    iterations: std::ops::Range<usize>,
+    rows: &mut [f64],
+) {
+    let width = rows.len() / ROWS;
+    for (&i, draws) in gathered.iter().zip(draws) {
+        for (r, &x) in draws[iterations.clone()].iter().enumerate() {
+            rows[r * width + i] = x;
+        }
+    }
+}
 
 /// Consecutive slots for the columns `held` marks, [`NONE`] for the rest.
 fn slots(held: impl Iterator<Item = bool>) -> Vec<usize> {

@@ -240,7 +240,7 @@ fn load_part(
     let read = source
         .part(file)
         .map_err(|e| in_portfolio(e, file, portfolio_path))?;
-    if is_portfolio(&read.text) {
+    if source.is_portfolio(&read) {
         return Err(InputError {
             origin: file.display().to_string(),
             location: None,

@@ -32,6 +32,9 @@ pub struct Source {
     /// The digests of the texts whose every string passed [`check_text_lengths`]: a text is
     /// checked once, not on every model built from it (each of the live page's edits).
     lengths_checked: Arc<Mutex<BTreeSet<String>>>,
+    /// By text digest, whether the text is a portfolio ([`portfolio::is_portfolio`], which
+    /// parses the whole text): asked once for each text, not on every model built from it.
+    portfolios: Arc<Mutex<BTreeMap<String, bool>>>,
 }
 
 impl Source {
@@ -48,6 +51,7 @@ impl Source {
             main: read_text(path)?,
             parts: Arc::default(),
             lengths_checked: Arc::default(),
+            portfolios: Arc::default(),
         })
     }
 
@@ -63,6 +67,7 @@ impl Source {
             },
             parts: Arc::default(),
             lengths_checked: Arc::default(),
+            portfolios: Arc::default(),
         }
     }
 
@@ -81,7 +86,7 @@ impl Source {
                 return Err(long_text(&o.by, &o.key, problem));
             }
         }
-        if portfolio::is_portfolio(text) {
+        if self.is_portfolio(&self.main) {
             if !self.from_file {
                 return Err(InputError {
                     origin,
@@ -166,7 +171,6 @@ impl Source {
         differs(&self.path, &self.main) || parts.iter().any(|(p, read)| differs(p, read))
     }
 
-    /// A portfolio's scenario file, read on first use and kept.
     /// [`check_text_lengths`] of `file`, once for each text.
     pub(super) fn check_lengths(&self, file: &FileText, origin: &str) -> Result<()> {
         let checked = || {
@@ -182,6 +186,18 @@ impl Source {
         Ok(())
     }
 
+    /// Whether `file` is a portfolio, worked out once for each text.
+    pub(super) fn is_portfolio(&self, file: &FileText) -> bool {
+        let known = || self.portfolios.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(&is) = known().get(&file.sha256) {
+            return is;
+        }
+        let is = portfolio::is_portfolio(&file.text);
+        known().insert(file.sha256.clone(), is);
+        is
+    }
+
+    /// A portfolio's scenario file, read on first use and kept.
     pub(super) fn part(&self, path: &Path) -> Result<FileText> {
         let mut parts = self.parts.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(read) = parts.get(path) {
