@@ -100,62 +100,95 @@ impl Design {
     }
 
     /// The fit of each of `ys` on `columns` (the columns the design was made of) over the
-    /// design's rows: the normal equations (XᵀX) b = Xᵀ(y − ȳ) solved for every y at once
-    /// (each right-hand side gets the same operations as it would alone, so the same bits).
+    /// design's rows: the normal equations (XᵀX) b = Xᵀ(y − ȳ) solved for every y at once.
     pub fn fit(&self, ys: &[Vec<f64>], columns: &[&[f64]]) -> Vec<Fit> {
-        let rows = self.rows.clone();
-        let count = rows.len().max(1) as f64;
+        let centred: Vec<Centred> = ys.iter().map(|y| Centred::of(y, self.rows())).collect();
+        let varying: Vec<&[f64]> = self.varying.iter().map(|&j| columns[j]).collect();
+        let products = column_products(&varying, &centred);
+        self.fit_with(&centred, |r, k| products[k][r])
+    }
+
+    /// As [`Design::fit`], for responses already centred over the design's rows and with each
+    /// entry of Xᵀ(y − ȳ) given: `products(r, k)` is Σ (x − mean)·(y − ȳ) of response `r` and
+    /// the `k`-th varying column (as [`column_products`] sums it). Every y is solved in one
+    /// elimination, each right-hand side getting the operations it would alone: the same bits.
+    pub fn fit_with(&self, ys: &[Centred], products: impl Fn(usize, usize) -> f64) -> Vec<Fit> {
         let mut a = self.gram.clone();
-        let mut means = Vec::with_capacity(ys.len());
-        for y in ys {
-            let y_mean = y[rows.clone()].iter().sum::<f64>() / count;
-            let centred: Vec<f64> = y[rows.clone()].iter().map(|v| v - y_mean).collect();
-            let sums = self.centred_products(columns, &centred);
-            for ((row, &j), sum) in a.iter_mut().zip(&self.varying).zip(sums) {
-                row.push(sum / self.moments[j].1);
+        for r in 0..ys.len() {
+            for (k, (row, &j)) in a.iter_mut().zip(&self.varying).enumerate() {
+                row.push(products(r, k) / self.moments[j].1);
             }
-            means.push(y_mean);
         }
         let solutions = solve(a, ys.len());
-        means
-            .into_iter()
+        ys.iter()
             .enumerate()
-            .map(|(r, intercept)| {
-                let mut terms = vec![(0.0, 1.0, 0.0); columns.len()];
+            .map(|(r, y)| {
+                let mut terms = vec![(0.0, 1.0, 0.0); self.moments.len()];
                 for (k, &j) in self.varying.iter().enumerate() {
                     terms[j] = (self.moments[j].0, self.moments[j].1, solutions[k][r]);
                 }
-                Fit { intercept, terms }
+                Fit {
+                    intercept: y.mean,
+                    terms,
+                }
             })
             .collect()
     }
+
+    /// The columns (indices into those the design was made of) that vary over its rows, in the
+    /// order [`Design::fit_with`] asks for their products.
+    pub fn varying(&self) -> &[usize] {
+        &self.varying
+    }
 }
 
-impl Design {
-    /// Σ (x − mean)·c over the design's rows, for each varying column x: four columns to a
-    /// pass over `centred`, each sum still added up in row order (the same bits as one column
-    /// at a time, without waiting on one running sum).
-    fn centred_products(&self, columns: &[&[f64]], centred: &[f64]) -> Vec<f64> {
-        let n = centred.len();
-        let mut sums = Vec::with_capacity(self.varying.len());
-        for four in self.varying.chunks(4) {
-            // A short last chunk repeats its last column; the extra sums are dropped.
-            let column = |k: usize| {
-                let j = four[k.min(four.len() - 1)];
-                (&columns[j][self.rows.clone()][..n], self.moments[j].0)
-            };
-            let [(x0, m0), (x1, m1), (x2, m2), (x3, m3)] = [0, 1, 2, 3].map(column);
-            let mut acc = [0.0f64; 4];
-            for (i, &c) in centred.iter().enumerate() {
-                acc[0] += (x0[i] - m0) * c;
-                acc[1] += (x1[i] - m1) * c;
-                acc[2] += (x2[i] - m2) * c;
-                acc[3] += (x3[i] - m3) * c;
-            }
-            sums.extend_from_slice(&acc[..four.len()]);
-        }
-        sums
+/// A response over some rows: its mean there and its values less the mean.
+#[derive(Debug, Clone)]
+pub struct Centred {
+    pub rows: Range<usize>,
+    pub mean: f64,
+    pub values: Vec<f64>,
+}
+
+impl Centred {
+    pub fn of(y: &[f64], rows: Range<usize>) -> Centred {
+        let count = rows.len().max(1) as f64;
+        let mean = y[rows.clone()].iter().sum::<f64>() / count;
+        let values = y[rows.clone()].iter().map(|v| v - mean).collect();
+        Centred { rows, mean, values }
     }
+}
+
+/// Σ (x − mean)·(y − ȳ) over the responses' rows (the same for all of `ys`), each column's
+/// mean taken over them: per column, per response, the entries of Xᵀ(y − ȳ), with the bits a
+/// design's fit gives them (each the same sum in the same order), so a column in several
+/// designs over the same rows can be summed once for all. Two columns and two responses go
+/// to a pass over the rows, four sums advancing together.
+pub fn column_products(columns: &[&[f64]], ys: &[Centred]) -> Vec<Vec<f64>> {
+    let mut out = vec![vec![0.0; ys.len()]; columns.len()];
+    let Some(rows) = ys.first().map(|y| y.rows.clone()) else {
+        return out;
+    };
+    let means: Vec<f64> = columns.iter().map(|c| column_moments(c, &rows).0).collect();
+    for a in (0..columns.len()).step_by(2) {
+        // A last column alone is paired with itself; its second sums are the same.
+        let b = (a + 1).min(columns.len() - 1);
+        let (xa, xb) = (&columns[a][rows.clone()], &columns[b][rows.clone()]);
+        for r in (0..ys.len()).step_by(2) {
+            let q = (r + 1).min(ys.len() - 1);
+            let mut sums = [0.0f64; 4];
+            let pairs = xa.iter().zip(xb).zip(&ys[r].values).zip(&ys[q].values);
+            for (((x, z), c), d) in pairs {
+                let (dx, dz) = (x - means[a], z - means[b]);
+                sums[0] += dx * c;
+                sums[1] += dx * d;
+                sums[2] += dz * c;
+                sums[3] += dz * d;
+            }
+            [out[a][r], out[a][q], out[b][r], out[b][q]] = sums;
+        }
+    }
+    out
 }
 
 impl Fit {

@@ -131,18 +131,18 @@ pub fn value_of_information_reusing(
     let best_mean = best_of_means(&by_iteration, &first(m));
     let scrambled = scrambled_order(m);
     let noise = binned(&by_iteration, &scrambled) - best_mean;
-    let earlier = |id: usize| -> Option<&Vec<u32>> {
+    let earlier = |id: usize| -> Option<&std::sync::Arc<[u32]>> {
         let (orders, unchanged) = previous?;
         let same = orders.iterations == m && unchanged.get(id).copied().unwrap_or(false);
         same.then(|| orders.orders.get(id)?.as_ref()).flatten()
     };
-    let evaluated: Vec<(usize, Evppi, Vec<u32>)> = samples
+    let evaluated: Vec<(usize, Evppi, std::sync::Arc<[u32]>)> = samples
         .inputs()
         .into_par_iter()
         .map(|(id, c)| {
-            let order: Vec<u32> = match earlier(id) {
-                Some(order) => order.clone(),
-                None => crate::order::sorted_order(samples.input_prefix(c, m)),
+            let order = match earlier(id) {
+                Some(order) => std::sync::Arc::clone(order),
+                None => crate::order::sorted_order(samples.input_prefix(c, m)).into(),
             };
             let raw = rounding_to_zero(binned(&by_iteration, &order) - best_mean);
             let evppi = raw.clamp(0.0, evpi);
@@ -216,13 +216,18 @@ pub fn value_of_information_reusing(
     // The largest groups first, each a task of its own, so that no thread is left with a
     // large group at the end (the groups are sorted by value below, whatever their order here).
     let mut by_size = crate::voi_groups::groups(&columns);
+    let shared = crate::voi_groups::shared(&nb, &by_size, n.min(reach.groups));
     by_size.sort_by_key(|group| std::cmp::Reverse(group.members.len()));
     let evaluated: Vec<_> = by_size
         .into_par_iter()
         .with_max_len(1)
         .map(|group| {
-            let (order, designs) =
-                crate::voi_groups::regret_order(&nb, &group, kept_designs(&group).as_ref());
+            let (order, designs) = crate::voi_groups::regret_order(
+                &nb,
+                &group,
+                &shared,
+                kept_designs(&group).as_ref(),
+            );
             let raw = rounding_to_zero(binned(&by_iteration, &order) - group_best_mean);
             let value = raw.clamp(0.0, evpi);
             // Knowing the group tells at least what knowing any one of its inputs does.
@@ -316,17 +321,18 @@ fn first(n: usize) -> Vec<u32> {
 }
 
 /// max(0, max_d mean of NB_d over `iterations`): each option's sum is added up in the order
-/// of `iterations`, up to four options to a pass.
+/// of `iterations`, every option's in the same pass.
 fn best_of_means(nb: &Interleaved, iterations: &[u32]) -> f64 {
     let count = iterations.len() as f64;
     let k = nb.options;
+    let mut sums = [0.0f64; MAX_OPTIONS_A_PASS];
     let mut best = 0.0f64;
-    for from in (0..k).step_by(4) {
-        let width = 4.min(k - from);
-        let mut sums = [0.0f64; 4];
+    for from in (0..k).step_by(MAX_OPTIONS_A_PASS) {
+        let width = MAX_OPTIONS_A_PASS.min(k - from);
+        sums.fill(0.0);
         for &i in iterations {
-            let row = &nb.values[i as usize * k + from..][..width];
-            for (sum, value) in sums.iter_mut().zip(row) {
+            let at = i as usize * k + from;
+            for (sum, value) in sums.iter_mut().zip(&nb.values[at..at + width]) {
                 *sum += value;
             }
         }
@@ -336,6 +342,9 @@ fn best_of_means(nb: &Interleaved, iterations: &[u32]) -> f64 {
     }
     best
 }
+
+/// The options whose sums [`best_of_means`] adds up in one pass over a slice.
+const MAX_OPTIONS_A_PASS: usize = 4;
 
 /// The mean over √n equal bins of `order` of the best option's (or BAU's) mean in the bin.
 fn binned(nb: &Interleaved, order: &[u32]) -> f64 {

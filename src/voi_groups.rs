@@ -8,10 +8,13 @@
 //! multiplies inputs together: a straight line through a product reaches further below zero
 //! than the product does (on border-exports, by 30% beyond the EVPI itself).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
 use std::sync::Arc;
 
-use crate::regression::Design;
+use rayon::prelude::*;
+
+use crate::regression::{column_products, Centred, Design};
 
 /// The most iterations a group's regression reads (the run's first): its cost grows with the
 /// iterations times the square of the group's size.
@@ -90,6 +93,72 @@ pub fn group_label(model: &crate::scenario::Model, group: &str) -> String {
     }
 }
 
+/// What every group's regressions share, worked out once for all of them: each option's NB
+/// over the first `n` iterations (every group's columns are cut to them) and its mean, each
+/// option's NB centred over each half, and each grouped input's products with those (its
+/// entries of Xᵀ(y − ȳ), the same in every group it is in: an input of a department is also an
+/// input of its journey).
+pub struct Shared<'v> {
+    n: usize,
+    means: Vec<f64>,
+    halves: [Vec<Centred>; 2],
+    /// By input key: per half, per option.
+    products: HashMap<&'v str, [Vec<f64>; 2]>,
+}
+
+/// The [`Shared`] sums of `groups` for the net benefits `nb`, over their first `n` iterations
+/// (or as many as every column has).
+pub fn shared<'v>(nb: &[Vec<f64>], groups: &[Group<'v>], n: usize) -> Shared<'v> {
+    let n = nb
+        .iter()
+        .map(Vec::len)
+        .chain(
+            groups
+                .iter()
+                .flat_map(|g| g.members.iter().map(|c| c.len())),
+        )
+        .fold(n, usize::min);
+    let means = nb
+        .iter()
+        .map(|v| v[..n].iter().sum::<f64>() / n as f64)
+        .collect();
+    let halves: [Vec<Centred>; 2] =
+        halves(n).map(|(rows, _)| nb.iter().map(|y| Centred::of(y, rows.clone())).collect());
+    let mut members: Vec<(&'v str, &'v [f64])> = groups
+        .iter()
+        .flat_map(|g| g.keys.iter().copied().zip(g.members.iter().copied()))
+        .collect();
+    members.sort_by_key(|m| m.0);
+    members.dedup_by_key(|m| m.0);
+    // Eight members to a task: each task sums its members' products with every option's NB
+    // over each half.
+    let products = members
+        .par_chunks(8)
+        .flat_map_iter(|chunk| {
+            let columns: Vec<&[f64]> = chunk.iter().map(|m| m.1).collect();
+            let [first, second] = halves.each_ref().map(|ys| column_products(&columns, ys));
+            chunk
+                .iter()
+                .zip(first.into_iter().zip(second))
+                .map(|(m, (first, second))| (m.0, [first, second]))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    Shared {
+        n,
+        means,
+        halves,
+        products,
+    }
+}
+
+/// The two halves of the first `n` iterations, each with the other: a regression is fitted on
+/// one and predicts the other.
+fn halves(n: usize) -> [(Range<usize>, Range<usize>); 2] {
+    let half = n / 2;
+    [(0..half, half..n), (half..n, 0..half)]
+}
+
 /// The iterations ordered by the regret of the choice that is best on average, as the group's
 /// inputs predict it: each option's NB is fitted linearly on the group's inputs (on the other
 /// half of the iterations, so the fit's own noise cannot flatter it), and the regret is the
@@ -103,35 +172,33 @@ pub fn group_label(model: &crate::scenario::Model, group: &str) -> String {
 pub fn regret_order(
     nb: &[Vec<f64>],
     group: &Group,
+    shared: &Shared,
     designs: Option<&Designs>,
 ) -> (Vec<u32>, Designs) {
-    let n = group
-        .members
-        .iter()
-        .map(|c| c.len())
-        .chain(nb.first().map(Vec::len))
-        .min()
-        .unwrap_or(0);
-    let members: Vec<&[f64]> = group.members.iter().map(|c| &c[..n]).collect();
-    let half = n / 2;
+    let n = shared.n;
+    let members: Vec<&[f64]> = group.members.iter().map(|c| &c[..n.min(c.len())]).collect();
     let mut predictions = vec![vec![0.0; n]; nb.len()];
-    let halves = [(0..half, half..n), (half..n, 0..half)];
+    let halves = halves(n);
     let designs: Designs = match designs {
         Some(kept) if kept.iter().zip(&halves).all(|(d, h)| d.rows() == h.0) => kept.clone(),
         _ => halves
             .clone()
             .map(|(fit_rows, _)| Arc::new(Design::of(&members, fit_rows))),
     };
-    for (design, (_, use_rows)) in designs.iter().zip(halves) {
-        let fits = design.fit(nb, &members);
+    for (h, (design, (_, use_rows))) in designs.iter().zip(halves).enumerate() {
+        let ys = &shared.halves[h];
+        let fits = design.fit_with(ys, |r, k| {
+            let j = design.varying()[k];
+            match shared.products.get(group.keys[j]) {
+                Some(products) => products[h][r],
+                None => column_products(&[members[j]], &ys[r..=r])[0][0],
+            }
+        });
         for (fit, predicted) in fits.iter().zip(&mut predictions) {
             fit.predict_into(&members, use_rows.clone(), predicted);
         }
     }
-    let means: Vec<f64> = nb
-        .iter()
-        .map(|v| v[..n].iter().sum::<f64>() / n as f64)
-        .collect();
+    let means = &shared.means;
     let best = (0..nb.len())
         .filter(|&d| means[d] > 0.0)
         .max_by(|&a, &b| means[a].total_cmp(&means[b]));

@@ -129,18 +129,15 @@ pub struct Scratch {
     /// with option o (department d's at `o · departments + d`).
     pub(super) bau_sums: Vec<[f64; 4]>,
     pub(super) saved: Vec<[f64; 4]>,
-    /// Per journey: year-0 volumes and prices, and per-journey totals in BAU and with the
-    /// option.
+    /// Per journey: year-0 volumes and prices, and per-journey totals in BAU.
     pub(super) moments: Vec<Moment>,
     pub(super) bau_totals: Vec<Totals>,
-    /// Journey j's totals with option o at `o · journeys + j`.
-    pub(super) with_totals: Vec<Totals>,
     /// Journeys and the value of a user minute in each appraisal year, per journey
     /// (journey j's year y at `j * years + y`).
     pub(super) journeys: Vec<f64>,
     pub(super) minute_value: Vec<f64>,
-    /// Per journey, what the option being appraised saves per journey: business as usual's
-    /// totals less the option's (user minutes, user cash, government, government cash).
+    /// What option o saves per journey j, at `o · journeys + j`: business as usual's totals
+    /// less the option's (user minutes, user cash, government, government cash).
     pub(super) savings: Vec<[f64; 4]>,
     /// Per journey, Σ DF_y · a_y · J_y: a department's PV benefit is its saving per journey
     /// times its journey's reach.
@@ -188,10 +185,9 @@ impl Scratch {
             saved: vec![[0.0; 4]; options * d],
             moments: vec![at; journeys],
             bau_totals: vec![Totals::default(); journeys],
-            with_totals: vec![Totals::default(); options * journeys],
             journeys: vec![0.0; journeys * years],
             minute_value: vec![0.0; journeys * years],
-            savings: vec![[0.0; 4]; journeys],
+            savings: vec![[0.0; 4]; options * journeys],
             reach: vec![0.0; journeys],
             time_reach: vec![0.0; journeys],
             full_year: vec![[0.0; 2]; journeys],
@@ -499,19 +495,6 @@ pub(super) fn appraise(
     scratch.time_reach.fill(0.0);
     let full_effect = layout.register.full_effect[o];
     let journeys = scratch.bau_totals.len();
-    for (j, (bau, with)) in scratch
-        .bau_totals
-        .iter()
-        .zip(&scratch.with_totals[o * journeys..(o + 1) * journeys])
-        .enumerate()
-    {
-        scratch.savings[j] = [
-            bau.user_minutes - with.user_minutes,
-            bau.user_cash - with.user_cash,
-            bau.government - with.government,
-            bau.government_cash - with.government_cash,
-        ];
-    }
     for y in 0..layout.years {
         let adoption = option.adoption_input(y).map_or(0.0, |id| inputs[id]);
         let df = model.discount_factors[y];
@@ -521,7 +504,7 @@ pub(super) fn appraise(
         let mut benefit_cash = 0.0;
         for j in 0..journeys {
             let (j_y, v_y) = scratch.year(j, y, layout.years);
-            let [minutes, cash, government, government_cash] = scratch.savings[j];
+            let [minutes, cash, government, government_cash] = scratch.savings[o * journeys + j];
             saved[0] += j_y * (v_y * minutes + cash);
             saved[1] += j_y * government;
             benefit_cash += adoption * j_y * government_cash;

@@ -251,6 +251,8 @@ pub struct Outcome {
     pub samples: Option<Samples>,
     /// The workers' buffers, left for the live page's next rerun.
     spare: SpareBuffers,
+    /// A live run's inputs as drawn (empty for another run), for the next rerun to compare.
+    drawn: Arc<Vec<reuse::Drawn>>,
 }
 
 /// Each journey's part of every iteration (see `engine/parts.rs`), by journey: where it lies
@@ -306,15 +308,18 @@ pub fn run(model: &Model, config: &RunConfig) -> Result<Outcome> {
         Figures::Headlines => layout.headlines_only(),
     };
     let kept_outputs = config.keep.outputs(&layout);
+    let drawn = reuse::drawn_if(
+        model,
+        config.analyses == Analyses::LivePage || config.previous.is_some(),
+    );
     let reused = config.previous.as_deref().and_then(|previous| {
         let run = (
             config.iterations_for(model),
             config.seed_for(model),
             config.sampling_for(model),
         );
-        let precision = config.precision_for(model);
-        reuse::plan(model, &layout, run, precision, &kept_outputs, previous)
-            .map(|r| (r, previous.outcome()))
+        let (precision, kept) = (config.precision_for(model), (&kept_outputs[..], &drawn[..]));
+        reuse::plan(model, &layout, run, precision, kept, previous).map(|r| (r, previous.outcome()))
     });
     let plan = Plan {
         iterations: config.iterations_for(model),
@@ -518,6 +523,7 @@ pub fn run(model: &Model, config: &RunConfig) -> Result<Outcome> {
         sketches: totals.sketches,
         samples,
         spare,
+        drawn,
     })
 }
 

@@ -1,5 +1,5 @@
 //! One iteration evaluated as the sum of its journeys' parts: each journey's own outputs and
-//! its part of the whole (its costs, totals with each option, savings by department,
+//! its part of the whole (its costs, what each option saves, savings by department,
 //! transaction sums), then the whole — totals, yearly flows, appraisal, organisations — from
 //! the parts in journey order. The live page keeps each journey's part of every iteration
 //! ([`States`]), so a rerun after an edit to one journey takes the other journeys' parts as
@@ -100,7 +100,13 @@ fn journey_part(
                 scratch.saved[o * count + d] = std::array::from_fn(|k| bau[k] - with[k]);
             }
         }
-        scratch.with_totals[o * journeys + j] = with;
+        let bau = &scratch.bau_totals[j];
+        scratch.savings[o * journeys + j] = [
+            bau.user_minutes - with.user_minutes,
+            bau.user_cash - with.user_cash,
+            bau.government - with.government,
+            bau.government_cash - with.government_cash,
+        ];
         if layout.computes_details() {
             scratch.put_journey_transactions(model, layout, Some(o), j, put);
             super::register::put_measures(model, layout, (o, j), scratch, put);
@@ -245,20 +251,21 @@ pub(super) struct States<'a> {
     pub(super) offsets: &'a [Option<usize>],
 }
 
-/// The values of journey `j`'s part: its year-0 cost by component (8), its totals (4), and
-/// for each option its totals (4); where the run computes more than the headlines, also for
-/// business as usual and each option its transaction sums and contacts and cost by channel
-/// id, and for each option each of its departments' savings (four sums each).
+/// The values of journey `j`'s part: its year-0 cost by component (8) and for each option what
+/// it saves per journey (4); where the run computes more than the headlines, also its totals
+/// in business as usual (4), for business as usual and each option its transaction sums and
+/// contacts and cost by channel id, and for each option each of its departments' savings
+/// (four sums each).
 pub(super) fn state_len(model: &Model, layout: &Layout, j: usize) -> usize {
     let options = model.options.len();
     let ids = layout.channel_ids.len();
     let departments = model.journeys[j].departments.len();
-    let savings = match layout.computes_details() {
-        true => options * 4 * departments,
-        false => 0,
+    let (totals, savings) = match layout.computes_details() {
+        true => (4, options * 4 * departments),
+        false => (0, 0),
     };
     let transactions = transaction_blocks(model, layout) * (TransactionFigures::LEN + 2 * ids);
-    8 + 4 + options * 4 + transactions + savings
+    8 + totals + options * 4 + transactions + savings
 }
 
 /// The blocks of transaction figures a journey's part keeps, business as usual's and each
@@ -303,7 +310,9 @@ impl States<'_> {
         for costs in scratch.by_component[j].iter_mut() {
             *costs = part.take();
         }
-        scratch.bau_totals[j] = totals_of(part.take());
+        if layout.computes_details() {
+            scratch.bau_totals[j] = totals_of(part.take());
+        }
         let (journeys, ids, count) = (
             model.journeys.len(),
             layout.channel_ids.len(),
@@ -318,7 +327,7 @@ impl States<'_> {
             }
         }
         for o in 0..model.options.len() {
-            scratch.with_totals[o * journeys + j] = totals_of(part.take());
+            scratch.savings[o * journeys + j] = part.take();
             if layout.computes_details() {
                 for d in model.journeys[j].departments.clone() {
                     scratch.saved[o * count + d] = part.take();
@@ -347,9 +356,11 @@ impl States<'_> {
             .iter()
             .flatten()
             .for_each(|&v| put(v));
-        values_of(&scratch.bau_totals[j])
-            .into_iter()
-            .for_each(&mut put);
+        if layout.computes_details() {
+            values_of(&scratch.bau_totals[j])
+                .into_iter()
+                .for_each(&mut put);
+        }
         for block in 0..transaction_blocks(model, layout) {
             let k = block * journeys + j;
             scratch.journey_sums[k]
@@ -360,7 +371,7 @@ impl States<'_> {
             channels.iter().flatten().for_each(|&v| put(v));
         }
         for o in 0..model.options.len() {
-            values_of(&scratch.with_totals[o * journeys + j])
+            scratch.savings[o * journeys + j]
                 .into_iter()
                 .for_each(&mut put);
             if layout.computes_details() {

@@ -18,11 +18,33 @@ use super::Outcome;
 use crate::outputs::Scope;
 use crate::scenario::{Model, Sampling};
 
+/// An input as drawn: its key, its sampler (its exact parameters, as text) and its stream.
+pub(super) type Drawn = (String, String, u64);
+
+/// Each of `model`'s inputs as drawn, by input id: what a rerun compares to see which changed.
+pub(super) fn drawn(model: &Model) -> Vec<Drawn> {
+    model
+        .inputs
+        .iter()
+        .map(|i| (i.key.clone(), format!("{:?}", i.sampler), i.stream))
+        .collect()
+}
+
+/// [`drawn`] where `rerun` (a run that may be rerun, the live page's, or is itself a rerun:
+/// described once, to compare with the previous run's and for the next to compare); none
+/// otherwise.
+pub(super) fn drawn_if(model: &Model, rerun: bool) -> Arc<Vec<Drawn>> {
+    match rerun {
+        true => Arc::new(drawn(model)),
+        false => Arc::default(),
+    }
+}
+
 /// A finished run, as a later run of an edited model may reuse it.
 #[derive(Debug, Clone)]
 pub struct Previous {
-    /// Each input's key, sampler (its exact parameters, as text) and stream, by input id.
-    inputs: Vec<(String, String, u64)>,
+    /// Each input as drawn, by input id.
+    inputs: Arc<Vec<Drawn>>,
     outcome: Arc<Outcome>,
     /// The order of each kept input's first draws, as an analysis sorted them.
     pub draw_analyses: Option<Arc<DrawAnalyses>>,
@@ -35,7 +57,7 @@ pub struct Previous {
 #[derive(Debug, Clone, Default)]
 pub struct DrawAnalyses {
     pub iterations: usize,
-    pub orders: Vec<Option<Vec<u32>>>,
+    pub orders: Vec<Option<Arc<[u32]>>>,
     pub designs: std::collections::BTreeMap<String, (Vec<String>, crate::voi_groups::Designs)>,
 }
 
@@ -45,13 +67,14 @@ impl Previous {
         outcome: Arc<Outcome>,
         draw_analyses: Option<Arc<DrawAnalyses>>,
     ) -> Previous {
+        // A live run kept its inputs as drawn; another is described now.
+        let inputs = match outcome.drawn.len() == model.inputs.len() {
+            true => Arc::clone(&outcome.drawn),
+            false => Arc::new(drawn(model)),
+        };
         Previous {
             draw_analyses,
-            inputs: model
-                .inputs
-                .iter()
-                .map(|i| (i.key.clone(), format!("{:?}", i.sampler), i.stream))
-                .collect(),
+            inputs,
             outcome,
         }
     }
@@ -148,7 +171,7 @@ pub(super) fn plan(
     layout: &Layout,
     (iterations, seed, sampling): (u64, u64, Sampling),
     precision: Option<f64>,
-    kept_outputs: &[usize],
+    (kept_outputs, now): (&[usize], &[Drawn]),
     previous: &Previous,
 ) -> Option<Reuse> {
     let before = previous.outcome();
@@ -162,18 +185,16 @@ pub(super) fn plan(
         && samples.len() as u64 == iterations
         && before.layout.len == layout.len
         && before.layout.computes_details() == layout.computes_details()
-        && previous.inputs.len() == model.inputs.len();
+        && previous.inputs.len() == model.inputs.len()
+        && now.len() == model.inputs.len();
     if !same_run {
         return None;
     }
     let kept: std::collections::HashMap<usize, usize> = samples.inputs().into_iter().collect();
-    let unchanged: Vec<bool> = model
-        .inputs
+    let unchanged: Vec<bool> = now
         .iter()
-        .zip(&previous.inputs)
-        .map(|(now, (key, sampler, stream))| {
-            now.key == *key && format!("{:?}", now.sampler) == *sampler && now.stream == *stream
-        })
+        .zip(previous.inputs.iter())
+        .map(|(now, before)| now == before)
         .collect();
     let inputs = unchanged
         .iter()
