@@ -1,5 +1,5 @@
 //! The live page's speed (README, "The reviewer's desk"): the time from an edit posted to
-//! `seams serve` to its answer, over 100 edits at 20,000 iterations, measured on the server's
+//! `seams serve` to its answer, over 300 edits at 20,000 iterations, measured on the server's
 //! own HTTP interface from this machine — of the border-exports scenario, then of the same
 //! input in the four-journey portfolio, side by side (their edits taking turns). The targets: a 95th percentile within
 //! 100 ms on two cores, and the portfolio's at most 1.5 times the journey's. Run with
@@ -64,6 +64,9 @@ impl Drop for Server {
     }
 }
 
+/// Edits of each page.
+const EDITS: usize = 300;
+
 fn percentile(times: &[f64], p: f64) -> f64 {
     times[((times.len() as f64 * p).ceil() as usize).saturating_sub(1)]
 }
@@ -75,7 +78,9 @@ fn main() {
     // The same input in the journey and in the portfolio (an edit that reaches one journey of
     // four), edit by edit in turn, so that whatever else the machine does falls on both alike.
     let (mut journey, mut portfolio) = (Vec::new(), Vec::new());
-    for k in 0..100 {
+    // 300 edits each: the 95th percentile of 100 rests on its five slowest edits, and on this
+    // shared two-core machine it moved by a tenth from run to run.
+    for k in 0..EDITS {
         journey.push(journey_server.edit("departments.apha.failure_demand", k));
         portfolio.push(portfolio_server.edit("border-exports/departments.apha.failure_demand", k));
     }
@@ -86,14 +91,15 @@ fn main() {
         ("joined-up-government (portfolio)", &portfolio),
     ] {
         println!(
-            "live page, {name} at 20,000 iterations, 100 edits: median {:.1} ms, p95 {:.1} ms, max {:.1} ms",
+            "live page, {name} at 20,000 iterations, {EDITS} edits: median {:.1} ms, p95 {:.1} ms, max {:.1} ms",
             percentile(times, 0.5),
             percentile(times, 0.95),
             percentile(times, 1.0)
         );
     }
     println!(
-        "portfolio ÷ journey at the 95th percentile: {:.2} (goal: at most 1.5)",
-        percentile(&portfolio, 0.95) / percentile(&journey, 0.95)
+        "portfolio ÷ journey at the 95th percentile: {:.2} (goal: at most 1.5); at the median: {:.2}",
+        percentile(&portfolio, 0.95) / percentile(&journey, 0.95),
+        percentile(&portfolio, 0.5) / percentile(&journey, 0.5)
     );
 }
