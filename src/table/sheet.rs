@@ -76,8 +76,27 @@ pub fn write(
         for (c, cell) in row.cells.iter().enumerate() {
             write_cell(ws, at, c as u16, cell, formats)?;
         }
+        // A spreadsheet does not make a row taller for the lines its wrapped text takes when
+        // it opens the file: without a height, the lines would print over the next rows.
+        let lines = row.cells.iter().map(wrapped_lines).max().unwrap_or(1);
+        if lines > 1 {
+            ws.set_row_height(at, LINE_HEIGHT * lines as f64)?;
+        }
     }
     Ok(top + 1 + table.rows.len() as u32)
+}
+
+/// The height of a line of the workbook's text, in points (11-point Calibri).
+const LINE_HEIGHT: f64 = 15.0;
+
+/// The lines a cell's text takes once wrapped in its column (at least [`LONG`] characters
+/// wide for long words, [`TEXT`] for a label that wraps).
+fn wrapped_lines(cell: &Cell) -> usize {
+    match cell {
+        Cell::Long(s) => s.chars().count().div_ceil(LONG).max(1),
+        Cell::Key(s) | Cell::Text(s) => s.chars().count().div_ceil(TEXT).max(1),
+        _ => 1,
+    }
 }
 
 fn write_cell(
@@ -89,6 +108,10 @@ fn write_cell(
 ) -> Result<(), XlsxError> {
     match cell {
         Cell::Empty => {}
+        // A label wider than the widest column wraps in it, so it is not cut off at the next.
+        Cell::Key(s) | Cell::Text(s) if s.chars().count() > TEXT => {
+            ws.write_string_with_format(row, column, s, &formats.text)?;
+        }
         Cell::Key(s) | Cell::Text(s) => {
             ws.write_string(row, column, s)?;
         }

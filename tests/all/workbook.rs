@@ -455,9 +455,7 @@ fn a_workbook_made_with_changed_assumptions_names_each_change() {
 #[test]
 fn the_options_sheet_sets_options_side_by_side_with_units_in_its_labels() {
     let dir = tempfile::tempdir().unwrap();
-    let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/border-exports.toml");
-    let out = run_named(dir.path(), &scenario, "out", &["--no-charts", "-n", "5000"]);
-    let path = out.join("economic-case.xlsx");
+    let path = border_exports_workbook(dir.path(), "5000");
     let mut book = open(&path);
     let sheet = book.worksheet_range("Options").unwrap();
     let rows: Vec<Vec<Data>> = sheet.rows().map(<[Data]>::to_vec).collect();
@@ -471,7 +469,7 @@ fn the_options_sheet_sets_options_side_by_side_with_units_in_its_labels() {
             "One status page for the consignment"
         ]
     );
-    let appraisal = read_csv(&out.join("appraisal.csv"));
+    let appraisal = read_csv(&path.with_file_name("appraisal.csv"));
     let mean = |option: &str, metric: &str| {
         num(
             appraisal
@@ -565,4 +563,59 @@ fn numbers_are_numbers_and_every_sheet_prints_a_page_wide_in_landscape() {
             .any(|d| d.contains("_xlnm.Print_Titles") && d.contains(&titles));
         assert!(repeated, "{name}: no header rows repeated");
     }
+}
+
+/// A label longer than the widest column wraps, and its row is made tall enough for its
+/// lines: a spreadsheet opening the file does not make rows taller itself, so the lines would
+/// print over the rows below (and a label that did not wrap was cut off at the next column).
+#[test]
+fn long_labels_get_rows_tall_enough_to_show_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = border_exports_workbook(dir.path(), "2000");
+    let summary = open(&path).worksheet_range("Summary").unwrap();
+    let first_row = summary.start().map_or(0, |(r, _)| r as usize);
+    let file = std::fs::File::open(&path).unwrap();
+    let mut zip = zip::ZipArchive::new(file).unwrap();
+    let mut xml = String::new();
+    std::io::Read::read_to_string(
+        &mut zip.by_name("xl/worksheets/sheet1.xml").unwrap(),
+        &mut xml,
+    )
+    .unwrap();
+    let sheet = roxmltree::Document::parse(&xml).unwrap();
+    // Each row's height in points, by row number from 1, where the file sets one.
+    let heights: HashMap<usize, f64> = sheet
+        .descendants()
+        .filter(|e| e.has_tag_name("row"))
+        .filter_map(|e| {
+            Some((
+                e.attribute("r")?.parse().ok()?,
+                e.attribute("ht")?.parse().ok()?,
+            ))
+        })
+        .collect();
+    let mut long = 0;
+    for (i, row) in summary.rows().enumerate() {
+        let chars = row
+            .first()
+            .map_or(0, |cell| cell.to_string().chars().count());
+        let number = first_row + i + 1;
+        if chars > 90 {
+            long += 1;
+            let height = heights.get(&number).copied().unwrap_or(15.0);
+            assert!(
+                height >= 15.0 * chars.div_ceil(90) as f64,
+                "row {number}, a label of {chars} characters, is {height} points tall"
+            );
+        }
+    }
+    // The shipped scenario's option names make some headline labels that long.
+    assert!(long >= 2, "only {long} labels over 90 characters");
+}
+
+/// The workbook of the shipped border-exports scenario at `iterations`, written under `dir`.
+fn border_exports_workbook(dir: &Path, iterations: &str) -> std::path::PathBuf {
+    let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/border-exports.toml");
+    let out = run_named(dir, &scenario, "out", &["--no-charts", "-n", iterations]);
+    out.join("economic-case.xlsx")
 }
