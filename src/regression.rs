@@ -152,8 +152,7 @@ pub struct Centred {
 
 impl Centred {
     pub fn of(y: &[f64], rows: Range<usize>) -> Centred {
-        let count = rows.len().max(1) as f64;
-        let mean = y[rows.clone()].iter().sum::<f64>() / count;
+        let mean = mean_over(y, &rows);
         let values = y[rows.clone()].iter().map(|v| v - mean).collect();
         Centred { rows, mean, values }
     }
@@ -169,7 +168,7 @@ pub fn column_products(columns: &[&[f64]], ys: &[Centred]) -> Vec<Vec<f64>> {
     let Some(rows) = ys.first().map(|y| y.rows.clone()) else {
         return out;
     };
-    let means: Vec<f64> = columns.iter().map(|c| column_moments(c, &rows).0).collect();
+    let means: Vec<f64> = columns.iter().map(|c| mean_over(c, &rows)).collect();
     for a in (0..columns.len()).step_by(2) {
         // A last column alone is paired with itself; its second sums are the same.
         let b = (a + 1).min(columns.len() - 1);
@@ -217,13 +216,18 @@ impl Fit {
 /// A column's mean and standard deviation over `rows`.
 fn column_moments(column: &[f64], rows: &Range<usize>) -> (f64, f64) {
     let count = rows.len().max(1) as f64;
-    let mean = column[rows.clone()].iter().sum::<f64>() / count;
+    let mean = mean_over(column, rows);
     let var = column[rows.clone()]
         .iter()
         .map(|x| (x - mean).powi(2))
         .sum::<f64>()
         / count;
     (mean, var.sqrt())
+}
+
+/// A column's mean over `rows` (the mean of [`column_moments`]).
+fn mean_over(column: &[f64], rows: &Range<usize>) -> f64 {
+    column[rows.clone()].iter().sum::<f64>() / rows.len().max(1) as f64
 }
 
 /// A column's values over `rows`, centred and scaled by its `(mean, sd)`.

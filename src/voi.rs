@@ -210,13 +210,13 @@ pub fn value_of_information_reusing(
             .map(|design| design.updated(&group.members, &changed));
         Some([std::sync::Arc::new(first?), std::sync::Arc::new(second?)])
     };
-    // Every group's regression reads the same first iterations (each member's column is cut
-    // to them), so every group's order is of these.
-    let group_best_mean = best_of_means(&by_iteration, &first(n.min(reach.groups)));
-    // The largest groups first, each a task of its own, so that no thread is left with a
-    // large group at the end (the groups are sorted by value below, whatever their order here).
     let mut by_size = crate::voi_groups::groups(&columns);
     let shared = crate::voi_groups::shared(&nb, &by_size, n.min(reach.groups));
+    // Every group's regression reads the same first iterations, so every group's order is of
+    // these.
+    let group_best_mean = best_of_means(&by_iteration, &first(shared.iterations()));
+    // The largest groups first, each a task of its own, so that no thread is left with a
+    // large group at the end (the groups are sorted by value below, whatever their order here).
     by_size.sort_by_key(|group| std::cmp::Reverse(group.members.len()));
     let evaluated: Vec<_> = by_size
         .into_par_iter()

@@ -152,6 +152,13 @@ pub fn shared<'v>(nb: &[Vec<f64>], groups: &[Group<'v>], n: usize) -> Shared<'v>
     }
 }
 
+impl Shared<'_> {
+    /// The iterations every group's regression reads: the first this many.
+    pub fn iterations(&self) -> usize {
+        self.n
+    }
+}
+
 /// The two halves of the first `n` iterations, each with the other: a regression is fitted on
 /// one and predicts the other.
 fn halves(n: usize) -> [(Range<usize>, Range<usize>); 2] {

@@ -100,13 +100,8 @@ fn journey_part(
                 scratch.saved[o * count + d] = std::array::from_fn(|k| bau[k] - with[k]);
             }
         }
-        let bau = &scratch.bau_totals[j];
-        scratch.savings[o * journeys + j] = [
-            bau.user_minutes - with.user_minutes,
-            bau.user_cash - with.user_cash,
-            bau.government - with.government,
-            bau.government_cash - with.government_cash,
-        ];
+        let (bau, with) = (values_of(&scratch.bau_totals[j]), values_of(&with));
+        scratch.savings[o * journeys + j] = std::array::from_fn(|k| bau[k] - with[k]);
         if layout.computes_details() {
             scratch.put_journey_transactions(model, layout, Some(o), j, put);
             super::register::put_measures(model, layout, (o, j), scratch, put);
