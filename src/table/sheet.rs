@@ -80,7 +80,7 @@ pub fn write(
         // it opens the file: without a height, the lines would print over the next rows.
         let lines = row.cells.iter().map(wrapped_lines).max().unwrap_or(1);
         if lines > 1 {
-            ws.set_row_height(at, LINE_HEIGHT * lines as f64)?;
+            ws.set_row_height(at, row_height(lines))?;
         }
     }
     Ok(top + 1 + table.rows.len() as u32)
@@ -88,6 +88,15 @@ pub fn write(
 
 /// The height of a line of the workbook's text, in points (11-point Calibri).
 const LINE_HEIGHT: f64 = 15.0;
+
+/// The tallest row a spreadsheet allows, in points.
+const MAX_ROW_HEIGHT: f64 = 409.0;
+
+/// The height of a row whose text takes `lines` lines: at most a spreadsheet's tallest row
+/// (about 27 lines; a longer note is cut there, and the whole of it stays in the cell).
+fn row_height(lines: usize) -> f64 {
+    (LINE_HEIGHT * lines as f64).min(MAX_ROW_HEIGHT)
+}
 
 /// The lines a cell's text takes once wrapped in its column (at least [`LONG`] characters
 /// wide for long words, [`TEXT`] for a label that wraps).
@@ -209,5 +218,19 @@ fn figure_len(kind: Kind, x: f64) -> usize {
         Kind::Year | Kind::Whole => format!("{x:.0}").len(),
         Kind::Ratio | Kind::Correlation => format!("{x:.2}").len(),
         Kind::Input(_) => x.to_string().len().min(11),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A row is tall enough for its lines, up to the tallest a spreadsheet allows (a 20,000
+    /// character note asked for 5,025 points, which Excel refuses).
+    #[test]
+    fn a_row_is_as_tall_as_its_lines_up_to_the_limit() {
+        assert_eq!(row_height(2), 30.0);
+        assert_eq!(row_height(27), 405.0);
+        assert_eq!(row_height(335), MAX_ROW_HEIGHT);
     }
 }
