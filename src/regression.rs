@@ -161,33 +161,51 @@ impl Centred {
 /// Σ (x − mean)·(y − ȳ) over the responses' rows (the same for all of `ys`), each column's
 /// mean taken over them: per column, per response, the entries of Xᵀ(y − ȳ), with the bits a
 /// design's fit gives them (each the same sum in the same order), so a column in several
-/// designs over the same rows can be summed once for all. Two columns and two responses go
-/// to a pass over the rows, four sums advancing together.
+/// designs over the same rows can be summed once for all. [`COLUMNS_A_PASS`] columns and two
+/// responses go to a pass over the rows, their sums advancing together.
 pub fn column_products(columns: &[&[f64]], ys: &[Centred]) -> Vec<Vec<f64>> {
     let mut out = vec![vec![0.0; ys.len()]; columns.len()];
     let Some(rows) = ys.first().map(|y| y.rows.clone()) else {
         return out;
     };
-    let means: Vec<f64> = columns.iter().map(|c| mean_over(c, &rows)).collect();
-    for a in (0..columns.len()).step_by(2) {
-        // A last column alone is paired with itself; its second sums are the same.
-        let b = (a + 1).min(columns.len() - 1);
-        let (xa, xb) = (&columns[a][rows.clone()], &columns[b][rows.clone()]);
+    let means = means_over(columns, &rows);
+    for a in (0..columns.len()).step_by(COLUMNS_A_PASS) {
+        // Columns past the last repeat it; their sums are the same.
+        let pass: [usize; COLUMNS_A_PASS] = std::array::from_fn(|k| (a + k).min(columns.len() - 1));
+        let xs = pass.map(|c| (&columns[c][rows.clone()], means[c]));
         for r in (0..ys.len()).step_by(2) {
             let q = (r + 1).min(ys.len() - 1);
-            let mut sums = [0.0f64; 4];
-            let pairs = xa.iter().zip(xb).zip(&ys[r].values).zip(&ys[q].values);
-            for (((x, z), c), d) in pairs {
-                let (dx, dz) = (x - means[a], z - means[b]);
-                sums[0] += dx * c;
-                sums[1] += dx * d;
-                sums[2] += dz * c;
-                sums[3] += dz * d;
+            let sums = products_of(&xs, [&ys[r].values, &ys[q].values]);
+            for (&c, [with_r, with_q]) in pass.iter().zip(sums) {
+                out[c][r] = with_r;
+                out[c][q] = with_q;
             }
-            [out[a][r], out[a][q], out[b][r], out[b][q]] = sums;
         }
     }
     out
+}
+
+/// The columns [`column_products`] sums in one pass over the rows: each sum is a chain of
+/// additions, each waiting for the one before, and eight chains at once keep the processor
+/// busy while each waits.
+const COLUMNS_A_PASS: usize = 4;
+
+/// Σ (x − mean)·y for each `(x, mean)` of `xs` and each of two responses `ys`, in row order.
+fn products_of(
+    xs: &[(&[f64], f64); COLUMNS_A_PASS],
+    [c, d]: [&[f64]; 2],
+) -> [[f64; 2]; COLUMNS_A_PASS] {
+    let rows = c.len().min(d.len());
+    let xs = xs.map(|(x, mean)| (&x[..rows], mean));
+    let mut sums = [[0.0f64; 2]; COLUMNS_A_PASS];
+    for (i, (c, d)) in c[..rows].iter().zip(&d[..rows]).enumerate() {
+        for (sum, (x, mean)) in sums.iter_mut().zip(&xs) {
+            let dx = x[i] - mean;
+            sum[0] += dx * c;
+            sum[1] += dx * d;
+        }
+    }
+    sums
 }
 
 impl Fit {
@@ -200,15 +218,36 @@ impl Fit {
                 .iter()
                 .map(|&(mean, sd, b)| b * mean / sd)
                 .sum::<f64>();
-        out[rows.clone()].fill(constant);
-        for (&(_, sd, b), column) in self.terms.iter().zip(columns) {
-            if b == 0.0 {
-                continue;
-            }
-            let slope = b / sd;
-            for (y, x) in out[rows.clone()].iter_mut().zip(&column[rows.clone()]) {
-                *y += slope * x;
-            }
+        let out = &mut out[rows.clone()];
+        out.fill(constant);
+        let slopes: Vec<(f64, &[f64])> = self
+            .terms
+            .iter()
+            .zip(columns)
+            .filter(|(&(_, _, b), _)| b != 0.0)
+            .map(|(&(_, sd, b), column)| (b / sd, &column[rows.clone()]))
+            .collect();
+        let mut passes = slopes.chunks_exact(TERMS_A_PASS);
+        for pass in passes.by_ref() {
+            add_terms::<TERMS_A_PASS>(out, pass);
+        }
+        for term in passes.remainder() {
+            add_terms::<1>(out, std::slice::from_ref(term));
+        }
+    }
+}
+
+/// The terms [`Fit::predict_into`] adds in one pass over its rows: each row's value still
+/// takes them one at a time, in order, but is read and written once for all of them.
+const TERMS_A_PASS: usize = 4;
+
+/// Adds `N` terms `slope · x` to each row of `out`, in the terms' order.
+fn add_terms<const N: usize>(out: &mut [f64], terms: &[(f64, &[f64])]) {
+    let rows = out.len();
+    let terms: [(f64, &[f64]); N] = std::array::from_fn(|k| (terms[k].0, &terms[k].1[..rows]));
+    for (i, y) in out.iter_mut().enumerate() {
+        for (slope, column) in &terms {
+            *y += slope * column[i];
         }
     }
 }
@@ -228,6 +267,24 @@ fn column_moments(column: &[f64], rows: &Range<usize>) -> (f64, f64) {
 /// A column's mean over `rows` (the mean of [`column_moments`]).
 fn mean_over(column: &[f64], rows: &Range<usize>) -> f64 {
     column[rows.clone()].iter().sum::<f64>() / rows.len().max(1) as f64
+}
+
+/// Each column's [`mean_over`] `rows`, the same bits: each column's sum is added in row order,
+/// but [`COLUMNS_A_PASS`] columns' sums advance together, so none waits on its own last addition.
+fn means_over(columns: &[&[f64]], rows: &Range<usize>) -> Vec<f64> {
+    let mut means = Vec::with_capacity(columns.len());
+    let mut passes = columns.chunks_exact(COLUMNS_A_PASS);
+    for pass in passes.by_ref() {
+        let [a, b, c, d]: [&[f64]; COLUMNS_A_PASS] =
+            std::array::from_fn(|k| &pass[k][rows.clone()]);
+        let sums = a.iter().zip(b).zip(c).zip(d).fold(
+            [0.0f64; COLUMNS_A_PASS],
+            |[sa, sb, sc, sd], (((a, b), c), d)| [sa + a, sb + b, sc + c, sd + d],
+        );
+        means.extend(sums.map(|sum| sum / rows.len().max(1) as f64));
+    }
+    means.extend(passes.remainder().iter().map(|c| mean_over(c, rows)));
+    means
 }
 
 /// A column's values over `rows`, centred and scaled by its `(mean, sd)`.
@@ -353,5 +410,72 @@ mod tests {
         assert!(before
             .updated(&[&short, &b, &c, &d], &[true, false, false, false])
             .is_none());
+    }
+    /// Column sums taken several at a time (the means, then the products with each response)
+    /// have the bits of the plain sums, one column and one response at a time in row order:
+    /// for every count of columns and responses around a pass's width.
+    #[test]
+    fn column_sums_taken_together_have_the_bits_of_each_alone() {
+        let owned: Vec<Vec<f64>> = (0..9).map(|k| column(11 + k)).collect();
+        let rows = 37..311;
+        for count in 1..=owned.len() {
+            let columns: Vec<&[f64]> = owned[..count].iter().map(Vec::as_slice).collect();
+            let means = means_over(&columns, &rows);
+            for (mean, column) in means.iter().zip(&columns) {
+                let plain = column[rows.clone()].iter().sum::<f64>() / rows.len() as f64;
+                assert_eq!(mean.to_bits(), plain.to_bits());
+            }
+            for responses in 1..=3 {
+                let ys: Vec<Centred> = (0..responses)
+                    .map(|r| Centred::of(&column(40 + r), rows.clone()))
+                    .collect();
+                let products = column_products(&columns, &ys);
+                for ((column, mean), row) in columns.iter().zip(&means).zip(&products) {
+                    for (y, product) in ys.iter().zip(row) {
+                        let mut plain = 0.0;
+                        for (x, v) in column[rows.clone()].iter().zip(&y.values) {
+                            plain += (x - mean) * v;
+                        }
+                        assert_eq!(product.to_bits(), plain.to_bits(), "{count} columns");
+                    }
+                }
+            }
+        }
+    }
+
+    /// A prediction adding its terms several at a time has the bits of adding them one at a
+    /// time, in order, skipping a zero coefficient: for every count of terms around a pass's.
+    #[test]
+    fn a_prediction_adds_its_terms_as_one_at_a_time() {
+        let owned: Vec<Vec<f64>> = (0..10).map(|k| column(60 + k)).collect();
+        let columns: Vec<&[f64]> = owned.iter().map(Vec::as_slice).collect();
+        for count in 0..=columns.len() {
+            let terms: Vec<(f64, f64, f64)> = (0..count)
+                .map(|k| {
+                    let b = if k == 2 { 0.0 } else { 0.3 * k as f64 - 1.1 };
+                    (k as f64 * 1.7, 0.5 + k as f64, b)
+                })
+                .collect();
+            let fit = Fit {
+                intercept: 12.5,
+                terms: terms.clone(),
+            };
+            let mut predicted = vec![f64::NAN; 400];
+            fit.predict_into(&columns[..count], 100..350, &mut predicted);
+            let constant = 12.5 - terms.iter().map(|&(m, sd, b)| b * m / sd).sum::<f64>();
+            for i in 100..350 {
+                let mut plain = constant;
+                for (&(_, sd, b), column) in terms.iter().zip(&columns) {
+                    if b != 0.0 {
+                        plain += b / sd * column[i];
+                    }
+                }
+                assert_eq!(predicted[i].to_bits(), plain.to_bits(), "{count} terms");
+            }
+            assert!(predicted[..100]
+                .iter()
+                .chain(&predicted[350..])
+                .all(|v| v.is_nan()));
+        }
     }
 }

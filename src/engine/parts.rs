@@ -174,8 +174,9 @@ impl Segment {
 }
 
 /// Reads the previous run's parts of the journeys `skip` marks for `iterations` in a tight
-/// loop, one value a cache line, so the processor fetches them all at once; restored one
-/// iteration at a time between evaluations, each part would wait on memory.
+/// loop, one value a cache line and the last value (a part need not start on a line, so its
+/// last line may hold fewer than eight of its values), so the processor fetches them all at
+/// once; restored one iteration at a time between evaluations, each part would wait on memory.
 pub(super) fn warm(
     previous: &super::JourneyStates,
     skip: &[bool],
@@ -187,6 +188,7 @@ pub(super) fn warm(
             let start = iteration * part.stride + part.offset;
             if let Some(values) = part.data.get(start..start + part.len) {
                 touched += values.iter().step_by(8).sum::<f64>();
+                touched += values.last().copied().unwrap_or(0.0);
             }
         }
     }
