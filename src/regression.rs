@@ -161,7 +161,7 @@ impl Centred {
 /// Σ (x − mean)·(y − ȳ) over the responses' rows (the same for all of `ys`), each column's
 /// mean taken over them: per column, per response, the entries of Xᵀ(y − ȳ), with the bits a
 /// design's fit gives them (each the same sum in the same order), so a column in several
-/// designs over the same rows can be summed once for all. [`COLUMNS_A_PASS`] columns and two
+/// designs over the same rows can be summed once for all. Four columns and two
 /// responses go to a pass over the rows, their sums advancing together.
 pub fn column_products(columns: &[&[f64]], ys: &[Centred]) -> Vec<Vec<f64>> {
     let mut out = vec![vec![0.0; ys.len()]; columns.len()];
@@ -411,6 +411,7 @@ mod tests {
             .updated(&[&short, &b, &c, &d], &[true, false, false, false])
             .is_none());
     }
+
     /// Column sums taken several at a time (the means, then the products with each response)
     /// have the bits of the plain sums, one column and one response at a time in row order:
     /// for every count of columns and responses around a pass's width.
