@@ -4,7 +4,7 @@
 //! live page, each reverted input `compare` tries — is built from it in memory, so all of
 //! them describe the same bytes even if the file changes on disk meanwhile.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -29,12 +29,19 @@ pub struct Source {
     main: FileText,
     /// A portfolio's scenario files, read the first time a model needs them.
     parts: Arc<Mutex<BTreeMap<PathBuf, FileText>>>,
-    /// The digests of the texts whose every string passed [`check_text_lengths`]: a text is
-    /// checked once, not on every model built from it (each of the live page's edits).
-    lengths_checked: Arc<Mutex<BTreeSet<String>>>,
-    /// By text digest, whether the text is a portfolio ([`portfolio::is_portfolio`], which
-    /// parses the whole text): asked once for each text, not on every model built from it.
-    portfolios: Arc<Mutex<BTreeMap<String, bool>>>,
+    /// What is known of each text, by its digest: worked out once, not on every model built
+    /// from it (each of the live page's edits builds one).
+    facts: Arc<Mutex<BTreeMap<String, TextFacts>>>,
+}
+
+/// What has been worked out about one text.
+#[derive(Debug, Clone, Copy, Default)]
+struct TextFacts {
+    /// Every string passed [`check_text_lengths`] (a text that failed is not remembered: its
+    /// error is given again).
+    lengths_passed: bool,
+    /// Whether it is a portfolio ([`portfolio::is_portfolio`], which parses the whole text).
+    portfolio: Option<bool>,
 }
 
 impl Source {
@@ -50,8 +57,7 @@ impl Source {
             from_file: true,
             main: read_text(path)?,
             parts: Arc::default(),
-            lengths_checked: Arc::default(),
-            portfolios: Arc::default(),
+            facts: Arc::default(),
         })
     }
 
@@ -66,8 +72,7 @@ impl Source {
                 sha256: sha256_hex(text.as_bytes()),
             },
             parts: Arc::default(),
-            lengths_checked: Arc::default(),
-            portfolios: Arc::default(),
+            facts: Arc::default(),
         }
     }
 
@@ -173,28 +178,34 @@ impl Source {
 
     /// [`check_text_lengths`] of `file`, once for each text.
     pub(super) fn check_lengths(&self, file: &FileText, origin: &str) -> Result<()> {
-        let checked = || {
-            self.lengths_checked
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-        };
-        if checked().contains(&file.sha256) {
+        if self.facts_of(file).lengths_passed {
             return Ok(());
         }
         check_text_lengths(&file.text, origin)?;
-        checked().insert(file.sha256.clone());
+        self.learn(file, |facts| facts.lengths_passed = true);
         Ok(())
     }
 
     /// Whether `file` is a portfolio, worked out once for each text.
     pub(super) fn is_portfolio(&self, file: &FileText) -> bool {
-        let known = || self.portfolios.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(&is) = known().get(&file.sha256) {
+        if let Some(is) = self.facts_of(file).portfolio {
             return is;
         }
         let is = portfolio::is_portfolio(&file.text);
-        known().insert(file.sha256.clone(), is);
+        self.learn(file, |facts| facts.portfolio = Some(is));
         is
+    }
+
+    /// What is known of `file`'s text so far.
+    fn facts_of(&self, file: &FileText) -> TextFacts {
+        let facts = self.facts.lock().unwrap_or_else(|e| e.into_inner());
+        facts.get(&file.sha256).copied().unwrap_or_default()
+    }
+
+    /// Records a fact about `file`'s text.
+    fn learn(&self, file: &FileText, fact: impl FnOnce(&mut TextFacts)) {
+        let mut facts = self.facts.lock().unwrap_or_else(|e| e.into_inner());
+        fact(facts.entry(file.sha256.clone()).or_default());
     }
 
     /// A portfolio's scenario file, read on first use and kept.
@@ -291,4 +302,47 @@ fn read_text(path: &Path) -> Result<FileText> {
         text: text.to_string(),
         sha256: sha256_hex(&bytes),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn facts(source: &Source) -> TextFacts {
+        source.facts_of(&source.main)
+    }
+
+    /// A text's facts are worked out once and kept; a text that fails the length check is not
+    /// remembered as passing, so every model built from it is refused alike.
+    #[test]
+    fn a_text_is_checked_once_and_a_failure_is_given_every_time() {
+        let scenario = include_str!("../../scenarios/border-exports.toml");
+        let good = Source::from_text(scenario, "good.toml");
+        assert_eq!(
+            (facts(&good).lengths_passed, facts(&good).portfolio),
+            (false, None)
+        );
+        for _ in 0..2 {
+            good.model(&[]).unwrap();
+            assert_eq!(
+                (facts(&good).lengths_passed, facts(&good).portfolio),
+                (true, Some(false))
+            );
+        }
+
+        let long = format!("name = \"{}\"\n", "x".repeat(MAX_TEXT_CHARS + 1));
+        let refused = Source::from_text(&long, "long.toml");
+        for _ in 0..2 {
+            let message = refused.model(&[]).unwrap_err().to_string();
+            assert!(message.contains("too long to keep"), "{message}");
+            assert!(!facts(&refused).lengths_passed);
+        }
+
+        let portfolio = Source::from_text("[portfolio]\nname = \"p\"\n", "p.toml");
+        for _ in 0..2 {
+            let message = portfolio.model(&[]).unwrap_err().to_string();
+            assert!(message.contains("is a portfolio"), "{message}");
+            assert_eq!(facts(&portfolio).portfolio, Some(true));
+        }
+    }
 }
