@@ -213,8 +213,8 @@ pub fn value_of_information_reusing(
     let mut by_size = crate::voi_groups::groups(&columns);
     let shared = crate::voi_groups::shared(&nb, &by_size, n.min(reach.groups));
     // Every group's regression reads the same first iterations, so every group's order is of
-    // these.
-    let group_best_mean = best_of_means(&by_iteration, &first(shared.iterations()));
+    // these, and the best choice's mean over them is the shared one.
+    let group_best_mean = shared.best_mean();
     // The largest groups first, each a task of its own, so that no thread is left with a
     // large group at the end (the groups are sorted by value below, whatever their order here).
     by_size.sort_by_key(|group| std::cmp::Reverse(group.members.len()));
@@ -252,7 +252,7 @@ pub fn value_of_information_reusing(
     let voi = Voi {
         iterations: n,
         evppi_iterations: m,
-        group_iterations: n.min(reach.groups),
+        group_iterations: shared.iterations(),
         seconds: [
             inputs_seconds,
             started.elapsed().as_secs_f64() - inputs_seconds,

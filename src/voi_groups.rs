@@ -157,6 +157,12 @@ impl Shared<'_> {
     pub fn iterations(&self) -> usize {
         self.n
     }
+
+    /// max(0, max_d mean of NB_d) over those iterations: the mean of the choice best on
+    /// average, business as usual's being 0.
+    pub fn best_mean(&self) -> f64 {
+        self.means.iter().fold(0.0, |best, &mean| best.max(mean))
+    }
 }
 
 /// The two halves of the first `n` iterations, each with the other: a regression is fitted on
