@@ -148,7 +148,7 @@ impl Document {
             )),
             Block::Quote(text) => docx.add_paragraph(runs(Paragraph::new(), &text).style("Quote")),
             Block::Table(table) => docx
-                .add_table(word_table(&table))
+                .add_table(word_table(&fitted(table)))
                 .add_paragraph(Paragraph::new()),
             Block::Image { path, alt } => self.figure(docx, &path, &alt, charts),
             Block::PageBreak => {
@@ -231,43 +231,85 @@ const CELL_PADDING: usize = 300;
 /// longest cell needs on one line (a text cell's up to a long phrase), in proportion to the
 /// shortfall; any space left over goes in proportion to those needs.
 fn column_widths(table: &TableBlock) -> Vec<usize> {
-    let words = |text: &str| -> Vec<usize> {
-        let plain: String = spans(text).iter().map(|s| s.text.as_str()).collect();
-        hold_parentheses(&plain)
-            .split(' ')
-            .filter(|w| !w.is_empty())
-            .map(|w| w.chars().count())
-            .collect()
-    };
-    let columns = table.header.len();
-    let cells = |i: usize| {
-        std::iter::once(&table.header)
-            .chain(&table.rows)
-            .filter_map(move |row| row.get(i))
-    };
-    let twips = |chars: usize| chars * CHAR_WIDTH + CELL_PADDING;
+    let least = least_widths(table);
     let right = |i: usize| table.right.get(i).copied().unwrap_or(false);
-    // A word longer than a key's share of the page (a file name, a key path) breaks anyway.
-    let least: Vec<usize> = (0..columns)
+    let wanted: Vec<usize> = (0..table.header.len())
+        .map(|i| {
+            let line =
+                |c: &String| words(c).iter().sum::<usize>() + words(c).len().saturating_sub(1);
+            let longest = body_cells(table, i).map(line).max().unwrap_or(0);
+            twips(if right(i) { longest } else { longest.min(36) }).max(least[i])
+        })
+        .collect();
+    share(&least, &wanted, TEXT_WIDTH)
+}
+
+/// Each column's least width: what its longest word needs, up to 16 characters (a word longer
+/// than that, such as a file name or a key path, breaks anyway).
+fn least_widths(table: &TableBlock) -> Vec<usize> {
+    (0..table.header.len())
         .map(|i| {
             // The header is bold, so its words are wider: two characters' allowance.
             let header = table
                 .header
                 .get(i)
                 .map_or(0, |h| words(h).into_iter().max().unwrap_or(0) + 2);
-            let body = cells(i).skip(1).flat_map(|c| words(c)).max().unwrap_or(1);
+            let body = body_cells(table, i)
+                .flat_map(|c| words(c))
+                .max()
+                .unwrap_or(1);
             twips(body.max(header).min(16))
         })
+        .collect()
+}
+
+/// The lengths in characters of a cell's words, as a line may break between them.
+fn words(text: &str) -> Vec<usize> {
+    let plain: String = spans(text).iter().map(|s| s.text.as_str()).collect();
+    hold_parentheses(&plain)
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .map(|w| w.chars().count())
+        .collect()
+}
+
+/// Column `i`'s cells below the header.
+fn body_cells(table: &TableBlock, i: usize) -> impl Iterator<Item = &String> {
+    table.rows.iter().filter_map(move |row| row.get(i))
+}
+
+/// The width of `chars` characters in a cell, with its padding.
+fn twips(chars: usize) -> usize {
+    chars * CHAR_WIDTH + CELL_PADDING
+}
+
+/// `table`, or where its columns cannot fit the page even at their least widths and it has
+/// fewer rows than columns (the Options table: nine figures of each option), the same table on
+/// its side: each row a column headed by its first cell, each other column a row labelled by
+/// its header. Squeezed, its figures and names would break in the middle of words.
+fn fitted(table: TableBlock) -> TableBlock {
+    let columns = table.header.len();
+    let fits = least_widths(&table).iter().sum::<usize>() <= TEXT_WIDTH;
+    if fits || table.rows.len() + 1 >= columns {
+        return table;
+    }
+    let cell = |row: &Vec<String>, i: usize| row.get(i).cloned().unwrap_or_default();
+    let header: Vec<String> = std::iter::once(cell(&table.header, 0))
+        .chain(table.rows.iter().map(|row| cell(row, 0)))
         .collect();
-    let wanted: Vec<usize> = (0..columns)
+    let rows = (1..columns)
         .map(|i| {
-            let line =
-                |c: &String| words(c).iter().sum::<usize>() + words(c).len().saturating_sub(1);
-            let longest = cells(i).skip(1).map(line).max().unwrap_or(0);
-            twips(if right(i) { longest } else { longest.min(36) }).max(least[i])
+            std::iter::once(cell(&table.header, i))
+                .chain(table.rows.iter().map(|row| cell(row, i)))
+                .collect()
         })
         .collect();
-    share(&least, &wanted, TEXT_WIDTH)
+    let right = (0..header.len()).map(|i| i > 0).collect();
+    TableBlock {
+        header,
+        right,
+        rows,
+    }
 }
 
 /// Widths from `least` towards `wanted` within `total` (see [`column_widths`]).
@@ -364,4 +406,50 @@ fn word_table(table: &TableBlock) -> Table {
     Table::new(std::iter::once(header).chain(rows).collect())
         .set_grid(widths.clone())
         .width(TEXT_WIDTH, WidthType::Dxa)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(header: &[&str], rows: &[&[&str]]) -> TableBlock {
+        let text = |cells: &[&str]| cells.iter().map(|c| c.to_string()).collect();
+        TableBlock {
+            header: text(header),
+            right: (0..header.len()).map(|i| i > 0).collect(),
+            rows: rows.iter().map(|r| text(r)).collect(),
+        }
+    }
+
+    /// A table whose columns cannot fit the page even at their least widths, with fewer rows
+    /// than columns, is set on its side; one that fits, or a long one, is left as it is.
+    #[test]
+    fn a_table_too_wide_for_the_page_is_set_on_its_side() {
+        let figure = "(£5.36m–£7.28m)";
+        let header = [
+            "Option",
+            "PV costs",
+            "PV benefits",
+            "NPSV",
+            "BCR",
+            "P(NPSV > 0)",
+        ];
+        let wide_header: Vec<&str> = header.iter().chain(&header[1..]).copied().collect();
+        let wide_row: Vec<&str> = std::iter::once("Share data")
+            .chain(std::iter::repeat_n(figure, wide_header.len() - 1))
+            .collect();
+        let wide = table(&wide_header, &[&wide_row, &wide_row]);
+        assert!(least_widths(&wide).iter().sum::<usize>() > TEXT_WIDTH);
+        let flipped = fitted(wide.clone());
+        assert_eq!(flipped.header, ["Option", "Share data", "Share data"]);
+        assert_eq!(flipped.rows.len(), wide_header.len() - 1);
+        assert_eq!(flipped.rows[0], ["PV costs", figure, figure]);
+        assert_eq!(flipped.right, [false, true, true]);
+
+        let narrow = table(&header[..3], &[&["Share data", figure, figure]]);
+        assert_eq!(fitted(narrow.clone()), narrow);
+        let long_rows: Vec<&[&str]> = vec![&wide_row[..]; wide_header.len()];
+        let long = table(&wide_header, &long_rows);
+        assert_eq!(fitted(long.clone()), long);
+    }
 }
