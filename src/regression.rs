@@ -111,10 +111,12 @@ impl Design {
         self.fit_with(&centred, |r, k| products[k][r])
     }
 
-    /// As [`Design::fit`], for responses already centred over the design's rows and with each
-    /// entry of Xᵀ(y − ȳ) given: `products(r, k)` is Σ (x − mean)·(y − ȳ) of response `r` and
-    /// the `k`-th varying column (as [`column_products`] sums it). Every y is solved in one
-    /// elimination, each right-hand side getting the operations it would alone: the same bits.
+    /// The fit of each of `ys` on the columns the design was made of, over its rows: the normal
+    /// equations (XᵀX) b = Xᵀ(y − ȳ), for responses already centred over the design's rows and
+    /// with each entry of Xᵀ(y − ȳ) given: `products(r, k)` is Σ (x − mean)·(y − ȳ) of response
+    /// `r` and the `k`-th varying column (as [`column_products`] sums it). Every y is solved in
+    /// one elimination, each right-hand side getting the operations it would alone: the same
+    /// bits.
     pub fn fit_with(&self, ys: &[Centred], products: impl Fn(usize, usize) -> f64) -> Vec<Fit> {
         let mut a = self.gram.clone();
         for r in 0..ys.len() {
